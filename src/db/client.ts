@@ -1,0 +1,85 @@
+// Opens the database: PostgreSQL when DATABASE_URL is set, otherwise embedded PGlite in DATA_DIR/pg.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from '../generated/prisma/client.ts';
+
+export type Db = {
+  prisma: PrismaClient;
+  kind: 'postgres' | 'pglite';
+  /** Adapter factory for the schema engine; its adapters run a migration script in one call. */
+  migrationAdapter: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+};
+
+export type DbOptions = { databaseUrl: string | undefined; dataDir: string; poolSize?: number };
+
+export async function openDatabase(options: DbOptions): Promise<Db> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize) : openPglite(options.dataDir);
+}
+
+function openPostgres(url: string, poolSize = 10): Db {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // Without a listener an idle client's network error would crash the process.
+  pool.on('error', () => {});
+  const factory = new PrismaPg(pool);
+  const prisma = new PrismaClient({ adapter: factory });
+  const migrationAdapter = withWholeScripts(factory, async (script) => {
+    await pool.query(script);
+  });
+  return {
+    prisma,
+    kind: 'postgres',
+    migrationAdapter,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PrismaPGlite } = await import('pglite-prisma-adapter');
+  const folder = path.join(dataDir, 'pg');
+  fs.mkdirSync(folder, { recursive: true });
+  const client = await PGlite.create(folder);
+  const factory = new PrismaPGlite(client);
+  const prisma = new PrismaClient({ adapter: factory });
+  const migrationAdapter = withWholeScripts(factory, async (script) => {
+    await client.exec(script);
+  });
+  return {
+    prisma,
+    kind: 'pglite',
+    migrationAdapter,
+    async close() {
+      await prisma.$disconnect();
+      await client.close();
+    },
+  };
+}
+
+/**
+ * Both adapters' own executeScript are unsafe for migrations (adapter-pg splits on every `;`, the
+ * PGlite adapter does not await), so the adapters handed to the schema engine send the whole script
+ * in one call instead.
+ */
+function withWholeScripts(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  runScript: (script: string) => Promise<void>,
+): SqlMigrationAwareDriverAdapterFactory {
+  const patch = async (connecting: Promise<Awaited<ReturnType<typeof factory.connect>>>) => {
+    const adapter = await connecting;
+    adapter.executeScript = runScript;
+    return adapter;
+  };
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: () => patch(factory.connect()),
+    connectToShadowDb: () => patch(factory.connectToShadowDb()),
+  };
+}
