@@ -2,34 +2,17 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const optionalUrl = z
-  .string()
-  .trim()
-  .transform((v) => (v === '' ? undefined : v))
-  .pipe(z.url().optional());
-
-const optionalText = z
-  .string()
-  .trim()
-  .transform((v) => (v === '' ? undefined : v))
-  .optional();
+/** Unset, empty and blank all mean "not configured". */
+const optional = <T extends z.ZodType>(inner: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v), inner.optional());
 
 const schema = z.object({
-  DATABASE_URL: z
-    .string()
-    .trim()
-    .transform((v) => (v === '' ? undefined : v))
-    .pipe(
-      z
-        .string()
-        .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
-        .optional(),
-    ),
+  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, '应以 postgres:// 或 postgresql:// 开头 (must start with postgres://)')),
   DATA_DIR: z.string().trim().min(1).default('.data'),
-  REDIS_URL: optionalUrl,
+  REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, '应以 redis:// 开头 (must start with redis://)')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  OPENAI_API_KEY: optionalText,
-  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_API_KEY: optional(z.string()),
+  OPENAI_BASE_URL: optional(z.url('应是完整的网址 (must be a URL)')),
   OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge'),

@@ -1,0 +1,52 @@
+// Composition root: builds the database, texts, knowledge and the bot from the one config.
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { openDatabase, type Db } from './db/client.ts';
+import { applyMigrations } from './db/migrate.ts';
+import { loadTexts } from './bot/texts.ts';
+import { Bot } from './bot/bot.ts';
+import { registerCommands } from './bot/commands.ts';
+import { createLogger } from './log.ts';
+import type { Services } from './bot/services.ts';
+import { createKnowledge } from './knowledge/knowledge.ts';
+import { registerKnowledge } from './knowledge/register.ts';
+
+export type App = {
+  bot: Bot;
+  services: Services;
+  close(): Promise<void>;
+};
+
+export type AppOptions = { log?: Logger; now?: () => Date };
+
+/** Opens the database and applies pending migrations (idempotent) — every DB command starts here. */
+export async function openMigratedDatabase(config: Config, log: Logger): Promise<Db> {
+  if (!config.databaseUrl) log.info({ dir: config.dataDir }, '未设置 DATABASE_URL，使用内置数据库 (embedded PGlite)');
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await applyMigrations(db.migrationAdapter);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const texts = loadTexts(config.promptsDir);
+  const knowledge = createKnowledge(config, texts, log);
+  const db = await openMigratedDatabase(config, log);
+  const services: Services = { config, db, texts, log, knowledge, now: options.now ?? (() => new Date()) };
+  const bot = new Bot(services);
+  registerCommands(bot);
+  registerKnowledge(bot);
+  return {
+    bot,
+    services,
+    async close() {
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// The one message pipeline: Inbound → (serialised per user) → router → Outbound[].
+import type { Inbound } from './inbound.ts';
+import { userKey } from './inbound.ts';
+import type { Outbound } from './outbound.ts';
+import { text } from './outbound.ts';
+import type { Context } from './context.ts';
+import { ConversationStore, KeyedQueue } from './conversation.ts';
+import { Router, type Handler, type Stage } from './router.ts';
+import type { Services } from './services.ts';
+import { cleanText } from './clean-text.ts';
+
+export class Bot {
+  private readonly router = new Router();
+  private readonly queue = new KeyedQueue();
+  private readonly store: ConversationStore;
+
+  constructor(readonly services: Services) {
+    this.store = new ConversationStore(services.db.prisma);
+  }
+
+  use(stage: Stage, handler: Handler): this {
+    this.router.use(stage, handler);
+    return this;
+  }
+
+  /** Handles one event; never throws — a failure becomes an apology reply and a log line. */
+  handle(inbound: Inbound): Promise<Outbound[]> {
+    const key = userKey(inbound.channel, inbound.actor);
+    return this.queue.run(key, () => this.process(inbound, key));
+  }
+
+  private async process(inbound: Inbound, key: string): Promise<Outbound[]> {
+    const { services } = this;
+    const started = performance.now();
+    try {
+      const session = await this.store.load(inbound.channel, inbound.actor);
+      const replies: Outbound[] = [];
+      const ctx: Context = {
+        inbound,
+        user: key,
+        text: cleanText(inbound.text),
+        session,
+        services,
+        replies,
+        reply: (...out) => replies.push(...out),
+        say: (value, citations) => replies.push(text(value, citations)),
+        t: (k, vars) => services.texts.t(k, vars),
+      };
+      await this.router.run(ctx, fallback);
+      // Always saved: lastSeenAt is what "welcome back, continue?" is decided on.
+      session.lastSeenAt = services.now().toISOString();
+      await this.store.save(inbound.channel, inbound.actor, session);
+      services.log.debug({ user: key, ms: +(performance.now() - started).toFixed(2) }, 'handled');
+      return replies;
+    } catch (error) {
+      services.log.error({ err: error, user: key, event: inbound.id }, 'handler failed');
+      return [text(services.texts.t('bot.internal_error'))];
+    }
+  }
+}
+
+/** When no handler answered: a file nobody expected, or an empty message. */
+const fallback: Handler = (ctx) => {
+  if (ctx.inbound.file) ctx.say(ctx.t('bot.unexpected_file'));
+  else if (ctx.inbound.action) ctx.say(ctx.t('bot.unknown_action'));
+  else ctx.say(ctx.t('bot.empty_message'));
+};

@@ -1,0 +1,19 @@
+// What a handler sees: the inbound event, the user's session, the services, and a reply buffer.
+import type { Inbound } from './inbound.ts';
+import type { Citation, Outbound } from './outbound.ts';
+import type { SessionState } from './conversation.ts';
+import type { Services } from './services.ts';
+
+export type Context = {
+  inbound: Inbound;
+  /** `channel:userId` */
+  user: string;
+  /** Cleaned text of the message ('' when the event carries none). */
+  text: string;
+  session: SessionState;
+  services: Services;
+  replies: Outbound[];
+  reply(...outbound: Outbound[]): void;
+  say(text: string, citations?: Citation[]): void;
+  t(key: string, vars?: Record<string, string | number>): string;
+};

@@ -1,0 +1,18 @@
+// The seam between platforms and the bot. A channel only translates: platform event → Inbound,
+// Outbound → platform call. No business rule, wording or state lives in a channel.
+import type { Inbound } from '../bot/inbound.ts';
+import type { Outbound } from '../bot/outbound.ts';
+
+/** Where to send: a chat (p2p or group) on this channel, optionally replying to a message. */
+export type Address = { chatId: string; userId?: string; replyTo?: string };
+
+export type OnInbound = (inbound: Inbound) => Promise<void>;
+
+export interface Channel {
+  readonly name: string;
+  start(onInbound: OnInbound): Promise<void>;
+  /** Sends one message; returns the platform's reference (message id) for later updates. */
+  send(address: Address, outbound: Outbound, idempotencyKey?: string): Promise<string>;
+  update?(ref: string, outbound: Outbound): Promise<void>;
+  stop(): Promise<void>;
+}

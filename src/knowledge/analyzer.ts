@@ -1,0 +1,97 @@
+// Turns Chinese text into search terms: folded (full-width, traditional, case, article numbers),
+// segmented into words (Intl.Segmenter, ICU's dictionary), plus character bigrams for typos and
+// unknown words, plus pinyin bigrams so homophone typos (张程 → 章程) still meet, plus the canonical
+// word of every curated synonym found (退会 → 退出).
+import * as OpenCC from 'opencc-js';
+import { pinyin } from 'pinyin-pro';
+
+const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
+const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'word' });
+const CJK = /\p{Script=Han}/u;
+const CJK_RUN = /\p{Script=Han}+/gu;
+
+const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+/** 19 → 十九, 20 → 二十, 25 → 二十五 (article numbers only go that far). */
+export function chineseNumber(n: number): string {
+  if (n < 10) return DIGITS[n]!;
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens === 1 ? '' : DIGITS[tens]}十${ones ? DIGITS[ones] : ''}`;
+}
+
+/** Function words that say nothing about the topic; they neither score nor count as unknown. */
+export const STOPWORDS = new Set(
+  (
+    '的 了 吗 呢 啊 吧 呀 么 嘛 哦 哈 嗯 啥 是 有 在 和 与 及 或 也 都 就 还 又 被 把 给 让 对 从 向 到 我 你 他 她 它 您 ' +
+    '我们 你们 他们 咱们 自己 这个 那个 这些 那些 什么 怎么 怎样 怎么样 如何 为什么 哪里 哪儿 哪些 哪个 多少 几 谁 ' +
+    '可以 能 能不能 会 会不会 要 要不要 需要 是否 是不是 请问 请 一下 一个 一些 没有 不 没 吗 么 呢 想 问 问问 知道 告诉 ' +
+    '现在 以后 之后 时候 然后 还是 就是 而且 但是 所以 因为 如果 那么 这样 那样 哪 呀 啦 咋 咋办 咋整 怎么办 行 行不行 ' +
+    '一 个 些 多 下 上 里 中 后 前 时 说 看 做 弄 搞 得 地 着 过 来 去 人'
+  ).split(/\s+/),
+);
+
+export type Analyzer = {
+  fold(text: string): string;
+  /** Terms for the text index: words, bigrams, canonical synonyms. */
+  terms(text: string): string[];
+  /** Pinyin bigrams of the Han runs: the homophone-typo index. */
+  pinyinTerms(text: string): string[];
+  /** Words of the question that carry meaning (segmenter words minus stop words), folded. */
+  contentWords(text: string): string[];
+  /** Canonical words of the synonyms that occur in the text. */
+  canonicals(text: string): string[];
+};
+
+export function createAnalyzer(synonyms: string[][]): Analyzer {
+  const canonicalOf = new Map<string, string>();
+  for (const group of synonyms) {
+    const canonical = foldBasic(group[0]!);
+    for (const word of group) canonicalOf.set(foldBasic(word), canonical);
+  }
+  const variants = [...canonicalOf.keys()].filter((w) => w.length >= 2).sort((a, b) => b.length - a.length);
+  const variantPattern =
+    variants.length > 0 ? new RegExp(variants.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : undefined;
+
+  const canonicals = (folded: string): string[] => {
+    if (!variantPattern) return [];
+    const found = new Set<string>();
+    for (const m of folded.matchAll(variantPattern)) found.add(canonicalOf.get(m[0])!);
+    return [...found];
+  };
+
+  const words = (folded: string): string[] =>
+    [...segmenter.segment(folded)].filter((s) => s.isWordLike).map((s) => s.segment);
+
+  return {
+    fold: foldBasic,
+    canonicals: (text) => canonicals(foldBasic(text)),
+    terms(text) {
+      const folded = foldBasic(text);
+      const out: string[] = [];
+      for (const w of words(folded)) if (!STOPWORDS.has(w) && (w.length >= 2 || !CJK.test(w))) out.push(w);
+      for (const run of folded.match(CJK_RUN) ?? []) {
+        for (let i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
+      }
+      for (const c of canonicals(folded)) out.push(`=${c}`);
+      return out;
+    },
+    pinyinTerms(text) {
+      const out: string[] = [];
+      for (const run of foldBasic(text).match(CJK_RUN) ?? []) {
+        const syllables = pinyin(run, { toneType: 'none', type: 'array' });
+        for (let i = 0; i + 1 < syllables.length; i++) out.push(`${syllables[i]}_${syllables[i + 1]}`);
+      }
+      return out;
+    },
+    contentWords(text) {
+      const folded = foldBasic(text);
+      return words(folded).filter((w) => !STOPWORDS.has(w) && !/^\d+$/.test(w) && (w.length >= 2 || CJK.test(w)));
+    },
+  };
+}
+
+function foldBasic(text: string): string {
+  return toSimplified(text.normalize('NFKC').toLowerCase())
+    .replace(/第?\s*(\d{1,2})\s*条/g, (_: string, n: string) => `第${chineseNumber(Number(n))}条`)
+    .replace(/\s+/g, ' ');
+}

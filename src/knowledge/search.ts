@@ -1,0 +1,107 @@
+// The retrieval index: MiniSearch (BM25) over the corpus sections and the curated FAQ questions,
+// with our analyzer as the tokenizer. A FAQ hit lends its score to the sections it points at.
+import MiniSearch from 'minisearch';
+import type { Corpus, Section } from './corpus.ts';
+import type { Analyzer } from './analyzer.ts';
+
+type IndexedDoc = { id: string; kind: 'section' | 'faq'; sections: string[]; text: string; py: string };
+
+export type SectionHit = {
+  section: Section;
+  score: number;
+  /** Best FAQ question that led here, if any. */
+  viaFaq?: string;
+};
+
+export type SearchResult = {
+  hits: SectionHit[];
+  /** Share of the question's content words that the corpus (or FAQ, or synonyms) knows. */
+  coverage: number;
+  /** Content words of the question that the corpus does not know. */
+  unknownWords: string[];
+};
+
+const FAQ_WEIGHT = 1.0;
+const FAQ_SECONDARY_WEIGHT = 0.85;
+
+export class SearchIndex {
+  private readonly mini: MiniSearch<IndexedDoc>;
+  private readonly vocabulary = new Set<string>();
+
+  constructor(
+    private readonly corpus: Corpus,
+    private readonly analyzer: Analyzer,
+  ) {
+    this.mini = new MiniSearch<IndexedDoc>({
+      fields: ['text', 'py'],
+      storeFields: ['kind', 'sections', 'text'],
+      // Documents arrive pre-analysed (space-joined terms), so splitting on spaces is exact.
+      tokenize: (text) => text.split(' ').filter(Boolean),
+      processTerm: (term) => term,
+    });
+    const docs: IndexedDoc[] = [];
+    for (const s of corpus.sections) {
+      const body = `${s.label} ${s.title} ${s.chapter ?? ''} ${s.text}`;
+      docs.push(this.doc(`s:${s.id}`, 'section', [s.id], body));
+    }
+    for (const entry of corpus.faq) {
+      entry.questions.forEach((q, i) => docs.push(this.doc(`f:${entry.id}:${i}`, 'faq', entry.sections, q)));
+    }
+    for (const group of corpus.synonyms) for (const w of group) this.learn(w);
+    this.mini.addAll(docs);
+  }
+
+  private doc(id: string, kind: IndexedDoc['kind'], sections: string[], raw: string): IndexedDoc {
+    this.learn(raw);
+    return {
+      id,
+      kind,
+      sections,
+      text: this.analyzer.terms(raw).join(' '),
+      py: this.analyzer.pinyinTerms(raw).join(' '),
+    };
+  }
+
+  private learn(raw: string): void {
+    for (const w of this.analyzer.contentWords(raw)) this.vocabulary.add(w);
+    const folded = this.analyzer.fold(raw);
+    // Bigrams too, so a word the segmenter cuts differently in the question is still "known".
+    for (const run of folded.match(/\p{Script=Han}+/gu) ?? []) {
+      for (let i = 0; i + 1 < run.length; i++) this.vocabulary.add(run.slice(i, i + 2));
+    }
+  }
+
+  search(question: string, limit = 5): SearchResult {
+    const terms = [...new Set([...this.analyzer.terms(question), ...this.analyzer.pinyinTerms(question)])];
+    const words = this.analyzer.contentWords(question);
+    const unknownWords = words.filter((w) => !this.known(w));
+    const coverage = words.length === 0 ? 0 : 1 - unknownWords.length / words.length;
+    if (terms.length === 0) return { hits: [], coverage, unknownWords };
+
+    const results = this.mini.search(terms.join(' '), { combineWith: 'OR', boost: { text: 1, py: 0.35 } });
+    const best = new Map<string, SectionHit>();
+    for (const r of results) {
+      const sections = r.sections as string[];
+      sections.forEach((id, i) => {
+        const section = this.corpus.byId.get(id);
+        if (!section) return;
+        const weight = r.kind === 'faq' ? (i === 0 ? FAQ_WEIGHT : FAQ_SECONDARY_WEIGHT) : 1;
+        const score = r.score * weight;
+        const prev = best.get(id);
+        if (!prev || score > prev.score) {
+          best.set(id, { section, score, viaFaq: r.kind === 'faq' ? (r.text as string) : prev?.viaFaq });
+        }
+      });
+    }
+    const hits = [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
+    return { hits, coverage, unknownWords };
+  }
+
+  /** A word is known when the corpus has it, or every bigram of it. */
+  private known(word: string): boolean {
+    if (this.vocabulary.has(word)) return true;
+    if (!/^\p{Script=Han}+$/u.test(word) || word.length < 2) return false;
+    for (let i = 0; i + 1 < word.length; i++) if (!this.vocabulary.has(word.slice(i, i + 2))) return false;
+    return true;
+  }
+}

@@ -1,0 +1,73 @@
+// CLI entry: one command each. `npx alliance-bot --help` lists them.
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger } from './log.ts';
+import { CorpusError } from './knowledge/corpus.ts';
+
+const program = new Command('alliance-bot')
+  .description('联盟助手 — 国家数字教育资源公共服务体系联盟的咨询与入盟机器人')
+  .showHelpAfterError('（输入 --help 查看用法）');
+
+function config(): Config {
+  return loadConfig();
+}
+
+program
+  .command('chat')
+  .description('在终端里和机器人对话（--jsonl：从标准输入逐行读取 {"user","text"}，逐行输出回复）')
+  .option('--jsonl', 'JSON Lines 模式，供脚本和测试使用')
+  .option('--user <id>', '交互模式下的用户名', 'me')
+  .action(async (opts: { jsonl?: boolean; user: string }) => {
+    const { chatCommand } = await import('./commands/chat.ts');
+    await chatCommand(config(), opts);
+  });
+
+program
+  .command('ask')
+  .description('回答一个问题（--jsonl：逐行读取 {"id","q"}，逐行输出答案、出处和耗时）')
+  .argument('[question...]', '问题')
+  .option('--jsonl', 'JSON Lines 模式')
+  .action(async (question: string[], opts: { jsonl?: boolean }) => {
+    const { askCommand } = await import('./commands/ask.ts');
+    await askCommand(config(), question.join(' '), opts);
+  });
+
+const db = program.command('db').description('数据库：迁移与生成迁移');
+db.command('migrate')
+  .description('应用尚未执行的迁移（可重复执行）')
+  .action(async () => {
+    const { migrateCommand } = await import('./commands/db.ts');
+    await migrateCommand(config());
+  });
+db.command('diff')
+  .description('根据 prisma/schema.prisma 的改动生成一个新迁移（在内存 PGlite 上计算，无需影子库）')
+  .argument('<name>', '迁移名，如 add_applications')
+  .action(async (name: string) => {
+    const { diffCommand } = await import('./commands/db.ts');
+    await diffCommand(name);
+  });
+
+program
+  .command('index')
+  .description('知识库')
+  .command('check')
+  .description('检查 knowledge/ 目录（条目编号、FAQ 指向）并打印摘要')
+  .action(async () => {
+    const { indexCheckCommand } = await import('./commands/index-check.ts');
+    indexCheckCommand(config());
+  });
+
+program.exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof ConfigError || error instanceof CorpusError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  createLogger('error').error({ err: error }, 'command failed');
+  console.error(`出错了 / failed: ${(error as Error).message}`);
+  process.exit(1);
+}
