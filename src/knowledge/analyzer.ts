@@ -30,13 +30,18 @@ export const STOPWORDS = new Set(
   ).split(/\s+/),
 );
 
+/** A bigram that is itself a function word, or made of two function characters (什么, 是什, 的单 …). */
+function isFunctionBigram(bigram: string): boolean {
+  return STOPWORDS.has(bigram) || (STOPWORDS.has(bigram[0]!) && STOPWORDS.has(bigram[1]!)) || bigram[0] === '的' || bigram[1] === '的';
+}
+
 export type Analyzer = {
   fold(text: string): string;
   /** Terms for the text index: words, bigrams, canonical synonyms. */
   terms(text: string): string[];
   /** Pinyin bigrams of the Han runs: the homophone-typo index. */
   pinyinTerms(text: string): string[];
-  /** Words of the question that carry meaning (segmenter words minus stop words), folded. */
+  /** Han words of two or more characters that carry meaning (segmenter words minus stop words). */
   contentWords(text: string): string[];
   /** Canonical words of the synonyms that occur in the text. */
   canonicals(text: string): string[];
@@ -70,7 +75,10 @@ export function createAnalyzer(synonyms: string[][]): Analyzer {
       const out: string[] = [];
       for (const w of words(folded)) if (!STOPWORDS.has(w) && (w.length >= 2 || !CJK.test(w))) out.push(w);
       for (const run of folded.match(CJK_RUN) ?? []) {
-        for (let i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
+        for (let i = 0; i + 1 < run.length; i++) {
+          const bigram = run.slice(i, i + 2);
+          if (!isFunctionBigram(bigram)) out.push(bigram);
+        }
       }
       for (const c of canonicals(folded)) out.push(`=${c}`);
       return out;
@@ -85,7 +93,8 @@ export function createAnalyzer(synonyms: string[][]): Analyzer {
     },
     contentWords(text) {
       const folded = foldBasic(text);
-      return words(folded).filter((w) => !STOPWORDS.has(w) && !/^\d+$/.test(w) && (w.length >= 2 || CJK.test(w)));
+      // Single characters and Latin words (pinyin, English) are too ambiguous to judge coverage by.
+      return words(folded).filter((w) => w.length >= 2 && CJK.test(w) && !STOPWORDS.has(w));
     },
   };
 }

@@ -20,11 +20,17 @@ export type Section = {
 
 export type FaqEntry = { id: string; questions: string[]; sections: string[] };
 
+/** Something people ask that the documents do not say: answered with a plain "not in the documents". */
+export type UnansweredTopic = { id: string; match: RegExp[]; note: string };
+
 export type Corpus = {
   sections: Section[];
   byId: Map<string, Section>;
   faq: FaqEntry[];
   synonyms: string[][];
+  unanswered: UnansweredTopic[];
+  /** Years the documents mention (a question about another year is not answered by them). */
+  years: Set<string>;
 };
 
 export class CorpusError extends Error {
@@ -68,7 +74,7 @@ export function parseSections(markdown: string, doc: SectionDoc, file: string, p
   return sections;
 }
 
-type FaqFile = { synonyms?: unknown; faq?: unknown };
+type FaqFile = { synonyms?: unknown; faq?: unknown; unanswered?: unknown };
 
 export function loadCorpus(dir: string): Corpus {
   const problems: string[] = [];
@@ -96,8 +102,10 @@ export function loadCorpus(dir: string): Corpus {
   }
   const synonyms = readSynonyms(data.synonyms, problems);
   const faq = readFaq(data.faq, byId, problems);
+  const unanswered = readUnanswered(data.unanswered, problems);
   if (problems.length > 0) throw new CorpusError(problems);
-  return { sections, byId, faq, synonyms };
+  const years = new Set(sections.flatMap((s) => s.text.match(/(?:19|20)\d{2}(?=年|\])/g) ?? []));
+  return { sections, byId, faq, synonyms, unanswered, years };
 }
 
 function readSynonyms(raw: unknown, problems: string[]): string[][] {
@@ -143,5 +151,30 @@ function readFaq(raw: unknown, byId: Map<string, Section>, problems: string[]): 
     if (refs.length === 0) problems.push(`${where}: sections 为空`);
     for (const ref of refs) if (!byId.has(ref)) problems.push(`${where}: 指向不存在的条目 ${ref}`);
     return [{ id: e.id, questions, sections: refs }];
+  });
+}
+
+function readUnanswered(raw: unknown, problems: string[]): UnansweredTopic[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    problems.push('faq.yaml: unanswered 应是列表 (must be a list)');
+    return [];
+  }
+  return raw.flatMap((entry: unknown, i) => {
+    const e = entry as { id?: unknown; match?: unknown; note?: unknown };
+    const where = `faq.yaml: unanswered 第 ${i + 1} 条`;
+    if (typeof e?.id !== 'string' || typeof e.note !== 'string' || !Array.isArray(e.match) || e.match.length === 0) {
+      problems.push(`${where}: 需要 id、match（列表）和 note`);
+      return [];
+    }
+    const match: RegExp[] = [];
+    for (const pattern of e.match) {
+      try {
+        match.push(new RegExp(String(pattern), 'u'));
+      } catch (error) {
+        problems.push(`${where}: 正则表达式无效 ${String(pattern)} (${(error as Error).message})`);
+      }
+    }
+    return [{ id: e.id, match, note: e.note.trim() }];
   });
 }

@@ -14,8 +14,13 @@ export function sentences(text: string): string[] {
     .filter(Boolean);
 }
 
+/** Lists (rights, duties, conditions) are answered by the whole list, up to this length. */
+const MAX_LIST_QUOTE = 480;
+
 export function quoteFor(section: Section, question: string, analyzer: Analyzer): string {
   if (section.text.length <= MAX_QUOTE) return section.text;
+  const isList = section.paragraphs.some((p) => /^[（(][一二三四五六七八九十]+[）)]/.test(p));
+  if (isList && section.text.length <= MAX_LIST_QUOTE) return section.text;
   const wanted = new Set(analyzer.terms(question));
   const parts = sentences(section.text);
   const scored = parts.map((sentence, index) => {

@@ -16,8 +16,8 @@ export const MAX_QUESTION_CHARS = 300;
 
 /** Retrieval thresholds, tuned on test/eval (see README "问答评测"). */
 export const THRESHOLDS = {
-  minScore: 6,
-  minCoverage: 0.5,
+  minScore: 10,
+  minCoverage: 0.34,
   relatedRatio: 0.45,
   secondQuoteRatio: 0.75,
 };
@@ -26,7 +26,7 @@ export type Knowledge = Answerer & {
   corpus: Corpus;
   analyzer: Analyzer;
   index: SearchIndex;
-  retrieve(question: string): { result: SearchResult; relevant: SectionHit[]; instruction: boolean };
+  retrieve(question: string): { result: SearchResult; relevant: SectionHit[]; instruction: boolean; note?: string };
   extractive(question: string): Answer;
 };
 
@@ -43,38 +43,54 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger): Know
   const analyzer = createAnalyzer(corpus.synonyms);
   const index = new SearchIndex(corpus, analyzer);
 
-  const refusal = (instruction: boolean): Answer => ({
-    answer: texts.t(instruction ? 'knowledge.refused_instruction' : 'knowledge.refused'),
+  const refusal = (instruction: boolean, note?: string): Answer => ({
+    answer: [note, texts.t(instruction ? 'knowledge.refused_instruction' : 'knowledge.refused')].filter(Boolean).join('\n'),
     citations: [],
     refused: true,
     mode: 'refused',
   });
 
+  /** A fact the documents cannot hold: a curated unanswered topic, or a year they never mention. */
+  const notCovered = (question: string): string | undefined => {
+    const folded = analyzer.fold(question);
+    const topic = corpus.unanswered.find((t) => t.match.some((m) => m.test(folded)));
+    if (topic) return topic.note;
+    const years = folded.match(/(?:19|20)\d{2}(?=\s*年)/g) ?? [];
+    const unknownYear = years.find((y) => !corpus.years.has(y));
+    return unknownYear ? texts.t('knowledge.unknown_year', { year: unknownYear }) : undefined;
+  };
+
   const retrieve: Knowledge['retrieve'] = (raw) => {
     const question = raw.slice(0, MAX_QUESTION_CHARS);
     const instruction = looksLikeInstruction(question);
     const result = index.search(question, 5);
+    const note = notCovered(question);
     const top = result.hits[0];
-    const answerable = top !== undefined && top.score >= THRESHOLDS.minScore && result.coverage >= THRESHOLDS.minCoverage;
+    const answerable =
+      note === undefined && top !== undefined && top.score >= THRESHOLDS.minScore && result.coverage >= THRESHOLDS.minCoverage;
     const relevant = answerable
       ? result.hits.filter((h) => h.score >= top.score * THRESHOLDS.relatedRatio).slice(0, 3)
       : [];
-    return { result, relevant, instruction };
+    return { result, relevant, instruction, note };
   };
 
   const extractive: Knowledge['extractive'] = (raw) => {
-    const { relevant, instruction } = retrieve(raw);
-    if (relevant.length === 0) return refusal(instruction);
+    const { relevant, instruction, note } = retrieve(raw);
+    if (relevant.length === 0) return refusal(instruction, note);
     const question = raw.slice(0, MAX_QUESTION_CHARS);
-    const citations = relevant.map((h) => citationOf(h.section, quoteFor(h.section, question, analyzer)));
+    const quotes = relevant.map((h) => quoteFor(h.section, question, analyzer));
+    // One citation per document heading: several notice paragraphs are all "通知".
+    const citations = relevant
+      .map((h, i) => citationOf(h.section, quotes[i]!))
+      .filter((c, i, all) => all.findIndex((o) => o.section === c.section) === i);
     const [first, ...rest] = relevant;
-    const lines = [texts.t('knowledge.extractive', { source: sourceOf(texts, first!.section), quote: citations[0]!.quote })];
+    const lines = [texts.t('knowledge.extractive', { source: sourceOf(texts, first!.section), quote: quotes[0]! })];
     const second = rest[0];
     if (second && second.score >= first!.score * THRESHOLDS.secondQuoteRatio) {
-      lines.push(texts.t('knowledge.extractive_more', { source: sourceOf(texts, second.section), quote: citations[1]!.quote }));
+      lines.push(texts.t('knowledge.extractive_more', { source: sourceOf(texts, second.section), quote: quotes[1]! }));
     }
     const shown = lines.length;
-    const others = relevant.slice(shown).map((h) => `${h.section.label}（${h.section.title}）`);
+    const others = relevant.slice(shown).map((h) => (h.section.doc === 'charter' ? `${h.section.label}（${h.section.title}）` : sourceOf(texts, h.section)));
     if (others.length > 0) lines.push(texts.t('knowledge.see_also', { list: others.join('、') }));
     if (raw.length > MAX_QUESTION_CHARS) lines.push(texts.t('knowledge.too_long_note', { n: MAX_QUESTION_CHARS }));
     return { answer: lines.join('\n\n'), citations, refused: false, mode: 'extractive' };

@@ -23,6 +23,7 @@ export type SearchResult = {
 
 const FAQ_WEIGHT = 1.0;
 const FAQ_SECONDARY_WEIGHT = 0.85;
+const SYNONYM_BOOST = 3;
 
 export class SearchIndex {
   private readonly mini: MiniSearch<IndexedDoc>;
@@ -75,10 +76,16 @@ export class SearchIndex {
     const terms = [...new Set([...this.analyzer.terms(question), ...this.analyzer.pinyinTerms(question)])];
     const words = this.analyzer.contentWords(question);
     const unknownWords = words.filter((w) => !this.known(w));
-    const coverage = words.length === 0 ? 0 : 1 - unknownWords.length / words.length;
+    // No meaningful Han word at all (e.g. only a homophone typo): leave the decision to the score.
+    const coverage = words.length === 0 ? 1 : 1 - unknownWords.length / words.length;
     if (terms.length === 0) return { hits: [], coverage, unknownWords };
 
-    const results = this.mini.search(terms.join(' '), { combineWith: 'OR', boost: { text: 1, py: 0.35 } });
+    const results = this.mini.search(terms.join(' '), {
+      combineWith: 'OR',
+      boost: { text: 1, py: 0.35 },
+      // A curated synonym's canonical word is the strongest signal of what the question is about.
+      boostTerm: (term) => (term.startsWith('=') ? SYNONYM_BOOST : 1),
+    });
     const best = new Map<string, SectionHit>();
     for (const r of results) {
       const sections = r.sections as string[];
@@ -86,7 +93,9 @@ export class SearchIndex {
         const section = this.corpus.byId.get(id);
         if (!section) return;
         const weight = r.kind === 'faq' ? (i === 0 ? FAQ_WEIGHT : FAQ_SECONDARY_WEIGHT) : 1;
-        const score = r.score * weight;
+        // MiniSearch multiplies the BM25 sum by the number of matched terms, which lets long
+        // sections win on many common bigrams; the plain sum keeps a precise FAQ match on top.
+        const score = (r.score / Math.max(1, r.terms.length)) * weight;
         const prev = best.get(id);
         if (!prev || score > prev.score) {
           best.set(id, { section, score, viaFaq: r.kind === 'faq' ? (r.text as string) : prev?.viaFaq });
