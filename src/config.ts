@@ -6,6 +6,23 @@ import { z } from 'zod';
 const optional = <T extends z.ZodType>(inner: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v), inner.optional());
 
+/** Comma- or space-separated platform ids. */
+const idList = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(/[\s,，]+/).filter(Boolean));
+
+/** `7d`, `12h`, `30m`, `90s`, `500ms` → milliseconds. */
+const duration = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, '应是时长，如 7d、12h、30m、90s (a duration like 7d, 12h, 30m, 90s)')
+  .transform((v) => {
+    const [, n, unit] = /^([\d.]+)(ms|s|m|h|d)$/.exec(v)!;
+    const scale = { ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[unit as 'ms' | 's' | 'm' | 'h' | 'd'];
+    return Math.round(Number(n) * scale);
+  });
+
 const schema = z.object({
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, '应以 postgres:// 或 postgresql:// 开头 (must start with postgres://)')),
   DATA_DIR: z.string().trim().min(1).default('.data'),
@@ -17,6 +34,39 @@ const schema = z.object({
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge'),
   PROMPTS_DIR: z.string().trim().min(1).default('prompts'),
+  // Feishu / Lark, WeChat and the HTTP server (issue 5)
+  FEISHU_MODE: z.enum(['webhook', 'ws'], '应是 webhook 或 ws (must be webhook or ws)').default('ws'),
+  FEISHU_APP_ID: optional(z.string()),
+  FEISHU_APP_SECRET: optional(z.string()),
+  FEISHU_VERIFICATION_TOKEN: optional(z.string()),
+  FEISHU_ENCRYPT_KEY: optional(z.string()),
+  FEISHU_DOMAIN: z
+    .string()
+    .trim()
+    .default('feishu')
+    .refine((v) => v === 'feishu' || v === 'lark' || /^https?:\/\/\S+$/.test(v), '应是 feishu、lark 或完整网址 (feishu, lark or a URL)'),
+  PORT: z.coerce.number().int().min(0).max(65_535, '应是 0–65535 的端口号 (a port number)').default(3000),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  WECHATY_PUPPET: z.string().trim().min(1).default('wechaty-puppet-wechat4u'),
+  WECHATY_PUPPET_SERVICE_TOKEN: optional(z.string()),
+  WECHATY_NAME: z.string().trim().min(1).default('alliance-bot'),
+  // Delivery and membership (issue 6)
+  QUEUE_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_.-]+$/, '只能含字母、数字、_.- (letters, digits, _.- only)').default('alliance'),
+  SECRETARIAT_FEISHU_OPEN_IDS: idList,
+  SECRETARIAT_WECHAT_IDS: idList,
+  SECRETARIAT_CONSOLE_IDS: idList,
+  SECRETARIAT_FEISHU_CHAT_ID: optional(z.string()),
+  PUBLIC_NOTICE_PERIOD: duration.default(7 * 86_400_000),
+  CONGRESS_REMINDER_CRON: z.string().trim().min(9).default('0 9 15 1 *'),
+  DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
+  FEISHU_SEND_PER_MIN: z.coerce.number().int().min(1).default(1_000),
+  FEISHU_API_PER_SEC: z.coerce.number().int().min(1).default(50),
+  FEISHU_PER_CHAT_PER_SEC: z.coerce.number().int().min(1).default(5),
+  WECHAT_SEND_PER_MIN: z.coerce.number().int().min(1).default(60),
+  WECHAT_PER_CHAT_PER_SEC: z.coerce.number().int().min(1).default(1),
+  OPS_USER: z.string().trim().min(1).default('ops'),
+  OPS_PASSWORD: optional(z.string().min(8, '至少 8 个字符 (at least 8 characters)')),
 });
 
 export type Config = {
@@ -27,6 +77,36 @@ export type Config = {
   llm: { apiKey: string | undefined; baseUrl: string | undefined; model: string; timeoutMs: number } | undefined;
   knowledgeDir: string;
   promptsDir: string;
+  /** Undefined when FEISHU_APP_ID is not set: the Feishu channel is off. */
+  feishu: FeishuConfig | undefined;
+  http: { port: number; host: string };
+  wechaty: { puppet: string; puppetToken: string | undefined; name: string };
+  queuePrefix: string;
+  /** Bootstrap secretariat accounts as user keys (`feishu:ou_x`, `wechat:x`, `console:x`). */
+  secretariat: string[];
+  /** Feishu group that also receives review cards. */
+  secretariatFeishuChatId: string | undefined;
+  publicNoticeMs: number;
+  congressReminderCron: string;
+  delivery: {
+    attempts: number;
+    backoffMs: number;
+    limits: Record<string, ChannelLimits>;
+  };
+  ops: { user: string; password: string | undefined };
+};
+
+/** Per-channel send limits; the defaults are the platform's documented ones. */
+export type ChannelLimits = { sendPerMin: number; apiPerSec?: number; perChatPerSec: number };
+
+export type FeishuConfig = {
+  mode: 'webhook' | 'ws';
+  appId: string;
+  appSecret: string;
+  verificationToken: string | undefined;
+  encryptKey: string | undefined;
+  /** Open API base URL: Feishu, Lark, or (tests) a local fake. */
+  domain: string;
 };
 
 /** Thrown when the environment is wrong; the message names every bad variable, in Chinese and English. */
@@ -54,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  const feishu = feishuConfig(e);
   const llmConfigured = e.OPENAI_API_KEY !== undefined || e.OPENAI_BASE_URL !== undefined;
   return {
     databaseUrl: e.DATABASE_URL,
@@ -65,5 +146,46 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : undefined,
     knowledgeDir: path.resolve(projectRoot, e.KNOWLEDGE_DIR),
     promptsDir: path.resolve(projectRoot, e.PROMPTS_DIR),
+    feishu,
+    http: { port: e.PORT, host: e.HOST },
+    wechaty: { puppet: e.WECHATY_PUPPET, puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, name: e.WECHATY_NAME },
+    queuePrefix: e.QUEUE_PREFIX,
+    secretariat: [
+      ...e.SECRETARIAT_FEISHU_OPEN_IDS.map((id) => `feishu:${id}`),
+      ...e.SECRETARIAT_WECHAT_IDS.map((id) => `wechat:${id}`),
+      ...e.SECRETARIAT_CONSOLE_IDS.map((id) => `console:${id}`),
+    ],
+    secretariatFeishuChatId: e.SECRETARIAT_FEISHU_CHAT_ID,
+    publicNoticeMs: e.PUBLIC_NOTICE_PERIOD,
+    congressReminderCron: e.CONGRESS_REMINDER_CRON,
+    delivery: {
+      attempts: e.DELIVERY_ATTEMPTS,
+      backoffMs: e.DELIVERY_BACKOFF_MS,
+      limits: {
+        feishu: { sendPerMin: e.FEISHU_SEND_PER_MIN, apiPerSec: e.FEISHU_API_PER_SEC, perChatPerSec: e.FEISHU_PER_CHAT_PER_SEC },
+        wechat: { sendPerMin: e.WECHAT_SEND_PER_MIN, perChatPerSec: e.WECHAT_PER_CHAT_PER_SEC },
+      },
+    },
+    ops: { user: e.OPS_USER, password: e.OPS_PASSWORD },
+  };
+}
+
+const feishuDomains: Record<string, string> = { feishu: 'https://open.feishu.cn', lark: 'https://open.larksuite.com' };
+
+/** The Feishu settings that only make sense together are checked together. */
+function feishuConfig(e: z.infer<typeof schema>): FeishuConfig | undefined {
+  if (!e.FEISHU_APP_ID) return undefined;
+  const problems: { variable: string; reason: string }[] = [];
+  if (!e.FEISHU_APP_SECRET) problems.push({ variable: 'FEISHU_APP_SECRET', reason: '设置了 FEISHU_APP_ID 时必须设置 (required with FEISHU_APP_ID)' });
+  if (e.FEISHU_MODE === 'webhook' && !e.FEISHU_VERIFICATION_TOKEN)
+    problems.push({ variable: 'FEISHU_VERIFICATION_TOKEN', reason: 'webhook 模式必须设置，用于校验请求来源 (required in webhook mode)' });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    mode: e.FEISHU_MODE,
+    appId: e.FEISHU_APP_ID,
+    appSecret: e.FEISHU_APP_SECRET!,
+    verificationToken: e.FEISHU_VERIFICATION_TOKEN,
+    encryptKey: e.FEISHU_ENCRYPT_KEY,
+    domain: (feishuDomains[e.FEISHU_DOMAIN] ?? e.FEISHU_DOMAIN).replace(/\/+$/, ''),
   };
 }

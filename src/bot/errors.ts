@@ -16,7 +16,13 @@ export class BotError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly options: { permanent?: boolean; cause?: unknown; userText?: string } = {},
+    readonly options: {
+      permanent?: boolean;
+      cause?: unknown;
+      userText?: string;
+      /** PLATFORM_RATE_LIMITED: how long the platform asked us to wait before trying again. */
+      retryAfterMs?: number;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'BotError';
@@ -24,5 +30,9 @@ export class BotError extends Error {
 
   get permanent(): boolean {
     return this.options.permanent ?? false;
+  }
+
+  get retryAfterMs(): number | undefined {
+    return this.options.retryAfterMs;
   }
 }
