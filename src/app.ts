@@ -10,6 +10,7 @@ import { createLogger } from './log.ts';
 import type { Services } from './bot/services.ts';
 import { createKnowledge } from './knowledge/knowledge.ts';
 import { registerKnowledge } from './knowledge/register.ts';
+import { Delivery } from './delivery/delivery.ts';
 
 export type App = {
   bot: Bot;
@@ -38,7 +39,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const texts = loadTexts(config.promptsDir);
   const knowledge = createKnowledge(config, texts, log);
   const db = await openMigratedDatabase(config, log);
-  const services: Services = { config, db, texts, log, knowledge, now: options.now ?? (() => new Date()) };
+  // Redis is resolved by the command (chat may start one); here only a configured URL is used.
+  const delivery = new Delivery(config, db.prisma, log, config.redisUrl);
+  const services: Services = { config, db, texts, log, knowledge, delivery, now: options.now ?? (() => new Date()) };
   const bot = new Bot(services);
   registerCommands(bot);
   registerKnowledge(bot);
@@ -46,6 +49,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     bot,
     services,
     async close() {
+      await delivery.close();
       await db.close();
     },
   };

@@ -4,7 +4,8 @@ import { userKey } from './inbound.ts';
 import type { Outbound } from './outbound.ts';
 import { text } from './outbound.ts';
 import type { Context } from './context.ts';
-import { ConversationStore, KeyedQueue } from './conversation.ts';
+import { ConversationStore, KeyedQueue, type SessionState } from './conversation.ts';
+import { addToOutbox, replyAddress } from '../delivery/outbox.ts';
 import { Router, type Handler, type Stage } from './router.ts';
 import type { Services } from './services.ts';
 import { cleanText } from './clean-text.ts';
@@ -49,13 +50,39 @@ export class Bot {
       await this.router.run(ctx, fallback);
       // Always saved: lastSeenAt is what "welcome back, continue?" is decided on.
       session.lastSeenAt = services.now().toISOString();
-      await this.store.save(inbound.channel, inbound.actor, session);
+      await this.commit(inbound, session, replies);
       services.log.debug({ user: key, ms: +(performance.now() - started).toFixed(2) }, 'handled');
       return replies;
     } catch (error) {
       services.log.error({ err: error, user: key, event: inbound.id }, 'handler failed');
-      return [text(services.texts.t('bot.internal_error'))];
+      const apology = [text(services.texts.t('bot.internal_error'))];
+      await this.commitReplies(inbound, apology).catch((err: unknown) => services.log.error({ err }, 'apology not queued'));
+      return apology;
     }
+  }
+
+  /**
+   * Saves the session; for platform channels the replies are written to the outbox in the same
+   * transaction (issue 6), so a reply exists exactly when the state change that caused it does.
+   */
+  private async commit(inbound: Inbound, session: SessionState, replies: Outbound[]): Promise<void> {
+    const { delivery, db } = this.services;
+    if (!delivery?.repliesViaOutbox(inbound.channel)) {
+      await this.store.save(inbound.channel, inbound.actor, session);
+      return;
+    }
+    await db.prisma.$transaction(async (tx) => {
+      await this.store.save(inbound.channel, inbound.actor, session, tx);
+      await addToOutbox(tx, replies.map((outbound) => ({ channel: inbound.channel, address: replyAddress(inbound), outbound })));
+    });
+    delivery.wake();
+  }
+
+  private async commitReplies(inbound: Inbound, replies: Outbound[]): Promise<void> {
+    const { delivery, db } = this.services;
+    if (!delivery?.repliesViaOutbox(inbound.channel)) return;
+    await addToOutbox(db.prisma, replies.map((outbound) => ({ channel: inbound.channel, address: replyAddress(inbound), outbound })));
+    delivery.wake();
   }
 }
 

@@ -1,6 +1,6 @@
 // Per-user conversation state in the database: one row per channel + user, small versioned JSON.
 // Messages of one user are handled one at a time, in order (KeyedQueue); different users in parallel.
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 
 export const SESSION_VERSION = 1;
 
@@ -43,9 +43,10 @@ export class ConversationStore {
     return readSession(row?.state);
   }
 
-  async save(channel: string, userId: string, state: SessionState): Promise<void> {
+  /** `client` is a transaction when the replies are saved to the outbox together with the state. */
+  async save(channel: string, userId: string, state: SessionState, client: Prisma.TransactionClient | PrismaClient = this.prisma): Promise<void> {
     const json = JSON.parse(JSON.stringify(state)) as object;
-    await this.prisma.conversation.upsert({
+    await client.conversation.upsert({
       where: { channel_userId: { channel, userId } },
       create: { channel, userId, version: SESSION_VERSION, state: json },
       update: { version: SESSION_VERSION, state: json },

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Texts } from './texts.ts';
 import type { Answerer } from '../knowledge/answer.ts';
+import type { Delivery } from '../delivery/delivery.ts';
 
 export type Services = {
   config: Config;
@@ -11,5 +12,7 @@ export type Services = {
   texts: Texts;
   log: Logger;
   knowledge: Answerer;
+  /** Outbox, queues and timers (issue 6); disabled (not absent) when no Redis is available. */
+  delivery?: Delivery;
   now(): Date;
 };

@@ -1,0 +1,107 @@
+// Sends outbox rows through their channel. Transient failures retry with backoff; permanent ones stop
+// at once and are recorded on the row; a platform rate-limit answer pauses the channel's queue
+// (BullMQ rate limiter) without using up an attempt.
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Address, Channel } from '../channels/channel.ts';
+import type { Outbound } from '../bot/outbound.ts';
+import { BotError } from '../bot/errors.ts';
+import type { ChannelLimits } from '../config.ts';
+import { deliverQueueName, type DeliverJob } from './queues.ts';
+import { idempotencyKey } from './outbox.ts';
+import { ChatLimiter } from './chat-limiter.ts';
+import type { DeliveryMetrics } from './metrics.ts';
+
+export type DeliverWorkerOptions = {
+  prisma: PrismaClient;
+  channel: Channel;
+  connection: Redis;
+  prefix: string;
+  attempts: number;
+  limits: ChannelLimits | undefined;
+  concurrency?: number;
+  metrics: DeliveryMetrics;
+  log: Logger;
+};
+
+/** The queue-wide limiter, spread over short windows so a minute's allowance is not sent in one burst. */
+export function queueLimiter(limits: ChannelLimits | undefined): { max: number; duration: number } | undefined {
+  if (!limits) return undefined;
+  const perSecond = Math.min(limits.sendPerMin / 60, limits.apiPerSec ?? Infinity);
+  const windowMs = 3_000;
+  return { max: Math.max(1, Math.floor((perSecond * windowMs) / 1000)), duration: windowMs };
+}
+
+export function createDeliverWorker(options: DeliverWorkerOptions): Worker<DeliverJob> {
+  const { prisma, channel, metrics, log } = options;
+  const chatLimiter = options.limits ? new ChatLimiter(options.connection, options.prefix, options.limits.perChatPerSec) : undefined;
+  const labels = { channel: channel.name };
+
+  const worker: Worker<DeliverJob> = new Worker<DeliverJob>(
+    deliverQueueName(channel.name),
+    async (job: Job<DeliverJob>, token?: string) => {
+      const row = await prisma.outboxMessage.findUnique({ where: { id: job.data.id } });
+      // Already settled (a repeated job after a crash or a sweep): nothing to send again.
+      if (!row || row.status === 'delivered' || row.status === 'failed') return row?.status ?? 'missing';
+      const address = row.address as Address;
+      const wait = await chatLimiter?.take(address.chatId);
+      if (wait) {
+        await job.moveToDelayed(Date.now() + wait, token);
+        throw new DelayedError();
+      }
+      try {
+        const ref = await channel.send(address, row.payload as Outbound, idempotencyKey(row.id));
+        const deliveredAt = new Date();
+        await prisma.outboxMessage.updateMany({
+          where: { id: row.id, status: { not: 'delivered' } },
+          data: { status: 'delivered', deliveredAt, platformRef: ref || null, attempts: job.attemptsMade + 1, lastError: null },
+        });
+        metrics.delivered.inc(labels);
+        metrics.latency.observe(labels, (deliveredAt.getTime() - row.createdAt.getTime()) / 1000);
+        return 'delivered';
+      } catch (error) {
+        return await onSendError(error, row.id, job);
+      }
+    },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? 10,
+      limiter: queueLimiter(options.limits),
+      // A job whose worker died (SIGKILL) is taken back after this and retried.
+      lockDuration: 30_000,
+      stalledInterval: 15_000,
+      maxStalledCount: 5,
+    },
+  );
+
+  async function onSendError(error: unknown, id: string, job: Job<DeliverJob>): Promise<never> {
+    const botError = error instanceof BotError ? error : undefined;
+    const reason = (error as Error)?.message ?? String(error);
+    if (botError?.code === 'PLATFORM_RATE_LIMITED') {
+      metrics.rateLimited.inc(labels);
+      await worker.rateLimit(botError.retryAfterMs ?? 1_000);
+      throw Worker.RateLimitError();
+    }
+    const permanent = botError?.permanent || botError?.code === 'PLATFORM_PERMANENT';
+    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (permanent || last) {
+      await prisma.outboxMessage.updateMany({
+        where: { id, status: { not: 'delivered' } },
+        data: { status: 'failed', failedAt: new Date(), lastError: reason.slice(0, 1000), attempts: job.attemptsMade + 1 },
+      });
+      metrics.failed.inc({ ...labels, reason: permanent ? 'permanent' : 'attempts_exhausted' });
+      log.warn({ outbox: id, channel: channel.name, reason }, 'message not delivered (recorded on the outbox row)');
+      if (permanent) throw new UnrecoverableError(reason);
+      throw error;
+    }
+    await prisma.outboxMessage.update({ where: { id }, data: { attempts: job.attemptsMade + 1, lastError: reason.slice(0, 1000) } });
+    metrics.retried.inc(labels);
+    throw error;
+  }
+
+  worker.on('error', (err) => log.warn({ err, queue: worker.name }, 'deliver worker error'));
+  return worker;
+}

@@ -1,0 +1,126 @@
+// The delivery backbone as one object: outbox relay, per-channel deliver queues and workers, timers.
+// Without Redis it is disabled: outbox rows are still written (a later worker delivers them) and the
+// features that need timers or fan-out say so.
+import { Queue, type Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Channel } from '../channels/channel.ts';
+import { deliverJobOptions, deliverQueueName, type DeliverJob } from './queues.ts';
+import { OutboxRelay, type RelayOptions } from './relay.ts';
+import { createDeliverWorker } from './deliver.worker.ts';
+import { Timers } from './timers.worker.ts';
+import { redisConnection } from './redis.ts';
+import { createDeliveryMetrics, type DeliveryMetrics } from './metrics.ts';
+
+export type WorkerOptions = {
+  channels: Channel[];
+  relay?: boolean;
+  timers?: boolean;
+  relayOptions?: RelayOptions;
+  concurrency?: number;
+};
+
+export class Delivery {
+  readonly timers: Timers | undefined;
+  readonly metrics: DeliveryMetrics;
+  private readonly connection: Redis | undefined;
+  private readonly queues = new Map<string, Queue<DeliverJob>>();
+  private readonly workers: Worker[] = [];
+  private readonly workerConnections: Redis[] = [];
+  private relay: OutboxRelay | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: Config,
+    private readonly prisma: PrismaClient,
+    private readonly log: Logger,
+    readonly redisUrl: string | undefined,
+  ) {
+    this.connection = redisUrl ? redisConnection(redisUrl) : undefined;
+    this.timers = this.connection ? new Timers(this.connection, config.queuePrefix) : undefined;
+    this.metrics = createDeliveryMetrics(() => [...this.queues.values(), ...(this.timers ? [this.timers.queue] : [])]);
+  }
+
+  get enabled(): boolean {
+    return this.connection !== undefined;
+  }
+
+  /** Replies to the console are printed at once; everything to a platform goes through the outbox. */
+  repliesViaOutbox(channel: string): boolean {
+    return this.enabled && channel !== 'console';
+  }
+
+  queueFor(channel: string): Queue<DeliverJob> {
+    if (!this.connection) throw new Error('delivery needs Redis');
+    let queue = this.queues.get(channel);
+    if (!queue) {
+      queue = new Queue<DeliverJob>(deliverQueueName(channel), {
+        connection: this.connection,
+        prefix: this.config.queuePrefix,
+        defaultJobOptions: deliverJobOptions(this.config),
+      });
+      queue.on('error', (err) => this.log.warn({ err }, 'deliver queue error'));
+      this.queues.set(channel, queue);
+    }
+    return queue;
+  }
+
+  /** Called after a commit that wrote outbox rows: relay now instead of at the next poll. */
+  wake(): void {
+    this.relay?.wake();
+  }
+
+  /** Starts the relay, one deliver worker per channel and the timers worker in this process. */
+  async startWorkers(options: WorkerOptions): Promise<void> {
+    if (!this.redisUrl) return;
+    for (const channel of options.channels) {
+      this.queueFor(channel.name);
+      const connection = this.newConnection();
+      this.workers.push(
+        createDeliverWorker({
+          prisma: this.prisma,
+          channel,
+          connection,
+          prefix: this.config.queuePrefix,
+          attempts: this.config.delivery.attempts,
+          limits: this.config.delivery.limits[channel.name],
+          concurrency: options.concurrency,
+          metrics: this.metrics,
+          log: this.log,
+        }),
+      );
+    }
+    if (options.timers !== false && this.timers) {
+      this.workers.push(this.timers.createWorker(this.newConnection(), this.log));
+      await this.timers.reconcile(this.log);
+      this.reconcileTimer = setInterval(() => void this.timers?.reconcile(this.log), 5 * 60_000);
+    }
+    if (options.relay !== false) {
+      this.relay = new OutboxRelay(this.prisma, (c) => this.queueFor(c), this.log, options.relayOptions);
+      this.relay.start();
+    }
+  }
+
+  /** Relays what is pending now and waits for it (tests, `broadcast` command). */
+  async flush(): Promise<void> {
+    await this.relay?.drain();
+  }
+
+  /** Graceful: stop taking jobs, let in-flight ones finish (or return to the queue), then disconnect. */
+  async close(): Promise<void> {
+    clearInterval(this.reconcileTimer);
+    await this.relay?.stop();
+    await Promise.allSettled(this.workers.map((w) => w.close()));
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    await this.timers?.queue.close();
+    for (const c of [...this.workerConnections, ...(this.connection ? [this.connection] : [])]) c.disconnect();
+  }
+
+  private newConnection(): Redis {
+    const connection = redisConnection(this.redisUrl!);
+    this.workerConnections.push(connection);
+    return connection;
+  }
+}
