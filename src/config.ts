@@ -1,6 +1,7 @@
 // The one typed configuration. Nothing else in src/ reads process.env.
 import path from 'node:path';
 import { z } from 'zod';
+import { projectRoot } from './paths.ts';
 
 /** Unset, empty and blank all mean "not configured". */
 const optional = <T extends z.ZodType>(inner: T) =>
@@ -60,6 +61,7 @@ const schema = z.object({
   CONGRESS_REMINDER_CRON: z.string().trim().min(9).default('0 9 15 1 *'),
   DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
   DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
+  DELIVERY_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   FEISHU_SEND_PER_MIN: z.coerce.number().int().min(1).default(1_000),
   FEISHU_API_PER_SEC: z.coerce.number().int().min(1).default(50),
   FEISHU_PER_CHAT_PER_SEC: z.coerce.number().int().min(1).default(5),
@@ -67,6 +69,11 @@ const schema = z.object({
   WECHAT_PER_CHAT_PER_SEC: z.coerce.number().int().min(1).default(1),
   OPS_USER: z.string().trim().min(1).default('ops'),
   OPS_PASSWORD: optional(z.string().min(8, '至少 8 个字符 (at least 8 characters)')),
+  // Membership application (issue 4)
+  APPLICATION_DEADLINE: optional(
+    z.string().regex(/^(\d{4}-\d{2}-\d{2}|none)$/, '应是 YYYY-MM-DD 日期（北京时间当天结束）或 none (a YYYY-MM-DD date, or none)'),
+  ),
+  APPLICATION_RESUME_AFTER: duration.default(30 * 60_000),
 });
 
 export type Config = {
@@ -91,9 +98,18 @@ export type Config = {
   delivery: {
     attempts: number;
     backoffMs: number;
+    /** A job whose worker died is taken back after this. */
+    lockMs: number;
     limits: Record<string, ChannelLimits>;
   };
   ops: { user: string; password: string | undefined };
+  application: {
+    /** Last day to submit (inclusive, Beijing time) as YYYY-MM-DD; `none` for no deadline;
+     *  undefined: the date in the notice (knowledge/notice.md). */
+    deadline: string | undefined;
+    /** After this long away, an applicant is welcomed back before the form goes on. */
+    resumeAfterMs: number;
+  };
 };
 
 /** Per-channel send limits; the defaults are the platform's documented ones. */
@@ -120,7 +136,6 @@ export class ConfigError extends Error {
   }
 }
 
-const projectRoot = path.resolve(import.meta.dirname, '..');
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const picked = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k]]));
@@ -161,12 +176,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     delivery: {
       attempts: e.DELIVERY_ATTEMPTS,
       backoffMs: e.DELIVERY_BACKOFF_MS,
+      lockMs: e.DELIVERY_LOCK_MS,
       limits: {
         feishu: { sendPerMin: e.FEISHU_SEND_PER_MIN, apiPerSec: e.FEISHU_API_PER_SEC, perChatPerSec: e.FEISHU_PER_CHAT_PER_SEC },
         wechat: { sendPerMin: e.WECHAT_SEND_PER_MIN, perChatPerSec: e.WECHAT_PER_CHAT_PER_SEC },
       },
     },
     ops: { user: e.OPS_USER, password: e.OPS_PASSWORD },
+    application: { deadline: e.APPLICATION_DEADLINE, resumeAfterMs: e.APPLICATION_RESUME_AFTER },
   };
 }
 

@@ -19,7 +19,7 @@ export type DeliverWorkerOptions = {
   channel: Channel;
   connection: Redis;
   prefix: string;
-  attempts: number;
+  lockMs: number;
   limits: ChannelLimits | undefined;
   concurrency?: number;
   metrics: DeliveryMetrics;
@@ -71,8 +71,8 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
       concurrency: options.concurrency ?? 10,
       limiter: queueLimiter(options.limits),
       // A job whose worker died (SIGKILL) is taken back after this and retried.
-      lockDuration: 30_000,
-      stalledInterval: 15_000,
+      lockDuration: options.lockMs,
+      stalledInterval: Math.max(500, Math.floor(options.lockMs / 2)),
       maxStalledCount: 5,
     },
   );

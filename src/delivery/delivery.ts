@@ -84,7 +84,7 @@ export class Delivery {
           channel,
           connection,
           prefix: this.config.queuePrefix,
-          attempts: this.config.delivery.attempts,
+          lockMs: this.config.delivery.lockMs,
           limits: this.config.delivery.limits[channel.name],
           concurrency: options.concurrency,
           metrics: this.metrics,

@@ -1,0 +1,116 @@
+// The delivery backbone on real Redis and PostgreSQL against a fake Feishu send API that enforces
+// limits: every outbox row reaches its receiver exactly once; transient failures are retried,
+// permanent ones recorded at once; rate-limit answers slow the queue without using up attempts.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRig, limitedFeishuChannel, type Rig } from '../support/delivery-rig.ts';
+import { addToOutbox, toUser } from '../../src/delivery/outbox.ts';
+import { deliverQueueName } from '../../src/delivery/queues.ts';
+
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+const loose = { sendPerMin: 100_000, apiPerSec: 10_000, perChatPerSec: 100 };
+
+async function start(r: Rig) {
+  await r.delivery.startWorkers({ channels: [limitedFeishuChannel(r.feishu.url)], timers: false, relayOptions: { pollMs: 100 } });
+}
+
+const allSettled = (r: Rig) => async () => (await r.db.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'queued'] } } })) === 0;
+
+describe('deliver', () => {
+  it('delivers a broadcast to every member exactly once and reports its status', async () => {
+    rig = await createRig({ fakeLimits: loose });
+    const ids = await rig.importFeishuMembers(50);
+    const { id, total } = await rig.broadcast();
+    expect(total).toBe(50);
+    expect(await rig.status(id)).toMatchObject({ total: 50, delivered: 0, pending: 50, failed: 0 });
+    await start(rig);
+    await rig.waitUntil(allSettled(rig), 'all delivered');
+    for (const ouId of ids) expect(rig.feishu.messages.get(ouId)).toHaveLength(1);
+    expect(await rig.status(id)).toEqual({ id, total: 50, delivered: 50, pending: 0, failed: 0 });
+    const row = await rig.db.prisma.outboxMessage.findFirstOrThrow({ where: { broadcastId: id } });
+    // The platform idempotency key is derived from the row id.
+    expect(rig.feishu.messages.get((row.address as { userId: string }).userId)![0]!.uuid).toBe(`ob-${row.id}`);
+    expect(row.platformRef).toMatch(/^om_/);
+  });
+
+  it('retries transient failures and records permanent ones at once, visible to operators', async () => {
+    rig = await createRig({ fakeLimits: loose, env: { DELIVERY_ATTEMPTS: '5' } });
+    await rig.importFeishuMembers(3);
+    rig.feishu.failNext('ou_m00000', 'transient', 2);
+    rig.feishu.failNext('ou_m00001', 'permanent', 99);
+    const { id } = await rig.broadcast();
+    await start(rig);
+    await rig.waitUntil(allSettled(rig), 'all settled');
+    expect(await rig.status(id)).toMatchObject({ delivered: 2, failed: 1, pending: 0 });
+    expect(rig.feishu.messages.get('ou_m00000')).toHaveLength(1);
+    expect(rig.feishu.messages.get('ou_m00001')).toBeUndefined();
+    const failed = await rig.db.prisma.outboxMessage.findFirstOrThrow({ where: { status: 'failed' } });
+    expect(failed.lastError).toContain('230013');
+    expect(failed.attempts).toBe(1);
+    const retried = await rig.db.prisma.outboxMessage.findFirstOrThrow({ where: { address: { path: ['userId'], equals: 'ou_m00000' } } });
+    expect(retried.attempts).toBe(3);
+    // The failed job stays in BullMQ's failed set for the dashboard.
+    const queue = rig.delivery.queueFor('feishu');
+    expect(await queue.getJobCountByTypes('failed')).toBe(1);
+    expect((await queue.getJob(failed.id))?.failedReason).toContain('230013');
+  });
+
+  it('fails a message whose transient failures outlast its attempts, and records why', async () => {
+    rig = await createRig({ fakeLimits: loose, env: { DELIVERY_ATTEMPTS: '2' } });
+    await rig.importFeishuMembers(1);
+    rig.feishu.failNext('ou_m00000', 'transient', 10);
+    const { id } = await rig.broadcast();
+    await start(rig);
+    await rig.waitUntil(allSettled(rig), 'settled');
+    expect(await rig.status(id)).toMatchObject({ delivered: 0, failed: 1 });
+    const row = await rig.db.prisma.outboxMessage.findFirstOrThrow({});
+    expect(row).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(row.lastError).toContain('500');
+  });
+
+  it('rate-limit answers slow the queue without using up attempts: all delivered, none doubled', async () => {
+    // The worker believes it may send 1,000/s; the platform allows 15/s and answers 429 beyond.
+    rig = await createRig({
+      fakeLimits: { sendPerMin: 100_000, apiPerSec: 15, perChatPerSec: 5 },
+      env: { DELIVERY_ATTEMPTS: '2', FEISHU_API_PER_SEC: '1000', FEISHU_SEND_PER_MIN: '60000' },
+    });
+    const ids = await rig.importFeishuMembers(60);
+    const { id } = await rig.broadcast();
+    await start(rig);
+    await rig.waitUntil(allSettled(rig), 'all delivered', 90_000);
+    expect(rig.feishu.stats.rateLimited).toBeGreaterThan(0);
+    expect(await rig.status(id)).toMatchObject({ delivered: 60, failed: 0 });
+    for (const ouId of ids) expect(rig.feishu.messages.get(ouId)).toHaveLength(1);
+    expect(rig.feishu.totalMessages()).toBe(60);
+  });
+
+  it('honours the per-chat limit for many messages to one user', async () => {
+    rig = await createRig({ fakeLimits: { sendPerMin: 100_000, apiPerSec: 1000, perChatPerSec: 5 }, env: { FEISHU_PER_CHAT_PER_SEC: '5' } });
+    await addToOutbox(
+      rig.db.prisma,
+      Array.from({ length: 12 }, (_, i) => toUser('feishu:ou_busy', { kind: 'text', text: `第 ${i} 条` })),
+    );
+    await start(rig);
+    await rig.waitUntil(allSettled(rig), 'all delivered');
+    expect(rig.feishu.messages.get('ou_busy')).toHaveLength(12);
+    expect(rig.feishu.stats.rateLimited).toBe(0);
+  });
+
+  it('a repeated relay of the same row sends it once', async () => {
+    rig = await createRig({ fakeLimits: loose });
+    await addToOutbox(rig.db.prisma, [toUser('feishu:ou_once', { kind: 'text', text: '你好' })]);
+    const row = await rig.db.prisma.outboxMessage.findFirstOrThrow({});
+    // A crash between "added to BullMQ" and "marked queued" makes the relay add the row again.
+    await rig.delivery.queueFor('feishu').add('deliver', { id: row.id }, { jobId: row.id });
+    await start(rig);
+    await rig.waitUntil(allSettled(rig), 'delivered');
+    await rig.delivery.queueFor('feishu').add('deliver', { id: row.id }, { jobId: `${row.id}-again` });
+    await rig.waitUntil(async () => (await rig!.delivery.queueFor('feishu').getJobCountByTypes('completed')) === 2, 'second job done');
+    expect(rig.feishu.stats.calls).toBe(1);
+    expect(deliverQueueName('feishu')).toBe('deliver-feishu');
+  });
+});
