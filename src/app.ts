@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { openDatabase, type Db } from './db/client.ts';
-import { applyMigrations } from './db/migrate.ts';
+import { applyMigrationsIsolated } from './db/migrate-isolated.ts';
 import { loadTexts } from './bot/texts.ts';
 import { Bot } from './bot/bot.ts';
 import { registerCommands } from './bot/commands.ts';
@@ -20,18 +20,16 @@ export type App = {
 
 export type AppOptions = { log?: Logger; now?: () => Date };
 
-/** Opens the database and applies pending migrations (idempotent) — every DB command starts here. */
+/**
+ * Applies pending migrations (idempotent), then opens the database — every DB command starts here.
+ * Migrations run in a worker thread so the schema engine's memory leaves with it.
+ */
 export async function openMigratedDatabase(config: Config, log: Logger): Promise<Db> {
   if (!config.databaseUrl) log.info({ dir: config.dataDir }, '未设置 DATABASE_URL，使用内置数据库 (embedded PGlite)');
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    const applied = await applyMigrations(db.migrationAdapter);
-    if (applied.length > 0) log.info({ applied }, 'migrations applied');
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
-  return db;
+  const options = { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
+  const applied = await applyMigrationsIsolated(options);
+  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  return openDatabase(options);
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {

@@ -22,8 +22,9 @@ export function loadTexts(dir: string): Texts {
     const prefix = name.slice(0, -'.yaml'.length);
     const data = parse(content) as Record<string, unknown> | null;
     for (const [key, value] of Object.entries(data ?? {})) {
-      if (typeof value !== 'string') throw new Error(`${full}: ${key} must be a string`);
-      table.set(`${prefix}.${key}`, value.trimEnd());
+      // YAML reads an unquoted 13812345678 as a number: a text is whatever scalar was written.
+      if (typeof value !== 'string' && typeof value !== 'number') throw new Error(`${full}: ${key} must be a string`);
+      table.set(`${prefix}.${key}`, String(value).trimEnd());
     }
   }
   return {
