@@ -14,5 +14,11 @@ export interface Channel {
   /** Sends one message; returns the platform's reference (message id) for later updates. */
   send(address: Address, outbound: Outbound, idempotencyKey?: string): Promise<string>;
   update?(ref: string, outbound: Outbound): Promise<void>;
+  /** Where replies to this inbound go (e.g. as a reply to the user's message). Default: its chat, to its actor. */
+  replyAddress?(inbound: Inbound): Address;
   stop(): Promise<void>;
+}
+
+export function replyAddressOf(channel: Channel, inbound: Inbound): Address {
+  return channel.replyAddress?.(inbound) ?? { chatId: inbound.chat.id, userId: inbound.actor };
 }

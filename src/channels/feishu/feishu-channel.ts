@@ -1,0 +1,198 @@
+// The Feishu / Lark channel. Events arrive either through the webhook (http/server.ts verifies them
+// and calls `receive`) or the SDK's long connection (`ws` mode); both paths answer Feishu at once
+// and process afterwards, because Feishu wants an answer within 3 s whatever the bot does next.
+import { createHash, randomUUID } from 'node:crypto';
+import * as lark from '@larksuiteoapi/node-sdk';
+import type { Logger } from 'pino';
+import type { FeishuConfig } from '../../config.ts';
+import type { Inbound } from '../../bot/inbound.ts';
+import type { Outbound } from '../../bot/outbound.ts';
+import type { Texts } from '../../bot/texts.ts';
+import { BotError } from '../../bot/errors.ts';
+import type { Address, Channel, OnInbound } from '../channel.ts';
+import type { EventDedup } from '../event-dedup.ts';
+import type { ReadStoredFile } from '../stored-file.ts';
+import { splitText } from '../split-text.ts';
+import { FeishuApi, type MsgType } from './feishu-api.ts';
+import { renderCard } from './card-render.ts';
+import { messageToInbound } from './message-event.ts';
+import { cardActionToInbound } from './card-action.ts';
+import type { FeishuEnvelope } from './webhook-verify.ts';
+
+/** Feishu accepts far longer texts, but a phone screen does not. */
+const TEXT_LIMIT = 3_000;
+
+export type FeishuChannelOptions = {
+  config: FeishuConfig;
+  log: Logger;
+  texts: Texts;
+  dedup: EventDedup;
+  readFile: ReadStoredFile;
+  now?: () => Date;
+};
+
+/** What to answer Feishu right away: `{}` for events, a toast for card clicks. */
+export type ImmediateAnswer = Record<string, unknown>;
+
+export class FeishuChannel implements Channel {
+  readonly name = 'feishu';
+  readonly api: FeishuApi;
+  private onInbound: OnInbound | undefined;
+  private ws: lark.WSClient | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly now: () => Date;
+
+  constructor(private readonly options: FeishuChannelOptions) {
+    this.api = new FeishuApi(options.config, options.log);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async start(onInbound: OnInbound): Promise<void> {
+    this.onInbound = onInbound;
+    if (this.options.config.mode !== 'ws') return;
+    const { config, log } = this.options;
+    this.ws = new lark.WSClient({
+      appId: config.appId,
+      appSecret: config.appSecret,
+      domain: config.domain,
+      loggerLevel: lark.LoggerLevel.warn,
+      autoReconnect: true,
+    });
+    // The long connection is authenticated by itself: hand the raw envelope to the same path the
+    // webhook uses instead of the SDK's flattened, unchecked dispatch.
+    const dispatcher = new EnvelopeDispatcher((data) => this.receive(data as FeishuEnvelope));
+    await this.ws.start({ eventDispatcher: dispatcher });
+    log.info({ domain: config.domain }, 'feishu long connection started');
+  }
+
+  async stop(): Promise<void> {
+    this.ws?.close({ force: true });
+    await this.idle();
+  }
+
+  /** Resolves when every event received so far has been processed (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** A verified v2 envelope: answers at once, processes in the background. */
+  receive(envelope: FeishuEnvelope): ImmediateAnswer {
+    const { log, texts } = this.options;
+    const header = envelope?.header;
+    if (!header?.event_id) {
+      log.warn('feishu event without header ignored');
+      return {};
+    }
+    switch (header.event_type) {
+      case 'im.message.receive_v1':
+        this.background(header.event_id, async () => {
+          const received = this.now();
+          const result = await messageToInbound(envelope.event, {
+            botOpenId: () => this.api.botOpenId(),
+            download: (messageId, key, type) => this.api.download(messageId, key, type),
+            receivedAt: received,
+          });
+          if ('ignored' in result) log.debug({ event: header.event_id, reason: result.ignored }, 'feishu message ignored');
+          else await this.deliverInbound(result.inbound);
+        });
+        return {};
+      case 'card.action.trigger': {
+        const result = cardActionToInbound(header.event_id, envelope.event, this.now());
+        if ('refused' in result) {
+          log.warn({ event: header.event_id, reason: result.refused, detail: result.detail }, 'feishu card action refused');
+          const key = { not_addressee: 'card_not_for_you', expired: 'card_expired', malformed: 'card_invalid' }[result.refused];
+          return { toast: { type: 'warning', content: texts.t(`channels.${key}`) } };
+        }
+        this.background(header.event_id, () => this.deliverInbound(result.inbound));
+        return { toast: { type: 'info', content: texts.t('channels.card_received') } };
+      }
+      default:
+        log.debug({ type: header.event_type }, 'feishu event type not handled');
+        return {};
+    }
+  }
+
+  replyAddress(inbound: Inbound): Address {
+    const replyTo = inbound.action?.cardRef ?? (inbound.action ? undefined : inbound.id);
+    return { chatId: inbound.chat.id, userId: inbound.actor, ...(replyTo ? { replyTo } : {}) };
+  }
+
+  async send(address: Address, outbound: Outbound, idempotencyKey?: string): Promise<string> {
+    const key = idempotencyKey ?? randomUUID();
+    switch (outbound.kind) {
+      case 'text': {
+        let ref = '';
+        const parts = splitText(outbound.text, TEXT_LIMIT);
+        for (const [i, part] of parts.entries()) {
+          ref = await this.post(address, 'text', JSON.stringify({ text: part }), sendUuid(key, i));
+        }
+        return ref;
+      }
+      case 'card': {
+        const card = renderCard(outbound.card, address.userId ? { addressee: address.userId } : {});
+        return this.post(address, 'interactive', JSON.stringify(card), sendUuid(key, 0));
+      }
+      case 'file': {
+        const file = await this.options.readFile(outbound.fileId);
+        if (!file) throw new BotError('PLATFORM_PERMANENT', `stored file ${outbound.fileId} not found`, { permanent: true });
+        const fileKey = await this.api.uploadFile(outbound.name || file.name, file.data);
+        const ref = await this.post(address, 'file', JSON.stringify({ file_key: fileKey }), sendUuid(key, 0));
+        if (outbound.caption) await this.post({ chatId: address.chatId }, 'text', JSON.stringify({ text: outbound.caption }), sendUuid(key, 1));
+        return ref;
+      }
+    }
+  }
+
+  async update(ref: string, outbound: Outbound): Promise<void> {
+    if (outbound.kind !== 'card') throw new BotError('PLATFORM_PERMANENT', 'only cards can be updated on Feishu', { permanent: true });
+    await this.api.patchMessage(ref, JSON.stringify(renderCard(outbound.card)));
+  }
+
+  private post(address: Address, msgType: MsgType, content: string, uuid: string): Promise<string> {
+    return address.replyTo
+      ? this.api.replyMessage(address.replyTo, msgType, content, uuid)
+      : this.api.createMessage(address.chatId, msgType, content, uuid);
+  }
+
+  private async deliverInbound(inbound: Inbound): Promise<void> {
+    if (!this.onInbound) throw new Error('feishu channel not started');
+    await this.onInbound(inbound);
+  }
+
+  /** Runs after the answer went out; a redelivered event id (any process) is dropped here. */
+  private background(eventId: string, task: () => Promise<void>): void {
+    const { log, dedup } = this.options;
+    const run = (async () => {
+      let first = true;
+      try {
+        first = await dedup.claim('feishu', eventId);
+      } catch (error) {
+        // Without Redis a duplicate may slip through; losing the message would be worse.
+        log.warn({ err: (error as Error).message, event: eventId }, 'event dedup unavailable, processing anyway');
+      }
+      if (!first) {
+        log.info({ event: eventId }, 'feishu event redelivered, ignored');
+        return;
+      }
+      await task();
+    })()
+      .catch((error: unknown) => log.error({ err: error, event: eventId }, 'feishu event processing failed'))
+      .finally(() => this.inFlight.delete(run));
+    this.inFlight.add(run);
+  }
+}
+
+/** Feishu keeps a send `uuid` for an hour and drops a second send with the same one; ≤ 50 chars. */
+function sendUuid(key: string, part: number): string {
+  return createHash('sha256').update(`${key}#${part}`).digest('hex').slice(0, 40);
+}
+
+class EnvelopeDispatcher extends lark.EventDispatcher {
+  constructor(private readonly handle: (data: unknown) => unknown) {
+    super({});
+  }
+
+  override async invoke(data: unknown): Promise<unknown> {
+    return this.handle(typeof data === 'string' ? JSON.parse(data) : data);
+  }
+}

@@ -1,0 +1,94 @@
+// `serve`: the bot on Feishu / Lark. Webhook mode listens for events and card callbacks; ws mode
+// holds the SDK's long connection. Both start the HTTP server for /healthz.
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { ConfigError, type Config } from '../config.ts';
+import { createApp, type App } from '../app.ts';
+import { createLogger } from '../log.ts';
+import { openRedis } from '../db/redis.ts';
+import { readFile } from '../db/files.ts';
+import { EventDedup } from '../channels/event-dedup.ts';
+import { FeishuChannel } from '../channels/feishu/feishu-channel.ts';
+import { connectChannel } from '../channels/connect.ts';
+import { DirectDelivery } from '../delivery/direct.ts';
+import { buildHttpServer } from '../http/server.ts';
+
+export type FeishuService = {
+  app: App;
+  channel: FeishuChannel;
+  http: FastifyInstance;
+  redis: Redis;
+  /** Base URL the HTTP server listens on. */
+  url: string;
+  close(): Promise<void>;
+};
+
+export type FeishuServiceOptions = { log?: Logger; now?: () => Date; redisPrefix?: string };
+
+export async function startFeishuService(config: Config, options: FeishuServiceOptions = {}): Promise<FeishuService> {
+  const feishu = config.feishu;
+  if (!feishu) throw new ConfigError([{ variable: 'FEISHU_APP_ID', reason: 'serve 需要飞书应用凭证 (serve needs the Feishu app credentials)' }]);
+  if (!config.redisUrl) throw new ConfigError([{ variable: 'REDIS_URL', reason: 'serve 需要 Redis，用于事件去重 (serve needs Redis for event dedup)' }]);
+  const log = options.log ?? createLogger(config.logLevel);
+  const app = await createApp(config, { log, now: options.now });
+  const redis = openRedis(config.redisUrl, log);
+  const { services } = app;
+  const channel = new FeishuChannel({
+    config: feishu,
+    log,
+    texts: services.texts,
+    dedup: new EventDedup(redis, options.redisPrefix ?? `${config.queuePrefix}:`),
+    readFile: (id) => readFile(services.db.prisma, id),
+    now: services.now,
+  });
+  const delivery = new DirectDelivery({ log });
+  const http = buildHttpServer({
+    log,
+    feishu: feishu.mode === 'webhook' ? { channel, secrets: feishu } : undefined,
+    health: async () => ({
+      server: true,
+      database: await services.db.prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
+      redis: await redis.ping().then((pong) => pong === 'PONG', () => false),
+    }),
+  });
+  try {
+    await channel.start(connectChannel(channel, app.bot, delivery.deliver));
+    await http.listen({ port: config.http.port, host: config.http.host });
+  } catch (error) {
+    await Promise.allSettled([channel.stop(), http.close(), app.close()]);
+    redis.disconnect();
+    throw error;
+  }
+  const address = http.server.address();
+  const url = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : '';
+  log.info({ url, mode: feishu.mode, domain: feishu.domain }, 'feishu channel ready');
+  return {
+    app,
+    channel,
+    http,
+    redis,
+    url,
+    async close() {
+      // Stop taking events first, then let the ones already acknowledged finish.
+      await http.close();
+      await channel.stop();
+      await app.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+export async function serveCommand(config: Config): Promise<void> {
+  const service = await startFeishuService(config);
+  await untilSignal();
+  await service.close();
+}
+
+export function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => resolve();
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}

@@ -1,0 +1,150 @@
+// A local fake of the Feishu Open API, spoken to by the real Lark SDK through FEISHU_DOMAIN. It keeps
+// what the bot sent, drops a second send with the same `uuid` (as Feishu does) and answers with the
+// rate-limit error on demand.
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+
+export const BOT_OPEN_ID = 'ou_bot_alliance';
+
+export type SentMessage = {
+  messageId: string;
+  via: 'create' | 'reply';
+  chatId?: string;
+  replyTo?: string;
+  msgType: string;
+  content: Record<string, unknown>;
+  uuid?: string;
+};
+
+export type FakeFeishu = {
+  url: string;
+  messages: SentMessage[];
+  updates: { messageId: string; content: Record<string, unknown> }[];
+  uploads: { fileKey: string; name: string; size: number }[];
+  resources: Map<string, Buffer>;
+  tokenCalls: number;
+  /** Every send or reply call that got through, including ones dropped as a repeated uuid. */
+  sendCalls: number;
+  /** Number of send/reply calls answered with HTTP 429 + code 99991400 so far. */
+  rateLimited: number;
+  /** The next `count` send or reply calls get HTTP 429, code 99991400, reset after `resetSeconds`. */
+  rateLimitNext(count: number, resetSeconds?: number): void;
+  /** Token endpoint answer delay, to make concurrent token fetches overlap. */
+  tokenDelayMs: number;
+  textsTo(chatId: string): string[];
+  close(): Promise<void>;
+};
+
+export async function startFakeFeishu(): Promise<FakeFeishu> {
+  const app: FastifyInstance = Fastify();
+  const tokens = new Set<string>();
+  const byUuid = new Map<string, SentMessage>();
+  let limitLeft = 0;
+  let resetSeconds = 1;
+  let seq = 0;
+  const state: Omit<FakeFeishu, 'url' | 'close' | 'rateLimitNext' | 'textsTo'> = {
+    messages: [],
+    updates: [],
+    uploads: [],
+    resources: new Map(),
+    tokenCalls: 0,
+    sendCalls: 0,
+    rateLimited: 0,
+    tokenDelayMs: 0,
+  };
+
+  app.addContentTypeParser(/^multipart\/form-data/, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const authorised = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (token && tokens.has(token)) return true;
+    void reply.code(400).send({ code: 99991663, msg: 'Invalid access token for authorization.' });
+    return false;
+  };
+  const limited = (reply: FastifyReply): boolean => {
+    if (limitLeft <= 0) return false;
+    limitLeft -= 1;
+    state.rateLimited += 1;
+    void reply.code(429).header('x-ogw-ratelimit-limit', '50').header('x-ogw-ratelimit-reset', String(resetSeconds)).send({ code: 99991400, msg: 'request trigger frequency limit' });
+    return true;
+  };
+  const record = (message: Omit<SentMessage, 'messageId'>): SentMessage => {
+    state.sendCalls += 1;
+    if (message.uuid && byUuid.has(message.uuid)) return byUuid.get(message.uuid)!;
+    const sent = { ...message, messageId: `om_${++seq}_${randomBytes(4).toString('hex')}` };
+    if (message.uuid) byUuid.set(message.uuid, sent);
+    state.messages.push(sent);
+    return sent;
+  };
+  const parse = (content: unknown): Record<string, unknown> => JSON.parse(String(content)) as Record<string, unknown>;
+
+  app.post('/open-apis/auth/v3/tenant_access_token/internal', async (request) => {
+    state.tokenCalls += 1;
+    if (state.tokenDelayMs > 0) await new Promise((r) => setTimeout(r, state.tokenDelayMs));
+    const body = request.body as { app_id?: string; app_secret?: string };
+    if (!body?.app_id || !body.app_secret) return { code: 10003, msg: 'invalid param' };
+    const token = `t-${randomBytes(8).toString('hex')}`;
+    tokens.add(token);
+    return { code: 0, msg: 'ok', tenant_access_token: token, expire: 7200 };
+  });
+
+  app.get('/open-apis/bot/v3/info', async (request, reply) => {
+    if (!authorised(request, reply)) return reply;
+    return { code: 0, msg: 'ok', bot: { open_id: BOT_OPEN_ID, app_name: '联盟助手' } };
+  });
+
+  app.post('/open-apis/im/v1/messages', async (request, reply) => {
+    if (!authorised(request, reply) || limited(reply)) return reply;
+    const query = request.query as { receive_id_type?: string };
+    const body = request.body as { receive_id: string; msg_type: string; content: string; uuid?: string };
+    if (query.receive_id_type !== 'chat_id') return reply.code(400).send({ code: 230001, msg: 'bad receive_id_type' });
+    const sent = record({ via: 'create', chatId: body.receive_id, msgType: body.msg_type, content: parse(body.content), uuid: body.uuid });
+    return { code: 0, msg: 'success', data: { message_id: sent.messageId, chat_id: body.receive_id } };
+  });
+
+  app.post('/open-apis/im/v1/messages/:id/reply', async (request, reply) => {
+    if (!authorised(request, reply) || limited(reply)) return reply;
+    const { id } = request.params as { id: string };
+    const body = request.body as { msg_type: string; content: string; uuid?: string };
+    const sent = record({ via: 'reply', replyTo: id, msgType: body.msg_type, content: parse(body.content), uuid: body.uuid });
+    return { code: 0, msg: 'success', data: { message_id: sent.messageId } };
+  });
+
+  app.patch('/open-apis/im/v1/messages/:id', async (request, reply) => {
+    if (!authorised(request, reply)) return reply;
+    const { id } = request.params as { id: string };
+    state.updates.push({ messageId: id, content: parse((request.body as { content: string }).content) });
+    return { code: 0, msg: 'success', data: {} };
+  });
+
+  app.post('/open-apis/im/v1/files', async (request, reply) => {
+    if (!authorised(request, reply)) return reply;
+    const raw = (request.body as Buffer).toString('latin1');
+    const name = Buffer.from(/name="file_name"\r\n\r\n([^\r]*)\r\n/.exec(raw)?.[1] ?? '', 'latin1').toString('utf8');
+    const fileKey = `file_${randomBytes(6).toString('hex')}`;
+    state.uploads.push({ fileKey, name, size: (request.body as Buffer).length });
+    return { code: 0, msg: 'success', data: { file_key: fileKey } };
+  });
+
+  app.get('/open-apis/im/v1/messages/:id/resources/:key', async (request, reply) => {
+    if (!authorised(request, reply)) return reply;
+    const { key } = request.params as { id: string; key: string };
+    const data = state.resources.get(key);
+    if (!data) return reply.code(400).send({ code: 234003, msg: 'File not in msg.' });
+    return reply.header('content-type', 'application/octet-stream').send(data);
+  });
+
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const fake = state as FakeFeishu;
+  fake.url = `http://127.0.0.1:${port}`;
+  fake.rateLimitNext = (count, reset = 1) => {
+    limitLeft = count;
+    resetSeconds = reset;
+  };
+  fake.textsTo = (chatId) =>
+    state.messages.filter((m) => m.chatId === chatId && m.msgType === 'text').map((m) => String(m.content.text));
+  fake.close = () => app.close();
+  return fake;
+}
