@@ -5,7 +5,7 @@ import type { Outbound } from './outbound.ts';
 import { text } from './outbound.ts';
 import type { Context } from './context.ts';
 import { ConversationStore, KeyedQueue, type SessionState } from './conversation.ts';
-import { addToOutbox, replyAddress } from '../delivery/outbox.ts';
+import { addToOutbox } from '../delivery/outbox.ts';
 import { Router, type Handler, type Stage } from './router.ts';
 import type { Services } from './services.ts';
 import { cleanText } from './clean-text.ts';
@@ -73,7 +73,7 @@ export class Bot {
     }
     await db.prisma.$transaction(async (tx) => {
       await this.store.save(inbound.channel, inbound.actor, session, tx);
-      await addToOutbox(tx, replies.map((outbound) => ({ channel: inbound.channel, address: replyAddress(inbound), outbound })));
+      await addToOutbox(tx, replies.map((outbound) => ({ channel: inbound.channel, address: delivery.replyAddress(inbound), outbound })));
     });
     delivery.wake();
   }
@@ -81,7 +81,7 @@ export class Bot {
   private async commitReplies(inbound: Inbound, replies: Outbound[]): Promise<void> {
     const { delivery, db } = this.services;
     if (!delivery?.repliesViaOutbox(inbound.channel)) return;
-    await addToOutbox(db.prisma, replies.map((outbound) => ({ channel: inbound.channel, address: replyAddress(inbound), outbound })));
+    await addToOutbox(db.prisma, replies.map((outbound) => ({ channel: inbound.channel, address: delivery.replyAddress(inbound), outbound })));
     delivery.wake();
   }
 }

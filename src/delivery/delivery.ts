@@ -6,7 +6,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import type { Channel } from '../channels/channel.ts';
+import type { Address, Channel } from '../channels/channel.ts';
+import type { Inbound } from '../bot/inbound.ts';
 import { deliverJobOptions, deliverQueueName, type DeliverJob } from './queues.ts';
 import { OutboxRelay, type RelayOptions } from './relay.ts';
 import { createDeliverWorker } from './deliver.worker.ts';
@@ -47,6 +48,17 @@ export class Delivery {
     return this.connection !== undefined;
   }
 
+  private readonly replyAddressers = new Map<string, (inbound: Inbound) => Address>();
+
+  /** Lets replies to this channel's events use its own addressing (e.g. Feishu replies in thread). */
+  useChannel(channel: Channel): void {
+    if (channel.replyAddress) this.replyAddressers.set(channel.name, channel.replyAddress.bind(channel));
+  }
+
+  replyAddress(inbound: Inbound): Address {
+    return this.replyAddressers.get(inbound.channel)?.(inbound) ?? { chatId: inbound.chat.id, userId: inbound.actor };
+  }
+
   /** Replies to the console are printed at once; everything to a platform goes through the outbox. */
   repliesViaOutbox(channel: string): boolean {
     return this.enabled && channel !== 'console';
@@ -76,6 +88,7 @@ export class Delivery {
   async startWorkers(options: WorkerOptions): Promise<void> {
     if (!this.redisUrl) return;
     for (const channel of options.channels) {
+      this.useChannel(channel);
       this.queueFor(channel.name);
       const connection = this.newConnection();
       this.workers.push(

@@ -2,7 +2,6 @@
 // that causes it, so a crash can neither lose it nor send it for a change that was rolled back.
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { Address } from '../channels/channel.ts';
-import type { Inbound } from '../bot/inbound.ts';
 import type { Outbound } from '../bot/outbound.ts';
 
 export type Tx = Prisma.TransactionClient | PrismaClient;
@@ -15,11 +14,6 @@ export type OutboxEntry = {
   dedupeKey?: string;
   broadcastId?: string;
 };
-
-/** Where the answer to an inbound event goes: the chat it came from. */
-export function replyAddress(inbound: Inbound): Address {
-  return { chatId: inbound.chat.id, userId: inbound.actor, replyTo: inbound.id };
-}
 
 /** A direct message to one platform user (`feishu:ou_x` → chat with ou_x). */
 export function userAddress(userKey: string): { channel: string; address: Address } {
