@@ -10,7 +10,10 @@ import { createLogger } from './log.ts';
 import type { Services } from './bot/services.ts';
 import { createKnowledge } from './knowledge/knowledge.ts';
 import { registerKnowledge } from './knowledge/register.ts';
+import { registerApplication } from './application/register.ts';
 import { Delivery } from './delivery/delivery.ts';
+import { registerMembership } from './membership/register.ts';
+import { bootstrapSecretariat } from './membership/roles.ts';
 
 export type App = {
   bot: Bot;
@@ -40,8 +43,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // Redis is resolved by the command (chat may start one); here only a configured URL is used.
   const delivery = new Delivery(config, db.prisma, log, config.redisUrl);
   const services: Services = { config, db, texts, log, knowledge, delivery, now: options.now ?? (() => new Date()) };
+  await bootstrapSecretariat(db.prisma, config.secretariat);
   const bot = new Bot(services);
   registerCommands(bot);
+  registerMembership(bot);
+  registerApplication(bot, knowledge.corpus);
   registerKnowledge(bot);
   return {
     bot,

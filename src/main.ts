@@ -57,6 +57,23 @@ program
     indexCheckCommand(config());
   });
 
+const applications = program
+  .command('applications')
+  .description('入盟申请：列出全部申请（含草稿和已放弃的），--json 输出 JSON 数组')
+  .option('--json', '输出 JSON 数组')
+  .action(async (opts: { json?: boolean }) => {
+    const { listApplicationsCommand } = await import('./commands/applications.ts');
+    await listApplicationsCommand(config(), opts);
+  });
+applications
+  .command('export')
+  .description('导出全部申请供秘书处使用（--csv：带 BOM 的 UTF-8 CSV，Excel 可直接打开）')
+  .option('--csv', 'CSV 格式')
+  .action(async (opts: { csv?: boolean }) => {
+    const { exportApplicationsCommand } = await import('./commands/applications.ts');
+    await exportApplicationsCommand(config(), opts);
+  });
+
 program.exitOverride();
 
 try {

@@ -1,0 +1,459 @@
+// The application, field by field, the way a patient secretariat clerk would on the phone. The form
+// declaration (form.ts) decides what is asked and in which order; this file decides what a message
+// means at the current step. State: the draft in the Application row, the step in the session.
+import type { Context } from '../bot/context.ts';
+import type { Outbound } from '../bot/outbound.ts';
+import { storeFile } from '../db/files.ts';
+import { looksLikeInstruction } from '../knowledge/injection.ts';
+import { extractAnswer } from './extract.ts';
+import { FIELD_KEYS, FORM, fieldDef, filledCount, nextEmptyField, personField, positionOf, type FieldKey, type Fields, type Part, type Person } from './form.ts';
+import {
+  isCancel,
+  isGreeting,
+  isHelp,
+  isLater,
+  isQuestion,
+  isResume,
+  isStart,
+  isStatus,
+  isStrongInstruction,
+  isSubmit,
+  isYes,
+  parseCorrection,
+  parseSameAs,
+  type Correction,
+} from './intents.ts';
+import { chineseDate, type NoticeFacts } from './notice.ts';
+import { checkScan, MAX_SCAN_BYTES } from './scan.ts';
+import type { Applications, ApplicationView, OrgBlock } from './service.ts';
+import { validateField, type Validated } from './validate.ts';
+import { DOCX_MIME, renderApplicationDocx } from './document.ts';
+
+export const DIALOG_NAME = 'application';
+
+type Step = 'fill' | 'confirmCancel' | 'clarify' | 'scan';
+export type DialogData = {
+  applicationId: string;
+  step: Step;
+  /** A field the applicant asked to change; otherwise the first empty one is asked. */
+  asking?: FieldKey;
+  clarify?: { part: Part; value?: string };
+};
+
+const TOTAL = FORM.length;
+/** A summary shows this much of the profile; the DOCX has all of it. */
+const SUMMARY_PROFILE_CHARS = 300;
+const PART_KEYS: Part[] = ['name', 'title', 'phone', 'email'];
+
+export class ApplicationFlow {
+  constructor(
+    private readonly apps: Applications,
+    private readonly facts: NoticeFacts,
+  ) {}
+
+  // ── Entry points when no application dialog is active ─────────────────────────────────────────
+
+  async start(ctx: Context): Promise<void> {
+    if (this.apps.isPastDeadline()) return ctx.say(this.deadlineText(ctx));
+    const draft = await this.apps.findDraft(ctx.inbound.channel, ctx.inbound.actor);
+    if (draft) {
+      const data = this.open(ctx, draft);
+      ctx.say(t(ctx, 'welcome_back', { filled: filledCount(draft.fields), total: TOTAL }));
+      return this.prompt(ctx, data, draft.fields);
+    }
+    const created = await this.apps.createDraft(ctx.inbound.channel, ctx.inbound.actor);
+    const data = this.open(ctx, created);
+    ctx.say(t(ctx, 'start', { total: TOTAL }));
+    return this.prompt(ctx, data, created.fields);
+  }
+
+  async resume(ctx: Context): Promise<void> {
+    const draft = await this.apps.findDraft(ctx.inbound.channel, ctx.inbound.actor);
+    if (!draft) return ctx.say(t(ctx, 'resume_none'));
+    const data = this.open(ctx, draft);
+    ctx.say(t(ctx, 'welcome_back', { filled: filledCount(draft.fields), total: TOTAL }));
+    return this.prompt(ctx, data, draft.fields);
+  }
+
+  async status(ctx: Context): Promise<void> {
+    const list = await this.apps.listForUser(ctx.inbound.channel, ctx.inbound.actor);
+    if (list.length === 0) return ctx.say(t(ctx, 'status_none'));
+    const lines = list.map((app) => {
+      const org = app.fields.orgName ?? t(ctx, 'org_unnamed');
+      if (app.status === 'draft') return t(ctx, 'status_line_draft', { org, filled: filledCount(app.fields), total: TOTAL });
+      const key = `application.status_${app.status}`;
+      let status = ctx.services.texts.has(key) ? ctx.t(key) : t(ctx, 'status_unknown', { status: app.status });
+      if (app.status !== 'cancelled' && app.number) status += `；${t(ctx, app.scanFileId ? 'status_scan_yes' : 'status_scan_no')}`;
+      return t(ctx, 'status_line', { number: app.number ?? '—', org, status });
+    });
+    ctx.say([t(ctx, 'status_header'), ...lines].join('\n'));
+  }
+
+  /** A file outside the dialog: the stamped scan for the latest submitted application, if any. */
+  async fileWithoutDialog(ctx: Context): Promise<boolean> {
+    const app = await this.apps.latestSubmitted(ctx.inbound.channel, ctx.inbound.actor);
+    if (!app) return false;
+    await this.receiveScan(ctx, app);
+    return true;
+  }
+
+  // ── The active dialog ─────────────────────────────────────────────────────────────────────────
+
+  /** Handles a message while the dialog is active; false when the dialog turned out stale. */
+  async continue(ctx: Context): Promise<boolean> {
+    const data = ctx.session.dialog!.data as DialogData;
+    const app = await this.apps.get(data.applicationId);
+    const live = app && (app.status === 'draft' || (data.step === 'scan' && app.status !== 'cancelled'));
+    if (!app || !live) {
+      delete ctx.session.dialog;
+      return false;
+    }
+    if (data.step === 'scan') await this.scanStep(ctx, data, app);
+    else await this.fillStep(ctx, data, app);
+    return true;
+  }
+
+  async submitAction(ctx: Context): Promise<boolean> {
+    const data = this.activeData(ctx);
+    const app = data && (await this.apps.get(data.applicationId));
+    if (!data || !app || app.status !== 'draft') return false;
+    await this.submit(ctx, data, app);
+    return true;
+  }
+
+  async cancelAction(ctx: Context): Promise<boolean> {
+    const data = this.activeData(ctx);
+    const app = data && (await this.apps.get(data.applicationId));
+    if (!data || !app || app.status !== 'draft') return false;
+    data.step = 'confirmCancel';
+    ctx.say(t(ctx, 'cancel_confirm', { filled: filledCount(app.fields) }));
+    return true;
+  }
+
+  private async fillStep(ctx: Context, data: DialogData, app: ApplicationView): Promise<void> {
+    const fields = { ...app.fields };
+    const text = ctx.text;
+    const current = data.asking ?? nextEmptyField(fields);
+    const long = current !== undefined && fieldDef(current).kind === 'paragraphs';
+    const short = !long || text.length <= 60;
+
+    if (ctx.inbound.file) {
+      ctx.say(t(ctx, 'file_not_expected'));
+      return this.prompt(ctx, data, fields);
+    }
+    if (!text) {
+      ctx.say(t(ctx, 'empty_answer'));
+      return this.prompt(ctx, data, fields);
+    }
+    if (data.step === 'confirmCancel') {
+      if (isYes(text) || isCancel(text)) {
+        await this.apps.cancel(app.id);
+        delete ctx.session.dialog;
+        return ctx.say(t(ctx, 'cancelled'));
+      }
+      data.step = 'fill';
+      ctx.say(t(ctx, 'cancel_aborted'));
+      return this.prompt(ctx, data, fields);
+    }
+    if (short && isHelp(text)) {
+      ctx.say(t(ctx, 'help'));
+      return this.prompt(ctx, data, fields);
+    }
+    if (short && isStatus(text)) {
+      await this.status(ctx);
+      return this.prompt(ctx, data, fields);
+    }
+    if (short && isCancel(text) && !isQuestion(text)) {
+      data.step = 'confirmCancel';
+      return ctx.say(t(ctx, 'cancel_confirm', { filled: filledCount(fields) }));
+    }
+    if (this.isAway(ctx)) {
+      // Back after a long time: show where they are before taking anything as an answer.
+      ctx.say(t(ctx, 'welcome_back', { filled: filledCount(fields), total: TOTAL }));
+      return this.prompt(ctx, data, fields);
+    }
+    if (short && (isResume(text) || isStart(text) || isGreeting(text))) {
+      ctx.say(t(ctx, 'already_filling'));
+      return this.prompt(ctx, data, fields);
+    }
+    if (long ? isStrongInstruction(text) : looksLikeInstruction(text) || isStrongInstruction(text)) {
+      ctx.say(t(ctx, 'instruction_refused'));
+      return this.prompt(ctx, data, fields);
+    }
+    if (data.step === 'clarify') {
+      const clarify = data.clarify;
+      data.step = 'fill';
+      delete data.clarify;
+      const person: Person | undefined = /联系人/.test(text) ? 'contact' : /代表|委托人/.test(text) ? 'rep' : undefined;
+      if (clarify && person) return this.correct(ctx, data, app, fields, { field: personField(person, clarify.part), value: clarify.value });
+    }
+    const correction = short ? parseCorrection(text) : undefined;
+    if (correction) return this.correct(ctx, data, app, fields, correction);
+    const currentDef = current ? fieldDef(current) : undefined;
+    const sameAs = short ? parseSameAs(text) : undefined;
+    if (sameAs && (currentDef?.person === 'contact' || /联系人/.test(text))) return this.copyRepresentative(ctx, data, app, fields, sameAs);
+
+    if (!current) {
+      if (isSubmit(text)) return this.submit(ctx, data, app);
+      if (isQuestion(text)) await this.answerQuestion(ctx);
+      else ctx.say(t(ctx, 'summary_waiting'));
+      return this.prompt(ctx, data, fields);
+    }
+    if (isQuestion(text, long)) {
+      await this.answerQuestion(ctx);
+      ctx.say(t(ctx, 'question_then'));
+      return this.prompt(ctx, data, fields);
+    }
+    return this.takeAnswer(ctx, data, app, fields, current, text);
+  }
+
+  private async takeAnswer(ctx: Context, data: DialogData, app: ApplicationView, fields: Fields, current: FieldKey, text: string): Promise<void> {
+    const extracted = extractAnswer(fieldDef(current), text);
+    const accepted: FieldKey[] = [];
+    const problems: string[] = [];
+    let currentProblem: string | undefined;
+    for (const key of FIELD_KEYS) {
+      const raw = extracted[key];
+      if (raw === undefined) continue;
+      const problem = await this.accept(ctx, app, fields, key, raw);
+      if (problem === undefined) accepted.push(key);
+      else if (key === current) currentProblem = problem;
+      else problems.push(t(ctx, 'reason_other_field', { label: label(ctx, key), reason: problem }));
+    }
+    if (accepted.length === 0 && currentProblem === undefined && problems.length === 0) {
+      currentProblem = t(ctx, 'reason_blank');
+    }
+    if (accepted.length > 0) {
+      await this.apps.saveFields(app.id, fields);
+      if (data.asking && accepted.includes(data.asking)) delete data.asking;
+    }
+    const lines: string[] = [];
+    if (accepted.length > 0) lines.push(acceptedText(ctx, fields, accepted));
+    lines.push(...problems);
+    if (currentProblem) lines.push(currentProblem);
+    ctx.say(lines.join('\n'));
+    return this.prompt(ctx, data, fields);
+  }
+
+  /** Validates and sets one field; returns the reason text when it cannot be taken. */
+  private async accept(ctx: Context, app: ApplicationView, fields: Fields, key: FieldKey, raw: string): Promise<string | undefined> {
+    const result = validateField(fieldDef(key), raw);
+    if (!result.ok) return reasonText(ctx, result, raw);
+    if (key === 'orgName') {
+      const block = await this.apps.checkOrganisation(result.value, app.id);
+      if (block) return this.blockText(ctx, result.value, block);
+    }
+    fields[key] = result.value;
+    return undefined;
+  }
+
+  private async correct(ctx: Context, data: DialogData, app: ApplicationView, fields: Fields, correction: Correction): Promise<void> {
+    let key = correction.field;
+    if (!key && correction.part) {
+      const person = correction.person ?? this.guessPerson(fields, correction.part, data);
+      if (!person) {
+        data.step = 'clarify';
+        data.clarify = { part: correction.part, value: correction.value };
+        return ctx.say(t(ctx, 'clarify_person', { part: ctx.t(`application.part_${correction.part}`) }));
+      }
+      key = personField(person, correction.part);
+    }
+    if (!key) {
+      ctx.say(t(ctx, 'which_field'));
+      return this.prompt(ctx, data, fields);
+    }
+    if (correction.value) {
+      const problem = await this.accept(ctx, app, fields, key, correction.value);
+      if (problem === undefined) {
+        await this.apps.saveFields(app.id, fields);
+        if (data.asking === key) delete data.asking;
+        ctx.say(t(ctx, 'changed', { label: label(ctx, key), value: shorten(fields[key]!) }));
+        return this.prompt(ctx, data, fields);
+      }
+      ctx.say(problem);
+    }
+    data.asking = key;
+    return this.prompt(ctx, data, fields);
+  }
+
+  /** "改一下电话": whose? The only one filled, else the person being asked about, else ask. */
+  private guessPerson(fields: Fields, part: Part, data: DialogData): Person | undefined {
+    const rep = Boolean(fields[personField('rep', part)]);
+    const contact = Boolean(fields[personField('contact', part)]);
+    if (rep !== contact) return rep ? 'rep' : 'contact';
+    const asking = data.asking ?? nextEmptyField(fields);
+    const person = asking ? fieldDef(asking).person : undefined;
+    if (person) return person;
+    return rep ? undefined : 'rep';
+  }
+
+  private async copyRepresentative(ctx: Context, data: DialogData, app: ApplicationView, fields: Fields, parts: Part[]): Promise<void> {
+    const copied = PART_KEYS.filter((p) => parts.includes(p) && fields[personField('rep', p)]);
+    if (copied.length === 0) {
+      ctx.say(t(ctx, 'same_as_no_rep'));
+      return this.prompt(ctx, data, fields);
+    }
+    for (const part of copied) fields[personField('contact', part)] = fields[personField('rep', part)];
+    await this.apps.saveFields(app.id, fields);
+    if (data.asking && copied.some((p) => personField('contact', p) === data.asking)) delete data.asking;
+    const names = copied.map((p) => ctx.t(`application.part_${p}`)).join(t(ctx, 'separator'));
+    ctx.say(t(ctx, 'same_as_done', { parts: names }));
+    return this.prompt(ctx, data, fields);
+  }
+
+  private async answerQuestion(ctx: Context): Promise<void> {
+    const result = await ctx.services.knowledge.answer(ctx.text);
+    ctx.say(result.answer, result.citations);
+  }
+
+  private async submit(ctx: Context, data: DialogData, app: ApplicationView): Promise<void> {
+    const result = await this.apps.submit(app.id);
+    if (!result.ok) {
+      if (result.kind === 'deadline') return ctx.say(this.deadlineText(ctx));
+      if (result.kind === 'org') return ctx.say(`${this.blockText(ctx, app.fields.orgName ?? '', result.block)}\n${t(ctx, 'submit_blocked_hint')}`);
+      return this.prompt(ctx, data, app.fields);
+    }
+    const submitted = result.application;
+    const number = submitted.number!;
+    const docx = await renderApplicationDocx(ctx.services.texts, submitted.fields, number);
+    const name = t(ctx, 'doc_file_name', { org: fileSafe(submitted.fields.orgName ?? ''), number });
+    const stored = await storeFile(ctx.services.db.prisma, { name, mime: DOCX_MIME, data: docx, owner: ctx.user });
+    await this.apps.setDocument(submitted.id, stored.id);
+    data.step = 'scan';
+    delete data.asking;
+    const deadline = this.apps.deadline ? chineseDate(this.apps.deadline.date) : t(ctx, 'deadline_none');
+    ctx.say(t(ctx, 'submitted', { number }));
+    ctx.reply({ kind: 'file', name, mime: DOCX_MIME, fileId: stored.id, caption: t(ctx, 'file_caption', { number }) });
+    ctx.say(t(ctx, 'submitted_instructions', { deadline, howTo: this.facts.howToApply, contact: this.facts.contact }));
+  }
+
+  private async scanStep(ctx: Context, data: DialogData, app: ApplicationView): Promise<void> {
+    const text = ctx.text;
+    const number = app.number ?? '';
+    if (ctx.inbound.file) return this.receiveScan(ctx, app);
+    if (!text) return ctx.say(t(ctx, 'scan_expected'));
+    if (isHelp(text)) return ctx.say(t(ctx, 'help_scan'));
+    if (isStatus(text)) return this.status(ctx);
+    if (isLater(text)) {
+      delete ctx.session.dialog;
+      return ctx.say(t(ctx, 'scan_later'));
+    }
+    if (isCancel(text)) return ctx.say(t(ctx, 'cancel_after_submit', { number }));
+    if (isQuestion(text)) {
+      await this.answerQuestion(ctx);
+      return ctx.say(t(ctx, 'scan_reminder', { number }));
+    }
+    void data;
+    return ctx.say(t(ctx, 'scan_expected'));
+  }
+
+  private async receiveScan(ctx: Context, app: ApplicationView): Promise<void> {
+    const file = ctx.inbound.file!;
+    let bytes: Buffer;
+    try {
+      bytes = await file.fetch();
+    } catch (error) {
+      ctx.services.log.warn({ err: error, user: ctx.user }, 'scan download failed');
+      return ctx.say(t(ctx, 'scan_unreadable'));
+    }
+    const check = await checkScan(bytes);
+    if (!check.ok) {
+      return ctx.say(
+        t(ctx, check.reason, {
+          type: check.detected ?? '无法识别',
+          size: (bytes.length / 1024 / 1024).toFixed(1),
+          max: MAX_SCAN_BYTES / 1024 / 1024,
+        }),
+      );
+    }
+    const stored = await storeFile(ctx.services.db.prisma, { name: file.name, mime: check.mime, data: bytes, owner: ctx.user });
+    const { replaced } = await this.apps.attachScan(app.id, stored.id);
+    if (ctx.session.dialog?.name === DIALOG_NAME) delete ctx.session.dialog;
+    ctx.say(t(ctx, replaced ? 'scan_replaced' : 'scan_received', { name: file.name, number: app.number ?? '' }));
+  }
+
+  // ── Replies ───────────────────────────────────────────────────────────────────────────────────
+
+  /** Asks the pending field, or shows the summary when the form is complete. */
+  private prompt(ctx: Context, data: DialogData, fields: Fields): void {
+    const key = data.asking ?? nextEmptyField(fields);
+    if (!key) return this.summary(ctx, fields);
+    if (data.asking) {
+      const old = fields[key];
+      ctx.say(t(ctx, old ? 'ask_change' : 'ask_change_empty', { label: label(ctx, key), old: shorten(old ?? ''), example: ctx.t(`application.example_${key}`) }));
+      return;
+    }
+    ctx.say(
+      t(ctx, 'ask', {
+        n: positionOf(key),
+        total: TOTAL,
+        label: label(ctx, key),
+        hint: ctx.t(`application.hint_${key}`),
+        example: ctx.t(`application.example_${key}`),
+      }),
+    );
+  }
+
+  private summary(ctx: Context, fields: Fields): void {
+    const card: Outbound = {
+      kind: 'card',
+      card: {
+        title: t(ctx, 'summary_title'),
+        fields: FORM.map((f) => ({ label: label(ctx, f.key), value: shorten(fields[f.key] ?? '', SUMMARY_PROFILE_CHARS) })),
+        lines: [t(ctx, 'summary_declaration'), ...this.facts.conditions],
+        buttons: [
+          { label: t(ctx, 'button_submit'), action: 'application.submit', value: {}, style: 'primary' },
+          { label: t(ctx, 'button_cancel'), action: 'application.cancel', value: {}, style: 'danger' },
+        ],
+      },
+    };
+    ctx.reply(card);
+    ctx.say(t(ctx, 'summary_hint'));
+  }
+
+  private blockText(ctx: Context, org: string, block: OrgBlock): string {
+    if (block.kind === 'open') return t(ctx, 'org_open', { org, number: block.number });
+    if (block.kind === 'member') return t(ctx, 'org_member', { org });
+    return t(ctx, `org_locked_${block.reason}`, { org, left: chineseDate(block.leftAt), until: chineseDate(block.until) });
+  }
+
+  private deadlineText(ctx: Context): string {
+    return t(ctx, 'deadline_passed', { deadline: chineseDate(this.apps.deadline!.date) });
+  }
+
+  // ── State ─────────────────────────────────────────────────────────────────────────────────────
+
+  private open(ctx: Context, app: ApplicationView): DialogData {
+    const data: DialogData = { applicationId: app.id, step: 'fill' };
+    ctx.session.dialog = { name: DIALOG_NAME, data, startedAt: ctx.services.now().toISOString() };
+    return data;
+  }
+
+  private activeData(ctx: Context): DialogData | undefined {
+    return ctx.session.dialog?.name === DIALOG_NAME ? (ctx.session.dialog.data as DialogData) : undefined;
+  }
+
+  private isAway(ctx: Context): boolean {
+    const last = ctx.session.lastSeenAt ? Date.parse(ctx.session.lastSeenAt) : NaN;
+    return Number.isFinite(last) && ctx.services.now().getTime() - last > ctx.services.config.application.resumeAfterMs;
+  }
+}
+
+const t = (ctx: Context, key: string, vars?: Record<string, string | number>): string => ctx.t(`application.${key}`, vars);
+const label = (ctx: Context, key: FieldKey): string => ctx.t(`application.field_${key}`);
+
+function reasonText(ctx: Context, result: Extract<Validated, { ok: false }>, raw: string): string {
+  return t(ctx, `reason_${result.reason}`, { value: shorten(raw.trim(), 20), ...result.vars });
+}
+
+function acceptedText(ctx: Context, fields: Fields, keys: FieldKey[]): string {
+  const items = keys.map((k) => t(ctx, 'accepted_item', { label: label(ctx, k), value: shorten(fields[k]!, 40) }));
+  return t(ctx, 'accepted', { list: items.join('；') });
+}
+
+function shorten(value: string, max = 60): string {
+  const chars = [...value];
+  return chars.length > max ? `${chars.slice(0, max).join('')}……` : value;
+}
+
+const fileSafe = (name: string): string => name.replace(/[\\/:*?"<>|\s]+/g, '').slice(0, 40);

@@ -1,0 +1,124 @@
+// Splits one answer into the fields it holds: "王磊，信息科科长", "王磊 科长 13812345678 wl@x.cn",
+// "单位名称：…；地址：…". Returns raw values; validate.ts decides whether each is acceptable.
+import { personField, type FieldDef, type FieldKey, type Part, type Person } from './form.ts';
+import { toHalfWidth } from './normalize.ts';
+import { ORG_LABELS, PART_LABELS, PERSON_WORDS, TITLE_ENDING, TITLE_WORDS } from './vocabulary.ts';
+
+export type Extracted = Partial<Record<FieldKey, string>>;
+
+export function extractAnswer(current: FieldDef, text: string): Extracted {
+  // A profile is free text: kept whole, commas and all.
+  if (current.kind === 'paragraphs') return { [current.key]: text };
+  if (current.person && current.part) return extractPerson(current.person, current.part, text);
+  return extractOrg(current, text);
+}
+
+const LABEL_GLUE = /^\s*(?:[:：=]|是|为)?\s*/;
+
+function extractOrg(current: FieldDef, text: string): Extracted {
+  const pieces = text.split(/[，,；;\n]+/).map((p) => p.trim()).filter(Boolean);
+  const labelled: Extracted = {};
+  let last: FieldKey | undefined;
+  let anyLabel = false;
+  for (const piece of pieces) {
+    const label = ORG_LABELS.find(([, re]) => re.test(piece));
+    if (label) {
+      anyLabel = true;
+      last = label[0];
+      labelled[last] = piece.replace(label[1], '').replace(LABEL_GLUE, '');
+    } else if (last) {
+      // An address or name with a comma in it continues the labelled value.
+      labelled[last] = `${labelled[last]}，${piece}`;
+    }
+  }
+  if (anyLabel) return labelled;
+  // "贵州省电化教育馆，贵阳市云岩区…": a name followed by something that reads as an address.
+  if (current.key === 'orgName' && pieces.length >= 2) {
+    const split = pieces.findIndex((p, i) => i > 0 && looksLikeAddress(p));
+    if (split > 0 && !looksLikeAddress(pieces[0]!)) {
+      return { orgName: pieces.slice(0, split).join('，'), address: pieces.slice(split).join('，') };
+    }
+  }
+  return { [current.key]: text };
+}
+
+const looksLikeAddress = (text: string): boolean => /(省|市|区|县|镇|乡|路|街|道|号|巷|村|楼|室)/.test(text) && /(路|街|道|号|巷|村|楼|室|\d)/.test(text);
+
+// Phone-like runs (6+ digits, spaces, brackets, hyphens, an extension) and anything with an @.
+const PHONE_RUN = /\+?[\d(][\d\s()\-–—]{4,}\d(?:\s*(?:转|分机|ext\.?)\s*\d{1,6})?/gi;
+const EMAIL_RUN = /[^\s，,；;、@:：]+@[^\s，,；;、:：]*/g;
+
+function extractPerson(currentPerson: Person, currentPart: Part, raw: string): Extracted {
+  const text = toHalfWidth(raw).replace(/[（]/g, '(').replace(/[）]/g, ')');
+  const mentionsContact = PERSON_WORDS.contact.test(text);
+  const mentionsRep = PERSON_WORDS.rep.test(text);
+  const person: Person = mentionsContact && !mentionsRep ? 'contact' : mentionsRep && !mentionsContact ? 'rep' : currentPerson;
+  const parts: Partial<Record<Part, string>> = {};
+  const take = (part: Part, value: string) => {
+    if (parts[part] === undefined && value) parts[part] = value.trim();
+  };
+
+  let rest = text.replace(EMAIL_RUN, (m) => (take('email', m), ' ¦ '));
+  rest = rest.replace(PHONE_RUN, (m) => {
+    if (m.replace(/\D/g, '').length < 6) return m;
+    take('phone', m);
+    return ' ¦ ';
+  });
+
+  const tokens = rest.split(/[，,；;、/|\n\s:：¦]+/).map((t) => t.trim()).filter(Boolean);
+  const loose: string[] = [];
+  let pending: Part | undefined;
+  for (const token of tokens) {
+    let value = token.replace(/^(单位)?(成员代表|代表|委托人|联系人)?(的)?/, '');
+    const label = PART_LABELS.find(([, re]) => re.test(value));
+    if (label) value = value.replace(label[1], '').replace(LABEL_GLUE, '');
+    value = value.replace(/^(我是|我叫|叫|是)(?=\S{2})/, '');
+    if (!value) {
+      pending = label?.[0] ?? pending;
+      continue;
+    }
+    const part = label?.[0] ?? pending;
+    pending = undefined;
+    if (part) take(part, value);
+    else loose.push(value);
+  }
+
+  // One plain answer to the question asked goes to that field, whatever it looks like — except a
+  // bare title given where the name was asked ("科长"): that is kept as the title.
+  const nothingElse = Object.keys(parts).length === 0;
+  if (nothingElse && loose.length === 1 && !(currentPart === 'name' && TITLE_ENDING.test(loose[0]!))) {
+    take(currentPart, loose[0]!);
+  } else {
+    const leftovers: string[] = [];
+    for (const token of joinLatinWords(loose)) {
+      if (isTitle(token) && parts.title === undefined) take('title', token);
+      else if (looksLikeName(token) && parts.name === undefined) take('name', token);
+      else leftovers.push(token);
+    }
+    for (const token of leftovers) {
+      if (parts[currentPart] === undefined) take(currentPart, token);
+      else if (parts.title === undefined) take('title', token);
+    }
+  }
+
+  const result: Extracted = {};
+  for (const [part, value] of Object.entries(parts) as [Part, string][]) result[personField(person, part)] = value;
+  return result;
+}
+
+const isTitle = (token: string): boolean => TITLE_WORDS.test(token);
+
+const looksLikeName = (token: string): boolean =>
+  !isTitle(token) && (/^[\u3400-\u9FFF]{2,4}$/.test(token) || /^[A-Za-z][A-Za-z.'-]*( [A-Za-z][A-Za-z.'-]*){0,3}$/.test(token));
+
+/** "John Smith" was split on the space: put Latin-only neighbours back together. */
+function joinLatinWords(tokens: string[]): string[] {
+  const out: string[] = [];
+  for (const token of tokens) {
+    const previous = out.at(-1);
+    if (previous !== undefined && /^[A-Za-z.'-]+$/.test(token) && /^[A-Za-z .'-]+$/.test(previous) && !TITLE_WORDS.test(token)) {
+      out[out.length - 1] = `${previous} ${token}`;
+    } else out.push(token);
+  }
+  return out;
+}

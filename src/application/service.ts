@@ -1,0 +1,187 @@
+// Applications in the database: drafts, the rules on organisations (第十九条, 第二十条, one open
+// application each), the deadline, submission with a readable number, and the stamped scan.
+import type { PrismaClient, Application } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import { FORM, filledCount, readFields, type Fields } from './form.ts';
+import { orgKey } from './org-key.ts';
+import type { Deadline } from './notice.ts';
+
+export type ApplicationStatus = 'draft' | 'submitted' | 'cancelled' | (string & {});
+
+export type ApplicationView = {
+  id: string;
+  number: string | null;
+  status: ApplicationStatus;
+  channel: string;
+  userId: string;
+  fields: Fields;
+  documentFileId: string | null;
+  scanFileId: string | null;
+  submittedAt: Date | null;
+  scanAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+/** Why an organisation may not apply now. */
+export type OrgBlock =
+  | { kind: 'open'; number: string }
+  | { kind: 'member' }
+  | { kind: 'locked'; reason: 'withdrawn' | 'expelled'; leftAt: Date; until: Date };
+
+export type SubmitResult =
+  | { ok: true; application: ApplicationView }
+  | { ok: false; kind: 'deadline'; deadline: string }
+  | { ok: false; kind: 'incomplete' }
+  | { ok: false; kind: 'org'; block: OrgBlock };
+
+/** 第十九条、第二十条: two years after leaving. */
+const LOCK_YEARS = 2;
+const OPEN_STATUSES_EXCLUDED = ['draft', 'cancelled'];
+
+export const view = (row: Application): ApplicationView => ({ ...row, fields: readFields(row.fields) });
+
+export class Applications {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly now: () => Date,
+    readonly deadline: Deadline,
+  ) {}
+
+  async get(id: string): Promise<ApplicationView | undefined> {
+    const row = await this.prisma.application.findUnique({ where: { id } });
+    return row ? view(row) : undefined;
+  }
+
+  async findDraft(channel: string, userId: string): Promise<ApplicationView | undefined> {
+    const row = await this.prisma.application.findFirst({
+      where: { channel, userId, status: 'draft' },
+      orderBy: { updatedAt: 'desc' },
+    });
+    return row ? view(row) : undefined;
+  }
+
+  async listForUser(channel: string, userId: string): Promise<ApplicationView[]> {
+    const rows = await this.prisma.application.findMany({
+      where: { channel, userId },
+      orderBy: { createdAt: 'desc' },
+      take: 10,
+    });
+    return rows.map(view);
+  }
+
+  async listAll(): Promise<ApplicationView[]> {
+    const rows = await this.prisma.application.findMany({ orderBy: { createdAt: 'asc' } });
+    return rows.map(view);
+  }
+
+  /** The most recent submitted application of this user that a scan can be attached to. */
+  async latestSubmitted(channel: string, userId: string): Promise<ApplicationView | undefined> {
+    const row = await this.prisma.application.findFirst({
+      where: { channel, userId, status: { notIn: OPEN_STATUSES_EXCLUDED }, number: { not: null } },
+      orderBy: { submittedAt: 'desc' },
+    });
+    return row ? view(row) : undefined;
+  }
+
+  isPastDeadline(): boolean {
+    return this.deadline !== undefined && this.now() > this.deadline.endsAt;
+  }
+
+  async createDraft(channel: string, userId: string): Promise<ApplicationView> {
+    return view(await this.prisma.application.create({ data: { channel, userId } }));
+  }
+
+  async saveFields(id: string, fields: Fields): Promise<ApplicationView> {
+    const row = await this.prisma.application.update({
+      where: { id },
+      data: { fields, orgKey: fields.orgName ? orgKey(fields.orgName) : null },
+    });
+    return view(row);
+  }
+
+  async cancel(id: string): Promise<void> {
+    await this.prisma.application.updateMany({ where: { id, status: 'draft' }, data: { status: 'cancelled' } });
+  }
+
+  /** Whether an organisation may apply now: not a member, not locked out, no other open application. */
+  async checkOrganisation(orgName: string, exceptId?: string): Promise<OrgBlock | undefined> {
+    const key = orgKey(orgName);
+    const open = await this.prisma.application.findFirst({
+      where: { openKey: key, ...(exceptId ? { id: { not: exceptId } } : {}) },
+      select: { number: true },
+    });
+    if (open) return { kind: 'open', number: open.number ?? '' };
+    // Member names are few (hundreds): compare normalised names here rather than in SQL.
+    const members = await this.prisma.member.findMany({
+      where: { OR: [{ status: 'active' }, { status: { in: ['withdrawn', 'expelled'] } }] },
+      select: { orgName: true, status: true, leftAt: true, lockedUntil: true },
+    });
+    const now = this.now();
+    for (const m of members.filter((x) => orgKey(x.orgName) === key)) {
+      if (m.status === 'active') return { kind: 'member' };
+      const leftAt = m.leftAt ?? now;
+      const until = m.lockedUntil ?? addYears(leftAt, LOCK_YEARS);
+      if (until > now) return { kind: 'locked', reason: m.status as 'withdrawn' | 'expelled', leftAt, until };
+    }
+    return undefined;
+  }
+
+  /** Draft → submitted with the next number of the year; the database keeps one open per organisation. */
+  async submit(id: string): Promise<SubmitResult> {
+    if (this.isPastDeadline()) return { ok: false, kind: 'deadline', deadline: this.deadline!.date };
+    const draft = await this.get(id);
+    if (!draft || draft.status !== 'draft') return { ok: false, kind: 'incomplete' };
+    if (filledCount(draft.fields) < FORM.length || !draft.fields.orgName) return { ok: false, kind: 'incomplete' };
+    const block = await this.checkOrganisation(draft.fields.orgName, id);
+    if (block) return { ok: false, kind: 'org', block };
+    const key = orgKey(draft.fields.orgName);
+    const now = this.now();
+    try {
+      const row = await this.prisma.$transaction(async (tx) => {
+        const year = beijingYear(now);
+        const counter = await tx.applicationCounter.upsert({
+          where: { year },
+          create: { year, last: 1 },
+          update: { last: { increment: 1 } },
+        });
+        return tx.application.update({
+          where: { id, status: 'draft' },
+          data: {
+            status: 'submitted',
+            number: `LM-${year}-${String(counter.last).padStart(4, '0')}`,
+            orgKey: key,
+            openKey: key,
+            submittedAt: now,
+          },
+        });
+      });
+      return { ok: true, application: view(row) };
+    } catch (error) {
+      // Another applicant of the same organisation submitted in between: openKey is unique.
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+        const again = await this.checkOrganisation(draft.fields.orgName, id);
+        if (again) return { ok: false, kind: 'org', block: again };
+      }
+      throw error;
+    }
+  }
+
+  async setDocument(id: string, fileId: string): Promise<void> {
+    await this.prisma.application.update({ where: { id }, data: { documentFileId: fileId } });
+  }
+
+  async attachScan(id: string, fileId: string): Promise<{ replaced: boolean }> {
+    const before = await this.prisma.application.findUnique({ where: { id }, select: { scanFileId: true } });
+    await this.prisma.application.update({ where: { id }, data: { scanFileId: fileId, scanAt: this.now() } });
+    return { replaced: Boolean(before?.scanFileId) };
+  }
+}
+
+function addYears(date: Date, years: number): Date {
+  const next = new Date(date);
+  next.setUTCFullYear(next.getUTCFullYear() + years);
+  return next;
+}
+
+const beijingYear = (date: Date): number => new Date(date.getTime() + 8 * 3_600_000).getUTCFullYear();

@@ -1,0 +1,81 @@
+// `applications [--json]` and `applications export --csv`: what the secretariat and tests read.
+import { stringify } from 'csv-stringify/sync';
+import type { Config } from '../config.ts';
+import { openMigratedDatabase } from '../app.ts';
+import { createLogger } from '../log.ts';
+import { loadTexts } from '../bot/texts.ts';
+import { FORM } from '../application/form.ts';
+import { Applications, type ApplicationView } from '../application/service.ts';
+
+async function loadAll(config: Config): Promise<ApplicationView[]> {
+  const db = await openMigratedDatabase(config, createLogger(config.logLevel));
+  try {
+    // No deadline needed for reading.
+    return await new Applications(db.prisma, () => new Date(), undefined).listAll();
+  } finally {
+    await db.close();
+  }
+}
+
+export function applicationJson(app: ApplicationView) {
+  return {
+    id: app.id,
+    number: app.number,
+    status: app.status,
+    applicant: { channel: app.channel, userId: app.userId },
+    fields: app.fields,
+    documentFileId: app.documentFileId,
+    scanFileId: app.scanFileId,
+    submittedAt: app.submittedAt?.toISOString() ?? null,
+    createdAt: app.createdAt.toISOString(),
+    updatedAt: app.updatedAt.toISOString(),
+  };
+}
+
+export async function listApplicationsCommand(config: Config, opts: { json?: boolean }): Promise<void> {
+  const all = await loadAll(config);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(all.map(applicationJson), null, 2)}\n`);
+    return;
+  }
+  const texts = loadTexts(config.promptsDir);
+  if (all.length === 0) console.log(texts.t('application.cli_none'));
+  for (const app of all) {
+    console.log(
+      [app.number ?? '—', statusName(texts, app.status), app.fields.orgName ?? texts.t('application.org_unnamed'), `${app.channel}:${app.userId}`, app.updatedAt.toISOString()].join('\t'),
+    );
+  }
+}
+
+export async function exportApplicationsCommand(config: Config, opts: { csv?: boolean }): Promise<void> {
+  if (!opts.csv) throw new Error('请指定导出格式：--csv (specify --csv)');
+  const all = await loadAll(config);
+  const texts = loadTexts(config.promptsDir);
+  const header = [
+    texts.t('application.csv_number'),
+    texts.t('application.csv_status'),
+    ...FORM.map((f) => texts.t(`application.field_${f.key}`)),
+    texts.t('application.csv_applicant'),
+    texts.t('application.csv_submitted_at'),
+    texts.t('application.csv_scan'),
+    texts.t('application.csv_updated_at'),
+  ];
+  const rows = all.map((app) => [
+    app.number ?? '',
+    statusName(texts, app.status),
+    ...FORM.map((f) => app.fields[f.key] ?? ''),
+    `${app.channel}:${app.userId}`,
+    app.submittedAt?.toISOString() ?? '',
+    texts.t(app.scanFileId ? 'application.csv_yes' : 'application.csv_no'),
+    app.updatedAt.toISOString(),
+  ]);
+  // A BOM so that Excel on Windows opens the Chinese text as UTF-8; applicant text that starts like a
+  // formula is quoted so that opening the file cannot run it.
+  const safe = rows.map((row) => row.map((cell) => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell)));
+  process.stdout.write(stringify([header, ...safe], { bom: true }));
+}
+
+function statusName(texts: ReturnType<typeof loadTexts>, status: string): string {
+  const key = `application.status_${status}`;
+  return texts.has(key) ? texts.t(key) : status;
+}
