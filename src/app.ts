@@ -14,8 +14,6 @@ import { registerApplication } from './application/register.ts';
 import { Delivery } from './delivery/delivery.ts';
 import { registerMembership } from './membership/register.ts';
 import { bootstrapSecretariat } from './membership/roles.ts';
-import { registerMembership } from './membership/register.ts';
-import { bootstrapSecretariat } from './membership/roles.ts';
 
 export type App = {
   bot: Bot;
@@ -46,10 +44,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const delivery = new Delivery(config, db.prisma, log, config.redisUrl);
   const services: Services = { config, db, texts, log, knowledge, delivery, now: options.now ?? (() => new Date()) };
   await bootstrapSecretariat(db.prisma, config.secretariat);
-  await bootstrapSecretariat(db.prisma, config.secretariat);
   const bot = new Bot(services);
   registerCommands(bot);
-  registerMembership(bot);
   registerMembership(bot);
   registerApplication(bot, knowledge.corpus);
   registerKnowledge(bot);
