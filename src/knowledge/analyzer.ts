@@ -47,7 +47,12 @@ export type Analyzer = {
   canonicals(text: string): string[];
 };
 
-export function createAnalyzer(synonyms: string[][]): Analyzer {
+/** Splits folded text into words; the default is ICU's dictionary segmenter (bench/segmenters.ts compares jieba). */
+export type Segment = (text: string) => string[];
+
+const icuSegment: Segment = (text) => [...segmenter.segment(text)].filter((s) => s.isWordLike).map((s) => s.segment);
+
+export function createAnalyzer(synonyms: string[][], segment: Segment = icuSegment): Analyzer {
   const canonicalOf = new Map<string, string>();
   for (const group of synonyms) {
     const canonical = foldBasic(group[0]!);
@@ -64,8 +69,7 @@ export function createAnalyzer(synonyms: string[][]): Analyzer {
     return [...found];
   };
 
-  const words = (folded: string): string[] =>
-    [...segmenter.segment(folded)].filter((s) => s.isWordLike).map((s) => s.segment);
+  const words = (folded: string): string[] => segment(folded).filter((w) => /[\p{L}\p{N}]/u.test(w));
 
   return {
     fold: foldBasic,

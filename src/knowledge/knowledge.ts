@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { Texts } from '../bot/texts.ts';
 import type { Citation } from '../bot/outbound.ts';
 import { loadCorpus, type Corpus, type Section } from './corpus.ts';
-import { createAnalyzer, type Analyzer } from './analyzer.ts';
+import { createAnalyzer, type Analyzer, type Segment } from './analyzer.ts';
 import { SearchIndex, type SearchResult, type SectionHit } from './search.ts';
 import { quoteFor } from './extract.ts';
 import { looksLikeInstruction } from './injection.ts';
@@ -38,9 +38,9 @@ export function citationOf(section: Section, quote: string): Citation {
   return { section: section.label, title: section.title, quote };
 }
 
-export function createKnowledge(config: Config, texts: Texts, log: Logger): Knowledge {
+export function createKnowledge(config: Config, texts: Texts, log: Logger, options: { segment?: Segment } = {}): Knowledge {
   const corpus = loadCorpus(config.knowledgeDir);
-  const analyzer = createAnalyzer(corpus.synonyms);
+  const analyzer = createAnalyzer(corpus.synonyms, options.segment);
   const index = new SearchIndex(corpus, analyzer);
 
   const refusal = (instruction: boolean, note?: string): Answer => ({
