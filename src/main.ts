@@ -74,6 +74,53 @@ applications
     await exportApplicationsCommand(config(), opts);
   });
 
+program
+  .command('worker')
+  .description('只运行投递与计时：发件箱转发、飞书消息投递、公示期等计时（可多开以扩容）')
+  .action(async () => {
+    const { workerCommand } = await import('./commands/worker.ts');
+    await workerCommand(config());
+  });
+
+const members = program.command('members').description('联盟成员名单（秘书处）：导入、导出');
+members
+  .command('import')
+  .description('导入现有成员名单，列为 orgName,orgType,repName,channel,userId；可重复导入（按单位名称更新），坏行按行号报告并跳过')
+  .requiredOption('--csv <file>', 'CSV 文件')
+  .action(async (opts: { csv: string }) => {
+    const { membersImportCommand } = await import('./commands/members.ts');
+    await membersImportCommand(config(), opts);
+  });
+members
+  .command('export')
+  .description('导出成员名单（--csv；--all 含已退出、已除名的单位）')
+  .option('--csv', 'CSV 格式')
+  .option('--all', '包括已退出、已除名的单位')
+  .action(async (opts: { csv?: boolean; all?: boolean }) => {
+    const { membersExportCommand } = await import('./commands/members.ts');
+    await membersExportCommand(config(), opts);
+  });
+
+const broadcast = program
+  .command('broadcast')
+  .description('群发通知：给每家成员单位代表发一张通知卡片，打印群发编号后退出（由 serve/worker 投递）')
+  .option('--to <audience>', '发送对象（members）', 'members')
+  .option('--text <text>', '通知正文')
+  .option('--file <path>', '附件')
+  .action(async (opts: { to: string; text?: string; file?: string }) => {
+    const { broadcastCommand } = await import('./commands/broadcast.ts');
+    await broadcastCommand(config(), { ...opts, text: opts.text ?? '' });
+  });
+broadcast
+  .command('status')
+  .description('群发进度：--json 输出 {"id","total","delivered","pending","failed"}')
+  .argument('<id>', '群发编号')
+  .option('--json', 'JSON 输出')
+  .action(async (id: string, opts: { json?: boolean }) => {
+    const { broadcastStatusCommand } = await import('./commands/broadcast.ts');
+    await broadcastStatusCommand(config(), id, opts);
+  });
+
 program.exitOverride();
 
 try {

@@ -1,0 +1,40 @@
+// `members import --csv FILE`, `members export --csv`, `members list`: the secretariat's registry.
+import fs from 'node:fs';
+import type { Config } from '../config.ts';
+import { openMigratedDatabase } from '../app.ts';
+import { createLogger } from '../log.ts';
+import { loadTexts } from '../bot/texts.ts';
+import { activeMembers, exportMembersCsv, importMembers } from '../membership/members.ts';
+
+export async function membersImportCommand(config: Config, opts: { csv: string }): Promise<void> {
+  const texts = loadTexts(config.promptsDir);
+  let content: string;
+  try {
+    content = fs.readFileSync(opts.csv, 'utf8');
+  } catch (error) {
+    console.error(`无法读取文件 ${opts.csv} (cannot read): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    process.exitCode = 2;
+    return;
+  }
+  const db = await openMigratedDatabase(config, createLogger(config.logLevel));
+  try {
+    const result = await importMembers(db.prisma, 'cli', content);
+    for (const p of result.problems) {
+      console.error(texts.t('membership.import_problem', { line: p.line, reason: texts.t(`membership.import_reason_${p.reason}`, { value: p.value ?? '' }) }));
+    }
+    console.log(texts.t('membership.import_summary', { created: result.created, updated: result.updated, unchanged: result.unchanged, skipped: result.problems.length }));
+    if (result.problems.length > 0) process.exitCode = 3;
+  } finally {
+    await db.close();
+  }
+}
+
+export async function membersExportCommand(config: Config, opts: { csv?: boolean; all?: boolean }): Promise<void> {
+  const db = await openMigratedDatabase(config, createLogger(config.logLevel));
+  try {
+    if (opts.csv) process.stdout.write(await exportMembersCsv(db.prisma, opts.all));
+    else console.log(JSON.stringify(await activeMembers(db.prisma), null, 2));
+  } finally {
+    await db.close();
+  }
+}
