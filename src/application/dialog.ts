@@ -167,13 +167,8 @@ export class ApplicationFlow {
       data.step = 'confirmCancel';
       return ctx.say(t(ctx, 'cancel_confirm', { filled: filledCount(fields) }));
     }
-    if (this.isAway(ctx)) {
-      // Back after a long time: show where they are before taking anything as an answer.
-      ctx.say(t(ctx, 'welcome_back', { filled: filledCount(fields), total: TOTAL }));
-      return this.prompt(ctx, data, fields);
-    }
     if (short && (isResume(text) || isStart(text) || isGreeting(text))) {
-      ctx.say(t(ctx, 'already_filling'));
+      ctx.say(t(ctx, this.isAway(ctx) ? 'welcome_back' : 'already_filling', { filled: filledCount(fields), total: TOTAL }));
       return this.prompt(ctx, data, fields);
     }
     if (long ? isStrongInstruction(text) : looksLikeInstruction(text) || isStrongInstruction(text)) {
@@ -193,15 +188,20 @@ export class ApplicationFlow {
     const sameAs = short ? parseSameAs(text) : undefined;
     if (sameAs && (currentDef?.person === 'contact' || /联系人/.test(text))) return this.copyRepresentative(ctx, data, app, fields, sameAs);
 
-    if (!current) {
-      if (isSubmit(text)) return this.submit(ctx, data, app);
-      if (isQuestion(text)) await this.answerQuestion(ctx);
-      else ctx.say(t(ctx, 'summary_waiting'));
-      return this.prompt(ctx, data, fields);
-    }
+    if (!current && isSubmit(text)) return this.submit(ctx, data, app);
     if (isQuestion(text, long)) {
       await this.answerQuestion(ctx);
       ctx.say(t(ctx, 'question_then'));
+      return this.prompt(ctx, data, fields);
+    }
+    if (this.isAway(ctx)) {
+      // Back after a long time: show where they are before taking anything as an answer. Commands,
+      // corrections and questions above are clear enough to act on at once.
+      ctx.say(t(ctx, 'welcome_back', { filled: filledCount(fields), total: TOTAL }));
+      return this.prompt(ctx, data, fields);
+    }
+    if (!current) {
+      ctx.say(t(ctx, 'summary_waiting'));
       return this.prompt(ctx, data, fields);
     }
     return this.takeAnswer(ctx, data, app, fields, current, text);

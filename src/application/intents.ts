@@ -8,7 +8,7 @@ const END = '[。.!！~～了吧啊呀哈]*$';
 const bare = (text: string) => toHalfWidth(text).replace(/\s+/g, '').toLowerCase();
 
 const START = [
-  new RegExp(`^(我|我们|本单位|我单位|我司|我校|我馆)?(也)?(想|要|想要|准备|打算|希望|申请|愿意)+(申请)?(加入|入盟|参加|加盟|入会)(贵)?(联盟)?${END}`),
+  new RegExp(`^(我|我们|本|我们的)?(单位|学校|公司|协会|学会|司|校|馆|局)?(也)?(想|要|想要|准备|打算|希望|申请|愿意)+(申请)?(加入|入盟|参加|加盟|入会)(贵)?(联盟)?${END}`),
   new RegExp(`^(申请)(加入|入盟|入会|参加)(联盟)?${END}`),
   new RegExp(`^(怎么|如何|怎样|咋)(申请)?(加入|入盟|申请|参加)(联盟)?[?？]*${END}`),
   new RegExp(`^(我要|我想)?(开始|填写?|在线填写?)?(申请|申请表|入盟申请)${END}`),
@@ -38,10 +38,13 @@ export function isQuestion(text: string, longAnswer = false): boolean {
   if (longAnswer && t.length > 60) return false;
   if (/[?？]\s*$/.test(t)) return true;
   if (/(吗|呢|么|嘛)[。.!！~～]*$/.test(t)) return true;
-  if (longAnswer) return false;
+  // "贵州某某信息技术有限公司", "某某教育局": a name, whatever words it contains.
+  if (longAnswer || ORG_ENDING.test(t)) return false;
   return /^(请问|问一下|问下|我想问|想问|怎么|如何|怎样|为什么|为啥|什么是|是否|能否|可否|可不可以|能不能|要不要|有没有|需不需要|需要什么|谁|哪)/.test(t)
-    || /(是什么|什么意思|怎么填|如何填|填什么|怎么写|写什么|哪些|多少|几个|什么时候|截止|怎么办)/.test(t);
+    || (t.length <= 30 && /(是什么|什么意思|怎么填|如何填|填什么|怎么写|写什么|哪些|哪天|哪里|哪个|多少|几个|什么时候|怎么办|为什么)/.test(t));
 }
+
+const ORG_ENDING = /(公司|集团|局|厅|馆|站|中心|学校|中学|小学|大学|学院|协会|学会|研究会|联合会|委员会|研究院|研究所|社|厂)$/;
 
 const CHANGE = /(改|修改|更改|更正|填错|写错|弄错|搞错|打错|输错|错了|不对|换成|换一下|变更|重新填|重填)/;
 const VALUE_MARK = /(改成|改为|换成|换为|更正为|更改为|修改为|变更为|应该是|应为|应是|正确的是|正确的应该是)[:：]?\s*/;

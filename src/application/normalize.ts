@@ -8,7 +8,8 @@ const EMOJI = /[\p{Extended_Pictographic}\p{Regional_Indicator}\u{1F3FB}-\u{1F3F
 const CJK = '\\u3400-\\u9FFF\\uF900-\\uFAFF';
 // A space between two CJK characters (or CJK and a digit) is a typing slip: "王 磊" is "王磊",
 // "北京路 123 号" is "北京路123号". Between Latin words it is kept ("John Smith").
-const CJK_GAP = new RegExp(`(?<=[${CJK}])\\s+(?=[${CJK}0-9])|(?<=[0-9])\\s+(?=[${CJK}])`, 'g');
+const CJK_WIDE = `${CJK}\\u3000-\\u303F\\uFF00-\\uFFEF`;
+const CJK_GAP = new RegExp(`(?<=[${CJK_WIDE}])\\s+(?=[${CJK_WIDE}0-9])|(?<=[0-9])\\s+(?=[${CJK_WIDE}])`, 'g');
 
 export function toHalfWidth(text: string): string {
   return text.replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
