@@ -1,4 +1,5 @@
 // The one typed configuration. Nothing else in src/ reads process.env.
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './paths.ts';
@@ -52,7 +53,7 @@ const schema = z.object({
   WECHATY_PUPPET_SERVICE_TOKEN: optional(z.string()),
   WECHATY_NAME: z.string().trim().min(1).default('alliance-bot'),
   // Delivery and membership (issue 6)
-  QUEUE_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_.-]+$/, '只能含字母、数字、_.- (letters, digits, _.- only)').default('alliance'),
+  QUEUE_PREFIX: optional(z.string().regex(/^[A-Za-z0-9_.-]+$/, '只能含字母、数字、_.- (letters, digits, _.- only)')),
   SECRETARIAT_FEISHU_OPEN_IDS: idList,
   SECRETARIAT_WECHAT_IDS: idList,
   SECRETARIAT_CONSOLE_IDS: idList,
@@ -164,7 +165,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     feishu,
     http: { port: e.PORT, host: e.HOST },
     wechaty: { puppet: e.WECHATY_PUPPET, puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, name: e.WECHATY_NAME },
-    queuePrefix: e.QUEUE_PREFIX,
+    // Two databases must never share queues (a worker would find no row for the other's job), so
+    // by default the prefix is tied to the database.
+    queuePrefix: e.QUEUE_PREFIX ?? `alliance-${createHash('sha256').update(e.DATABASE_URL ?? path.resolve(projectRoot, e.DATA_DIR)).digest('hex').slice(0, 8)}`,
     secretariat: [
       ...e.SECRETARIAT_FEISHU_OPEN_IDS.map((id) => `feishu:${id}`),
       ...e.SECRETARIAT_WECHAT_IDS.map((id) => `wechat:${id}`),

@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
-import { createApp } from '../app.ts';
+import { openConsoleSession } from '../delivery/console-session.ts';
+import { renderForTerminal } from '../channels/console/render.ts';
 import { createLogger } from '../log.ts';
 import { runJsonl } from '../channels/console/jsonl.ts';
 import { runInteractive } from '../channels/console/interactive.ts';
@@ -13,7 +14,16 @@ export async function chatCommand(config: Config, opts: { jsonl?: boolean; user:
   if (interactive) {
     console.log(config.databaseUrl ? '正在连接数据库…' : `正在启动内置数据库（${config.dataDir}），首次启动需要几秒…`);
   }
-  const app = await createApp(config, { log });
+  // Messages for other console users (cards for the secretariat, notices) arrive through the
+  // delivery backbone while the chat goes on; the terminal shows them, --jsonl emits `push` lines.
+  const app = await openConsoleSession(config, {
+    log,
+    push: (user, outbound) =>
+      opts.jsonl
+        ? process.stdout.write(`${JSON.stringify({ push: { user, outbound } })}\n`)
+        : console.log(`\n${app.services.texts.t('delivery.console_delivery', { user, text: renderForTerminal(outbound) })}\n`),
+    notice: (text) => (opts.jsonl ? console.error(text) : console.log(text)),
+  });
   try {
     if (opts.jsonl) await runJsonl(app.bot, process.stdin, (line) => process.stdout.write(`${line}\n`));
     else await runInteractive(app.bot, opts.user, app.services.texts.t('bot.welcome'));

@@ -5,7 +5,8 @@ import net from 'node:net';
 import type { Logger } from 'pino';
 import { Redis, type RedisOptions } from 'ioredis';
 
-export type RedisHandle = { url: string; stop(): Promise<void> };
+/** `started`: a redis-server child process was started for this session. */
+export type RedisHandle = { url: string; started: boolean; stop(): Promise<void> };
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -30,28 +31,33 @@ export async function pingRedis(url: string, timeoutMs = 800): Promise<boolean> 
   }
 }
 
-export async function resolveRedis(configured: string | undefined, log: Logger): Promise<RedisHandle | undefined> {
-  if (configured) return { url: configured, stop: async () => {} };
-  if (await pingRedis(DEFAULT_REDIS_URL)) return { url: DEFAULT_REDIS_URL, stop: async () => {} };
+/** `defaultUrl` and `binary` are for tests. */
+export async function resolveRedis(
+  configured: string | undefined,
+  log: Logger,
+  { defaultUrl = DEFAULT_REDIS_URL, binary = 'redis-server' }: { defaultUrl?: string; binary?: string } = {},
+): Promise<RedisHandle | undefined> {
+  if (configured) return { url: configured, started: false, stop: async () => {} };
+  if (await pingRedis(defaultUrl)) return { url: defaultUrl, started: false, stop: async () => {} };
   const port = await freePort();
-  const child = startRedisServer(port);
+  const child = startRedisServer(binary, port);
   if (!child) return undefined;
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 50; i += 1) {
     if (await pingRedis(url, 300)) {
-      log.info({ url }, '已为本次会话启动 redis-server (started a redis-server for this session)');
-      return { url, stop: () => stopChild(child) };
+      return { url, started: true, stop: () => stopChild(child) };
     }
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 100));
   }
+  log.warn({ binary }, 'redis-server did not come up');
   await stopChild(child);
   return undefined;
 }
 
-function startRedisServer(port: number): ChildProcess | undefined {
+function startRedisServer(binary: string, port: number): ChildProcess | undefined {
   try {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });
     child.on('error', () => {});
