@@ -57,6 +57,22 @@ program
     indexCheckCommand(config());
   });
 
+program
+  .command('serve')
+  .description('在飞书/Lark 上运行机器人（FEISHU_MODE=ws 长连接，或 webhook 事件回调），并提供 /healthz')
+  .action(async () => {
+    const { serveCommand } = await import('./commands/serve.ts');
+    await serveCommand(config());
+  });
+
+program
+  .command('wechat')
+  .description('以微信号运行机器人（Wechaty；WECHATY_PUPPET 选择协议，首次运行在终端显示登录二维码）')
+  .action(async () => {
+    const { wechatCommand } = await import('./commands/wechat.ts');
+    await wechatCommand(config());
+  });
+
 const applications = program
   .command('applications')
   .description('入盟申请：列出全部申请（含草稿和已放弃的），--json 输出 JSON 数组')

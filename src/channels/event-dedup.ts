@@ -15,4 +15,9 @@ export class EventDedup {
     const result = await this.redis.set(`${this.prefix}dedup:${channel}:${id}`, '1', 'EX', this.ttlSeconds, 'NX');
     return result === 'OK';
   }
+
+  /** Forgets a claim whose work did not happen, so the next attempt may claim it again. */
+  async release(channel: string, id: string): Promise<void> {
+    await this.redis.del(`${this.prefix}dedup:${channel}:${id}`);
+  }
 }

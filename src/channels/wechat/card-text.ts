@@ -1,0 +1,37 @@
+// WeChat has no buttons: a neutral Card becomes text whose buttons are numbered replies
+// ("回复「1」通过"), and a reply with that number parses back into the button's action.
+import type { Card } from '../../bot/outbound.ts';
+import type { Texts } from '../../bot/texts.ts';
+
+export function renderCardText(card: Card, texts: Texts, now: Date): string {
+  const lines = [texts.t('channels.wechat_card_title', { title: card.title }), ...(card.lines ?? [])];
+  for (const field of card.fields ?? []) lines.push(texts.t('channels.wechat_card_field', { label: field.label, value: field.value }));
+  const buttons = card.buttons ?? [];
+  if (buttons.length > 0) {
+    lines.push('');
+    buttons.forEach((button, i) => lines.push(texts.t('channels.wechat_card_option', { n: i + 1, label: button.label })));
+    if (card.expiresAt && Date.parse(card.expiresAt) > now.getTime()) {
+      lines.push(texts.t('channels.wechat_card_deadline', { time: beijingTime(card.expiresAt) }));
+    }
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The option number in a reply such as `1`, `１`, `回复1`, `回复「2」`, `[3]`, `选 2。`;
+ * undefined when the text is anything else.
+ */
+export function parseOptionNumber(text: string): number | undefined {
+  const normalised = text
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/^\s*(回复|选择|选项|选)\s*/, '')
+    .replace(/[\s「」『』【】\[\]()（）"“”'‘’.。,，!！]/g, '');
+  if (!/^\d{1,2}$/.test(normalised)) return undefined;
+  const n = Number(normalised);
+  return n >= 1 ? n : undefined;
+}
+
+/** Deadlines are read by people in China: show them in Beijing time. */
+function beijingTime(iso: string): string {
+  return new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}

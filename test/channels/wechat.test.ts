@@ -1,0 +1,137 @@
+// The bot as a WeChat account (Wechaty + wechaty-puppet-mock): Q&A, rooms, numbered card replies, files.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { FileBox } from 'file-box';
+import { storeFile } from '../../src/db/files.ts';
+import type { Card } from '../../src/bot/outbound.ts';
+import { startWechatWorld, type WechatWorld } from './support/wechat-service.ts';
+
+let w: WechatWorld;
+beforeAll(async () => {
+  w = await startWechatWorld();
+});
+afterAll(async () => {
+  await w?.close();
+});
+
+const texts = (received: { text: string }[]) => received.map((r) => r.text).join('\n');
+
+const reviewCard = (expiresAt?: string): Card => ({
+  title: '成员申请审核',
+  lines: ['申请单位：某某市电化教育馆'],
+  fields: [{ label: '联系人', value: '张三' }],
+  buttons: [
+    { label: '通过', action: 'review.approve', value: { application: 'app-1' } },
+    { label: '退回', action: 'review.reject', value: { application: 'app-1' } },
+  ],
+  ...(expiresAt ? { expiresAt } : {}),
+});
+
+describe('WeChat direct messages', () => {
+  it('answers a charter question', async () => {
+    const alice = w.person('王老师');
+    const replies = await alice.says('我们单位退出以后还能重新申请吗？');
+    expect(replies).toHaveLength(1);
+    expect(texts(replies)).toContain('两年内');
+  });
+
+  it('greets', async () => {
+    const replies = await w.person('李老师').says('你好');
+    expect(texts(replies)).toContain('联盟助手');
+  });
+});
+
+describe('WeChat rooms', () => {
+  it('answers only when the bot is mentioned, and @s the asker', async () => {
+    const bob = w.person('赵老师');
+    const carol = w.person('钱老师');
+    const room = w.room('联盟工作群', [bob, carol]);
+    expect(await bob.says('联盟章程谁有解释权', { room })).toEqual([]);
+    const replies = await bob.says('@联盟助手 联盟章程谁有解释权', { room, mention: true });
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.to).toBe('room');
+    expect(replies[0]!.text).toContain('第二十五条');
+    expect(replies[0]!.text).toMatch(/^@赵老师/);
+  });
+});
+
+describe('WeChat cards as numbered replies', () => {
+  it('renders buttons as numbered options and turns the number back into the action', async () => {
+    const dave = w.person('孙老师');
+    await w.service.channel.send({ chatId: dave.id, userId: dave.id }, { kind: 'card', card: reviewCard() }, randomUUID());
+    const card = dave.inbox.at(-1)!.text;
+    expect(card).toContain('【成员申请审核】');
+    expect(card).toContain('联系人：张三');
+    expect(card).toContain('回复「1」通过');
+    expect(card).toContain('回复「2」退回');
+    // No module handles review.approve yet: the bot's "unknown button" answer proves an action arrived.
+    const replies = await dave.says('1');
+    expect(texts(replies)).toContain('按钮');
+  });
+
+  it('does not let someone else answer a card addressed to another person in a room', async () => {
+    const erin = w.person('周老师');
+    const mallory = w.person('吴老师');
+    const room = w.room('审核群', [erin, mallory]);
+    const chatId = `room:${room.id}`;
+    await w.service.channel.send({ chatId, userId: erin.id }, { kind: 'card', card: reviewCard() }, randomUUID());
+    const hijack = await mallory.says('@联盟助手 1', { room, mention: true });
+    expect(texts(hijack)).not.toContain('按钮');
+    const own = await erin.says('@联盟助手 1', { room, mention: true });
+    expect(texts(own)).toContain('按钮');
+  });
+
+  it('refuses a number after the card expired', async () => {
+    const frank = w.person('郑老师');
+    await w.service.channel.send({ chatId: frank.id, userId: frank.id }, { kind: 'card', card: reviewCard('2020-01-01T00:00:00Z') }, randomUUID());
+    const replies = await frank.says('2');
+    expect(texts(replies)).toContain('已过期');
+  });
+});
+
+describe('WeChat files', () => {
+  it('sends a stored DOCX as a file', async () => {
+    const grace = w.person('冯老师');
+    const stored = await storeFile(w.service.app.services.db.prisma, {
+      name: '成员申请表.docx',
+      mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      data: Buffer.from('PK docx bytes'),
+    });
+    await w.service.channel.send({ chatId: grace.id }, { kind: 'file', name: stored.name, mime: stored.mime, fileId: stored.id }, randomUUID());
+    const file = grace.inbox.at(-1)!.file!;
+    expect(file.name).toBe('成员申请表.docx');
+    expect((await file.toBuffer()).toString()).toBe('PK docx bytes');
+  });
+
+  it('does not send the same idempotency key twice', async () => {
+    const heidi = w.person('陈老师');
+    const key = randomUUID();
+    await w.service.channel.send({ chatId: heidi.id }, { kind: 'text', text: '只发一次' }, key);
+    await w.service.channel.send({ chatId: heidi.id }, { kind: 'text', text: '只发一次' }, key);
+    expect(heidi.inbox.filter((r) => r.text === '只发一次')).toHaveLength(1);
+  });
+
+  // A photo of the stamped form: the mock classifies a .pdf by media type as "Unknown" (real puppets
+  // send it as an attachment), so the wire-level test uses the other common case, an image.
+  it('accepts an incoming scan (a photo) and reads its bytes', async () => {
+    const ivan = w.person('褚老师');
+    const seen: { name: string; mime: string; data: string }[] = [];
+    const channel = w.service.channel as unknown as { onInbound: (i: unknown) => Promise<void> };
+    const original = channel.onInbound;
+    channel.onInbound = async (inbound: unknown) => {
+      const file = (inbound as { file?: { name: string; mime: string; fetch(): Promise<Buffer> } }).file;
+      if (file) seen.push({ name: file.name, mime: file.mime, data: (await file.fetch()).toString() });
+    };
+    try {
+      await ivan.sendsFile(FileBox.fromBase64(Buffer.from('JFIF stamped scan').toString('base64'), '盖章申请表.jpg'));
+    } finally {
+      channel.onInbound = original;
+    }
+    expect(seen).toEqual([{ name: '盖章申请表.jpg', mime: 'image/jpeg', data: 'JFIF stamped scan' }]);
+  });
+
+  it('tells the user a file arrived when no step expects one', async () => {
+    const replies = await w.person('卫老师').sendsFile(FileBox.fromBase64(Buffer.from('JFIF').toString('base64'), 'photo.jpg'));
+    expect(texts(replies)).toContain('收到了一个文件');
+  });
+});
