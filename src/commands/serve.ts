@@ -42,10 +42,15 @@ export async function startFeishuService(config: Config, options: FeishuServiceO
     readFile: (id) => readFile(services.db.prisma, id),
     now: services.now,
   });
-  const delivery = new DirectDelivery({ log });
+  const direct = new DirectDelivery({ log });
+  // Replies and notifications leave through the outbox; this process also runs the relay, the
+  // deliver worker for this channel and the timers (`worker` processes can be added to scale out).
+  const delivery = services.delivery!;
+  await delivery.startWorkers({ channels: [channel] });
   const http = buildHttpServer({
     log,
     feishu: feishu.mode === 'webhook' ? { channel, secrets: feishu } : undefined,
+    ops: { delivery, ops: config.ops },
     health: async () => ({
       server: true,
       database: await services.db.prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
@@ -53,7 +58,7 @@ export async function startFeishuService(config: Config, options: FeishuServiceO
     }),
   });
   try {
-    await channel.start(connectChannel(channel, app.bot, delivery.deliver));
+    await channel.start(connectChannel(channel, app.bot, delivery.outboxDeliver(direct.deliver)));
     await http.listen({ port: config.http.port, host: config.http.host });
   } catch (error) {
     await Promise.allSettled([channel.stop(), http.close(), app.close()]);

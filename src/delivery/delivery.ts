@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Address, Channel } from '../channels/channel.ts';
 import type { Inbound } from '../bot/inbound.ts';
+import type { Deliver } from './direct.ts';
 import { deliverJobOptions, deliverQueueName, type DeliverJob } from './queues.ts';
 import { OutboxRelay, type RelayOptions } from './relay.ts';
 import { createDeliverWorker } from './deliver.worker.ts';
@@ -41,7 +42,13 @@ export class Delivery {
   ) {
     this.connection = redisUrl ? redisConnection(redisUrl) : undefined;
     this.timers = this.connection ? new Timers(this.connection, config.queuePrefix) : undefined;
-    this.metrics = createDeliveryMetrics(() => [...this.queues.values(), ...(this.timers ? [this.timers.queue] : [])]);
+    this.metrics = createDeliveryMetrics(
+      () => [...this.queues.values(), ...(this.timers ? [this.timers.queue] : [])],
+      async () => {
+        const groups = await prisma.outboxMessage.groupBy({ by: ['status'], _count: true });
+        return Object.fromEntries(groups.map((g) => [g.status, g._count]));
+      },
+    );
   }
 
   get enabled(): boolean {
@@ -77,6 +84,23 @@ export class Delivery {
       this.queues.set(channel, queue);
     }
     return queue;
+  }
+
+  /**
+   * The reply sender for a channel's connector: nothing to do when the Bot already wrote the replies
+   * to the outbox in the transaction that saved the session; otherwise (no Redis) the fallback.
+   */
+  outboxDeliver(fallback: Deliver): Deliver {
+    return async (channel, address, replies, key) => {
+      if (this.repliesViaOutbox(channel.name)) return;
+      await fallback(channel, address, replies, key);
+    };
+  }
+
+  /** Every queue operators should see: the platform deliver queues and the timers. */
+  allQueues(): Queue[] {
+    for (const name of ['feishu', 'wechat', 'console']) this.queueFor(name);
+    return [...this.queues.values(), ...(this.timers ? [this.timers.queue] : [])];
   }
 
   /** Called after a commit that wrote outbox rows: relay now instead of at the next poll. */

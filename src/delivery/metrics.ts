@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 
 export type DeliveryMetrics = ReturnType<typeof createDeliveryMetrics>;
 
-export function createDeliveryMetrics(queues: () => Queue[]) {
+export function createDeliveryMetrics(queues: () => Queue[], outboxCounts: () => Promise<Record<string, number>>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'alliance_' });
   const delivered = new Counter({ name: 'alliance_delivery_delivered_total', help: 'Messages delivered', labelNames: ['channel'], registers: [registry] });
@@ -30,6 +30,16 @@ export function createDeliveryMetrics(queues: () => Queue[]) {
         const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
         for (const [state, n] of Object.entries(counts)) this.set({ queue: queue.name, state }, n);
       }
+    },
+  });
+  new Gauge({
+    name: 'alliance_outbox_messages',
+    help: 'Outbox rows per status (pending, queued, delivered, failed)',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [status, n] of Object.entries(await outboxCounts())) this.set({ status }, n);
     },
   });
   return { registry, delivered, failed, retried, rateLimited, latency };

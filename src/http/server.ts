@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Logger } from 'pino';
 import type { FeishuChannel } from '../channels/feishu/feishu-channel.ts';
 import { verifyWebhook, type WebhookSecrets } from '../channels/feishu/webhook-verify.ts';
+import { registerOpsRoutes, type OpsDeps } from './ops.ts';
 
 export type HealthCheck = () => Promise<Record<string, boolean>>;
 
@@ -12,6 +13,8 @@ export type HttpServerOptions = {
   log: Logger;
   health: HealthCheck;
   feishu?: { channel: FeishuChannel; secrets: WebhookSecrets };
+  /** /metrics and the queue dashboard (issue 6). */
+  ops?: OpsDeps;
   now?: () => number;
 };
 
@@ -31,6 +34,8 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     const ok = Object.values(checks).every(Boolean);
     return reply.code(ok ? 200 : 503).send({ ok, ...checks });
   });
+
+  if (options.ops) registerOpsRoutes(app, options.ops);
 
   const feishu = options.feishu;
   if (feishu) {
