@@ -7,6 +7,7 @@ import type { FeishuConfig } from '../../config.ts';
 import { checkCode, toPlatformError, tokenRefused } from './api-error.ts';
 
 export type MsgType = 'text' | 'post' | 'interactive' | 'file';
+export type ReceiveIdType = 'chat_id' | 'open_id' | 'union_id';
 
 /** Feishu refuses downloads over 100 MB anyway; a stamped scan is far smaller. */
 const MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024;
@@ -46,11 +47,11 @@ export class FeishuApi {
     return this.botId;
   }
 
-  async createMessage(chatId: string, msgType: MsgType, content: string, uuid: string): Promise<string> {
+  async createMessage(receiveId: string, idType: ReceiveIdType, msgType: MsgType, content: string, uuid: string): Promise<string> {
     const res = await this.call('send message', () =>
       this.client.im.v1.message.create({
-        params: { receive_id_type: 'chat_id' },
-        data: { receive_id: chatId, msg_type: msgType, content, uuid },
+        params: { receive_id_type: idType },
+        data: { receive_id: receiveId, msg_type: msgType, content, uuid },
       }),
     );
     return res.data?.message_id ?? '';

@@ -13,7 +13,7 @@ import type { Address, Channel, OnInbound } from '../channel.ts';
 import type { EventDedup } from '../event-dedup.ts';
 import type { ReadStoredFile } from '../stored-file.ts';
 import { splitText } from '../split-text.ts';
-import { FeishuApi, type MsgType } from './feishu-api.ts';
+import { FeishuApi, type MsgType, type ReceiveIdType } from './feishu-api.ts';
 import { renderCard } from './card-render.ts';
 import { messageToInbound } from './message-event.ts';
 import { cardActionToInbound } from './card-action.ts';
@@ -151,7 +151,7 @@ export class FeishuChannel implements Channel {
   private post(address: Address, msgType: MsgType, content: string, uuid: string): Promise<string> {
     return address.replyTo
       ? this.api.replyMessage(address.replyTo, msgType, content, uuid)
-      : this.api.createMessage(address.chatId, msgType, content, uuid);
+      : this.api.createMessage(address.chatId, receiveIdType(address.chatId), msgType, content, uuid);
   }
 
   private async deliverInbound(inbound: Inbound): Promise<void> {
@@ -180,6 +180,13 @@ export class FeishuChannel implements Channel {
       .finally(() => this.inFlight.delete(run));
     this.inFlight.add(run);
   }
+}
+
+/** A direct message to a user is addressed by their open_id (`ou_…`); a chat by its chat_id (`oc_…`). */
+function receiveIdType(id: string): ReceiveIdType {
+  if (id.startsWith('ou_')) return 'open_id';
+  if (id.startsWith('on_')) return 'union_id';
+  return 'chat_id';
 }
 
 /** Feishu keeps a send `uuid` for an hour and drops a second send with the same one; ≤ 50 chars. */

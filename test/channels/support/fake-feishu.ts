@@ -97,8 +97,10 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
     if (!authorised(request, reply) || limited(reply)) return reply;
     const query = request.query as { receive_id_type?: string };
     const body = request.body as { receive_id: string; msg_type: string; content: string; uuid?: string };
-    if (query.receive_id_type !== 'chat_id') return reply.code(400).send({ code: 230001, msg: 'bad receive_id_type' });
-    const sent = record({ via: 'create', chatId: body.receive_id, msgType: body.msg_type, content: parse(body.content), uuid: body.uuid });
+    if (query.receive_id_type !== 'chat_id' && query.receive_id_type !== 'open_id') return reply.code(400).send({ code: 230001, msg: 'bad receive_id_type' });
+    // A message to a user (open_id) lands in the p2p chat with them; the fake names it after the user.
+    const chatId = query.receive_id_type === 'open_id' ? `p2p:${body.receive_id}` : body.receive_id;
+    const sent = record({ via: 'create', chatId, msgType: body.msg_type, content: parse(body.content), uuid: body.uuid });
     return { code: 0, msg: 'success', data: { message_id: sent.messageId, chat_id: body.receive_id } };
   });
 

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { loadConfig } from '../../../src/config.ts';
 import { startFeishuService, type FeishuService } from '../../../src/commands/serve.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/db.ts';
+import { removeKeys } from './redis-keys.ts';
 import { startFakeFeishu, type FakeFeishu, type SentMessage } from './fake-feishu.ts';
 import { cardActionEvent, messageEvent, signedRequest, type Mention } from './feishu-requests.ts';
 
@@ -34,10 +35,12 @@ export async function startFeishuWorld(env: Record<string, string> = {}): Promis
   const database = await createTestDatabase();
   const logs: Record<string, unknown>[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const redisPrefix = `test:${randomBytes(5).toString('hex')}:`;
+  // Queues, dedup and card keys all live under this test's own prefix, removed afterwards.
+  const queuePrefix = `t-${randomBytes(5).toString('hex')}`;
   const config = loadConfig({
     DATABASE_URL: database.url,
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: queuePrefix,
     FEISHU_MODE: 'webhook',
     FEISHU_APP_ID: 'cli_test',
     FEISHU_APP_SECRET: 'app-secret',
@@ -48,7 +51,7 @@ export async function startFeishuWorld(env: Record<string, string> = {}): Promis
     HOST: '127.0.0.1',
     ...env,
   });
-  const service = await startFeishuService(config, { log, redisPrefix });
+  const service = await startFeishuService(config, { log });
 
   const post: FeishuWorld['post'] = async (path, request) => {
     const res = await fetch(`${service.url}${path}`, { method: 'POST', headers: request.headers, body: request.body });
@@ -59,6 +62,7 @@ export async function startFeishuWorld(env: Record<string, string> = {}): Promis
     const before = fake.messages.length;
     const res = await post('/feishu/events', signedRequest(event, SECRETS.encryptKey));
     await service.channel.idle();
+    await outboxSettled(service);
     return { ...res, sent: fake.messages.slice(before) };
   };
   const user = (openId: string, chatId = `oc_p2p_${openId}`): FeishuUser => ({
@@ -84,9 +88,8 @@ export async function startFeishuWorld(env: Record<string, string> = {}): Promis
     deliver,
     user,
     async close() {
-      const keys = await service.redis.keys(`${redisPrefix}*`);
-      if (keys.length > 0) await service.redis.del(...keys);
       await service.close();
+      await removeKeys(config.redisUrl!, queuePrefix);
       await database.drop();
       await fake.close();
     },
@@ -111,4 +114,15 @@ export function sentText(sent: SentMessage[]): string {
       return `[${m.msgType}]`;
     })
     .join('\n');
+}
+
+/** Waits until every reply the bot wrote to the outbox has been delivered (or has failed for good). */
+export async function outboxSettled(service: FeishuService): Promise<void> {
+  const { prisma } = service.app.services.db;
+  for (;;) {
+    const open = await prisma.outboxMessage.count({ where: { status: { in: ['pending', 'queued'] } } });
+    if (open === 0) return;
+    await service.app.services.delivery?.flush();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

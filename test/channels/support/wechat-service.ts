@@ -11,6 +11,7 @@ import type { Message } from 'wechaty';
 import { loadConfig } from '../../../src/config.ts';
 import { startWechatService, type WechatService } from '../../../src/commands/wechat.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/db.ts';
+import { removeKeys } from './redis-keys.ts';
 
 export type Received = { text: string; type: string; file?: FileBoxInterface; to: string };
 
@@ -38,13 +39,13 @@ export async function startWechatWorld(): Promise<WechatWorld> {
   const database = await createTestDatabase();
   const logs: Record<string, unknown>[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const redisPrefix = `test:${randomBytes(5).toString('hex')}:`;
-  const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' });
+  // Queues, dedup and card keys all live under this test's own prefix, removed afterwards.
+  const queuePrefix = `t-${randomBytes(5).toString('hex')}`;
+  const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', QUEUE_PREFIX: queuePrefix });
   const mocker = new mock.Mocker();
   const puppet = new PuppetMock({ mocker });
   const service = await startWechatService(config, {
     log,
-    redisPrefix,
     wechatyOptions: { puppet, name: path.join(os.tmpdir(), `ab-wechat-${randomBytes(4).toString('hex')}`) },
   });
   const bot = mocker.createContact({ name: '联盟助手' });
@@ -116,9 +117,8 @@ export async function startWechatWorld(): Promise<WechatWorld> {
       return room;
     },
     async close() {
-      const keys = await service.redis.keys(`${redisPrefix}*`);
-      if (keys.length > 0) await service.redis.del(...keys);
       await service.close();
+      await removeKeys(config.redisUrl!, queuePrefix);
       await database.drop();
     },
   };
