@@ -22,12 +22,9 @@ export function renderCardText(card: Card, texts: Texts, now: Date): string {
  * undefined when the text is anything else.
  */
 export function parseOptionNumber(text: string): number | undefined {
-  const normalised = text
-    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
-    .replace(/^\s*(回复|选择|选项|选)\s*/, '')
-    .replace(/[\s「」『』【】\[\]()（）"“”'‘’.。,，!！]/g, '');
-  if (!/^\d{1,2}$/.test(normalised)) return undefined;
-  const n = Number(normalised);
+  const digits = text.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).trim();
+  const match = /^(?:回复|选择|选项|选)?\s*[「『【\[(（"“]?\s*(\d{1,2})\s*[」』】\])）"”]?\s*[.。,，!！]?$/.exec(digits);
+  const n = match ? Number(match[1]) : 0;
   return n >= 1 ? n : undefined;
 }
 

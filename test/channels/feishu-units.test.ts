@@ -1,0 +1,145 @@
+// The tricky parts of the Feishu channel on their own: request verification, card rendering, click
+// translation, error classification, long-text splitting.
+import { describe, expect, it } from 'vitest';
+import { verifyWebhook, TIMESTAMP_TOLERANCE_MS } from '../../src/channels/feishu/webhook-verify.ts';
+import { renderCard } from '../../src/channels/feishu/card-render.ts';
+import { cardActionToInbound } from '../../src/channels/feishu/card-action.ts';
+import { toPlatformError } from '../../src/channels/feishu/api-error.ts';
+import { splitText } from '../../src/channels/split-text.ts';
+import { encrypt, messageEvent, signedRequest } from './support/feishu-requests.ts';
+
+const secrets = { verificationToken: 'vt', encryptKey: 'ek-123' };
+const now = Date.now();
+const event = () => messageEvent('vt', { openId: 'ou_a', chatId: 'oc_a', text: '你好' });
+
+describe('verifyWebhook', () => {
+  it('accepts a signed, encrypted v2 event and returns the decrypted envelope', () => {
+    const e = event();
+    const { body, headers } = signedRequest(e, secrets.encryptKey);
+    expect(verifyWebhook(body, headers, secrets, now)).toEqual({ ok: true, kind: 'event', envelope: e });
+  });
+
+  it.each([
+    ['not JSON', '{', {}, 400, 'body is not a JSON object'],
+    ['a JSON array', '[1]', {}, 400, 'body is not a JSON object'],
+    ['a JSON string', '"x"', {}, 400, 'body is not a JSON object'],
+  ])('rejects %s', (_l, body, headers, status, reason) => {
+    expect(verifyWebhook(body, headers, secrets, now)).toEqual({ ok: false, status, reason });
+  });
+
+  it('rejects a signature made with another key, or over another body', () => {
+    const forged = signedRequest(event(), 'other-key');
+    expect(verifyWebhook(forged.body, forged.headers, secrets, now)).toMatchObject({ ok: false, status: 401, reason: 'bad signature' });
+    const genuine = signedRequest(event(), secrets.encryptKey);
+    const tampered = genuine.body.replace(/"}$/, ' "}');
+    expect(verifyWebhook(tampered, genuine.headers, secrets, now)).toMatchObject({ ok: false, status: 401, reason: 'bad signature' });
+  });
+
+  it('rejects a genuine signature on a request older or newer than the tolerance', () => {
+    const old = signedRequest(event(), secrets.encryptKey, { timestamp: Math.floor((now - TIMESTAMP_TOLERANCE_MS - 5_000) / 1000) });
+    expect(verifyWebhook(old.body, old.headers, secrets, now)).toMatchObject({ status: 401, reason: 'stale timestamp' });
+    const future = signedRequest(event(), secrets.encryptKey, { timestamp: Math.floor((now + TIMESTAMP_TOLERANCE_MS + 5_000) / 1000) });
+    expect(verifyWebhook(future.body, future.headers, secrets, now)).toMatchObject({ status: 401, reason: 'stale timestamp' });
+    const fresh = signedRequest(event(), secrets.encryptKey, { timestamp: Math.floor((now - 60_000) / 1000) });
+    expect(verifyWebhook(fresh.body, fresh.headers, secrets, now)).toMatchObject({ ok: true });
+  });
+
+  it('checks the verification token inside an encrypted v2 event (the SDK does not)', () => {
+    const { body, headers } = signedRequest(messageEvent('not-vt', { openId: 'ou_a', chatId: 'oc_a', text: 'x' }), secrets.encryptKey);
+    expect(verifyWebhook(body, headers, secrets, now)).toMatchObject({ status: 401, reason: 'wrong verification token' });
+  });
+
+  it('requires the signature on events when an encrypt key is set, but not on the challenge', () => {
+    const unsigned = JSON.stringify({ encrypt: encrypt(event(), secrets.encryptKey) });
+    expect(verifyWebhook(unsigned, {}, secrets, now)).toMatchObject({ status: 401, reason: 'missing signature' });
+    const challenge = JSON.stringify({ encrypt: encrypt({ type: 'url_verification', challenge: 'c1', token: 'vt' }, secrets.encryptKey) });
+    expect(verifyWebhook(challenge, {}, secrets, now)).toEqual({ ok: true, kind: 'challenge', challenge: 'c1' });
+  });
+
+  it('without an encrypt key, checks the token of a plain event', () => {
+    const plain = { verificationToken: 'vt', encryptKey: undefined };
+    expect(verifyWebhook(JSON.stringify(event()), {}, plain, now)).toMatchObject({ ok: true, kind: 'event' });
+    const wrong = messageEvent('other', { openId: 'ou_a', chatId: 'oc_a', text: 'x' });
+    expect(verifyWebhook(JSON.stringify(wrong), {}, plain, now)).toMatchObject({ status: 401 });
+    expect(verifyWebhook(JSON.stringify({ type: 'url_verification', challenge: 'c', token: 'vt' }), {}, plain, now)).toMatchObject({ kind: 'challenge' });
+  });
+
+  it('rejects garbage in the encrypt field and an encrypted body it cannot read', () => {
+    expect(verifyWebhook(JSON.stringify({ encrypt: 'bm90IGVuY3J5cHRlZA==' }), {}, secrets, now)).toMatchObject({ ok: false, status: 400 });
+    expect(verifyWebhook(JSON.stringify({ encrypt: 'x' }), {}, { verificationToken: 'vt', encryptKey: undefined }, now)).toMatchObject({ ok: false, status: 400 });
+  });
+});
+
+describe('renderCard', () => {
+  const card = {
+    title: '审核',
+    lines: ['**不是粗体** [链接](http://x)'],
+    fields: [{ label: '单位', value: '某馆' }],
+    buttons: [{ label: '通过', action: 'review.approve', value: { id: '7' }, style: 'primary' as const }],
+    expiresAt: '2030-01-01T00:00:00.000Z',
+  };
+
+  it('is card JSON 2.0 with plain text only and callback buttons carrying action, addressee and expiry', () => {
+    const json = renderCard(card, { addressee: 'ou_x' });
+    expect(json).toMatchObject({ schema: '2.0', header: { title: { tag: 'plain_text', content: '审核' } } });
+    const text = JSON.stringify(json);
+    expect(text).not.toContain('"markdown"');
+    expect(text).not.toContain('lark_md');
+    expect(text).toContain('单位：某馆');
+    const button = (json.body as { elements: { tag: string; columns?: { elements: Record<string, unknown>[] }[] }[] }).elements.at(-1)!.columns![0]!.elements[0]!;
+    expect(button).toMatchObject({
+      tag: 'button',
+      type: 'primary_filled',
+      behaviors: [{ type: 'callback', value: { action: 'review.approve', value: { id: '7' }, to: 'ou_x', exp: card.expiresAt } }],
+    });
+  });
+
+  it('leaves the addressee out of a card sent to a whole chat', () => {
+    expect(JSON.stringify(renderCard(card))).not.toContain('"to"');
+  });
+});
+
+describe('cardActionToInbound', () => {
+  const click = (operator: string, value: unknown) => ({ operator: { open_id: operator }, action: { value }, context: { open_message_id: 'om_1', open_chat_id: 'oc_1' } });
+  const t = new Date('2026-01-01T00:00:00Z');
+
+  it('takes the actor from the operator, never from the card value', () => {
+    const result = cardActionToInbound('ev1', click('ou_real', { action: 'vote.cast', value: { actor: 'ou_fake' } }), t);
+    expect(result).toMatchObject({ inbound: { actor: 'ou_real', chat: { id: 'oc_1' }, action: { name: 'vote.cast', value: { actor: 'ou_fake' }, cardRef: 'om_1' } } });
+  });
+
+  it('refuses a non-addressee, an expired card and a foreign value', () => {
+    expect(cardActionToInbound('e', click('ou_b', { action: 'a', value: {}, to: 'ou_a' }), t)).toMatchObject({ refused: 'not_addressee' });
+    expect(cardActionToInbound('e', click('ou_a', { action: 'a', value: {}, to: 'ou_a', exp: '2025-12-31T00:00:00Z' }), t)).toMatchObject({ refused: 'expired' });
+    expect(cardActionToInbound('e', click('ou_a', { foo: 1 }), t)).toMatchObject({ refused: 'malformed' });
+    expect(cardActionToInbound('e', { nothing: true }, t)).toMatchObject({ refused: 'malformed' });
+  });
+});
+
+describe('toPlatformError', () => {
+  const http = (status: number, code: number, headers: Record<string, string> = {}) => ({ response: { status, data: { code, msg: 'm' }, headers } });
+
+  it('classifies rate limits with the reset delay, transient and permanent failures', () => {
+    expect(toPlatformError(http(429, 99991400, { 'x-ogw-ratelimit-reset': '3' }), 'send')).toMatchObject({ code: 'PLATFORM_RATE_LIMITED', retryAfterMs: 3000 });
+    expect(toPlatformError(http(400, 230020), 'send')).toMatchObject({ code: 'PLATFORM_RATE_LIMITED', retryAfterMs: 1000 });
+    expect(toPlatformError(http(503, 0), 'send')).toMatchObject({ code: 'PLATFORM_TRANSIENT', permanent: false });
+    expect(toPlatformError({ code: 'ECONNRESET', message: 'socket hang up' }, 'send')).toMatchObject({ code: 'PLATFORM_TRANSIENT' });
+    expect(toPlatformError(http(400, 99991663), 'send')).toMatchObject({ code: 'PLATFORM_TRANSIENT' });
+    expect(toPlatformError(http(400, 230002), 'send')).toMatchObject({ code: 'PLATFORM_PERMANENT', permanent: true });
+  });
+});
+
+describe('splitText', () => {
+  it('keeps short text whole and cuts long text at paragraph boundaries without losing anything', () => {
+    expect(splitText('短', 10)).toEqual(['短']);
+    const paragraphs = Array.from({ length: 10 }, (_, i) => `第${i}段。${'字'.repeat(30)}`);
+    const parts = splitText(paragraphs.join('\n\n'), 100);
+    expect(parts.every((p) => p.length <= 100)).toBe(true);
+    expect(parts.join('\n\n')).toBe(paragraphs.join('\n\n'));
+  });
+
+  it('cuts a text without breaks at the limit', () => {
+    const parts = splitText('字'.repeat(250), 100);
+    expect(parts.map((p) => p.length)).toEqual([100, 100, 50]);
+  });
+});
