@@ -54,9 +54,13 @@ export async function startWechatService(config: Config, options: WechatServiceO
   });
   wechaty.on('login', (user) => log.info({ user: user.name() }, 'wechat logged in'));
   wechaty.on('logout', (user) => log.warn({ user: user.name() }, 'wechat logged out'));
-  const delivery = new DirectDelivery({ log });
+  const direct = new DirectDelivery({ log });
+  // WeChat sends need this process's logged-in session: the wechat deliver worker runs here, with
+  // the outbox relay and timers (safe to run beside `serve` and `worker` processes).
+  const delivery = services.delivery!;
   try {
-    await channel.start(connectChannel(channel, app.bot, delivery.deliver));
+    await delivery.startWorkers({ channels: [channel] });
+    await channel.start(connectChannel(channel, app.bot, delivery.outboxDeliver(direct.deliver)));
   } catch (error) {
     await app.close();
     redis.disconnect();
@@ -68,8 +72,10 @@ export async function startWechatService(config: Config, options: WechatServiceO
     wechaty,
     redis,
     async close() {
-      await channel.stop();
+      // Finish what arrived, stop the deliver worker (which needs the session), then log out.
+      await channel.idle();
       await app.close();
+      await channel.stop();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

@@ -6,6 +6,7 @@ import { loadConfig } from '../../../src/config.ts';
 import { startFeishuService, type FeishuService } from '../../../src/commands/serve.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/db.ts';
 import { removeKeys } from './redis-keys.ts';
+import { outboxSettled } from './outbox.ts';
 import { startFakeFeishu, type FakeFeishu, type SentMessage } from './fake-feishu.ts';
 import { cardActionEvent, messageEvent, signedRequest, type Mention } from './feishu-requests.ts';
 
@@ -62,7 +63,7 @@ export async function startFeishuWorld(env: Record<string, string> = {}): Promis
     const before = fake.messages.length;
     const res = await post('/feishu/events', signedRequest(event, SECRETS.encryptKey));
     await service.channel.idle();
-    await outboxSettled(service);
+    await outboxSettled(service.app);
     return { ...res, sent: fake.messages.slice(before) };
   };
   const user = (openId: string, chatId = `oc_p2p_${openId}`): FeishuUser => ({
@@ -114,15 +115,4 @@ export function sentText(sent: SentMessage[]): string {
       return `[${m.msgType}]`;
     })
     .join('\n');
-}
-
-/** Waits until every reply the bot wrote to the outbox has been delivered (or has failed for good). */
-export async function outboxSettled(service: FeishuService): Promise<void> {
-  const { prisma } = service.app.services.db;
-  for (;;) {
-    const open = await prisma.outboxMessage.count({ where: { status: { in: ['pending', 'queued'] } } });
-    if (open === 0) return;
-    await service.app.services.delivery?.flush();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

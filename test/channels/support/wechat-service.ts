@@ -12,6 +12,7 @@ import { loadConfig } from '../../../src/config.ts';
 import { startWechatService, type WechatService } from '../../../src/commands/wechat.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/db.ts';
 import { removeKeys } from './redis-keys.ts';
+import { outboxSettled } from './outbox.ts';
 
 export type Received = { text: string; type: string; file?: FileBoxInterface; to: string };
 
@@ -79,6 +80,7 @@ export async function startWechatWorld(): Promise<WechatWorld> {
     const settle = async (sent: Promise<void>, before: number) => {
       await sent;
       await service.channel.idle();
+      await outboxSettled(service.app);
       return inbox.slice(before);
     };
     return {
