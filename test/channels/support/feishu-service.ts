@@ -29,6 +29,8 @@ export type FeishuUser = {
   chatId: string;
   says(text: string, options?: { chatType?: 'p2p' | 'group'; mentions?: Mention[] }): Promise<SentMessage[]>;
   clicks(card: SentMessage, buttonIndex: number): Promise<{ json: unknown; sent: SentMessage[] }>;
+  /** Sends a file message; its bytes wait in the fake's message-resource store. */
+  sendsFile(name: string, data: Buffer): Promise<SentMessage[]>;
 };
 
 export async function startFeishuWorld(env: Record<string, string> = {}): Promise<FeishuWorld> {
@@ -71,6 +73,12 @@ export async function startFeishuWorld(env: Record<string, string> = {}): Promis
     chatId,
     async says(text, options = {}) {
       const event = messageEvent(SECRETS.verificationToken, { openId, chatId, text, chatType: options.chatType ?? 'p2p', mentions: options.mentions });
+      return (await deliver(event)).sent;
+    },
+    async sendsFile(name, data) {
+      const fileKey = `file_in_${randomBytes(6).toString('hex')}`;
+      fake.resources.set(fileKey, data);
+      const event = messageEvent(SECRETS.verificationToken, { openId, chatId, type: 'file', content: { file_key: fileKey, file_name: name } });
       return (await deliver(event)).sent;
     },
     async clicks(card, buttonIndex) {

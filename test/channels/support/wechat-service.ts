@@ -36,13 +36,21 @@ export type WechatPerson = {
   sendsFile(file: FileBoxInterface): Promise<Received[]>;
 };
 
-export async function startWechatWorld(): Promise<WechatWorld> {
+export async function startWechatWorld(env: Record<string, string> = {}): Promise<WechatWorld> {
   const database = await createTestDatabase();
   const logs: Record<string, unknown>[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   // Queues, dedup and card keys all live under this test's own prefix, removed afterwards.
   const queuePrefix = `t-${randomBytes(5).toString('hex')}`;
-  const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', QUEUE_PREFIX: queuePrefix });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: queuePrefix,
+    // WeChat's cautious default (1 message a second per chat) would make a 20-message dialog slow.
+    WECHAT_PER_CHAT_PER_SEC: '100',
+    WECHAT_SEND_PER_MIN: '60000',
+    ...env,
+  });
   const mocker = new mock.Mocker();
   const puppet = new PuppetMock({ mocker });
   const service = await startWechatService(config, {
