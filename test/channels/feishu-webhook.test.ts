@@ -77,8 +77,8 @@ describe('Feishu cards', () => {
     lines: ['申请单位：某某市电化教育馆'],
     fields: [{ label: '联系人', value: '张三 <at user_id="all">' }],
     buttons: [
-      { label: '通过', action: 'review.approve', value: { application: 'app-1' }, style: 'primary' as const },
-      { label: '退回', action: 'review.reject', value: { application: 'app-1' }, style: 'danger' as const },
+      { label: '通过', action: 'channel-test.approve', value: { application: 'app-1' }, style: 'primary' as const },
+      { label: '退回', action: 'channel-test.reject', value: { application: 'app-1' }, style: 'danger' as const },
     ],
   };
 
@@ -95,7 +95,7 @@ describe('Feishu cards', () => {
 
     const click = await dave.clicks(sent[0]!, 0);
     expect(click.json).toMatchObject({ toast: { type: 'info' } });
-    // No module handles review.approve yet, so the bot's answer is its "unknown action" text —
+    // No module handles channel-test.approve, so the bot's answer is its "unknown action" text —
     // which proves the click reached the bot as an action, replied to the card.
     expect(click.sent).toHaveLength(1);
     expect(click.sent[0]).toMatchObject({ via: 'reply', replyTo: sent[0]!.messageId });

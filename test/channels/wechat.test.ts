@@ -21,8 +21,8 @@ const reviewCard = (expiresAt?: string): Card => ({
   lines: ['申请单位：某某市电化教育馆'],
   fields: [{ label: '联系人', value: '张三' }],
   buttons: [
-    { label: '通过', action: 'review.approve', value: { application: 'app-1' } },
-    { label: '退回', action: 'review.reject', value: { application: 'app-1' } },
+    { label: '通过', action: 'channel-test.approve', value: { application: 'app-1' } },
+    { label: '退回', action: 'channel-test.reject', value: { application: 'app-1' } },
   ],
   ...(expiresAt ? { expiresAt } : {}),
 });
@@ -64,7 +64,7 @@ describe('WeChat cards as numbered replies', () => {
     expect(card).toContain('联系人：张三');
     expect(card).toContain('回复「1」通过');
     expect(card).toContain('回复「2」退回');
-    // No module handles review.approve yet: the bot's "unknown button" answer proves an action arrived.
+    // No module handles channel-test.approve: the bot's "unknown button" answer proves an action arrived.
     const replies = await dave.says('1');
     expect(texts(replies)).toContain('按钮');
   });
