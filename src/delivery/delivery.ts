@@ -22,6 +22,8 @@ export type WorkerOptions = {
   timers?: boolean;
   relayOptions?: RelayOptions;
   concurrency?: number;
+  /** How often the pollers run (default 1 s). */
+  pollMs?: number;
 };
 
 export class Delivery {
@@ -33,6 +35,9 @@ export class Delivery {
   private readonly workerConnections: Redis[] = [];
   private relay: OutboxRelay | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private readonly pollers: (() => Promise<void>)[] = [];
+  private polling: Promise<void> | undefined;
 
   constructor(
     private readonly config: Config,
@@ -108,6 +113,31 @@ export class Delivery {
     this.relay?.wake();
   }
 
+  /**
+   * Work that watches the database for something to announce (e.g. a newly submitted application),
+   * run every second by processes that run the timers worker. Each must be idempotent.
+   */
+  addPoller(poller: () => Promise<void>): void {
+    this.pollers.push(poller);
+  }
+
+  /** Runs the pollers now (tests, and after a commit that may have made work for them). */
+  async poll(): Promise<void> {
+    this.polling ??= (async () => {
+      for (const poller of this.pollers) {
+        try {
+          await poller();
+        } catch (err) {
+          this.log.warn({ err }, 'poller failed');
+        }
+      }
+    })().finally(() => {
+      this.polling = undefined;
+    });
+    await this.polling;
+    this.wake();
+  }
+
   /** Starts the relay, one deliver worker per channel and the timers worker in this process. */
   async startWorkers(options: WorkerOptions): Promise<void> {
     if (!this.redisUrl) return;
@@ -133,6 +163,7 @@ export class Delivery {
       this.workers.push(this.timers.createWorker(this.newConnection(), this.log));
       await this.timers.reconcile(this.log);
       this.reconcileTimer = setInterval(() => void this.timers?.reconcile(this.log), 5 * 60_000);
+      this.pollTimer = setInterval(() => void this.poll(), options.pollMs ?? 1_000);
     }
     if (options.relay !== false) {
       this.relay = new OutboxRelay(this.prisma, (c) => this.queueFor(c), this.log, options.relayOptions);
@@ -148,6 +179,8 @@ export class Delivery {
   /** Graceful: stop taking jobs, let in-flight ones finish (or return to the queue), then disconnect. */
   async close(): Promise<void> {
     clearInterval(this.reconcileTimer);
+    clearInterval(this.pollTimer);
+    await this.polling;
     await this.relay?.stop();
     await Promise.allSettled(this.workers.map((w) => w.close()));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));

@@ -4,10 +4,14 @@ import type { Bot } from '../bot/bot.ts';
 import type { Context } from '../bot/context.ts';
 import { BROADCAST_DIALOG, continueBroadcast, showBroadcastStatus, startBroadcast } from './broadcast-dialog.ts';
 import { changeRole, listMembers, listSecretariat } from './secretariat-commands.ts';
+import { MembershipProcess, REASON_DIALOG } from './process-handlers.ts';
+import { remindCongress } from './congress-reminder.ts';
+import { DIALOG_NAME as APPLICATION_DIALOG } from '../application/dialog.ts';
 
 type Command = { pattern: RegExp; run: (ctx: Context, match: RegExpExecArray) => Promise<void> };
 
-const commands: Command[] = [
+const commandsOf = (process: MembershipProcess): Command[] => [
+  { pattern: /^(我要|申请|我们要|本单位)?(申请)?退出联盟$/, run: (ctx) => process.startWithdrawal(ctx) },
   { pattern: /^(添加|增加|新增)秘书处(成员)?\s*(\S+)$/, run: (ctx, m) => changeRole(ctx, 'grant', m[3]!) },
   { pattern: /^(移除|删除|撤销)秘书处(成员)?\s*(\S+)$/, run: (ctx, m) => changeRole(ctx, 'revoke', m[3]!) },
   { pattern: /^秘书处(名单|成员|账号)$/, run: (ctx) => listSecretariat(ctx) },
@@ -16,7 +20,34 @@ const commands: Command[] = [
   { pattern: /^群发状态\s*(\S+)$/, run: (ctx, m) => showBroadcastStatus(ctx, m[1]!) },
 ];
 
-export function registerMembership(bot: Bot): void {
+export function registerMembership(bot: Bot): MembershipProcess {
+  const { services } = bot;
+  const process = new MembershipProcess(services);
+  const commands = commandsOf(process);
+
+  bot.use('action', async (ctx, next) => {
+    if (await process.action(ctx)) return;
+    return next();
+  });
+
+  bot.use('dialog', async (ctx, next) => {
+    if (ctx.session.dialog?.name !== REASON_DIALOG || ctx.inbound.action) return next();
+    await process.reason(ctx);
+  });
+
+  // The application dialog waits for the stamped scan after submission. Once the review has decided
+  // (returned to a draft, rejected, in 公示…), that wait is over: "继续申请" must reach the
+  // amended draft, "成员名单" the list. A scan sent later is still taken outside the dialog.
+  bot.use('dialog', async (ctx, next) => {
+    const dialog = ctx.session.dialog;
+    if (dialog?.name === APPLICATION_DIALOG && (dialog.data as { step?: string }).step === 'scan') {
+      const id = (dialog.data as { applicationId?: string }).applicationId ?? '';
+      const app = await services.db.prisma.application.findUnique({ where: { id }, select: { status: true } });
+      if (app && app.status !== 'submitted' && app.status !== 'cancelled') delete ctx.session.dialog;
+    }
+    return next();
+  });
+
   bot.use('dialog', async (ctx, next) => {
     if (ctx.session.dialog?.name !== BROADCAST_DIALOG || ctx.inbound.action) return next();
     await continueBroadcast(ctx);
@@ -31,4 +62,18 @@ export function registerMembership(bot: Bot): void {
     }
     return next();
   });
+
+  // Timers and pollers run in whichever process runs the timers worker (serve, worker, chat).
+  const timers = services.delivery?.timers;
+  if (timers) {
+    timers.on('notice.end', async (data) => void (await process.notices.end(data.notice ?? '')));
+    timers.on('review.remind', (data) => process.review.remind(data.application ?? ''));
+    timers.on('congress.reminder', () => remindCongress(services));
+    timers.onReconcile(async (t) => {
+      await process.notices.reconcile();
+      await t.every('congress.reminder', services.config.congressReminderCron);
+    });
+  }
+  services.delivery?.addPoller(() => process.review.sweep());
+  return process;
 }

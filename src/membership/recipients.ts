@@ -1,0 +1,22 @@
+// Who hears about what: the secretariat (each account, plus the secretariat's Feishu group when
+// configured), all active member representatives, one user.
+import type { Config } from '../config.ts';
+import type { Outbound } from '../bot/outbound.ts';
+import { toUser, type OutboxEntry, type Tx } from '../delivery/outbox.ts';
+import { secretariatKeys } from './roles.ts';
+
+/** One outbox entry per secretariat account and message; `dedupe` makes the fan-out repeatable. */
+export async function toSecretariat(tx: Tx, config: Config, messages: Outbound[], dedupe: string): Promise<OutboxEntry[]> {
+  const keys = await secretariatKeys(tx);
+  const entries = keys.flatMap((key) => messages.map((m, i) => toUser(key, m, `${dedupe}:${key}:${i}`)));
+  if (config.secretariatFeishuChatId) {
+    const chatId = config.secretariatFeishuChatId;
+    entries.push(...messages.map((outbound, i) => ({ channel: 'feishu', address: { chatId }, outbound, dedupeKey: `${dedupe}:group:${i}` })));
+  }
+  return entries;
+}
+
+export async function toMembers(tx: Tx, message: Outbound, dedupe: string): Promise<OutboxEntry[]> {
+  const members = await tx.member.findMany({ where: { status: 'active' }, select: { id: true, channel: true, userId: true } });
+  return members.map((m) => toUser(`${m.channel}:${m.userId}`, message, `${dedupe}:${m.id}`));
+}

@@ -1,0 +1,198 @@
+// 秘书处资格审查 (第十四条(二)). A submitted application becomes a review case, written in the same
+// transaction as the review cards to every secretariat account; a stamped scan that arrives later
+// is sent after it. One decision per case: two secretariat members clicking at once — the database
+// lets exactly one conditional update win, the other is told who decided.
+import type { Services } from '../bot/services.ts';
+import type { Outbound } from '../bot/outbound.ts';
+import type { Application, ReviewCase } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import { FIELD_KEYS, readFields } from '../application/form.ts';
+import { addToOutbox, toUser, type Tx } from '../delivery/outbox.ts';
+import { audit } from './audit.ts';
+import { toSecretariat } from './recipients.ts';
+import { openNotice } from './notice.ts';
+import { formatTime } from './format.ts';
+
+export type Decision = 'approved' | 'returned' | 'rejected';
+
+export type DecideResult =
+  | { kind: 'done'; decision: Decision; number: string; org: string; endsAt?: Date; noticeId?: string }
+  | { kind: 'decided'; number: string; by: string; at: Date; decision: Decision }
+  | { kind: 'stale' }
+  | { kind: 'not_found' };
+
+export const REVIEW_REASON_MAX = 500;
+
+export class Review {
+  constructor(private readonly services: Services) {}
+
+  private get prisma() {
+    return this.services.db.prisma;
+  }
+
+  private t(key: string, vars?: Record<string, string | number>): string {
+    return this.services.texts.t(key, vars);
+  }
+
+  /** Opens a case (and sends the cards) for every submission that has none; sends late scans. */
+  async sweep(): Promise<void> {
+    const submitted = await this.prisma.application.findMany({ where: { status: 'submitted', submittedAt: { not: null } } });
+    if (submitted.length === 0) return;
+    const cases = await this.prisma.reviewCase.findMany({ where: { applicationId: { in: submitted.map((a) => a.id) } } });
+    for (const app of submitted) {
+      const submission = app.submittedAt!.toISOString();
+      const existing = cases.find((c) => c.applicationId === app.id && c.submission === submission);
+      if (!existing) await this.openCase(app, submission);
+      else if (existing.status === 'open' && !existing.scanSent && app.scanFileId) await this.sendLateScan(app, existing);
+    }
+  }
+
+  private async openCase(app: Application, submission: string): Promise<void> {
+    try {
+      await this.prisma.$transaction(async (tx) => {
+        const created = await tx.reviewCase.create({ data: { applicationId: app.id, submission, scanSent: Boolean(app.scanFileId) } });
+        const messages = this.reviewMessages(app, created.id);
+        await addToOutbox(tx, await toSecretariat(tx, this.services.config, messages, `review:${created.id}`));
+        await audit(tx, { actor: 'system', action: 'review.open', entity: 'application', entityId: app.id, after: { case: created.id, number: app.number } });
+      });
+    } catch (error) {
+      // Another process opened this case first (unique applicationId + submission).
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return;
+      throw error;
+    }
+    await this.services.delivery?.timers?.at('review.remind', `${app.id}-${Date.parse(submission)}`, new Date(Date.now() + 3 * 86_400_000), { application: app.id });
+  }
+
+  private async sendLateScan(app: Application, reviewCase: ReviewCase): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const claimed = await tx.reviewCase.updateMany({ where: { id: reviewCase.id, scanSent: false }, data: { scanSent: true } });
+      if (claimed.count === 0) return;
+      const { number, org } = describe(app);
+      const messages: Outbound[] = [
+        { kind: 'card', card: { title: this.t('membership.review_scan_later_title', { number }), buttons: this.buttons(reviewCase.id) } },
+        { kind: 'file', name: 'scan', mime: 'application/octet-stream', fileId: app.scanFileId!, caption: this.t('membership.review_scan_caption', { number, org }) },
+      ];
+      await addToOutbox(tx, await toSecretariat(tx, this.services.config, messages, `review-scan:${reviewCase.id}`));
+    });
+  }
+
+  /** The review card with the form's fields and buttons, then the DOCX and (if present) the scan. */
+  private reviewMessages(app: Application, caseId: string): Outbound[] {
+    const fields = readFields(app.fields);
+    const { number, org } = describe(app);
+    const scan = this.t(app.scanFileId ? 'membership.review_card_scan_yes' : 'membership.review_card_scan_no');
+    const card: Outbound = {
+      kind: 'card',
+      card: {
+        title: this.t('membership.review_card_title', { number }),
+        lines: [this.t('membership.review_card_intro', { org, scan })],
+        fields: [
+          ...FIELD_KEYS.map((key) => ({ label: this.t(`application.field_${key}`), value: fields[key] ?? '' })),
+          { label: this.t('membership.review_field_applicant'), value: `${app.channel}:${app.userId}` },
+          { label: this.t('membership.review_field_submitted'), value: formatTime(app.submittedAt!) },
+        ],
+        buttons: this.buttons(caseId),
+      },
+    };
+    const messages: Outbound[] = [card];
+    if (app.documentFileId) {
+      messages.push({ kind: 'file', name: `${number}.docx`, mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', fileId: app.documentFileId, caption: this.t('membership.review_doc_caption', { number, org }) });
+    }
+    if (app.scanFileId) {
+      messages.push({ kind: 'file', name: 'scan', mime: 'application/octet-stream', fileId: app.scanFileId, caption: this.t('membership.review_scan_caption', { number, org }) });
+    }
+    return messages;
+  }
+
+  private buttons(caseId: string) {
+    return [
+      { label: this.t('membership.review_button_approve'), action: 'review.approve', value: { case: caseId }, style: 'primary' as const },
+      { label: this.t('membership.review_button_return'), action: 'review.return', value: { case: caseId } },
+      { label: this.t('membership.review_button_reject'), action: 'review.reject', value: { case: caseId }, style: 'danger' as const },
+    ];
+  }
+
+  /** Checks a case can still be decided (for the reason prompt before return/reject). */
+  async check(caseId: string): Promise<Exclude<DecideResult, { kind: 'done' }> | { kind: 'open'; number: string }> {
+    const found = await this.load(this.prisma, caseId);
+    if (!found) return { kind: 'not_found' };
+    const { reviewCase, app } = found;
+    if (reviewCase.status !== 'open') return decided(reviewCase, app);
+    if (!isCurrent(reviewCase, app)) return { kind: 'stale' };
+    return { kind: 'open', number: describe(app).number };
+  }
+
+  async decide(actor: string, caseId: string, decision: Decision, reason?: string): Promise<DecideResult> {
+    const now = this.services.now();
+    const result = await this.prisma.$transaction(async (tx): Promise<DecideResult> => {
+      const found = await this.load(tx, caseId);
+      if (!found) return { kind: 'not_found' };
+      const { app } = found;
+      if (found.reviewCase.status === 'open' && !isCurrent(found.reviewCase, app)) return { kind: 'stale' };
+      const won = await tx.reviewCase.updateMany({
+        where: { id: caseId, status: 'open' },
+        data: { status: decision, decidedBy: actor, decidedAt: now, reason: reason ?? null },
+      });
+      if (won.count === 0) {
+        const latest = await tx.reviewCase.findUniqueOrThrow({ where: { id: caseId } });
+        return decided(latest, app);
+      }
+      const { number, org } = describe(app);
+      const applicant = `${app.channel}:${app.userId}`;
+      const before = { status: app.status };
+      if (decision === 'approved') {
+        const notice = await openNotice(tx, this.services, app, now);
+        await tx.application.update({ where: { id: app.id }, data: { status: 'notice' } });
+        await addToOutbox(tx, [toUser(applicant, text(this.t('membership.applicant_approved', { number, org, endsAt: formatTime(notice.endsAt) })), `applicant:${caseId}`)]);
+        await audit(tx, { actor, action: 'review.approve', entity: 'application', entityId: app.id, before, after: { status: 'notice', notice: notice.id } });
+        return { kind: 'done', decision, number, org, endsAt: notice.endsAt, noticeId: notice.id };
+      }
+      // Returned: back to a draft the applicant amends and submits again (a new case then).
+      const status = decision === 'returned' ? 'draft' : 'rejected';
+      await tx.application.update({ where: { id: app.id }, data: { status, openKey: null } });
+      const key = decision === 'returned' ? 'membership.applicant_returned' : 'membership.applicant_rejected';
+      await addToOutbox(tx, [toUser(applicant, text(this.t(key, { number, org, reason: reason ?? '' })), `applicant:${caseId}`)]);
+      await audit(tx, { actor, action: `review.${decision === 'returned' ? 'return' : 'reject'}`, entity: 'application', entityId: app.id, before, after: { status, reason } });
+      return { kind: 'done', decision, number, org };
+    });
+    if (result.kind === 'done' && result.noticeId && result.endsAt) {
+      await this.services.delivery?.timers?.at('notice.end', result.noticeId, result.endsAt, { notice: result.noticeId });
+    }
+    this.services.delivery?.wake();
+    return result;
+  }
+
+  /** 第十四条(二) reminders: a case still open after three days is brought up again. */
+  async remind(applicationId: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const open = await tx.reviewCase.findFirst({ where: { applicationId, status: 'open' }, orderBy: { createdAt: 'desc' } });
+      const app = await tx.application.findUnique({ where: { id: applicationId } });
+      if (!open || !app || !isCurrent(open, app)) return;
+      const { number, org } = describe(app);
+      const days = Math.floor((Date.now() - open.createdAt.getTime()) / 86_400_000);
+      const card: Outbound = { kind: 'card', card: { title: this.t('membership.review_reminder_title', { number, org, days }), buttons: this.buttons(open.id) } };
+      await addToOutbox(tx, await toSecretariat(tx, this.services.config, [card], `review-remind:${open.id}`));
+    });
+    this.services.delivery?.wake();
+  }
+
+  private async load(tx: Tx, caseId: string) {
+    const reviewCase = await tx.reviewCase.findUnique({ where: { id: caseId } });
+    if (!reviewCase) return undefined;
+    const app = await tx.application.findUnique({ where: { id: reviewCase.applicationId } });
+    return app ? { reviewCase, app } : undefined;
+  }
+}
+
+function decided(reviewCase: ReviewCase, app: Application): DecideResult & { kind: 'decided' } {
+  return { kind: 'decided', number: describe(app).number, by: reviewCase.decidedBy ?? '', at: reviewCase.decidedAt ?? new Date(0), decision: reviewCase.status as Decision };
+}
+
+/** A case belongs to the application's current submission. */
+const isCurrent = (c: ReviewCase, app: Application): boolean => app.status === 'submitted' && app.submittedAt?.toISOString() === c.submission;
+
+export function describe(app: Application): { number: string; org: string } {
+  return { number: app.number ?? '—', org: readFields(app.fields).orgName ?? '—' };
+}
+
+const text = (value: string): Outbound => ({ kind: 'text', text: value });

@@ -1,0 +1,229 @@
+// The charter's membership process through the console, the way the people involved use it:
+// submit → review card → approve → 公示 → objection → timer → member granted → member list;
+// return for amendment and resubmission, rejection, an upheld objection, withdrawal and the
+// two-year lockout. Cards reach the secretariat and members through the real outbox → BullMQ path;
+// the end of 公示 is a real BullMQ delayed job (a few seconds here).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Outbound } from '../../src/bot/outbound.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileFixtures } from '../support/scan-files.ts';
+import { createMembershipHarness, type MailUser, type MembershipHarness } from '../support/membership-harness.ts';
+
+let h: MembershipHarness;
+const files = fileFixtures(fs.mkdtempSync(path.join(os.tmpdir(), 'ab-membership-')));
+beforeAll(async () => {
+  h = await createMembershipHarness({ APPLICATION_DEADLINE: '2099-12-31', PUBLIC_NOTICE_PERIOD: '4s' });
+  await h.importMembers([
+    ['北京市数字教育中心', 'm1'],
+    ['上海智慧教育科技有限公司', 'm2'],
+  ]);
+});
+afterAll(async () => h?.close());
+
+const prisma = () => h.app.services.db.prisma;
+const appOf = (user: MailUser) => prisma().application.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: 'desc' } });
+
+async function submit(user: MailUser, org: string): Promise<void> {
+  await user.says('我要申请加入联盟');
+  await user.says(org);
+  await user.says('贵州省贵阳市云岩区北京路1号');
+  await user.says('公司');
+  await user.says('本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。');
+  await user.says('王磊，信息科科长，13812345678，wanglei@example.com');
+  await user.says('同上');
+  await user.says('确认提交');
+  expect(user.lastText()).toMatch(/LM-\d{4}-\d{4}/);
+}
+
+/** The value of a button on the newest card in the inbox whose title contains `title`. */
+function button(user: MailUser, title: string, label: string): { action: string; value: Record<string, string> } {
+  const card = [...user.inbox].reverse().find((o): o is Extract<Outbound, { kind: 'card' }> => o.kind === 'card' && o.card.title.includes(title));
+  const found = card?.card.buttons?.find((b) => b.label.includes(label));
+  if (!found) throw new Error(`no “${label}” button on a “${title}” card for ${user.id}:\n${user.inboxText()}`);
+  return { action: found.action, value: found.value };
+}
+
+const click = (user: MailUser, b: { action: string; value: Record<string, string> }) => user.clicks(b.action, b.value);
+
+describe('membership process', () => {
+  it('submit → review → 公示 with an objection dismissed → timer → member, list published', async () => {
+    const zhang = h.user('zhang');
+    const [sec1, sec2, m1, m2] = ['sec1', 'sec2', 'm1', 'm2'].map((id) => h.user(id)) as [MailUser, MailUser, MailUser, MailUser];
+    await submit(zhang, '贵州智慧教育科技有限公司');
+
+    const card = await sec1.waitFor('入盟申请待资格审查');
+    expect(card.kind === 'card' && card.card.fields?.some((f) => f.value === '贵州智慧教育科技有限公司')).toBe(true);
+    await sec1.waitFor('的申请表'); // the DOCX
+    await sec2.waitFor('入盟申请待资格审查');
+    const approve = button(sec1, '入盟申请待资格审查', '通过资格审查');
+
+    // The applicant and a member clicking the secretariat's button: refused, nothing changed.
+    await click(zhang, approve);
+    expect(zhang.lastText()).toContain('仅限联盟秘书处');
+    await click(m1, approve);
+    expect(m1.lastText()).toContain('仅限联盟秘书处');
+    expect((await appOf(zhang)).status).toBe('submitted');
+
+    await click(sec1, approve);
+    expect(sec1.lastText()).toContain('已通过申请');
+    expect(sec1.lastText()).toContain('4 秒');
+    // The second secretariat member's click on the same card: told who decided.
+    await click(sec2, approve);
+    expect(sec2.lastText()).toContain('已由 console:sec1');
+    expect(await prisma().publicNotice.count()).toBe(1);
+
+    await zhang.waitFor('已通过秘书处资格审查');
+    // The stamped scan may still come after the review; it is taken and kept with the application.
+    await zhang.sendsFile(files.png);
+    expect(zhang.lastText()).toContain('盖章申请表.png');
+    await m2.waitFor('入盟公示：贵州智慧教育科技有限公司');
+    await m1.waitFor('入盟公示：贵州智慧教育科技有限公司');
+    // The applicant is not a member: cannot object.
+    const object = button(m1, '入盟公示', '提出异议');
+    await click(zhang, object);
+    expect(zhang.lastText()).toContain('仅限联盟成员单位的代表');
+
+    await click(m1, object);
+    expect(m1.lastText()).toContain('异议理由');
+    await m1.says('该单位尚未完成接入国家体系。');
+    expect(m1.lastText()).toContain('已收到您对 贵州智慧教育科技有限公司 的异议');
+    await click(m1, object);
+    expect(m1.lastText()).toContain('已对 贵州智慧教育科技有限公司 提出过异议');
+
+    await sec2.waitFor('公示异议');
+    const dismiss = button(sec2, '公示异议', '驳回异议');
+    await click(m2, dismiss);
+    expect(m2.lastText()).toContain('仅限联盟秘书处');
+    await click(sec2, dismiss);
+    expect(sec2.lastText()).toContain('已驳回');
+    await m1.waitFor('未予采纳');
+
+    // The end of 公示 is a delayed BullMQ job.
+    await zhang.waitFor('已取得国家数字教育资源公共服务体系联盟成员资格');
+    expect((await appOf(zhang)).status).toBe('admitted');
+    await m2.waitFor('联盟成员名单更新');
+    await zhang.says('成员名单');
+    expect(zhang.lastText()).toContain('共 3 家');
+    expect(zhang.lastText()).toContain('贵州智慧教育科技有限公司');
+
+    // A stale card after the decision: refused, nothing changed.
+    await click(sec2, approve);
+    expect(sec2.lastText()).toContain('已由 console:sec1');
+    const audit = await prisma().auditLog.findFirstOrThrow({ where: { action: 'review.approve' } });
+    expect(audit).toMatchObject({ actor: 'console:sec1', before: { status: 'submitted' }, after: { status: 'notice' } });
+    await h.settle();
+    // Exactly one notice card per member.
+    expect(m1.inbox.filter((o) => o.kind === 'card' && o.card.title.startsWith('入盟公示'))).toHaveLength(1);
+  });
+
+  it('returned for amendment with a reason, resubmitted, then rejected', async () => {
+    const li = h.user('li');
+    const sec1 = h.user('sec1');
+    const sec2 = h.user('sec2');
+    await submit(li, '云南教育云平台有限公司');
+    await sec1.waitFor('云南教育云平台有限公司');
+    // The stamped scan arrives after the review card: it follows to the secretariat.
+    await li.sendsFile(files.pdf);
+    await sec1.waitFor('已补交盖章扫描件');
+    await sec1.waitFor('的盖章扫描件');
+    const returnButton = button(sec1, '入盟申请待资格审查', '退回补充');
+    const approveOld = button(sec1, '入盟申请待资格审查', '通过资格审查');
+    expect(returnButton.value.case).toBe(approveOld.value.case);
+    await click(sec1, returnButton);
+    expect(sec1.lastText()).toContain('退回补充的原因');
+    await sec1.says('');
+    expect(sec1.lastText()).toContain('原因不能为空');
+    await sec1.says('请补充单位接入国家体系的时间和平台名称。');
+    expect(sec1.lastText()).toContain('已将申请');
+    const returned = await li.waitFor('退回补充');
+    expect(returned.kind === 'text' && returned.text).toContain('请补充单位接入国家体系的时间和平台名称');
+    expect((await appOf(li)).status).toBe('draft');
+
+    // The old card is stale now.
+    await click(sec2, approveOld);
+    expect(sec2.lastText()).toContain('已由 console:sec1');
+    expect(sec2.lastText()).toContain('退回补充');
+
+    await li.says('继续申请');
+    await li.says('单位基本情况改为：本公司2015年接入国家中小学智慧教育平台，运营云南教育云。');
+    await li.says('确认提交');
+    expect((await appOf(li)).status).toBe('submitted');
+    await h.app.services.delivery!.poll();
+    await h.settle();
+    const cards = sec1.inbox.filter((o) => o.kind === 'card' && o.card.title.startsWith('入盟申请待资格审查') && o.card.fields?.some((f) => f.value === '云南教育云平台有限公司'));
+    expect(cards).toHaveLength(2);
+    const reject = button(sec1, '入盟申请待资格审查', '不予通过');
+    expect(reject.value.case).not.toBe(approveOld.value.case);
+    await click(sec2, reject);
+    await sec2.says('不符合章程第十三条的条件。');
+    await li.waitFor('未通过秘书处资格审查');
+    expect((await appOf(li)).status).toBe('rejected');
+  });
+
+  it('an upheld objection ends the notice without membership', async () => {
+    const wu = h.user('wu');
+    const sec1 = h.user('sec1');
+    const m2 = h.user('m2');
+    await submit(wu, '某某在线教育有限公司');
+    await sec1.waitFor('某某在线教育有限公司');
+    await click(sec1, button(sec1, '入盟申请待资格审查', '通过资格审查'));
+    await m2.waitFor('入盟公示：某某在线教育有限公司');
+    await click(m2, button(m2, '入盟公示：某某在线教育有限公司', '提出异议'));
+    await m2.says('该单位存在违规收费问题。');
+    await sec1.waitFor('公示异议：某某在线教育有限公司');
+    await click(sec1, button(sec1, '公示异议：某某在线教育有限公司', '异议成立'));
+    expect(sec1.lastText()).toContain('异议成立');
+    await wu.waitFor('异议经秘书处核实成立');
+    await m2.waitFor('经秘书处核实成立');
+    // The timer fires after the period and changes nothing.
+    const notice = await prisma().publicNotice.findFirstOrThrow({ where: { orgName: '某某在线教育有限公司' } });
+    expect(notice.status).toBe('revoked');
+    expect(await h.app.services.delivery!.timers!.queue.getJob(`notice.end:${notice.id}`.replaceAll(':', '-'))).toBeDefined();
+    expect(await prisma().member.count({ where: { orgName: '某某在线教育有限公司' } })).toBe(0);
+    expect((await appOf(wu)).status).toBe('revoked');
+  });
+
+  it('withdrawal approved by the secretariat, then a two-year lockout on re-applying', async () => {
+    const m2 = h.user('m2');
+    const m1 = h.user('m1');
+    const sec1 = h.user('sec1');
+    await h.user('guest').says('申请退出联盟');
+    expect(h.user('guest').lastText()).toContain('仅限联盟成员单位的代表');
+    await m2.says('申请退出联盟');
+    expect(m2.lastText()).toContain('两年内不得申请重新加入');
+    await m2.says('单位业务调整。');
+    expect(m2.lastText()).toContain('已提交 上海智慧教育科技有限公司 的退出申请');
+    await m2.says('申请退出联盟');
+    expect(m2.lastText()).toContain('正在等待秘书处批准');
+    await sec1.waitFor('退出联盟申请：上海智慧教育科技有限公司');
+    const approve = button(sec1, '退出联盟申请', '批准退出');
+    await click(m1, approve);
+    expect(m1.lastText()).toContain('仅限联盟秘书处');
+    await click(sec1, approve);
+    expect(sec1.lastText()).toContain('已批准 上海智慧教育科技有限公司 退出联盟');
+    await click(h.user('sec2'), approve);
+    expect(h.user('sec2').lastText()).toContain('已由 console:sec1');
+    await m2.waitFor('两年内');
+    const member = await prisma().member.findUniqueOrThrow({ where: { orgName: '上海智慧教育科技有限公司' } });
+    expect(member.status).toBe('withdrawn');
+    expect(member.lockedUntil!.getTime() - member.leftAt!.getTime()).toBeGreaterThan(729 * 86_400_000);
+    // No longer a member: the list is closed to them.
+    await m2.says('成员名单');
+    expect(m2.lastText()).toContain('仅向联盟成员单位代表和秘书处提供');
+
+    const zhao = h.user('zhao');
+    await zhao.says('我要申请加入联盟');
+    await zhao.says('上海智慧教育科技有限公司');
+    await zhao.says('上海市徐汇区漕溪北路1号');
+    await zhao.says('公司');
+    await zhao.says('本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。');
+    await zhao.says('赵强，总经理，13912345678，zhao@example.com');
+    await zhao.says('同上');
+    await zhao.says('确认提交');
+    expect(zhao.replies.map((r) => (r.kind === 'text' ? r.text : '')).join('\n')).toContain('第二十条');
+    expect((await appOf(zhao)).status).toBe('draft');
+    expect(await prisma().reviewCase.count({ where: { applicationId: (await appOf(zhao)).id } })).toBe(0);
+  });
+});
