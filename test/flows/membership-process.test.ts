@@ -226,4 +226,53 @@ describe('membership process', () => {
     expect((await appOf(zhao)).status).toBe('draft');
     expect(await prisma().reviewCase.count({ where: { applicationId: (await appOf(zhao)).id } })).toBe(0);
   });
+
+  it('two secretariat members clicking at once: exactly one decision wins; the applicant sees the status', async () => {
+    const qian = h.user('qian');
+    const [sec1, sec2] = [h.user('sec1'), h.user('sec2')];
+    await submit(qian, '重庆数字教育研究院');
+    await sec1.waitFor('重庆数字教育研究院');
+    await sec2.waitFor('重庆数字教育研究院');
+    const approve = button(sec1, '入盟申请待资格审查', '通过资格审查');
+    const reject = button(sec2, '入盟申请待资格审查', '不予通过');
+    expect(reject.value.case).toBe(approve.value.case);
+    await click(sec2, reject); // sec2 is asked for a reason; meanwhile both approve at once
+    const [a, b] = await Promise.all([click(sec1, approve), click(sec2, approve)]);
+    const answers = [a, b].map((replies) => replies.map((r) => (r.kind === 'text' ? r.text : '')).join(''));
+    expect(answers.filter((t) => t.includes('已通过申请'))).toHaveLength(1);
+    expect(answers.filter((t) => t.includes('已由 console:'))).toHaveLength(1);
+    const app = await appOf(qian);
+    expect(await prisma().publicNotice.count({ where: { applicationId: app.id } })).toBe(1);
+    expect(await prisma().auditLog.count({ where: { action: 'review.approve', entityId: app.id } })).toBe(1);
+    await qian.says('稍后上传');
+    await qian.says('我的申请');
+    expect(qian.lastText()).toContain('已通过资格审查，正在全联盟范围公示');
+  });
+
+  it('bad input from the secretariat and members changes nothing and gets a clear answer', async () => {
+    const sec1 = h.user('sec1');
+    const m1 = h.user('m1');
+    await sec1.clicks('review.approve', {});
+    expect(sec1.lastText()).toContain('找不到这份申请');
+    await sec1.clicks('review.reject', { case: 'not-a-case' });
+    expect(sec1.lastText()).toContain('找不到这份申请');
+    await sec1.clicks('objection.dismiss', { objection: "'; DROP TABLE \"Member\"; --" });
+    expect(sec1.lastText()).toContain('找不到这份申请');
+    await m1.clicks('notice.object', { notice: 'nope' });
+    expect(m1.lastText()).toContain('公示已经结束');
+    await sec1.clicks('withdrawal.approve', { request: 'nope' });
+    expect(sec1.lastText()).toContain('找不到这份申请');
+
+    const sun = h.user('sun');
+    await submit(sun, '西藏教育资源中心');
+    await sec1.waitFor('西藏教育资源中心');
+    await click(sec1, button(sec1, '入盟申请待资格审查：' + (await appOf(sun)).number, '退回补充'));
+    await sec1.says('补'.repeat(600));
+    expect(sec1.lastText()).toContain('原因太长');
+    await sec1.says('取消');
+    expect(sec1.lastText()).toContain('仍待审查');
+    expect((await appOf(sun)).status).toBe('submitted');
+    expect(await prisma().member.count()).toBeGreaterThan(0);
+  });
 });
+
