@@ -3,6 +3,7 @@
 // and process afterwards, because Feishu wants an answer within 3 s whatever the bot does next.
 import { createHash, randomUUID } from 'node:crypto';
 import * as lark from '@larksuiteoapi/node-sdk';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import type { FeishuConfig } from '../../config.ts';
 import type { Inbound } from '../../bot/inbound.ts';
@@ -21,6 +22,11 @@ import type { FeishuEnvelope } from './webhook-verify.ts';
 
 /** Feishu accepts far longer texts, but a phone screen does not. */
 const TEXT_LIMIT = 3_000;
+/**
+ * Events handled at once. Acks never wait for this; under a burst the rest wait here in memory
+ * instead of all asking the database at once (which starves its pool and fails every one of them).
+ */
+const DEFAULT_CONCURRENCY = 16;
 
 export type FeishuChannelOptions = {
   config: FeishuConfig;
@@ -29,6 +35,7 @@ export type FeishuChannelOptions = {
   dedup: EventDedup;
   readFile: ReadStoredFile;
   now?: () => Date;
+  concurrency?: number;
 };
 
 /** What to answer Feishu right away: `{}` for events, a toast for card clicks. */
@@ -41,10 +48,12 @@ export class FeishuChannel implements Channel {
   private ws: lark.WSClient | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly now: () => Date;
+  private readonly limit: LimitFunction;
 
   constructor(private readonly options: FeishuChannelOptions) {
     this.api = new FeishuApi(options.config, options.log);
     this.now = options.now ?? (() => new Date());
+    this.limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
   }
 
   async start(onInbound: OnInbound): Promise<void> {
@@ -174,7 +183,7 @@ export class FeishuChannel implements Channel {
         log.info({ event: eventId }, 'feishu event redelivered, ignored');
         return;
       }
-      await task();
+      await this.limit(task);
     })()
       .catch((error: unknown) => log.error({ err: error, event: eventId }, 'feishu event processing failed'))
       .finally(() => this.inFlight.delete(run));

@@ -14,6 +14,8 @@ export type SentMessage = {
   msgType: string;
   content: Record<string, unknown>;
   uuid?: string;
+  /** performance.now() when the fake received the call (benchmarks). */
+  at: number;
 };
 
 export type FakeFeishu = {
@@ -68,10 +70,10 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
     void reply.code(429).header('x-ogw-ratelimit-limit', '50').header('x-ogw-ratelimit-reset', String(resetSeconds)).send({ code: 99991400, msg: 'request trigger frequency limit' });
     return true;
   };
-  const record = (message: Omit<SentMessage, 'messageId'>): SentMessage => {
+  const record = (message: Omit<SentMessage, 'messageId' | 'at'>): SentMessage => {
     state.sendCalls += 1;
     if (message.uuid && byUuid.has(message.uuid)) return byUuid.get(message.uuid)!;
-    const sent = { ...message, messageId: `om_${++seq}_${randomBytes(4).toString('hex')}` };
+    const sent = { ...message, messageId: `om_${++seq}_${randomBytes(4).toString('hex')}`, at: performance.now() };
     if (message.uuid) byUuid.set(message.uuid, sent);
     state.messages.push(sent);
     return sent;

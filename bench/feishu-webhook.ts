@@ -1,0 +1,151 @@
+// Feishu webhook under load: the whole `serve` (webhook mode, real PostgreSQL and Redis, outbox and
+// deliver worker) in a child process, a fake Open API and the load generator in this one.
+// Sends signed, encrypted message events at a steady rate (2 % of them redelivered with the same
+// event_id) and reports ack latency (HTTP answer) and end-to-end latency (event sent → the fake
+// receives the reply), plus lost and doubled replies.
+//   npx tsx bench/feishu-webhook.ts [--rate=200] [--seconds=30]
+// Needs PostgreSQL (TEST_PG_ADMIN_URL or 127.0.0.1:5432) and Redis (REDIS_URL or 127.0.0.1:6379).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../src/config.ts';
+import { startFeishuService } from '../src/commands/serve.ts';
+import { createLogger } from '../src/log.ts';
+import { createTestDatabase } from '../test/support/db.ts';
+import { startFakeFeishu } from '../test/channels/support/fake-feishu.ts';
+import { messageEvent, signedRequest } from '../test/channels/support/feishu-requests.ts';
+import { removeKeys } from '../test/channels/support/redis-keys.ts';
+
+const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const SECRETS = { verificationToken: 'vt-bench', encryptKey: 'ek-bench-key' };
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+if (process.argv[2] === 'serve') {
+  // Child: the service under test, configured by the parent through the environment.
+  const service = await startFeishuService(loadConfig(), { log: createLogger('warn') });
+  process.stdout.write(`READY ${service.url}\n`);
+  process.once('SIGTERM', () => void service.close().then(() => process.exit(0)));
+} else {
+  await main();
+}
+
+async function main(): Promise<void> {
+  const rate = arg('rate', 200);
+  const seconds = arg('seconds', 30);
+  const total = rate * seconds;
+  const fake = await startFakeFeishu();
+  const database = await createTestDatabase('ab_bench');
+  const queuePrefix = `b-${randomBytes(4).toString('hex')}`;
+  const env = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    REDIS_URL,
+    QUEUE_PREFIX: queuePrefix,
+    LOG_LEVEL: 'warn',
+    FEISHU_MODE: 'webhook',
+    FEISHU_APP_ID: 'cli_bench',
+    FEISHU_APP_SECRET: 'secret',
+    FEISHU_VERIFICATION_TOKEN: SECRETS.verificationToken,
+    FEISHU_ENCRYPT_KEY: SECRETS.encryptKey,
+    FEISHU_DOMAIN: fake.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    // The fake has no limit; Feishu's real one (50 sends/s per app) would queue replies at this rate.
+    FEISHU_SEND_PER_MIN: String(rate * 120),
+    FEISHU_API_PER_SEC: String(rate * 2),
+  };
+  // BENCH_CPU_PROF=dir writes a CPU profile of the service process there (open it in Chrome DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', import.meta.filename, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /READY (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`service exited with ${code}`)));
+  });
+
+  const questions = ['你好', '我们单位退出以后还能重新申请吗？', '联盟章程谁有解释权', '加入联盟需要什么条件？', '秘书处设在哪里'];
+  type Planned = { body: string; headers: Record<string, string>; messageId: string; redelivery: boolean };
+  const planned: Planned[] = [];
+  for (let i = 0; i < total; i++) {
+    const redelivery = i > 10 && i % 50 === 0;
+    const source = redelivery ? planned[i - 7]! : undefined;
+    if (source) {
+      // Same event, same event_id, re-signed as Feishu would on a retry.
+      planned.push({ ...source, redelivery: true });
+      continue;
+    }
+    const user = `ou_bench_${i}`;
+    const event = messageEvent(SECRETS.verificationToken, { openId: user, chatId: `oc_bench_${i}`, text: questions[i % questions.length]! });
+    planned.push({ ...signedRequest(event, SECRETS.encryptKey), messageId: event.event.message.message_id, redelivery: false });
+  }
+  const unique = planned.filter((p) => !p.redelivery);
+
+  const sentAt = new Map<string, number>();
+  const acks: number[] = [];
+  let failures = 0;
+  const inflight: Promise<void>[] = [];
+  const start = performance.now();
+  for (let i = 0; i < planned.length; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const p = planned[i]!;
+    const t0 = performance.now();
+    if (!p.redelivery) sentAt.set(p.messageId, t0);
+    inflight.push(
+      fetch(`${url}/feishu/events`, { method: 'POST', headers: p.headers, body: p.body })
+        .then(async (res) => {
+          await res.arrayBuffer();
+          acks.push(performance.now() - t0);
+          if (res.status !== 200) failures++;
+        })
+        .catch(() => void failures++),
+    );
+  }
+  await Promise.all(inflight);
+  const sendingMs = performance.now() - start;
+
+  // Wait for the replies (or give up after a minute without progress).
+  let last = -1;
+  let idleSince = performance.now();
+  while (fake.messages.length < unique.length && performance.now() - idleSince < 60_000) {
+    if (fake.messages.length !== last) {
+      last = fake.messages.length;
+      idleSince = performance.now();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 2_000)); // late doubles, if any
+
+  const repliesTo = new Map<string, number[]>();
+  for (const m of fake.messages) if (m.replyTo) repliesTo.set(m.replyTo, [...(repliesTo.get(m.replyTo) ?? []), m.at]);
+  // The bot's apology (bot.internal_error) is a reply, but a failed one.
+  const apologies = fake.messages.filter((m) => String(m.content.text ?? '').includes('出了点问题')).length;
+  const e2e: number[] = [];
+  let lost = 0;
+  let doubled = 0;
+  for (const p of unique) {
+    const got = repliesTo.get(p.messageId) ?? [];
+    if (got.length === 0) lost++;
+    if (got.length > 1) doubled++;
+    if (got.length > 0) e2e.push(Math.min(...got) - sentAt.get(p.messageId)!);
+  }
+  const pct = (values: number[], q: number) => {
+    const s = [...values].sort((a, b) => a - b);
+    return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]!.toFixed(1) : 'n/a';
+  };
+  const row = (name: string, v: number[]) => `${name.padEnd(12)} p50 ${pct(v, 0.5)} ms  p90 ${pct(v, 0.9)} ms  p99 ${pct(v, 0.99)} ms  max ${pct(v, 1)} ms`;
+  console.log(`feishu webhook: ${planned.length} requests (${unique.length} events + ${planned.length - unique.length} redeliveries) at ${rate}/s over ${(sendingMs / 1000).toFixed(1)} s`);
+  console.log(row('ack', acks));
+  console.log(row('event→send', e2e));
+  console.log(`non-200 acks ${failures}, lost replies ${lost}, doubled replies ${doubled}, apologies ${apologies}, send calls ${fake.sendCalls}, token fetches ${fake.tokenCalls}`);
+
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  await fake.close();
+  await database.drop();
+  await removeKeys(REDIS_URL, queuePrefix);
+}
