@@ -6,7 +6,7 @@ import type { Outbound } from '../bot/outbound.ts';
 import { storeFile } from '../db/files.ts';
 import { looksLikeInstruction } from '../knowledge/injection.ts';
 import { extractAnswer } from './extract.ts';
-import { FIELD_KEYS, FORM, fieldDef, filledCount, nextEmptyField, personField, positionOf, type FieldKey, type Fields, type Part, type Person } from './form.ts';
+import { FIELD_KEYS, FORM, fieldDef, readFields, filledCount, nextEmptyField, personField, positionOf, type FieldKey, type Fields, type Part, type Person } from './form.ts';
 import {
   isCancel,
   isGreeting,
@@ -27,7 +27,7 @@ import { chineseDate, type NoticeFacts } from './notice.ts';
 import { checkScan, MAX_SCAN_BYTES } from './scan.ts';
 import type { Applications, ApplicationView, OrgBlock } from './service.ts';
 import { validateField, type Validated } from './validate.ts';
-import { DOCX_MIME, renderApplicationDocx } from './document.ts';
+import { createDocxRenderer, DOCX_MIME, type DocxRenderer } from './document.ts';
 
 export const DIALOG_NAME = 'application';
 
@@ -38,6 +38,9 @@ export type DialogData = {
   /** A field the applicant asked to change; otherwise the first empty one is asked. */
   asking?: FieldKey;
   clarify?: { part: Part; value?: string };
+  /** The draft's fields as last written: saves a database read on every message. Writes merge, so
+   *  a stale copy cannot lose anything; submission reads the row afresh. */
+  fields?: Fields;
 };
 
 const TOTAL = FORM.length;
@@ -46,6 +49,9 @@ const SUMMARY_PROFILE_CHARS = 300;
 const PART_KEYS: Part[] = ['name', 'title', 'phone', 'email'];
 
 export class ApplicationFlow {
+  /** Built on the first submission: the DOCX template derived from the form. */
+  private docx?: Promise<DocxRenderer>;
+
   constructor(
     private readonly apps: Applications,
     private readonly facts: NoticeFacts,
@@ -102,7 +108,8 @@ export class ApplicationFlow {
   /** Handles a message while the dialog is active; false when the dialog turned out stale. */
   async continue(ctx: Context): Promise<boolean> {
     const data = ctx.session.dialog!.data as DialogData;
-    const app = await this.apps.get(data.applicationId);
+    const app: ApplicationView | undefined =
+      data.step !== 'scan' && data.fields ? cachedDraft(data, data.fields) : await this.apps.get(data.applicationId);
     const live = app && (app.status === 'draft' || (data.step === 'scan' && app.status !== 'cancelled'));
     if (!app || !live) {
       delete ctx.session.dialog;
@@ -115,18 +122,16 @@ export class ApplicationFlow {
 
   async submitAction(ctx: Context): Promise<boolean> {
     const data = this.activeData(ctx);
-    const app = data && (await this.apps.get(data.applicationId));
-    if (!data || !app || app.status !== 'draft') return false;
-    await this.submit(ctx, data, app);
+    if (!data || data.step === 'scan') return false;
+    await this.submit(ctx, data);
     return true;
   }
 
   async cancelAction(ctx: Context): Promise<boolean> {
     const data = this.activeData(ctx);
-    const app = data && (await this.apps.get(data.applicationId));
-    if (!data || !app || app.status !== 'draft') return false;
+    if (!data || data.step === 'scan') return false;
     data.step = 'confirmCancel';
-    ctx.say(t(ctx, 'cancel_confirm', { filled: filledCount(app.fields) }));
+    ctx.say(t(ctx, 'cancel_confirm', { filled: filledCount(data.fields ?? {}) }));
     return true;
   }
 
@@ -188,7 +193,7 @@ export class ApplicationFlow {
     const sameAs = short ? parseSameAs(text) : undefined;
     if (sameAs && (currentDef?.person === 'contact' || /联系人/.test(text))) return this.copyRepresentative(ctx, data, app, fields, sameAs);
 
-    if (!current && isSubmit(text)) return this.submit(ctx, data, app);
+    if (!current && isSubmit(text)) return this.submit(ctx, data);
     if (isQuestion(text, long)) {
       await this.answerQuestion(ctx);
       ctx.say(t(ctx, 'question_then'));
@@ -224,7 +229,7 @@ export class ApplicationFlow {
       currentProblem = t(ctx, 'reason_blank');
     }
     if (accepted.length > 0) {
-      await this.apps.saveFields(app.id, fields);
+      if (!(await this.save(ctx, data, fields, accepted))) return;
       if (data.asking && accepted.includes(data.asking)) delete data.asking;
     }
     const lines: string[] = [];
@@ -265,7 +270,7 @@ export class ApplicationFlow {
     if (correction.value) {
       const problem = await this.accept(ctx, app, fields, key, correction.value);
       if (problem === undefined) {
-        await this.apps.saveFields(app.id, fields);
+        if (!(await this.save(ctx, data, fields, [key]))) return;
         if (data.asking === key) delete data.asking;
         ctx.say(t(ctx, 'changed', { label: label(ctx, key), value: shorten(fields[key]!) }));
         return this.prompt(ctx, data, fields);
@@ -294,7 +299,7 @@ export class ApplicationFlow {
       return this.prompt(ctx, data, fields);
     }
     for (const part of copied) fields[personField('contact', part)] = fields[personField('rep', part)];
-    await this.apps.saveFields(app.id, fields);
+    if (!(await this.save(ctx, data, fields, copied.map((p) => personField('contact', p))))) return;
     if (data.asking && copied.some((p) => personField('contact', p) === data.asking)) delete data.asking;
     const names = copied.map((p) => ctx.t(`application.part_${p}`)).join(t(ctx, 'separator'));
     ctx.say(t(ctx, 'same_as_done', { parts: names }));
@@ -306,8 +311,10 @@ export class ApplicationFlow {
     ctx.say(result.answer, result.citations);
   }
 
-  private async submit(ctx: Context, data: DialogData, app: ApplicationView): Promise<void> {
-    const result = await this.apps.submit(app.id);
+  private async submit(ctx: Context, data: DialogData): Promise<void> {
+    const app = await this.apps.get(data.applicationId);
+    if (!app || app.status !== 'draft') return this.draftGone(ctx);
+    const result = await this.apps.submit(app);
     if (!result.ok) {
       if (result.kind === 'deadline') return ctx.say(this.deadlineText(ctx));
       if (result.kind === 'org') return ctx.say(`${this.blockText(ctx, app.fields.orgName ?? '', result.block)}\n${t(ctx, 'submit_blocked_hint')}`);
@@ -315,12 +322,14 @@ export class ApplicationFlow {
     }
     const submitted = result.application;
     const number = submitted.number!;
-    const docx = await renderApplicationDocx(ctx.services.texts, submitted.fields, number);
+    this.docx ??= createDocxRenderer(ctx.services.texts);
+    const docx = (await this.docx)(submitted.fields, number);
     const name = t(ctx, 'doc_file_name', { org: fileSafe(submitted.fields.orgName ?? ''), number });
     const stored = await storeFile(ctx.services.db.prisma, { name, mime: DOCX_MIME, data: docx, owner: ctx.user });
     await this.apps.setDocument(submitted.id, stored.id);
     data.step = 'scan';
     delete data.asking;
+    delete data.fields;
     const deadline = this.apps.deadline ? chineseDate(this.apps.deadline.date) : t(ctx, 'deadline_none');
     ctx.say(t(ctx, 'submitted', { number }));
     ctx.reply({ kind: 'file', name, mime: DOCX_MIME, fileId: stored.id, caption: t(ctx, 'file_caption', { number }) });
@@ -370,6 +379,25 @@ export class ApplicationFlow {
     const { replaced } = await this.apps.attachScan(app.id, stored.id);
     if (ctx.session.dialog?.name === DIALOG_NAME) delete ctx.session.dialog;
     ctx.say(t(ctx, replaced ? 'scan_replaced' : 'scan_received', { name: file.name, number: app.number ?? '' }));
+  }
+
+  /** Writes the changed fields; false (and the dialog ends) when the draft is gone meanwhile. */
+  private async save(ctx: Context, data: DialogData, fields: Fields, keys: FieldKey[]): Promise<boolean> {
+    const patch: Fields = {};
+    for (const key of keys) patch[key] = fields[key];
+    const merged = await this.apps.patchFields(data.applicationId, patch);
+    if (!merged) {
+      this.draftGone(ctx);
+      return false;
+    }
+    data.fields = merged;
+    Object.assign(fields, merged);
+    return true;
+  }
+
+  private draftGone(ctx: Context): void {
+    delete ctx.session.dialog;
+    ctx.say(t(ctx, 'draft_gone'));
   }
 
   // ── Replies ───────────────────────────────────────────────────────────────────────────────────
@@ -424,7 +452,7 @@ export class ApplicationFlow {
   // ── State ─────────────────────────────────────────────────────────────────────────────────────
 
   private open(ctx: Context, app: ApplicationView): DialogData {
-    const data: DialogData = { applicationId: app.id, step: 'fill' };
+    const data: DialogData = { applicationId: app.id, step: 'fill', fields: app.fields };
     ctx.session.dialog = { name: DIALOG_NAME, data, startedAt: ctx.services.now().toISOString() };
     return data;
   }
@@ -457,3 +485,22 @@ function shorten(value: string, max = 60): string {
 }
 
 const fileSafe = (name: string): string => name.replace(/[\\/:*?"<>|\s]+/g, '').slice(0, 40);
+
+/** A draft as the session remembers it: enough for the dialog, without reading the row. */
+function cachedDraft(data: DialogData, fields: Fields): ApplicationView {
+  const epoch = new Date(0);
+  return {
+    id: data.applicationId,
+    number: null,
+    status: 'draft',
+    channel: '',
+    userId: '',
+    fields: readFields(fields),
+    documentFileId: null,
+    scanFileId: null,
+    submittedAt: null,
+    scanAt: null,
+    createdAt: epoch,
+    updatedAt: epoch,
+  };
+}

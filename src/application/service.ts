@@ -92,12 +92,20 @@ export class Applications {
     return view(await this.prisma.application.create({ data: { channel, userId } }));
   }
 
-  async saveFields(id: string, fields: Fields): Promise<ApplicationView> {
-    const row = await this.prisma.application.update({
-      where: { id },
-      data: { fields, orgKey: fields.orgName ? orgKey(fields.orgName) : null },
-    });
-    return view(row);
+  /**
+   * Merges changed fields into a draft and returns all its fields; undefined when it is no longer a
+   * draft. A merge (not a replace) so that a stale copy of the fields can never erase saved ones.
+   */
+  async patchFields(id: string, patch: Fields): Promise<Fields | undefined> {
+    const key = patch.orgName ? orgKey(patch.orgName) : null;
+    const rows = await this.prisma.$queryRaw<{ fields: unknown }[]>`
+      UPDATE "Application"
+      SET "fields" = "fields" || ${JSON.stringify(patch)}::jsonb,
+          "orgKey" = COALESCE(${key}, "orgKey"),
+          "updatedAt" = ${this.now()}
+      WHERE "id" = ${id} AND "status" = 'draft'
+      RETURNING "fields"`;
+    return rows[0] ? readFields(rows[0].fields) : undefined;
   }
 
   async cancel(id: string): Promise<void> {
@@ -128,33 +136,35 @@ export class Applications {
   }
 
   /** Draft → submitted with the next number of the year; the database keeps one open per organisation. */
-  async submit(id: string): Promise<SubmitResult> {
+  async submit(draft: ApplicationView): Promise<SubmitResult> {
     if (this.isPastDeadline()) return { ok: false, kind: 'deadline', deadline: this.deadline!.date };
-    const draft = await this.get(id);
-    if (!draft || draft.status !== 'draft') return { ok: false, kind: 'incomplete' };
+    const id = draft.id;
+    if (draft.status !== 'draft') return { ok: false, kind: 'incomplete' };
     if (filledCount(draft.fields) < FORM.length || !draft.fields.orgName) return { ok: false, kind: 'incomplete' };
     const block = await this.checkOrganisation(draft.fields.orgName, id);
     if (block) return { ok: false, kind: 'org', block };
     const key = orgKey(draft.fields.orgName);
     const now = this.now();
     try {
-      const row = await this.prisma.$transaction(async (tx) => {
-        const year = beijingYear(now);
-        const counter = await tx.applicationCounter.upsert({
-          where: { year },
-          create: { year, last: 1 },
-          update: { last: { increment: 1 } },
-        });
-        return tx.application.update({
-          where: { id, status: 'draft' },
-          data: {
-            status: 'submitted',
-            number: `LM-${year}-${String(counter.last).padStart(4, '0')}`,
-            orgKey: key,
-            openKey: key,
-            submittedAt: now,
-          },
-        });
+      // Two single statements, no interactive transaction: under load waiting for a transaction
+      // slot failed (P2028) where plain statements queue. A number lost to a failed update leaves a
+      // gap in the sequence, nothing worse.
+      const year = beijingYear(now);
+      // One atomic statement: Prisma's upsert held the counter row across round trips, and every
+      // submission of the year queued behind it.
+      const [counter] = await this.prisma.$queryRaw<{ last: number }[]>`
+        INSERT INTO "ApplicationCounter" ("year", "last") VALUES (${year}, 1)
+        ON CONFLICT ("year") DO UPDATE SET "last" = "ApplicationCounter"."last" + 1
+        RETURNING "last"`;
+      const row = await this.prisma.application.update({
+        where: { id, status: 'draft' },
+        data: {
+          status: 'submitted',
+          number: `LM-${year}-${String(counter!.last).padStart(4, '0')}`,
+          orgKey: key,
+          openKey: key,
+          submittedAt: now,
+        },
       });
       return { ok: true, application: view(row) };
     } catch (error) {
