@@ -32,6 +32,9 @@ export async function openConsoleSession(config: Config, options: ConsoleSession
   return {
     ...app,
     async close() {
+      // Messages for other console users caused by the last lines are shown before the session ends;
+      // what is still undelivered stays in the outbox for the next session.
+      if (redis) await delivery.settle('console', 3_000);
       await app.close();
       await platforms?.close();
       await redis?.stop();

@@ -176,6 +176,18 @@ export class Delivery {
     await this.relay?.drain();
   }
 
+  /** Waits (up to `timeoutMs`) until nothing for this channel is waiting in the outbox. */
+  async settle(channel: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const open = await this.prisma.outboxMessage.count({ where: { channel, status: { in: ['pending', 'queued'] } } });
+      if (open === 0) return true;
+      await this.poll();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  }
+
   /** Graceful: stop taking jobs, let in-flight ones finish (or return to the queue), then disconnect. */
   async close(): Promise<void> {
     clearInterval(this.reconcileTimer);
