@@ -197,6 +197,9 @@ function feishuConfig(e: z.infer<typeof schema>): FeishuConfig | undefined {
   if (!e.FEISHU_APP_ID) return undefined;
   const problems: { variable: string; reason: string }[] = [];
   if (!e.FEISHU_APP_SECRET) problems.push({ variable: 'FEISHU_APP_SECRET', reason: '设置了 FEISHU_APP_ID 时必须设置 (required with FEISHU_APP_ID)' });
+  // The SDK's long connection silently refuses any other form, leaving a bot that never hears anything.
+  if (e.FEISHU_MODE === 'ws' && !/^cli_[0-9a-f]{16}$/i.test(e.FEISHU_APP_ID))
+    problems.push({ variable: 'FEISHU_APP_ID', reason: '应形如 cli_ 加 16 位十六进制字符 (should look like cli_ + 16 hex digits)' });
   if (e.FEISHU_MODE === 'webhook' && !e.FEISHU_VERIFICATION_TOKEN)
     problems.push({ variable: 'FEISHU_VERIFICATION_TOKEN', reason: 'webhook 模式必须设置，用于校验请求来源 (required in webhook mode)' });
   if (problems.length > 0) throw new ConfigError(problems);

@@ -3,6 +3,7 @@
 // rate-limit error on demand.
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { attachLongConnection, type FakeLongConnection } from './fake-feishu-ws.ts';
 
 export const BOT_OPEN_ID = 'ou_bot_alliance';
 
@@ -34,6 +35,8 @@ export type FakeFeishu = {
   /** Token endpoint answer delay, to make concurrent token fetches overlap. */
   tokenDelayMs: number;
   textsTo(chatId: string): string[];
+  /** The long connection (`FEISHU_MODE=ws`): push events to the SDK's WSClient. */
+  ws: FakeLongConnection;
   close(): Promise<void>;
 };
 
@@ -44,7 +47,7 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
   let limitLeft = 0;
   let resetSeconds = 1;
   let seq = 0;
-  const state: Omit<FakeFeishu, 'url' | 'close' | 'rateLimitNext' | 'textsTo'> = {
+  const state: Omit<FakeFeishu, 'url' | 'close' | 'rateLimitNext' | 'textsTo' | 'ws'> = {
     messages: [],
     updates: [],
     uploads: [],
@@ -138,17 +141,29 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
     return reply.header('content-type', 'application/octet-stream').send(data);
   });
 
+  let baseUrl = '';
+  const longConnection = attachLongConnection(app.server, () => baseUrl);
+  app.post('/callback/ws/endpoint', async (request) => {
+    const body = request.body as { AppID?: string; AppSecret?: string };
+    return body.AppID && body.AppSecret ? longConnection.endpoint() : { code: 1000040343, msg: 'invalid app' };
+  });
+
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const fake = state as FakeFeishu;
   fake.url = `http://127.0.0.1:${port}`;
+  baseUrl = fake.url;
+  fake.ws = longConnection.ws;
   fake.rateLimitNext = (count, reset = 1) => {
     limitLeft = count;
     resetSeconds = reset;
   };
   fake.textsTo = (chatId) =>
     state.messages.filter((m) => m.chatId === chatId && m.msgType === 'text').map((m) => String(m.content.text));
-  fake.close = () => app.close();
+  fake.close = async () => {
+    longConnection.ws.close();
+    await app.close();
+  };
   return fake;
 }

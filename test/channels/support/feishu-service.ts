@@ -45,7 +45,7 @@ export async function startFeishuWorld(env: Record<string, string> = {}): Promis
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: queuePrefix,
     FEISHU_MODE: 'webhook',
-    FEISHU_APP_ID: 'cli_test',
+    FEISHU_APP_ID: 'cli_0123456789abcdef',
     FEISHU_APP_SECRET: 'app-secret',
     FEISHU_VERIFICATION_TOKEN: SECRETS.verificationToken,
     FEISHU_ENCRYPT_KEY: SECRETS.encryptKey,
