@@ -1,0 +1,89 @@
+// The secretariat's operator commands through the real CLI: members import (idempotent, bad rows
+// reported by line and skipped), members export, broadcast and broadcast status --json.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { runCli } from '../support/cli.ts';
+
+let database: TestDatabase;
+let env: Record<string, string>;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-members-'));
+beforeAll(async () => {
+  database = await createTestDatabase();
+  env = { DATABASE_URL: database.url, LOG_LEVEL: 'warn' };
+});
+afterAll(async () => database?.drop());
+
+const csv = (name: string, content: string) => {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content);
+  return file;
+};
+
+describe('members import / export', () => {
+  it('imports good rows, reports bad ones by line, and is idempotent', async () => {
+    const file = csv(
+      'members.csv',
+      [
+        '\uFEFForgName,orgType,repName,channel,userId',
+        '北京市数字教育中心,教育部门,张三,feishu,ou_a1',
+        '"上海智慧教育科技有限公司（含,逗号）",企业,李四,wechat,wxid_b2',
+        '坏渠道单位,企业,王五,qq,123',
+        '缺列单位,企业',
+        '北京市数字教育中心,教育部门,张三丰,feishu,ou_a1',
+        '坏账号单位,企业,赵六,feishu,ou bad id',
+        '',
+      ].join('\r\n'),
+    );
+    const first = await runCli(['members', 'import', '--csv', file], { env });
+    expect(first.code).toBe(3);
+    expect(first.stdout).toContain('新增 2 家，更新 0 家，未变 0 家，跳过 4 行');
+    expect(first.stderr).toContain('第 4 行已跳过：channel 只能是 feishu 或 wechat（实际“qq”）');
+    expect(first.stderr).toContain('第 5 行已跳过：列数不对');
+    expect(first.stderr).toContain('第 6 行已跳过：与前面的行单位名称重复');
+    expect(first.stderr).toContain('第 7 行已跳过：userId 不是有效的平台账号');
+
+    const again = await runCli(['members', 'import', '--csv', file], { env });
+    expect(again.stdout).toContain('新增 0 家，更新 0 家，未变 2 家');
+
+    const changed = csv('changed.csv', 'orgName,orgType,repName,channel,userId\n北京市数字教育中心,教育部门,张三丰,feishu,ou_a9\n');
+    const update = await runCli(['members', 'import', '--csv', changed], { env });
+    expect(update.code).toBe(0);
+    expect(update.stdout).toContain('新增 0 家，更新 1 家');
+
+    const exported = await runCli(['members', 'export', '--csv'], { env });
+    expect(exported.code).toBe(0);
+    const lines = exported.stdout.trim().split('\n');
+    expect(lines[0]).toBe('orgName,orgType,repName,channel,userId,status,joinedAt');
+    expect(lines).toHaveLength(3);
+    expect(exported.stdout).toContain('北京市数字教育中心,教育部门,张三丰,feishu,ou_a9,active');
+    expect(exported.stdout).toContain('"上海智慧教育科技有限公司（含,逗号）",企业,李四,wechat,wxid_b2,active');
+  });
+
+  it('says clearly when the file cannot be read', async () => {
+    const result = await runCli(['members', 'import', '--csv', path.join(dir, 'missing.csv')], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('无法读取文件');
+  });
+});
+
+describe('broadcast', () => {
+  it('queues one card per member, prints its id, and reports status as JSON', async () => {
+    const sent = await runCli(['broadcast', '--to', 'members', '--text', '请于月底前报送年度总结。'], { env });
+    expect(sent.code, sent.stderr).toBe(0);
+    const id = sent.stdout.trim();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const status = await runCli(['broadcast', 'status', id, '--json'], { env });
+    expect(JSON.parse(status.stdout)).toEqual({ id, total: 2, delivered: 0, pending: 2, failed: 0 });
+  });
+
+  it('refuses bad arguments with a clear message', async () => {
+    expect((await runCli(['broadcast', '--to', 'everyone', '--text', 'x'], { env })).stderr).toContain('只支持 members');
+    expect((await runCli(['broadcast', '--text', '   '], { env })).stderr).toContain('不能为空');
+    const unknown = await runCli(['broadcast', 'status', 'nope', '--json'], { env });
+    expect(unknown.code).toBe(4);
+    expect(unknown.stderr).toContain('没有找到');
+  });
+});
