@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { storeFile } from '../../src/db/files.ts';
+import { createLogger } from '../../src/log.ts';
+import { FeishuChannel } from '../../src/channels/feishu/feishu-channel.ts';
 import { BOT_OPEN_ID } from './support/fake-feishu.ts';
 import { cardActionEvent, encrypt, messageEvent, signedRequest } from './support/feishu-requests.ts';
 import { cardButtons, SECRETS, sentText, startFeishuWorld, type FeishuWorld } from './support/feishu-service.ts';
@@ -136,6 +138,33 @@ describe('Feishu sends', () => {
     const b = await w.service.channel.send({ chatId: 'oc_idem' }, { kind: 'text', text: '只发一次' }, key);
     expect(a).toBe(b);
     expect(w.fake.messages.length - before).toBe(1);
+  });
+
+  it('shares one token fetch among concurrent sends (the SDK alone fetches one per caller)', async () => {
+    const fresh = new FeishuChannel({
+      config: w.service.app.services.config.feishu!,
+      log: createLogger('silent'),
+      texts: w.service.app.services.texts,
+      dedup: { claim: async () => true } as never,
+      readFile: async () => undefined,
+    });
+    w.fake.tokenDelayMs = 100;
+    const before = w.fake.tokenCalls;
+    try {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => fresh.send({ chatId: 'oc_tok' }, { kind: 'text', text: `并发 ${i}` }, randomUUID())));
+    } finally {
+      w.fake.tokenDelayMs = 0;
+    }
+    expect(w.fake.tokenCalls - before).toBe(1);
+  });
+
+  it('fetches a new token when Feishu refuses the cached one, and the send still succeeds', async () => {
+    await w.service.channel.send({ chatId: 'oc_tok2' }, { kind: 'text', text: '先取得令牌' }, randomUUID());
+    w.fake.revokeTokens();
+    const before = w.fake.tokenCalls;
+    const ref = await w.service.channel.send({ chatId: 'oc_tok2' }, { kind: 'text', text: '令牌失效后' }, randomUUID());
+    expect(ref).toMatch(/^om_/);
+    expect(w.fake.tokenCalls - before).toBe(1);
   });
 
   it('reports the rate-limit answer as PLATFORM_RATE_LIMITED with the reset delay', async () => {

@@ -34,6 +34,8 @@ export type FakeFeishu = {
   rateLimitNext(count: number, resetSeconds?: number): void;
   /** Token endpoint answer delay, to make concurrent token fetches overlap. */
   tokenDelayMs: number;
+  /** Forgets every issued token, as Feishu does when one is revoked or expires early. */
+  revokeTokens(): void;
   textsTo(chatId: string): string[];
   /** The long connection (`FEISHU_MODE=ws`): push events to the SDK's WSClient. */
   ws: FakeLongConnection;
@@ -47,7 +49,7 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
   let limitLeft = 0;
   let resetSeconds = 1;
   let seq = 0;
-  const state: Omit<FakeFeishu, 'url' | 'close' | 'rateLimitNext' | 'textsTo' | 'ws'> = {
+  const state: Omit<FakeFeishu, 'url' | 'close' | 'rateLimitNext' | 'textsTo' | 'ws' | 'revokeTokens'> = {
     messages: [],
     updates: [],
     uploads: [],
@@ -155,6 +157,7 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
   fake.url = `http://127.0.0.1:${port}`;
   baseUrl = fake.url;
   fake.ws = longConnection.ws;
+  fake.revokeTokens = () => tokens.clear();
   fake.rateLimitNext = (count, reset = 1) => {
     limitLeft = count;
     resetSeconds = reset;
