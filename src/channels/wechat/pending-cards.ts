@@ -29,7 +29,8 @@ export class PendingCards {
     const key = this.key(chatId, addressee ?? ANYONE);
     if (options.length === 0) return;
     const until = card.expiresAt ? Date.parse(card.expiresAt) + GRACE_MS : now.getTime() + DEFAULT_TTL_MS;
-    const ttl = Math.max(1, until - now.getTime());
+    // Even a card sent already expired is remembered for the grace period, to explain the refusal.
+    const ttl = Math.max(GRACE_MS, until - now.getTime());
     const stored: Stored = { options, ref, ...(card.expiresAt ? { expiresAt: card.expiresAt } : {}) };
     await this.redis.set(key, JSON.stringify(stored), 'PX', ttl);
   }
