@@ -73,7 +73,8 @@ export class Bot {
     }
     await db.prisma.$transaction(async (tx) => {
       await this.store.save(inbound.channel, inbound.actor, session, tx);
-      await addToOutbox(tx, replies.map((outbound) => ({ channel: inbound.channel, address: delivery.replyAddress(inbound), outbound })));
+      // One row for the whole batch, so the replies arrive in the order they were written.
+      if (replies.length > 0) await addToOutbox(tx, [{ channel: inbound.channel, address: delivery.replyAddress(inbound), outbound: replies }]);
     });
     delivery.wake();
   }
@@ -81,7 +82,7 @@ export class Bot {
   private async commitReplies(inbound: Inbound, replies: Outbound[]): Promise<void> {
     const { delivery, db } = this.services;
     if (!delivery?.repliesViaOutbox(inbound.channel)) return;
-    await addToOutbox(db.prisma, replies.map((outbound) => ({ channel: inbound.channel, address: delivery.replyAddress(inbound), outbound })));
+    await addToOutbox(db.prisma, [{ channel: inbound.channel, address: delivery.replyAddress(inbound), outbound: replies }]);
     delivery.wake();
   }
 }

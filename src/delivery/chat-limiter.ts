@@ -9,12 +9,13 @@ export class ChatLimiter {
     private readonly perSecond: number,
   ) {}
 
-  /** Takes a slot; returns 0 when allowed, otherwise how many ms to wait before trying again. */
-  async take(chatId: string, now = Date.now()): Promise<number> {
+  /** Takes `n` slots; returns 0 when allowed, otherwise how many ms to wait before trying again. */
+  async take(chatId: string, n = 1, now = Date.now()): Promise<number> {
     const second = Math.floor(now / 1000);
     const key = `${this.prefix}:chat-rate:${chatId}:${second}`;
-    const [[, count]] = (await this.redis.multi().incr(key).pexpire(key, 2_000).exec()) as [[unknown, number]];
-    if (count <= this.perSecond) return 0;
+    const [[, count]] = (await this.redis.multi().incrby(key, n).pexpire(key, 2_000).exec()) as [[unknown, number]];
+    // A batch larger than the whole allowance goes out alone in a fresh second.
+    if (count <= this.perSecond || count === n) return 0;
     return (second + 1) * 1000 - now + Math.floor(Math.random() * 200);
   }
 }

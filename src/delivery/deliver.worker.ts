@@ -6,11 +6,10 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Address, Channel } from '../channels/channel.ts';
-import type { Outbound } from '../bot/outbound.ts';
 import { BotError } from '../bot/errors.ts';
 import type { ChannelLimits } from '../config.ts';
 import { deliverQueueName, type DeliverJob } from './queues.ts';
-import { idempotencyKey } from './outbox.ts';
+import { idempotencyKey, partsOf } from './outbox.ts';
 import { ChatLimiter } from './chat-limiter.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 
@@ -46,13 +45,16 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
       // Already settled (a repeated job after a crash or a sweep): nothing to send again.
       if (!row || row.status === 'delivered' || row.status === 'failed') return row?.status ?? 'missing';
       const address = row.address as Address;
-      const wait = await chatLimiter?.take(address.chatId);
+      const parts = partsOf(row.payload);
+      const wait = await chatLimiter?.take(address.chatId, parts.length);
       if (wait) {
         await job.moveToDelayed(Date.now() + wait, token);
         throw new DelayedError();
       }
       try {
-        const ref = await channel.send(address, row.payload as Outbound, idempotencyKey(row.id));
+        // In order; after a retry the parts already sent repeat with the same key and the platform drops them.
+        let ref = '';
+        for (const [i, part] of parts.entries()) ref = await channel.send(address, part, idempotencyKey(row.id, i));
         const deliveredAt = new Date();
         await prisma.outboxMessage.updateMany({
           where: { id: row.id, status: { not: 'delivered' } },

@@ -9,7 +9,8 @@ export type Tx = Prisma.TransactionClient | PrismaClient;
 export type OutboxEntry = {
   channel: string;
   address: Address;
-  outbound: Outbound;
+  /** Several messages in one row are sent in order, one after the other (a reply batch, a card and its files). */
+  outbound: Outbound | Outbound[];
   /** Makes a fan-out safe to repeat: the second row with the same key is not written. */
   dedupeKey?: string;
   broadcastId?: string;
@@ -23,8 +24,11 @@ export function userAddress(userKey: string): { channel: string; address: Addres
   return { channel: userKey.slice(0, cut), address: { chatId: userId, userId } };
 }
 
-/** The platform idempotency key of an outbox row (Feishu `uuid`, ≤ 50 chars). */
-export const idempotencyKey = (rowId: string): string => `ob-${rowId}`;
+/** The platform idempotency key of one message of an outbox row (Feishu `uuid`, ≤ 50 chars). */
+export const idempotencyKey = (rowId: string, part = 0): string => (part === 0 ? `ob-${rowId}` : `ob-${rowId}-${part}`);
+
+/** The messages of a row, in sending order. */
+export const partsOf = (payload: unknown): Outbound[] => (Array.isArray(payload) ? (payload as Outbound[]) : [payload as Outbound]);
 
 export async function addToOutbox(tx: Tx, entries: OutboxEntry[]): Promise<number> {
   if (entries.length === 0) return 0;
@@ -42,7 +46,7 @@ export async function addToOutbox(tx: Tx, entries: OutboxEntry[]): Promise<numbe
 }
 
 /** Messages for one user key, e.g. a status change for an applicant. */
-export function toUser(userKey: string, outbound: Outbound, dedupeKey?: string): OutboxEntry {
+export function toUser(userKey: string, outbound: Outbound | Outbound[], dedupeKey?: string): OutboxEntry {
   const { channel, address } = userAddress(userKey);
   return { channel, address, outbound, dedupeKey };
 }

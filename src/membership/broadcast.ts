@@ -15,12 +15,9 @@ export async function createBroadcast(prisma: PrismaClient, input: BroadcastInpu
       const broadcast = await tx.broadcast.create({
         data: { actor: input.actor, audience: 'members', text: input.text, fileId: input.fileId, total: members.length },
       });
-      const entries = members.flatMap((m) => {
-        const key = `${m.channel}:${m.userId}`;
-        const card = { ...toUser(key, input.card, `broadcast:${broadcast.id}:${m.id}`), broadcastId: broadcast.id };
-        if (!input.fileOutbound) return [card];
-        return [card, { ...toUser(key, input.fileOutbound, `broadcast:${broadcast.id}:${m.id}:file`), broadcastId: broadcast.id }];
-      });
+      // One row per member: the card and its file arrive together, in order.
+      const messages = input.fileOutbound ? [input.card, input.fileOutbound] : input.card;
+      const entries = members.map((m) => ({ ...toUser(`${m.channel}:${m.userId}`, messages, `broadcast:${broadcast.id}:${m.id}`), broadcastId: broadcast.id }));
       for (let i = 0; i < entries.length; i += 2_000) await addToOutbox(tx, entries.slice(i, i + 2_000));
       await audit(tx, { actor: input.actor, action: 'broadcast.create', entity: 'broadcast', entityId: broadcast.id, after: { text: input.text, total: members.length } });
       return { id: broadcast.id, total: members.length };
@@ -32,7 +29,7 @@ export async function createBroadcast(prisma: PrismaClient, input: BroadcastInpu
 export async function broadcastStatus(prisma: PrismaClient, id: string): Promise<BroadcastStatus | undefined> {
   const broadcast = await prisma.broadcast.findUnique({ where: { id } });
   if (!broadcast) return undefined;
-  const groups = await prisma.outboxMessage.groupBy({ by: ['status'], where: { broadcastId: id, dedupeKey: { not: { endsWith: ':file' } } }, _count: true });
+  const groups = await prisma.outboxMessage.groupBy({ by: ['status'], where: { broadcastId: id }, _count: true });
   const count = (s: string) => groups.find((g) => g.status === s)?._count ?? 0;
   const delivered = count('delivered');
   const failed = count('failed');

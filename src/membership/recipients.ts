@@ -5,13 +5,12 @@ import type { Outbound } from '../bot/outbound.ts';
 import { toUser, type OutboxEntry, type Tx } from '../delivery/outbox.ts';
 import { secretariatKeys } from './roles.ts';
 
-/** One outbox entry per secretariat account and message; `dedupe` makes the fan-out repeatable. */
+/** One outbox row per secretariat account (the messages in order); `dedupe` makes the fan-out repeatable. */
 export async function toSecretariat(tx: Tx, config: Config, messages: Outbound[], dedupe: string): Promise<OutboxEntry[]> {
   const keys = await secretariatKeys(tx);
-  const entries = keys.flatMap((key) => messages.map((m, i) => toUser(key, m, `${dedupe}:${key}:${i}`)));
+  const entries = keys.map((key) => toUser(key, messages, `${dedupe}:${key}`));
   if (config.secretariatFeishuChatId) {
-    const chatId = config.secretariatFeishuChatId;
-    entries.push(...messages.map((outbound, i) => ({ channel: 'feishu', address: { chatId }, outbound, dedupeKey: `${dedupe}:group:${i}` })));
+    entries.push({ channel: 'feishu', address: { chatId: config.secretariatFeishuChatId }, outbound: messages, dedupeKey: `${dedupe}:group` });
   }
   return entries;
 }

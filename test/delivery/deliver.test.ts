@@ -113,4 +113,23 @@ describe('deliver', () => {
     expect(rig.feishu.stats.calls).toBe(1);
     expect(deliverQueueName('feishu')).toBe('deliver-feishu');
   });
+
+  it('sends the messages of one row in order, each with its own key derived from the row', async () => {
+    rig = await createRig({ fakeLimits: loose });
+    await addToOutbox(rig.db.prisma, [
+      toUser('feishu:ou_seq', [
+        { kind: 'text', text: '第一条' },
+        { kind: 'text', text: '第二条' },
+        { kind: 'text', text: '第三条' },
+      ]),
+    ]);
+    rig.feishu.failNext('ou_seq', 'transient', 1);
+    const row = await rig.db.prisma.outboxMessage.findFirstOrThrow({});
+    await start(rig);
+    await rig.waitUntil(allSettled(rig), 'delivered');
+    const got = rig.feishu.messages.get('ou_seq')!;
+    expect(got.map((m) => JSON.parse(m.content).text)).toEqual(['第一条', '第二条', '第三条']);
+    expect(got.map((m) => m.uuid)).toEqual([`ob-${row.id}`, `ob-${row.id}-1`, `ob-${row.id}-2`]);
+  });
 });
+
