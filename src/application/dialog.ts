@@ -6,7 +6,20 @@ import type { Outbound } from '../bot/outbound.ts';
 import { storeFile } from '../db/files.ts';
 import { looksLikeInstruction } from '../knowledge/injection.ts';
 import { extractAnswer } from './extract.ts';
-import { FIELD_KEYS, FORM, fieldDef, readFields, filledCount, nextEmptyField, personField, positionOf, type FieldKey, type Fields, type Part, type Person } from './form.ts';
+import {
+  FIELD_KEYS,
+  FORM,
+  fieldDef,
+  readFields,
+  filledCount,
+  nextEmptyField,
+  personField,
+  positionOf,
+  type FieldKey,
+  type Fields,
+  type Part,
+  type Person,
+} from './form.ts';
 import {
   isCancel,
   isGreeting,
@@ -86,10 +99,12 @@ export class ApplicationFlow {
     if (list.length === 0) return ctx.say(t(ctx, 'status_none'));
     const lines = list.map((app) => {
       const org = app.fields.orgName ?? t(ctx, 'org_unnamed');
-      if (app.status === 'draft') return t(ctx, 'status_line_draft', { org, filled: filledCount(app.fields), total: TOTAL });
+      if (app.status === 'draft')
+        return t(ctx, 'status_line_draft', { org, filled: filledCount(app.fields), total: TOTAL });
       const key = `application.status_${app.status}`;
       let status = ctx.services.texts.has(key) ? ctx.t(key) : t(ctx, 'status_unknown', { status: app.status });
-      if (app.status !== 'cancelled' && app.number) status += `；${t(ctx, app.scanFileId ? 'status_scan_yes' : 'status_scan_no')}`;
+      if (app.status !== 'cancelled' && app.number)
+        status += `；${t(ctx, app.scanFileId ? 'status_scan_yes' : 'status_scan_no')}`;
       return t(ctx, 'status_line', { number: app.number ?? '—', org, status });
     });
     ctx.say([t(ctx, 'status_header'), ...lines].join('\n'));
@@ -173,7 +188,9 @@ export class ApplicationFlow {
       return ctx.say(t(ctx, 'cancel_confirm', { filled: filledCount(fields) }));
     }
     if (short && (isResume(text) || isStart(text) || isGreeting(text))) {
-      ctx.say(t(ctx, this.isAway(ctx) ? 'welcome_back' : 'already_filling', { filled: filledCount(fields), total: TOTAL }));
+      ctx.say(
+        t(ctx, this.isAway(ctx) ? 'welcome_back' : 'already_filling', { filled: filledCount(fields), total: TOTAL }),
+      );
       return this.prompt(ctx, data, fields);
     }
     if (long ? isStrongInstruction(text) : looksLikeInstruction(text) || isStrongInstruction(text)) {
@@ -185,13 +202,15 @@ export class ApplicationFlow {
       data.step = 'fill';
       delete data.clarify;
       const person: Person | undefined = /联系人/.test(text) ? 'contact' : /代表|委托人/.test(text) ? 'rep' : undefined;
-      if (clarify && person) return this.correct(ctx, data, app, fields, { field: personField(person, clarify.part), value: clarify.value });
+      if (clarify && person)
+        return this.correct(ctx, data, app, fields, { field: personField(person, clarify.part), value: clarify.value });
     }
     const correction = short ? parseCorrection(text) : undefined;
     if (correction) return this.correct(ctx, data, app, fields, correction);
     const currentDef = current ? fieldDef(current) : undefined;
     const sameAs = short ? parseSameAs(text) : undefined;
-    if (sameAs && (currentDef?.person === 'contact' || /联系人/.test(text))) return this.copyRepresentative(ctx, data, app, fields, sameAs);
+    if (sameAs && (currentDef?.person === 'contact' || /联系人/.test(text)))
+      return this.copyRepresentative(ctx, data, app, fields, sameAs);
 
     if (!current && isSubmit(text)) return this.submit(ctx, data);
     if (isQuestion(text, long)) {
@@ -212,7 +231,14 @@ export class ApplicationFlow {
     return this.takeAnswer(ctx, data, app, fields, current, text);
   }
 
-  private async takeAnswer(ctx: Context, data: DialogData, app: ApplicationView, fields: Fields, current: FieldKey, text: string): Promise<void> {
+  private async takeAnswer(
+    ctx: Context,
+    data: DialogData,
+    app: ApplicationView,
+    fields: Fields,
+    current: FieldKey,
+    text: string,
+  ): Promise<void> {
     const extracted = extractAnswer(fieldDef(current), text);
     const accepted: FieldKey[] = [];
     const problems: string[] = [];
@@ -241,7 +267,13 @@ export class ApplicationFlow {
   }
 
   /** Validates and sets one field; returns the reason text when it cannot be taken. */
-  private async accept(ctx: Context, app: ApplicationView, fields: Fields, key: FieldKey, raw: string): Promise<string | undefined> {
+  private async accept(
+    ctx: Context,
+    app: ApplicationView,
+    fields: Fields,
+    key: FieldKey,
+    raw: string,
+  ): Promise<string | undefined> {
     const result = validateField(fieldDef(key), raw);
     if (!result.ok) return reasonText(ctx, result, raw);
     if (key === 'orgName') {
@@ -252,7 +284,13 @@ export class ApplicationFlow {
     return undefined;
   }
 
-  private async correct(ctx: Context, data: DialogData, app: ApplicationView, fields: Fields, correction: Correction): Promise<void> {
+  private async correct(
+    ctx: Context,
+    data: DialogData,
+    app: ApplicationView,
+    fields: Fields,
+    correction: Correction,
+  ): Promise<void> {
     let key = correction.field;
     if (!key && correction.part) {
       const person = correction.person ?? this.guessPerson(fields, correction.part, data);
@@ -292,14 +330,28 @@ export class ApplicationFlow {
     return rep ? undefined : 'rep';
   }
 
-  private async copyRepresentative(ctx: Context, data: DialogData, app: ApplicationView, fields: Fields, parts: Part[]): Promise<void> {
+  private async copyRepresentative(
+    ctx: Context,
+    data: DialogData,
+    app: ApplicationView,
+    fields: Fields,
+    parts: Part[],
+  ): Promise<void> {
     const copied = PART_KEYS.filter((p) => parts.includes(p) && fields[personField('rep', p)]);
     if (copied.length === 0) {
       ctx.say(t(ctx, 'same_as_no_rep'));
       return this.prompt(ctx, data, fields);
     }
     for (const part of copied) fields[personField('contact', part)] = fields[personField('rep', part)];
-    if (!(await this.save(ctx, data, fields, copied.map((p) => personField('contact', p))))) return;
+    if (
+      !(await this.save(
+        ctx,
+        data,
+        fields,
+        copied.map((p) => personField('contact', p)),
+      ))
+    )
+      return;
     if (data.asking && copied.some((p) => personField('contact', p) === data.asking)) delete data.asking;
     const names = copied.map((p) => ctx.t(`application.part_${p}`)).join(t(ctx, 'separator'));
     ctx.say(t(ctx, 'same_as_done', { parts: names }));
@@ -317,7 +369,10 @@ export class ApplicationFlow {
     const result = await this.apps.submit(app);
     if (!result.ok) {
       if (result.kind === 'deadline') return ctx.say(this.deadlineText(ctx));
-      if (result.kind === 'org') return ctx.say(`${this.blockText(ctx, app.fields.orgName ?? '', result.block)}\n${t(ctx, 'submit_blocked_hint')}`);
+      if (result.kind === 'org')
+        return ctx.say(
+          `${this.blockText(ctx, app.fields.orgName ?? '', result.block)}\n${t(ctx, 'submit_blocked_hint')}`,
+        );
       return this.prompt(ctx, data, app.fields);
     }
     const submitted = result.application;
@@ -375,7 +430,12 @@ export class ApplicationFlow {
         }),
       );
     }
-    const stored = await storeFile(ctx.services.db.prisma, { name: file.name, mime: check.mime, data: bytes, owner: ctx.user });
+    const stored = await storeFile(ctx.services.db.prisma, {
+      name: file.name,
+      mime: check.mime,
+      data: bytes,
+      owner: ctx.user,
+    });
     const { replaced } = await this.apps.attachScan(app.id, stored.id);
     if (ctx.session.dialog?.name === DIALOG_NAME) delete ctx.session.dialog;
     ctx.say(t(ctx, replaced ? 'scan_replaced' : 'scan_received', { name: file.name, number: app.number ?? '' }));
@@ -408,7 +468,13 @@ export class ApplicationFlow {
     if (!key) return this.summary(ctx, fields);
     if (data.asking) {
       const old = fields[key];
-      ctx.say(t(ctx, old ? 'ask_change' : 'ask_change_empty', { label: label(ctx, key), old: shorten(old ?? ''), example: ctx.t(`application.example_${key}`) }));
+      ctx.say(
+        t(ctx, old ? 'ask_change' : 'ask_change_empty', {
+          label: label(ctx, key),
+          old: shorten(old ?? ''),
+          example: ctx.t(`application.example_${key}`),
+        }),
+      );
       return;
     }
     ctx.say(
@@ -427,7 +493,10 @@ export class ApplicationFlow {
       kind: 'card',
       card: {
         title: t(ctx, 'summary_title'),
-        fields: FORM.map((f) => ({ label: label(ctx, f.key), value: shorten(fields[f.key] ?? '', SUMMARY_PROFILE_CHARS) })),
+        fields: FORM.map((f) => ({
+          label: label(ctx, f.key),
+          value: shorten(fields[f.key] ?? '', SUMMARY_PROFILE_CHARS),
+        })),
         lines: [t(ctx, 'summary_declaration'), ...this.facts.conditions],
         buttons: [
           { label: t(ctx, 'button_submit'), action: 'application.submit', value: {}, style: 'primary' },
@@ -442,7 +511,11 @@ export class ApplicationFlow {
   private blockText(ctx: Context, org: string, block: OrgBlock): string {
     if (block.kind === 'open') return t(ctx, 'org_open', { org, number: block.number });
     if (block.kind === 'member') return t(ctx, 'org_member', { org });
-    return t(ctx, `org_locked_${block.reason}`, { org, left: chineseDate(block.leftAt), until: chineseDate(block.until) });
+    return t(ctx, `org_locked_${block.reason}`, {
+      org,
+      left: chineseDate(block.leftAt),
+      until: chineseDate(block.until),
+    });
   }
 
   private deadlineText(ctx: Context): string {
@@ -467,7 +540,8 @@ export class ApplicationFlow {
   }
 }
 
-const t = (ctx: Context, key: string, vars?: Record<string, string | number>): string => ctx.t(`application.${key}`, vars);
+const t = (ctx: Context, key: string, vars?: Record<string, string | number>): string =>
+  ctx.t(`application.${key}`, vars);
 const label = (ctx: Context, key: FieldKey): string => ctx.t(`application.field_${key}`);
 
 function reasonText(ctx: Context, result: Extract<Validated, { ok: false }>, raw: string): string {

@@ -81,7 +81,11 @@ async function buildTemplate(texts: Texts): Promise<Buffer> {
         children: [
           para(texts.t('application.doc_title'), { bold: true, size: 32, align: AlignmentType.CENTER }),
           para(texts.t('application.doc_number', { number: slot('number') }), { size: 21, align: AlignmentType.RIGHT }),
-          new Table({ rows, width: { size: WIDTHS.reduce((a, b) => a + b), type: WidthType.DXA }, columnWidths: WIDTHS }),
+          new Table({
+            rows,
+            width: { size: WIDTHS.reduce((a, b) => a + b), type: WidthType.DXA },
+            columnWidths: WIDTHS,
+          }),
         ],
       },
     ],
@@ -94,7 +98,8 @@ function valueParagraphs(texts: Texts, def: FieldDef): Paragraph[] {
     // The three boxes of the form; the chosen one is ticked when filled.
     return [para(ORG_TYPES.map((t, i) => `${t} ${slot(`check${i}`)}`).join('　　'))];
   }
-  if (def.kind === 'paragraphs') return [para(texts.t('application.doc_profile_note'), { size: 21 }), para(slot(def.key))];
+  if (def.kind === 'paragraphs')
+    return [para(texts.t('application.doc_profile_note'), { size: 21 }), para(slot(def.key))];
   return [para(slot(def.key))];
 }
 
@@ -103,7 +108,9 @@ function personRows(texts: Texts, person: Person): TableRow[] {
     (parts, index) =>
       new TableRow({
         children: [
-          ...(index === 0 ? [cell([para(texts.t(`application.group_${person}`), { bold: true })], { rowSpan: 2 })] : []),
+          ...(index === 0
+            ? [cell([para(texts.t(`application.group_${person}`), { bold: true })], { rowSpan: 2 })]
+            : []),
           ...parts.flatMap((part) => [
             cell([para(texts.t(`application.part_${part}`), { align: AlignmentType.CENTER })]),
             cell([para(slot(personField(person, part)))]),
@@ -118,10 +125,18 @@ function singleRow(label: string, value: Paragraph[]): TableRow {
 }
 
 function cell(children: Paragraph[], span: { rowSpan?: number; columnSpan?: number } = {}): TableCell {
-  return new TableCell({ children, verticalAlign: VerticalAlign.CENTER, margins: { top: 80, bottom: 80, left: 100, right: 100 }, ...span });
+  return new TableCell({
+    children,
+    verticalAlign: VerticalAlign.CENTER,
+    margins: { top: 80, bottom: 80, left: 100, right: 100 },
+    ...span,
+  });
 }
 
-function para(value: string, style: { bold?: boolean; size?: number; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {}): Paragraph {
+function para(
+  value: string,
+  style: { bold?: boolean; size?: number; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {},
+): Paragraph {
   return new Paragraph({
     alignment: style.align,
     children: [new TextRun({ text: value, bold: style.bold, size: style.size })],

@@ -16,7 +16,10 @@ export function extractAnswer(current: FieldDef, text: string): Extracted {
 const LABEL_GLUE = /^\s*(?:[:：=]|是|为)?\s*/;
 
 function extractOrg(current: FieldDef, text: string): Extracted {
-  const pieces = text.split(/[，,；;\n]+/).map((p) => p.trim()).filter(Boolean);
+  const pieces = text
+    .split(/[，,；;\n]+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   const labelled: Extracted = {};
   let last: FieldKey | undefined;
   let anyLabel = false;
@@ -42,7 +45,8 @@ function extractOrg(current: FieldDef, text: string): Extracted {
   return { [current.key]: text };
 }
 
-const looksLikeAddress = (text: string): boolean => /(省|市|区|县|镇|乡|路|街|道|号|巷|村|楼|室)/.test(text) && /(路|街|道|号|巷|村|楼|室|\d)/.test(text);
+const looksLikeAddress = (text: string): boolean =>
+  /(省|市|区|县|镇|乡|路|街|道|号|巷|村|楼|室)/.test(text) && /(路|街|道|号|巷|村|楼|室|\d)/.test(text);
 
 // Phone-like runs (6+ digits, spaces, brackets, hyphens, an extension) and anything with an @.
 const PHONE_RUN = /\+?[\d(][\d\s()\-–—]{4,}\d(?:\s*(?:转|分机|ext\.?)\s*\d{1,6})?/gi;
@@ -52,7 +56,8 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string): E
   const text = toHalfWidth(raw).replace(/[（]/g, '(').replace(/[）]/g, ')');
   const mentionsContact = PERSON_WORDS.contact.test(text);
   const mentionsRep = PERSON_WORDS.rep.test(text);
-  const person: Person = mentionsContact && !mentionsRep ? 'contact' : mentionsRep && !mentionsContact ? 'rep' : currentPerson;
+  const person: Person =
+    mentionsContact && !mentionsRep ? 'contact' : mentionsRep && !mentionsContact ? 'rep' : currentPerson;
   const parts: Partial<Record<Part, string>> = {};
   const take = (part: Part, value: string) => {
     if (parts[part] === undefined && value) parts[part] = value.trim();
@@ -65,7 +70,10 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string): E
     return ' ¦ ';
   });
 
-  const tokens = rest.split(/[，,；;、/|\n\s:：¦]+/).map((t) => t.trim()).filter(Boolean);
+  const tokens = rest
+    .split(/[，,；;、/|\n\s:：¦]+/)
+    .map((t) => t.trim())
+    .filter(Boolean);
   const loose: string[] = [];
   let pending: Part | undefined;
   for (const token of tokens) {
@@ -109,14 +117,20 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string): E
 const isTitle = (token: string): boolean => TITLE_WORDS.test(token);
 
 const looksLikeName = (token: string): boolean =>
-  !isTitle(token) && (/^[\u3400-\u9FFF]{2,4}$/.test(token) || /^[A-Za-z][A-Za-z.'-]*( [A-Za-z][A-Za-z.'-]*){0,3}$/.test(token));
+  !isTitle(token) &&
+  (/^[\u3400-\u9FFF]{2,4}$/.test(token) || /^[A-Za-z][A-Za-z.'-]*( [A-Za-z][A-Za-z.'-]*){0,3}$/.test(token));
 
 /** "John Smith" was split on the space: put Latin-only neighbours back together. */
 function joinLatinWords(tokens: string[]): string[] {
   const out: string[] = [];
   for (const token of tokens) {
     const previous = out.at(-1);
-    if (previous !== undefined && /^[A-Za-z.'-]+$/.test(token) && /^[A-Za-z .'-]+$/.test(previous) && !TITLE_WORDS.test(token)) {
+    if (
+      previous !== undefined &&
+      /^[A-Za-z.'-]+$/.test(token) &&
+      /^[A-Za-z .'-]+$/.test(previous) &&
+      !TITLE_WORDS.test(token)
+    ) {
       out[out.length - 1] = `${previous} ${token}`;
     } else out.push(token);
   }

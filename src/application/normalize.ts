@@ -4,7 +4,8 @@
 // Full-width ASCII letters, digits and the symbols that occur in phones and e-mails.
 const FULL_WIDTH = /[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\uFF20\uFF0E\uFF0D\uFF3F\uFF0B]/g;
 // Pictographs with their modifiers: variation selectors, ZWJ, skin tones, keycaps, tags, flags.
-const EMOJI = /[\p{Extended_Pictographic}\p{Regional_Indicator}\u{1F3FB}-\u{1F3FF}\uFE0E\uFE0F\u200D\u20E3\u{E0020}-\u{E007F}]/gu;
+const EMOJI =
+  /\p{Extended_Pictographic}|\p{Regional_Indicator}|[\u{1F3FB}-\u{1F3FF}]|\u{FE0E}|\u{FE0F}|\u{200D}|\u{20E3}|[\u{E0020}-\u{E007F}]/gu;
 const CJK = '\\u3400-\\u9FFF\\uF900-\\uFAFF';
 // A space between two CJK characters (or CJK and a digit) is a typing slip: "王 磊" is "王磊",
 // "北京路 123 号" is "北京路123号". Between Latin words it is kept ("John Smith").
@@ -44,9 +45,52 @@ export function isBlank(text: string): boolean {
 
 // Words people type to fill a gap or to acknowledge, not to answer.
 const FILLER = new Set([
-  '嗯', '嗯嗯', '恩', '哦', '噢', '喔', '啊', '呃', '额', '好', '好的', '好吧', '行', '可以', '是', '是的', '对', '对的',
-  'ok', 'okay', 'yes', 'no', '没有', '无', '暂无', '略', '不知道', '不清楚', '不晓得', '随便', '待定', '未知',
-  '测试', 'test', '123', 'xxx', 'x', 'null', 'none', 'n/a', 'na', '空', '不填', '跳过', '同', '那个',
+  '嗯',
+  '嗯嗯',
+  '恩',
+  '哦',
+  '噢',
+  '喔',
+  '啊',
+  '呃',
+  '额',
+  '好',
+  '好的',
+  '好吧',
+  '行',
+  '可以',
+  '是',
+  '是的',
+  '对',
+  '对的',
+  'ok',
+  'okay',
+  'yes',
+  'no',
+  '没有',
+  '无',
+  '暂无',
+  '略',
+  '不知道',
+  '不清楚',
+  '不晓得',
+  '随便',
+  '待定',
+  '未知',
+  '测试',
+  'test',
+  '123',
+  'xxx',
+  'x',
+  'null',
+  'none',
+  'n/a',
+  'na',
+  '空',
+  '不填',
+  '跳过',
+  '同',
+  '那个',
 ]);
 
 export function isFiller(text: string): boolean {

@@ -10,7 +10,11 @@ export type PhoneResult =
 const EXTENSION = /\s*(?:转|分机|ext\.?|x)\s*(\d{1,6})\s*$/i;
 
 export function normalizePhone(raw: string): PhoneResult {
-  let text = toHalfWidth(raw).replace(/[（]/g, '(').replace(/[）]/g, ')').replace(/[—–－]/g, '-').trim();
+  let text = toHalfWidth(raw)
+    .replace(/[（]/g, '(')
+    .replace(/[）]/g, ')')
+    .replace(/[—–－]/g, '-')
+    .trim();
   const ext = EXTENSION.exec(text)?.[1];
   if (ext) text = text.replace(EXTENSION, '');
   const digits = text.replace(/\D/g, '');

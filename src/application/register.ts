@@ -12,7 +12,11 @@ export type ApplicationModule = { applications: Applications; flow: ApplicationF
 export function registerApplication(bot: Bot, corpus: Corpus): ApplicationModule {
   const { services } = bot;
   const facts = readNoticeFacts(corpus);
-  const applications = new Applications(services.db.prisma, services.now, resolveDeadline(services.config.application.deadline, facts));
+  const applications = new Applications(
+    services.db.prisma,
+    services.now,
+    resolveDeadline(services.config.application.deadline, facts),
+  );
   const flow = new ApplicationFlow(applications, facts);
 
   bot.use('action', async (ctx, next) => {

@@ -7,8 +7,7 @@ import { normalizePhone } from './phone.ts';
 import { ORG_TYPE_SYNONYMS, TITLE_ENDING } from './vocabulary.ts';
 
 export type Validated =
-  | { ok: true; value: string }
-  | { ok: false; reason: string; vars?: Record<string, string | number> };
+  { ok: true; value: string } | { ok: false; reason: string; vars?: Record<string, string | number> };
 
 const fail = (reason: string, vars?: Record<string, string | number>): Validated => ({ ok: false, reason, vars });
 const emailSchema = z.email();
@@ -48,7 +47,10 @@ export function matchOrgType(value: string): Validated {
 }
 
 function validateEmail(raw: string): Validated {
-  const value = toHalfWidth(raw).replace(/[。，,]/g, '.').replace(/\s+/g, '').toLowerCase();
+  const value = toHalfWidth(raw)
+    .replace(/[。，,]/g, '.')
+    .replace(/\s+/g, '')
+    .toLowerCase();
   if (!value.includes('@')) return fail('email_no_at');
   if (/[^\x00-\x7F]/.test(value)) return fail('email_non_ascii');
   return emailSchema.safeParse(value).success ? { ok: true, value } : fail('email_invalid');

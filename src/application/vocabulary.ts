@@ -4,7 +4,8 @@ import type { OrgType, Part } from './form.ts';
 
 /** Synonyms people use for the three 单位性质 boxes; the first match in this order wins. */
 export const ORG_TYPE_SYNONYMS: Record<OrgType, RegExp> = {
-  教育部门: /教育部门|教育局|教体局|教育厅|教委|教育委员会|教育部|电化教育馆|电教馆|电教站|教育技术中心|教育行政|教育系统|学校|大学|学院|中学|小学|中小学|幼儿园/,
+  教育部门:
+    /教育部门|教育局|教体局|教育厅|教委|教育委员会|教育部|电化教育馆|电教馆|电教站|教育技术中心|教育行政|教育系统|学校|大学|学院|中学|小学|中小学|幼儿园/,
   企业: /企业|公司|集团|厂家|厂商|商家|有限|股份|民营|国企|私企|工作室/,
   社会团体: /社会团体|社团|协会|学会|研究会|促进会|联合会|基金会|商会|社会组织|民非|民办非企业|团体/,
 };
@@ -14,7 +15,8 @@ export const TITLE_WORDS =
   /(长|主任|经理|总监|书记|主管|干事|专员|老师|教师|教员|馆员|科员|职员|工程师|负责人|秘书|董事|总裁|总经理|院长|处长|部长|研究员|助理|顾问|会计|出纳|主席|委员|代表|管理员|技术员|总工|总编|校长|馆长|站长|局长|厅长|所长|组长|队长|行长|社长|班长|园长|副|教授|讲师|专家|CEO|CTO|COO|CFO|VP|经办人|联络员|网管|运维|开发|设计师|销售|客服|职工|员工)/i;
 
 /** A bare title said where a name was asked ("科长", "张老师"). */
-export const TITLE_ENDING = /(科长|处长|局长|校长|馆长|院长|站长|所长|组长|部长|厅长|主任|经理|总监|老师|书记|主管|干事|专员|董事长)$/;
+export const TITLE_ENDING =
+  /(科长|处长|局长|校长|馆长|院长|站长|所长|组长|部长|厅长|主任|经理|总监|老师|书记|主管|干事|专员|董事长)$/;
 
 /** Words that name a part of a person block, as applicants label what they type. */
 export const PART_LABELS: [Part, RegExp][] = [
@@ -28,7 +30,7 @@ export const PART_LABELS: [Part, RegExp][] = [
 export const PERSON_WORDS = { rep: /(成员代表|代表|委托人)/, contact: /联系人/ };
 
 /** Labels of the organisation rows. */
-export const ORG_LABELS: [('orgName' | 'address' | 'orgType' | 'orgProfile'), RegExp][] = [
+export const ORG_LABELS: ['orgName' | 'address' | 'orgType' | 'orgProfile', RegExp][] = [
   ['orgName', /^(单位名称|单位全称|机构名称|名称)/],
   ['address', /^(单位地址|通讯地址|通信地址|联系地址|地址)/],
   ['orgType', /^(单位性质|单位类型|性质|类型)/],

@@ -42,7 +42,13 @@ export async function listApplicationsCommand(config: Config, opts: { json?: boo
   if (all.length === 0) console.log(texts.t('application.cli_none'));
   for (const app of all) {
     console.log(
-      [app.number ?? '—', statusName(texts, app.status), app.fields.orgName ?? texts.t('application.org_unnamed'), `${app.channel}:${app.userId}`, app.updatedAt.toISOString()].join('\t'),
+      [
+        app.number ?? '—',
+        statusName(texts, app.status),
+        app.fields.orgName ?? texts.t('application.org_unnamed'),
+        `${app.channel}:${app.userId}`,
+        app.updatedAt.toISOString(),
+      ].join('\t'),
     );
   }
 }

@@ -59,7 +59,17 @@ describe('the filled form (附件2) as DOCX', () => {
       expect(text, expected).toContain(expected);
     }
     // The table keeps the form's row order.
-    const order = ['贵州黔教数字科技有限公司', '林城西路', '企业 ☑', '获得ISO9001认证', '王磊', 'wanglei@', '李娜', 'lina@', '盖章'];
+    const order = [
+      '贵州黔教数字科技有限公司',
+      '林城西路',
+      '企业 ☑',
+      '获得ISO9001认证',
+      '王磊',
+      'wanglei@',
+      '李娜',
+      'lina@',
+      '盖章',
+    ];
     const positions = order.map((s) => text.indexOf(s));
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     const { row } = { row: await h.app.services.db.prisma.application.findFirst({ where: { userId: 'docx' } }) };
@@ -71,7 +81,9 @@ describe('the deadline', () => {
   it('defaults to the date in the notice and can be switched off', () => {
     const facts = readNoticeFacts(loadCorpus(loadConfig({}).knowledgeDir));
     expect(facts.noticeDeadline).toBe('2019-09-26');
-    expect(resolveDeadline(loadConfig({}).application.deadline, facts)?.endsAt.toISOString()).toBe('2019-09-26T15:59:59.999Z');
+    expect(resolveDeadline(loadConfig({}).application.deadline, facts)?.endsAt.toISOString()).toBe(
+      '2019-09-26T15:59:59.999Z',
+    );
     expect(resolveDeadline(loadConfig({ APPLICATION_DEADLINE: 'none' }).application.deadline, facts)).toBeUndefined();
     expect(() => loadConfig({ APPLICATION_DEADLINE: '26/09/2019' })).toThrow(/APPLICATION_DEADLINE/);
   });

@@ -136,7 +136,12 @@ describe('the application dialog', () => {
     const whole = h.user('same-all');
     await fillToSummary(whole, '贵州云教育科技有限公司');
     const all = (await draftOf(whole)).fields;
-    expect([all.contactName, all.contactTitle, all.contactPhone, all.contactEmail]).toEqual([all.repName, all.repTitle, all.repPhone, all.repEmail]);
+    expect([all.contactName, all.contactTitle, all.contactPhone, all.contactEmail]).toEqual([
+      all.repName,
+      all.repTitle,
+      all.repPhone,
+      all.repEmail,
+    ]);
 
     const part = h.user('same-part');
     await part.says('我要申请加入联盟');
@@ -151,7 +156,12 @@ describe('the application dialog', () => {
     expect(part.lastText()).toContain('电话、邮箱');
     expect(part.lastText()).toContain('入盟申请汇总');
     const f = (await draftOf(part)).fields;
-    expect([f.contactName, f.contactTitle, f.contactPhone, f.contactEmail]).toEqual(['李娜', '秘书长', '13812345678', 'wanglei@example.com']);
+    expect([f.contactName, f.contactTitle, f.contactPhone, f.contactEmail]).toEqual([
+      '李娜',
+      '秘书长',
+      '13812345678',
+      'wanglei@example.com',
+    ]);
   });
 
   it('lets the applicant correct an earlier field mid-form and at the summary', async () => {
@@ -369,9 +379,27 @@ describe('rules from the charter and the notice', () => {
   it('tells an organisation that withdrew or was expelled less than two years ago when it can re-apply', async () => {
     await prisma().member.createMany({
       data: [
-        { orgName: '贵州退出测试有限公司', channel: 'console', userId: 'x1', status: 'withdrawn', leftAt: new Date('2025-06-01T00:00:00Z') },
-        { orgName: '贵州除名测试有限公司', channel: 'console', userId: 'x2', status: 'expelled', leftAt: new Date('2026-01-10T00:00:00Z') },
-        { orgName: '贵州早已退出有限公司', channel: 'console', userId: 'x3', status: 'withdrawn', leftAt: new Date('2024-01-10T00:00:00Z') },
+        {
+          orgName: '贵州退出测试有限公司',
+          channel: 'console',
+          userId: 'x1',
+          status: 'withdrawn',
+          leftAt: new Date('2025-06-01T00:00:00Z'),
+        },
+        {
+          orgName: '贵州除名测试有限公司',
+          channel: 'console',
+          userId: 'x2',
+          status: 'expelled',
+          leftAt: new Date('2026-01-10T00:00:00Z'),
+        },
+        {
+          orgName: '贵州早已退出有限公司',
+          channel: 'console',
+          userId: 'x3',
+          status: 'withdrawn',
+          leftAt: new Date('2024-01-10T00:00:00Z'),
+        },
       ],
     });
     const user = h.user('locked');
@@ -411,6 +439,8 @@ describe('rules from the charter and the notice', () => {
     expect(statuses).toEqual(new Set(['draft', 'submitted', 'cancelled']));
     const { view } = await import('../../src/application/service.ts');
     const json = applicationJson(view(all[0]!));
-    expect(Object.keys(json)).toEqual(expect.arrayContaining(['id', 'number', 'status', 'applicant', 'fields', 'createdAt', 'updatedAt']));
+    expect(Object.keys(json)).toEqual(
+      expect.arrayContaining(['id', 'number', 'status', 'applicant', 'fields', 'createdAt', 'updatedAt']),
+    );
   });
 });

@@ -14,9 +14,12 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const lines = (...messages: { user: string; text?: string }[]) => messages.map((m) => JSON.stringify(m)).join('\n') + '\n';
+const lines = (...messages: { user: string; text?: string }[]) =>
+  messages.map((m) => JSON.stringify(m)).join('\n') + '\n';
 const replyText = (line: Record<string, unknown>) =>
-  (line.replies as { kind: string; text?: string; card?: { title: string } }[]).map((r) => r.text ?? r.card?.title ?? '').join('\n');
+  (line.replies as { kind: string; text?: string; card?: { title: string } }[])
+    .map((r) => r.text ?? r.card?.title ?? '')
+    .join('\n');
 
 describe('resume across processes', () => {
   it('keeps the draft and the step when the bot restarts', async () => {
@@ -35,7 +38,10 @@ describe('resume across processes', () => {
 
     const second = await runCli(['chat', '--jsonl'], {
       env,
-      input: lines({ user: 'zhang', text: '继续申请' }, { user: 'zhang', text: '本局负责全州教育工作，已接入国家体系。' }),
+      input: lines(
+        { user: 'zhang', text: '继续申请' },
+        { user: 'zhang', text: '本局负责全州教育工作，已接入国家体系。' },
+      ),
     });
     expect(second.code, second.stderr).toBe(0);
     const out2 = jsonLines(second.stdout);
@@ -44,13 +50,23 @@ describe('resume across processes', () => {
 
     const listed = await runCli(['applications', '--json'], { env });
     expect(listed.code, listed.stderr).toBe(0);
-    const all = JSON.parse(listed.stdout) as { number: string | null; status: string; applicant: { channel: string; userId: string }; fields: Record<string, string> }[];
+    const all = JSON.parse(listed.stdout) as {
+      number: string | null;
+      status: string;
+      applicant: { channel: string; userId: string };
+      fields: Record<string, string>;
+    }[];
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({
       number: null,
       status: 'draft',
       applicant: { channel: 'console', userId: 'zhang' },
-      fields: { orgName: '黔西南州教育局', address: '兴义市桔山大道1号', orgType: '教育部门', orgProfile: '本局负责全州教育工作，已接入国家体系。' },
+      fields: {
+        orgName: '黔西南州教育局',
+        address: '兴义市桔山大道1号',
+        orgType: '教育部门',
+        orgProfile: '本局负责全州教育工作，已接入国家体系。',
+      },
     });
 
     const csv = await runCli(['applications', 'export', '--csv'], { env });

@@ -4,7 +4,14 @@ import { normalizeLine, isFiller } from '../../src/application/normalize.ts';
 import { normalizePhone } from '../../src/application/phone.ts';
 import { validateField } from '../../src/application/validate.ts';
 import { extractAnswer } from '../../src/application/extract.ts';
-import { isCancel, isQuestion, isStart, isStatus, parseCorrection, parseSameAs } from '../../src/application/intents.ts';
+import {
+  isCancel,
+  isQuestion,
+  isStart,
+  isStatus,
+  parseCorrection,
+  parseSameAs,
+} from '../../src/application/intents.ts';
 import { orgKey } from '../../src/application/org-key.ts';
 
 const ok = (key: Parameters<typeof fieldDef>[0], raw: string) => {
@@ -101,14 +108,24 @@ describe('one answer, several fields', () => {
 
 describe('intents', () => {
   it('recognises the ways people ask to apply', () => {
-    for (const t of ['我要申请加入联盟', '申请入盟', '怎么加入', '我们想加入', '我们单位想加入联盟。', '我要申请']) expect(isStart(t), t).toBe(true);
+    for (const t of ['我要申请加入联盟', '申请入盟', '怎么加入', '我们想加入', '我们单位想加入联盟。', '我要申请'])
+      expect(isStart(t), t).toBe(true);
     for (const t of ['加入联盟需要什么条件？', '退出联盟后还能加入吗']) expect(isStart(t), t).toBe(false);
   });
 
   it('recognises corrections with and without the new value', () => {
-    expect(parseCorrection('地址填错了，改成贵阳市观山湖区1号')).toEqual({ field: 'address', part: undefined, person: undefined, value: '贵阳市观山湖区1号' });
+    expect(parseCorrection('地址填错了，改成贵阳市观山湖区1号')).toEqual({
+      field: 'address',
+      part: undefined,
+      person: undefined,
+      value: '贵阳市观山湖区1号',
+    });
     expect(parseCorrection('改一下电话')).toMatchObject({ part: 'phone', value: undefined });
-    expect(parseCorrection('把联系人的邮箱改为 a@b.cn')).toMatchObject({ part: 'email', person: 'contact', value: 'a@b.cn' });
+    expect(parseCorrection('把联系人的邮箱改为 a@b.cn')).toMatchObject({
+      part: 'email',
+      person: 'contact',
+      value: 'a@b.cn',
+    });
     expect(parseCorrection('电话写错了，13812345678')).toMatchObject({ part: 'phone', value: '13812345678' });
     expect(parseCorrection('直接把状态改成已通过')).toBeUndefined();
   });
