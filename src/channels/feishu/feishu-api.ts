@@ -137,11 +137,15 @@ function shareTokenFetch(client: lark.Client): void {
   };
 }
 
-/** The SDK logs every failed request itself; ours are classified and logged by the caller. */
-function sdkLogger(log: Logger): lark.Logger {
+/**
+ * The SDK logs every failed API request itself; ours are classified and logged by the caller, so
+ * those go to debug. The long connection's errors (`errors: 'warn'`) are the only news of an outage.
+ */
+export function sdkLogger(log: Logger, options: { errors?: 'debug' | 'warn' } = {}): lark.Logger {
   const text = (parts: unknown[]) => parts.map((p) => (p instanceof Error ? p.message : typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+  const errorLevel = options.errors ?? 'debug';
   return {
-    error: (...m: unknown[]) => log.debug({ sdk: text(m) }, 'lark sdk error'),
+    error: (...m: unknown[]) => log[errorLevel]({ sdk: text(m) }, 'lark sdk error'),
     warn: (...m: unknown[]) => log.warn({ sdk: text(m) }, 'lark sdk warning'),
     info: (...m: unknown[]) => log.debug({ sdk: text(m) }, 'lark sdk'),
     debug: (...m: unknown[]) => log.trace({ sdk: text(m) }, 'lark sdk'),

@@ -14,7 +14,7 @@ import type { Address, Channel, OnInbound } from '../channel.ts';
 import type { EventDedup } from '../event-dedup.ts';
 import type { ReadStoredFile } from '../stored-file.ts';
 import { splitText } from '../split-text.ts';
-import { FeishuApi, type MsgType, type ReceiveIdType } from './feishu-api.ts';
+import { FeishuApi, sdkLogger, type MsgType, type ReceiveIdType } from './feishu-api.ts';
 import { renderCard } from './card-render.ts';
 import { messageToInbound } from './message-event.ts';
 import { cardActionToInbound } from './card-action.ts';
@@ -64,14 +64,18 @@ export class FeishuChannel implements Channel {
       appId: config.appId,
       appSecret: config.appSecret,
       domain: config.domain,
-      loggerLevel: lark.LoggerLevel.warn,
+      logger: sdkLogger(log, { errors: 'warn' }),
+      loggerLevel: lark.LoggerLevel.info,
       autoReconnect: true,
+      onReady: () => log.info('feishu long connection established'),
+      onReconnecting: () => log.warn('feishu long connection lost, reconnecting'),
+      onError: (err) => log.error({ err: err.message }, 'feishu long connection failed'),
     });
     // The long connection is authenticated by itself: hand the raw envelope to the same path the
     // webhook uses instead of the SDK's flattened, unchecked dispatch.
-    const dispatcher = new EnvelopeDispatcher((data) => this.receive(data as FeishuEnvelope));
+    const dispatcher = new EnvelopeDispatcher((data) => this.receive(data as FeishuEnvelope), sdkLogger(log));
     await this.ws.start({ eventDispatcher: dispatcher });
-    log.info({ domain: config.domain }, 'feishu long connection started');
+    log.info({ domain: config.domain }, 'feishu long connection starting');
   }
 
   async stop(): Promise<void> {
@@ -204,8 +208,11 @@ function sendUuid(key: string, part: number): string {
 }
 
 class EnvelopeDispatcher extends lark.EventDispatcher {
-  constructor(private readonly handle: (data: unknown) => unknown) {
-    super({});
+  constructor(
+    private readonly handle: (data: unknown) => unknown,
+    logger: lark.Logger,
+  ) {
+    super({ logger, loggerLevel: lark.LoggerLevel.warn });
   }
 
   override async invoke(data: unknown): Promise<unknown> {
