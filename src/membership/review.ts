@@ -42,16 +42,24 @@ export class Review {
     for (const app of submitted) {
       const submission = app.submittedAt!.toISOString();
       const existing = cases.find((c) => c.applicationId === app.id && c.submission === submission);
-      if (!existing) await this.openCase(app, submission);
-      else if (existing.status === 'open' && !existing.scanSent && app.scanFileId) await this.sendLateScan(app, existing);
+      if (!existing) await this.openCase(app, submission, await this.scanFile(app));
+      else if (existing.status === 'open' && !existing.scanSent && app.scanFileId) await this.sendLateScan(app, existing, (await this.scanFile(app))!);
     }
   }
 
-  private async openCase(app: Application, submission: string): Promise<void> {
+  /** The stored scan's own name and type, so the secretariat receives e.g. `盖章申请表.pdf`. */
+  private async scanFile(app: Application): Promise<Outbound | undefined> {
+    if (!app.scanFileId) return undefined;
+    const file = await this.prisma.storedFile.findUnique({ where: { id: app.scanFileId }, select: { name: true, mime: true } });
+    const { number, org } = describe(app);
+    return { kind: 'file', name: file?.name ?? 'scan', mime: file?.mime ?? 'application/octet-stream', fileId: app.scanFileId, caption: this.t('membership.review_scan_caption', { number, org }) };
+  }
+
+  private async openCase(app: Application, submission: string, scan: Outbound | undefined): Promise<void> {
     try {
       await this.prisma.$transaction(async (tx) => {
         const created = await tx.reviewCase.create({ data: { applicationId: app.id, submission, scanSent: Boolean(app.scanFileId) } });
-        const messages = this.reviewMessages(app, created.id);
+        const messages = this.reviewMessages(app, created.id, scan);
         await addToOutbox(tx, await toSecretariat(tx, this.services.config, messages, `review:${created.id}`));
         await audit(tx, { actor: 'system', action: 'review.open', entity: 'application', entityId: app.id, after: { case: created.id, number: app.number } });
       });
@@ -63,29 +71,29 @@ export class Review {
     await this.services.delivery?.timers?.at('review.remind', `${app.id}-${Date.parse(submission)}`, new Date(Date.now() + 3 * 86_400_000), { application: app.id });
   }
 
-  private async sendLateScan(app: Application, reviewCase: ReviewCase): Promise<void> {
+  private async sendLateScan(app: Application, reviewCase: ReviewCase, scan: Outbound): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       const claimed = await tx.reviewCase.updateMany({ where: { id: reviewCase.id, scanSent: false }, data: { scanSent: true } });
       if (claimed.count === 0) return;
       const { number, org } = describe(app);
       const messages: Outbound[] = [
-        { kind: 'card', card: { title: this.t('membership.review_scan_later_title', { number }), buttons: this.buttons(reviewCase.id) } },
-        { kind: 'file', name: 'scan', mime: 'application/octet-stream', fileId: app.scanFileId!, caption: this.t('membership.review_scan_caption', { number, org }) },
+        { kind: 'card', card: { title: this.t('membership.review_scan_later_title', { number }), lines: [org], buttons: this.buttons(reviewCase.id) } },
+        scan,
       ];
       await addToOutbox(tx, await toSecretariat(tx, this.services.config, messages, `review-scan:${reviewCase.id}`));
     });
   }
 
   /** The review card with the form's fields and buttons, then the DOCX and (if present) the scan. */
-  private reviewMessages(app: Application, caseId: string): Outbound[] {
+  private reviewMessages(app: Application, caseId: string, scan: Outbound | undefined): Outbound[] {
     const fields = readFields(app.fields);
     const { number, org } = describe(app);
-    const scan = this.t(app.scanFileId ? 'membership.review_card_scan_yes' : 'membership.review_card_scan_no');
+    const scanNote = this.t(scan ? 'membership.review_card_scan_yes' : 'membership.review_card_scan_no');
     const card: Outbound = {
       kind: 'card',
       card: {
         title: this.t('membership.review_card_title', { number }),
-        lines: [this.t('membership.review_card_intro', { org, scan })],
+        lines: [this.t('membership.review_card_intro', { org, scan: scanNote })],
         fields: [
           ...FIELD_KEYS.map((key) => ({ label: this.t(`application.field_${key}`), value: fields[key] ?? '' })),
           { label: this.t('membership.review_field_applicant'), value: `${app.channel}:${app.userId}` },
@@ -98,9 +106,7 @@ export class Review {
     if (app.documentFileId) {
       messages.push({ kind: 'file', name: `${number}.docx`, mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', fileId: app.documentFileId, caption: this.t('membership.review_doc_caption', { number, org }) });
     }
-    if (app.scanFileId) {
-      messages.push({ kind: 'file', name: 'scan', mime: 'application/octet-stream', fileId: app.scanFileId, caption: this.t('membership.review_scan_caption', { number, org }) });
-    }
+    if (scan) messages.push(scan);
     return messages;
   }
 

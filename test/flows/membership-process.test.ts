@@ -127,7 +127,8 @@ describe('membership process', () => {
     // The stamped scan arrives after the review card: it follows to the secretariat.
     await li.sendsFile(files.pdf);
     await sec1.waitFor('已补交盖章扫描件');
-    await sec1.waitFor('的盖章扫描件');
+    const scan = await sec1.waitFor('的盖章扫描件');
+    expect(scan.kind === 'file' && scan.name).toBe('盖章申请表.pdf');
     const returnButton = button(sec1, '入盟申请待资格审查', '退回补充');
     const approveOld = button(sec1, '入盟申请待资格审查', '通过资格审查');
     expect(returnButton.value.case).toBe(approveOld.value.case);
