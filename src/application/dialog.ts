@@ -211,6 +211,11 @@ export class ApplicationFlow {
     const sameAs = short ? parseSameAs(text) : undefined;
     if (sameAs && (currentDef?.person === 'contact' || /联系人/.test(text)))
       return this.copyRepresentative(ctx, data, app, fields, sameAs);
+    if (sameAs && currentDef?.person === 'rep') {
+      // "同上" is for the contact person; here it would be stored as the representative's name.
+      ctx.say(t(ctx, 'same_as_not_here'));
+      return this.prompt(ctx, data, fields);
+    }
 
     if (!current && isSubmit(text)) return this.submit(ctx, data);
     if (isQuestion(text, long)) {

@@ -35,6 +35,12 @@ function extractOrg(current: FieldDef, text: string): Extracted {
     }
   }
   if (anyLabel) return labelled;
+  // "贵州某某有限公司，企业": the name, then one of the three boxes.
+  const typeAt = pieces.findIndex((p, i) => i > 0 && /^(教育部门|企业|社会团体)$/.test(p));
+  if (typeAt > 0 && current.key !== 'orgType') {
+    const rest = pieces.filter((_, i) => i !== typeAt);
+    return { ...extractOrg(current, rest.join('，')), orgType: pieces[typeAt]! };
+  }
   // "贵州省电化教育馆，贵阳市云岩区…": a name followed by something that reads as an address.
   if (current.key === 'orgName' && pieces.length >= 2) {
     const split = pieces.findIndex((p, i) => i > 0 && looksLikeAddress(p));

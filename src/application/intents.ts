@@ -75,6 +75,13 @@ export type Correction = { field?: FieldKey; part?: Part; person?: Person; value
 /** "地址填错了，改成…", "改一下电话", "把联系人的邮箱改为…". Needs a field word and a change word. */
 export function parseCorrection(text: string): Correction | undefined {
   if (!CHANGE.test(text)) return undefined;
+  // "我想修改一下": a change, but of what? The dialog asks.
+  if (
+    /^(我想|我要|想|要|帮我|请)?(修改|更改|改一下|改改|更正|改|重新填|重填)(一下)?(信息|内容|申请|申请表|前面的|之前的)?[。.!！]*$/.test(
+      bare(text),
+    )
+  )
+    return {};
   const mark = VALUE_MARK.exec(text) ?? AFTER_CHANGE.exec(text);
   const head = mark ? text.slice(0, mark.index) : text;
   const value = mark ? text.slice(mark.index + mark[0].length).trim() : undefined;

@@ -164,6 +164,22 @@ describe('the application dialog', () => {
     ]);
   });
 
+  it('does not store 同上 as the representative, nor a bare request to change as an answer', async () => {
+    const user = h.user('same-rep');
+    await user.says('我要申请加入联盟');
+    await user.says('我想修改一下');
+    expect(user.lastText()).toContain('您想修改哪一项');
+    await user.says('贵州同上测试有限公司，企业');
+    expect(user.lastText()).toContain('单位性质：企业');
+    expect(user.lastText()).toContain('第 2/12 项');
+    await user.says('贵阳市南明区1号');
+    await user.says('本公司从事教育软件开发，员工50人。');
+    expect(user.lastText()).toContain('第 5/12 项');
+    await user.says('同上');
+    expect(user.lastText()).toContain('单位成员代表（委托人）本人');
+    expect((await draftOf(user)).fields.repName).toBeUndefined();
+  });
+
   it('lets the applicant correct an earlier field mid-form and at the summary', async () => {
     const user = h.user('correct');
     await user.says('我要申请加入联盟');

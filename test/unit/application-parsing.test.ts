@@ -146,3 +146,13 @@ describe('intents', () => {
     expect(isStatus('申请进度')).toBe(true);
   });
 });
+
+describe('edge answers', () => {
+  it('asks which field for a change without one, and splits a name given with its type', () => {
+    expect(parseCorrection('我想修改一下')).toEqual({});
+    expect(extractAnswer(fieldDef('orgName'), '贵州某某信息技术有限公司，企业')).toEqual({
+      orgName: '贵州某某信息技术有限公司',
+      orgType: '企业',
+    });
+  });
+});
