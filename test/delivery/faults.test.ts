@@ -60,6 +60,26 @@ describe('delivery faults', () => {
     console.log(`SIGKILL fan-out: sent before kill ${sentAtKill}, same-uuid resends absorbed ${rig.feishu.stats.repeatedUuid}`);
   });
 
+  it('a worker stopped with SIGTERM mid fan-out finishes or hands back its jobs and exits cleanly', async () => {
+    rig = await createRig({
+      fakeLimits: { sendPerMin: 1_000_000, apiPerSec: 200, perChatPerSec: 5 },
+      env: { FEISHU_API_PER_SEC: '200', FEISHU_SEND_PER_MIN: '1000000' },
+    });
+    const ids = await rig.importFeishuMembers(600);
+    await rig.broadcast();
+    const first = await startWorkerProcess(rig.env);
+    await rig.waitUntil(() => rig!.feishu.totalMessages() >= 150, '150 cards sent');
+    const exited = new Promise<number | null>((r) => first.once('exit', (code) => r(code)));
+    first.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(rig.feishu.totalMessages()).toBeLessThan(600);
+    // Nothing is left "active" for a dead worker: the rest waits in the queue for the next one.
+    expect(await rig.delivery.queueFor('feishu').getActiveCount()).toBe(0);
+    await startWorkerProcess(rig.env);
+    await rig.waitUntil(settled(rig), 'all delivered after restart', 60_000);
+    expectExactlyOnce(rig, ids);
+  });
+
   it('Redis restarted mid-run, losing its data: nothing lost, nothing doubled', async () => {
     redis = await startPrivateRedis();
     rig = await createRig({

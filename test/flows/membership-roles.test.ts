@@ -1,4 +1,7 @@
 // Secretariat roles from the database, the member list, and 群发通知 through the delivery backbone.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMembershipHarness, type MembershipHarness } from '../support/membership-harness.ts';
 
@@ -93,12 +96,39 @@ describe('群发通知', () => {
     expect(sec.lastText()).toContain('没有找到');
   });
 
+  it('sends an attached file with the card, in order, and re-checks the role at the moment of sending', async () => {
+    const sec = h.user('sec2');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ab-bc-')), '年度工作总结模板.docx');
+    fs.writeFileSync(file, 'PK fake docx');
+    await sec.says('群发通知');
+    await sec.says('附件是年度工作总结模板，请查收。');
+    await sec.sendsFile(file);
+    expect(sec.lastText()).toContain('附件：年度工作总结模板.docx');
+    await sec.says('确认');
+    await h.user('m1').waitFor('年度工作总结模板.docx');
+    const m1 = h.user('m1').inbox;
+    const cardAt = m1.findIndex((o) => o.kind === 'card' && (o.card.lines ?? []).join('').includes('附件是年度工作总结模板'));
+    expect(m1[cardAt + 1]).toMatchObject({ kind: 'file', name: '年度工作总结模板.docx' });
+
+    // Revoked while the dialog was open: nothing is sent.
+    await h.user('sec1').says('添加秘书处 console:dora');
+    const dora = h.user('dora');
+    await dora.says('群发通知');
+    await dora.says('不该发出的通知');
+    await dora.says('不需要');
+    await h.user('sec1').says('移除秘书处 console:dora');
+    await dora.says('确认');
+    expect(dora.lastText()).toContain('仅限联盟秘书处');
+    expect(await h.app.services.db.prisma.broadcast.count({ where: { actor: 'console:dora' } })).toBe(0);
+  });
+
   it('can be cancelled, sending nothing', async () => {
     const sec = h.user('sec2');
+    const before = await h.app.services.db.prisma.broadcast.count();
     await sec.says('群发通知');
     await sec.says('测试');
     await sec.says('取消');
     expect(sec.lastText()).toContain('已取消');
-    expect(await h.app.services.db.prisma.broadcast.count({ where: { actor: 'console:sec2' } })).toBe(0);
+    expect(await h.app.services.db.prisma.broadcast.count()).toBe(before);
   });
 });
