@@ -13,13 +13,13 @@ import { loadEvalSet } from '../test/eval/evaluate.ts';
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.split('=')[1] ?? 20);
 const withApp = process.argv.includes('--app');
 
-const questions = [
-  ...loadEvalSet(),
-  ...loadEvalSet(path.join(import.meta.dirname, '../test/eval/holdout.jsonl')),
-].map((i) => i.q);
+const questions = [...loadEvalSet(), ...loadEvalSet(path.join(import.meta.dirname, '../test/eval/holdout.jsonl'))].map(
+  (i) => i.q,
+);
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 const config = { ...loadConfig(), llm: undefined };
 const log = createLogger('silent');
@@ -54,6 +54,8 @@ times.sort((a, b) => a - b);
 global.gc?.();
 const memory = process.memoryUsage();
 console.log(`answer latency — ${label}, ${questions.length} questions × ${times.length / questions.length} rounds`);
-console.log(`  p50 ${percentile(times, 50).toFixed(3)} ms   p99 ${percentile(times, 99).toFixed(3)} ms   max ${times.at(-1)!.toFixed(3)} ms`);
+console.log(
+  `  p50 ${percentile(times, 50).toFixed(3)} ms   p99 ${percentile(times, 99).toFixed(3)} ms   max ${times.at(-1)!.toFixed(3)} ms`,
+);
 console.log(`  RSS ${mb(memory.rss)}   heap used ${mb(memory.heapUsed)}`);
 await close();

@@ -39,7 +39,9 @@ for (const [name, segment] of Object.entries(segmenters)) {
       return judge(item, answer);
     });
     const oos = report(outcomes).find((r) => r.kind === 'out_of_scope')!;
-    line.push(`${setName}: top-3 ${(answerableRate(outcomes) * 100).toFixed(1)}%, refused ${(oos.rate * 100).toFixed(0)}%`);
+    line.push(
+      `${setName}: top-3 ${(answerableRate(outcomes) * 100).toFixed(1)}%, refused ${(oos.rate * 100).toFixed(0)}%`,
+    );
   }
   times.sort((a, b) => a - b);
   line.push(`p50 ${times[Math.floor(times.length / 2)]!.toFixed(2)} ms`);

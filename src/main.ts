@@ -101,7 +101,9 @@ program
 const members = program.command('members').description('联盟成员名单（秘书处）：导入、导出');
 members
   .command('import')
-  .description('导入现有成员名单，列为 orgName,orgType,repName,channel,userId；可重复导入（按单位名称更新），坏行按行号报告并跳过')
+  .description(
+    '导入现有成员名单，列为 orgName,orgType,repName,channel,userId；可重复导入（按单位名称更新），坏行按行号报告并跳过',
+  )
   .requiredOption('--csv <file>', 'CSV 文件')
   .action(async (opts: { csv: string }) => {
     const { membersImportCommand } = await import('./commands/members.ts');

@@ -56,7 +56,9 @@ export class Bot {
     } catch (error) {
       services.log.error({ err: error, user: key, event: inbound.id }, 'handler failed');
       const apology = [text(services.texts.t('bot.internal_error'))];
-      await this.commitReplies(inbound, apology).catch((err: unknown) => services.log.error({ err }, 'apology not queued'));
+      await this.commitReplies(inbound, apology).catch((err: unknown) =>
+        services.log.error({ err }, 'apology not queued'),
+      );
       return apology;
     }
   }
@@ -74,7 +76,10 @@ export class Bot {
     await db.prisma.$transaction(async (tx) => {
       await this.store.save(inbound.channel, inbound.actor, session, tx);
       // One row for the whole batch, so the replies arrive in the order they were written.
-      if (replies.length > 0) await addToOutbox(tx, [{ channel: inbound.channel, address: delivery.replyAddress(inbound), outbound: replies }]);
+      if (replies.length > 0)
+        await addToOutbox(tx, [
+          { channel: inbound.channel, address: delivery.replyAddress(inbound), outbound: replies },
+        ]);
     });
     delivery.wake();
   }
@@ -82,7 +87,9 @@ export class Bot {
   private async commitReplies(inbound: Inbound, replies: Outbound[]): Promise<void> {
     const { delivery, db } = this.services;
     if (!delivery?.repliesViaOutbox(inbound.channel)) return;
-    await addToOutbox(db.prisma, [{ channel: inbound.channel, address: delivery.replyAddress(inbound), outbound: replies }]);
+    await addToOutbox(db.prisma, [
+      { channel: inbound.channel, address: delivery.replyAddress(inbound), outbound: replies },
+    ]);
     delivery.wake();
   }
 }

@@ -4,7 +4,8 @@
 export const MAX_TEXT_LENGTH = 20_000;
 
 // C0/C1 controls except tab/newline, zero-width and bidi marks, BOM, replacement char.
-const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF\uFFFD]/g;
+const INVISIBLE =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF\uFFFD]/g;
 
 export function cleanText(raw: string | undefined): string {
   if (!raw) return '';

@@ -44,7 +44,12 @@ export class ConversationStore {
   }
 
   /** `client` is a transaction when the replies are saved to the outbox together with the state. */
-  async save(channel: string, userId: string, state: SessionState, client: Prisma.TransactionClient | PrismaClient = this.prisma): Promise<void> {
+  async save(
+    channel: string,
+    userId: string,
+    state: SessionState,
+    client: Prisma.TransactionClient | PrismaClient = this.prisma,
+  ): Promise<void> {
     const json = JSON.parse(JSON.stringify(state)) as object;
     await client.conversation.upsert({
       where: { channel_userId: { channel, userId } },

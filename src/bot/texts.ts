@@ -32,9 +32,7 @@ export function loadTexts(dir: string): Texts {
     t(key, vars = {}) {
       const template = table.get(key);
       if (template === undefined) throw new Error(`missing text: ${key} (prompts/)`);
-      return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-        name in vars ? String(vars[name]) : whole,
-      );
+      return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
     },
     file(name) {
       const content = files.get(name);

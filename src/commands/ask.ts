@@ -28,12 +28,26 @@ export async function askCommand(config: Config, question: string, opts: { jsonl
       continue;
     }
     if (typeof item !== 'object' || item === null || typeof item.q !== 'string') {
-      console.log(JSON.stringify({ line: lineNo, id: (item as { id?: unknown })?.id ?? null, error: '缺少字符串字段 q (field "q" must be a string)' }));
+      console.log(
+        JSON.stringify({
+          line: lineNo,
+          id: (item as { id?: unknown })?.id ?? null,
+          error: '缺少字符串字段 q (field "q" must be a string)',
+        }),
+      );
       continue;
     }
     const started = performance.now();
     const result = await knowledge.answer(cleanText(item.q));
     const ms = +(performance.now() - started).toFixed(3);
-    console.log(JSON.stringify({ id: item.id ?? null, answer: result.answer, citations: result.citations, refused: result.refused, ms }));
+    console.log(
+      JSON.stringify({
+        id: item.id ?? null,
+        answer: result.answer,
+        citations: result.citations,
+        refused: result.refused,
+        ms,
+      }),
+    );
   }
 }

@@ -21,7 +21,9 @@ export async function chatCommand(config: Config, opts: { jsonl?: boolean; user:
     push: (user, outbound) =>
       opts.jsonl
         ? process.stdout.write(`${JSON.stringify({ push: { user, outbound } })}\n`)
-        : console.log(`\n${app.services.texts.t('delivery.console_delivery', { user, text: renderForTerminal(outbound) })}\n`),
+        : console.log(
+            `\n${app.services.texts.t('delivery.console_delivery', { user, text: renderForTerminal(outbound) })}\n`,
+          ),
     notice: (text) => (opts.jsonl ? console.error(text) : console.log(text)),
   });
   try {

@@ -10,7 +10,14 @@ export async function storeFile(
 ): Promise<FileMeta> {
   const sha256 = createHash('sha256').update(file.data).digest('hex');
   const row = await prisma.storedFile.create({
-    data: { name: file.name, mime: file.mime, size: file.data.length, sha256, data: new Uint8Array(file.data), owner: file.owner },
+    data: {
+      name: file.name,
+      mime: file.mime,
+      size: file.data.length,
+      sha256,
+      data: new Uint8Array(file.data),
+      owner: file.owner,
+    },
     select: { id: true, name: true, mime: true, size: true, sha256: true },
   });
   return row;

@@ -87,7 +87,11 @@ async function withEngine<T>(
   });
   const schema = fs.readFileSync(schemaPath, 'utf8');
   const logs: string[] = [];
-  const engine = await SchemaEngine.new({ datamodels: [['schema.prisma', schema]] }, (line: string) => logs.push(line), bound);
+  const engine = await SchemaEngine.new(
+    { datamodels: [['schema.prisma', schema]] },
+    (line: string) => logs.push(line),
+    bound,
+  );
   try {
     return await work(engine);
   } catch (error) {
@@ -99,7 +103,10 @@ async function withEngine<T>(
 }
 
 /** Engine errors from the adapter surface as "External error id#N"; read the real one from the registry. */
-function describeEngineError(error: unknown, registry: { consumeError(id: number): { error: unknown } | undefined }): string {
+function describeEngineError(
+  error: unknown,
+  registry: { consumeError(id: number): { error: unknown } | undefined },
+): string {
   const text = error instanceof Error ? error.message : String(error);
   const id = /id#(\d+)/.exec(text)?.[1];
   const record = id ? registry.consumeError(Number(id)) : undefined;
@@ -139,7 +146,10 @@ export async function createMigration(name: string, now = new Date()): Promise<s
     const sql = await withEngine(factory, async (engine) => {
       const result = await engine.diff({
         from: { tag: 'migrations', ...readMigrations() },
-        to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: fs.readFileSync(schemaPath, 'utf8') }] },
+        to: {
+          tag: 'schemaDatamodel',
+          files: [{ path: 'schema.prisma', content: fs.readFileSync(schemaPath, 'utf8') }],
+        },
         script: true,
         exitCode: null,
         filters,

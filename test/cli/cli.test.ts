@@ -38,10 +38,16 @@ describe('alliance-bot chat --jsonl', () => {
   });
 
   it('keeps conversation state in the database between runs', async () => {
-    await runCli(['chat', '--jsonl'], { input: JSON.stringify({ user: 'dave', text: '你好' }), env: { DATABASE_URL: database.url } });
+    await runCli(['chat', '--jsonl'], {
+      input: JSON.stringify({ user: 'dave', text: '你好' }),
+      env: { DATABASE_URL: database.url },
+    });
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    const { rows } = await client.query('SELECT "userId", state FROM "Conversation" WHERE channel = $1 ORDER BY "userId"', ['console']);
+    const { rows } = await client.query(
+      'SELECT "userId", state FROM "Conversation" WHERE channel = $1 ORDER BY "userId"',
+      ['console'],
+    );
     await client.end();
     expect(rows.map((r: { userId: string }) => r.userId)).toEqual(expect.arrayContaining(['alice', 'bob', 'dave']));
   });

@@ -18,7 +18,9 @@ const targets = {
   'questions.jsonl': { minItems: 80, answerable: 0.95, outOfScope: 0.9 },
   'holdout.jsonl': { minItems: 60, answerable: 0.9, outOfScope: 0.6 },
 } as const;
-const sets = (Object.keys(targets) as (keyof typeof targets)[]).filter((f) => fs.existsSync(path.join(import.meta.dirname, f)));
+const sets = (Object.keys(targets) as (keyof typeof targets)[]).filter((f) =>
+  fs.existsSync(path.join(import.meta.dirname, f)),
+);
 
 describe.each(sets)('Q&A evaluation on %s', (file) => {
   const target = targets[file];

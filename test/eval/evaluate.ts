@@ -34,10 +34,23 @@ export function judge(item: EvalItem, answer: Answer): EvalOutcome {
     const grounded = answer.refused || answer.citations.length > 0;
     return { item, answer, ok: grounded, why: grounded ? undefined : 'neither refused nor cited' };
   }
-  if (item.refuse) return { item, answer, ok: answer.refused, why: answer.refused ? undefined : `answered with ${answer.citations.map((c) => c.section).join(',')}` };
+  if (item.refuse)
+    return {
+      item,
+      answer,
+      ok: answer.refused,
+      why: answer.refused ? undefined : `answered with ${answer.citations.map((c) => c.section).join(',')}`,
+    };
   const top3 = answer.citations.slice(0, 3).map((c) => c.section);
   const hit = item.expect.some((e) => top3.includes(e));
-  return { item, answer, ok: hit, why: hit ? undefined : `got [${top3.join(',')}]${answer.refused ? ' (refused)' : ''}, want ${item.expect.join('|')}` };
+  return {
+    item,
+    answer,
+    ok: hit,
+    why: hit
+      ? undefined
+      : `got [${top3.join(',')}]${answer.refused ? ' (refused)' : ''}, want ${item.expect.join('|')}`,
+  };
 }
 
 export type KindReport = { kind: string; total: number; ok: number; rate: number };
@@ -68,8 +81,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const o of outcomes) {
     if (!o.ok || verbose) {
       const r = knowledge.retrieve(o.item.q);
-      const hits = r.result.hits.slice(0, 3).map((h) => `${h.section.id}:${h.score.toFixed(1)}`).join(' ');
-      console.log(`${o.ok ? '  ' : '✗ '}${o.item.id} ${o.item.q} | ${o.why ?? ''} | cov=${r.result.coverage.toFixed(2)} unk=${r.result.unknownWords.join('/')} | ${hits}`);
+      const hits = r.result.hits
+        .slice(0, 3)
+        .map((h) => `${h.section.id}:${h.score.toFixed(1)}`)
+        .join(' ');
+      console.log(
+        `${o.ok ? '  ' : '✗ '}${o.item.id} ${o.item.q} | ${o.why ?? ''} | cov=${r.result.coverage.toFixed(2)} unk=${r.result.unknownWords.join('/')} | ${hits}`,
+      );
     }
   }
   console.table(report(outcomes));

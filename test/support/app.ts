@@ -27,7 +27,10 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function createHarness(env: Record<string, string> = {}, options: { now?: () => Date } = {}): Promise<Harness> {
+export async function createHarness(
+  env: Record<string, string> = {},
+  options: { now?: () => Date } = {},
+): Promise<Harness> {
   const database = await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
   const app = await createApp(config, { log: createLogger('silent'), now: options.now });
@@ -47,7 +50,12 @@ export function outboundText(out: Outbound): string {
   if (out.kind === 'text') return out.text;
   if (out.kind === 'file') return `[file ${out.name}] ${out.caption ?? ''}`;
   const c = out.card;
-  return [c.title, ...(c.lines ?? []), ...(c.fields ?? []).map((f) => `${f.label}：${f.value}`), ...(c.buttons ?? []).map((b) => `[${b.label}]`)].join('\n');
+  return [
+    c.title,
+    ...(c.lines ?? []),
+    ...(c.fields ?? []).map((f) => `${f.label}：${f.value}`),
+    ...(c.buttons ?? []).map((b) => `[${b.label}]`),
+  ].join('\n');
 }
 
 function testUser(app: App, id: string): TestUser {

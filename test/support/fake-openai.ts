@@ -4,10 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type ChatRequest = { model: string; messages: { role: string; content: string }[] };
-export type FakeReply =
-  | { content: string; delayMs?: number }
-  | { status: number; body: unknown }
-  | { hang: true };
+export type FakeReply = { content: string; delayMs?: number } | { status: number; body: unknown } | { hang: true };
 
 export type FakeOpenAI = {
   baseUrl: string;
@@ -47,7 +44,10 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: answer.content } }],
         usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
       };
-      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)), answer.delayMs ?? 0);
+      setTimeout(
+        () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+        answer.delayMs ?? 0,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -12,7 +12,8 @@ export default async function setup(): Promise<void> {
     const hourAgo = Date.now() - 3_600_000;
     for (const { datname } of rows) {
       const stamp = /_([0-9a-z]+)_[0-9a-f]{6}$/.exec(datname)?.[1];
-      if (stamp && parseInt(stamp, 36) < hourAgo) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      if (stamp && parseInt(stamp, 36) < hourAgo)
+        await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
   } finally {
     await client.end();

@@ -26,11 +26,18 @@ describe('config', () => {
     expect(message).toContain('DATABASE_URL');
     expect(message).toContain('LOG_LEVEL');
     expect(message).toContain('OPENAI_BASE_URL');
-    expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'OPENAI_BASE_URL']);
+    expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'OPENAI_BASE_URL',
+    ]);
   });
 
   it('turns the LLM on with a base URL or a key', () => {
-    expect(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }).llm).toMatchObject({ baseUrl: 'http://127.0.0.1:9/v1', model: 'gpt-4o-mini' });
+    expect(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }).llm).toMatchObject({
+      baseUrl: 'http://127.0.0.1:9/v1',
+      model: 'gpt-4o-mini',
+    });
     expect(loadConfig({ OPENAI_API_KEY: 'k', OPENAI_MODEL: 'qwen' }).llm).toMatchObject({ apiKey: 'k', model: 'qwen' });
   });
 });

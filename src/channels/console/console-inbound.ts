@@ -2,7 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Inbound } from '../../bot/inbound.ts';
 
-export function consoleInbound(user: string, message: { text?: string; file?: string; action?: { name: string; value?: Record<string, string> } }): Inbound {
+export function consoleInbound(
+  user: string,
+  message: { text?: string; file?: string; action?: { name: string; value?: Record<string, string> } },
+): Inbound {
   const inbound: Inbound = {
     id: randomUUID(),
     channel: 'console',

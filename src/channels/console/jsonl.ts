@@ -32,7 +32,12 @@ export async function runJsonl(bot: Bot, input: NodeJS.ReadableStream, write: (l
     }
     const line = Line.safeParse(parsed);
     if (!line.success) {
-      write(JSON.stringify({ line: lineNo, error: line.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ') }));
+      write(
+        JSON.stringify({
+          line: lineNo,
+          error: line.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; '),
+        }),
+      );
       continue;
     }
     const replies = await bot.handle(consoleInbound(line.data.user, line.data));

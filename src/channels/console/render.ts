@@ -9,7 +9,11 @@ export function renderForTerminal(out: Outbound): string {
       return `📎 ${out.name}${out.caption ? `\n${out.caption}` : ''}`;
     case 'card': {
       const { card } = out;
-      const lines = [`【${card.title}】`, ...(card.lines ?? []), ...(card.fields ?? []).map((f) => `${f.label}：${f.value}`)];
+      const lines = [
+        `【${card.title}】`,
+        ...(card.lines ?? []),
+        ...(card.fields ?? []).map((f) => `${f.label}：${f.value}`),
+      ];
       (card.buttons ?? []).forEach((b, i) => lines.push(`  [${i + 1}] ${b.label}`));
       return lines.join('\n');
     }
