@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileFixtures } from '../support/scan-files.ts';
+import { expelMember } from '../../src/membership/withdrawal.ts';
 import { createMembershipHarness, type MailUser, type MembershipHarness } from '../support/membership-harness.ts';
 
 let h: MembershipHarness;
@@ -274,6 +275,20 @@ describe('membership process', () => {
     expect(sec1.lastText()).toContain('仍待审查');
     expect((await appOf(sun)).status).toBe('submitted');
     expect(await prisma().member.count()).toBeGreaterThan(0);
+  });
+
+  it('expulsion decided by the congress locks the organisation out for two years', async () => {
+    const m1 = h.user('m1');
+    const member = await prisma().member.findUniqueOrThrow({ where: { orgName: '北京市数字教育中心' } });
+    expect(await expelMember(h.app.services, { actor: 'congress:motion-1', memberId: member.id })).toBe(true);
+    expect(await expelMember(h.app.services, { actor: 'congress:motion-1', memberId: member.id })).toBe(false);
+    await m1.waitFor('被除名');
+    const after = await prisma().member.findUniqueOrThrow({ where: { id: member.id } });
+    expect(after.status).toBe('expelled');
+    expect(after.lockedUntil!.getUTCFullYear() - after.leftAt!.getUTCFullYear()).toBe(2);
+    expect(await prisma().auditLog.count({ where: { action: 'member.expel', actor: 'congress:motion-1' } })).toBe(1);
+    await m1.says('申请退出联盟');
+    expect(m1.lastText()).toContain('仅限联盟成员单位的代表');
   });
 });
 
