@@ -4,7 +4,7 @@
 //   npx tsx bench/segmenters.ts
 import path from 'node:path';
 import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
+import { dict } from '@node-rs/jieba/dict.js';
 import { loadConfig } from '../src/config.ts';
 import { loadTexts } from '../src/bot/texts.ts';
 import { createLogger } from '../src/log.ts';
