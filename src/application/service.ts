@@ -115,16 +115,18 @@ export class Applications {
   /** Whether an organisation may apply now: not a member, not locked out, no other open application. */
   async checkOrganisation(orgName: string, exceptId?: string): Promise<OrgBlock | undefined> {
     const key = orgKey(orgName);
-    const open = await this.prisma.application.findFirst({
-      where: { openKey: key, ...(exceptId ? { id: { not: exceptId } } : {}) },
-      select: { number: true },
-    });
+    const [open, members] = await Promise.all([
+      this.prisma.application.findFirst({
+        where: { openKey: key, ...(exceptId ? { id: { not: exceptId } } : {}) },
+        select: { number: true },
+      }),
+      // Member names are few (hundreds): compare normalised names here rather than in SQL.
+      this.prisma.member.findMany({
+        where: { status: { in: ['active', 'withdrawn', 'expelled'] } },
+        select: { orgName: true, status: true, leftAt: true, lockedUntil: true },
+      }),
+    ]);
     if (open) return { kind: 'open', number: open.number ?? '' };
-    // Member names are few (hundreds): compare normalised names here rather than in SQL.
-    const members = await this.prisma.member.findMany({
-      where: { OR: [{ status: 'active' }, { status: { in: ['withdrawn', 'expelled'] } }] },
-      select: { orgName: true, status: true, leftAt: true, lockedUntil: true },
-    });
     const now = this.now();
     for (const m of members.filter((x) => orgKey(x.orgName) === key)) {
       if (m.status === 'active') return { kind: 'member' };

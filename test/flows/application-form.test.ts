@@ -416,6 +416,7 @@ describe('rules from the charter and the notice', () => {
           status: 'withdrawn',
           leftAt: new Date('2024-01-10T00:00:00Z'),
         },
+        { orgName: '贵州在册成员有限公司', channel: 'console', userId: 'x4', status: 'active' },
       ],
     });
     const user = h.user('locked');
@@ -427,6 +428,8 @@ describe('rules from the charter and the notice', () => {
     expect(user.lastText()).toContain('第十九条');
     expect(user.lastText()).toContain('2028年1月10日');
     expect((await draftOf(user)).fields.orgName).toBeUndefined();
+    await user.says('贵州在册成员有限公司');
+    expect(user.lastText()).toContain('已经是联盟成员');
     await user.says('贵州早已退出有限公司');
     expect(user.lastText()).toContain('第 2/12 项');
   });
