@@ -8,6 +8,10 @@ import { projectRoot } from './paths.ts';
 const optional = <T extends z.ZodType>(inner: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v), inner.optional());
 
+/** Unset, empty and blank take the inner schema's default. */
+const orDefault = <T extends z.ZodType>(inner: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), inner);
+
 /** Comma- or space-separated platform ids. */
 const idList = z
   .string()
@@ -36,22 +40,24 @@ const schema = z.object({
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge'),
   PROMPTS_DIR: z.string().trim().min(1).default('prompts'),
-  // Feishu / Lark, WeChat and the HTTP server (issue 5)
-  FEISHU_MODE: z.enum(['webhook', 'ws'], '应是 webhook 或 ws (must be webhook or ws)').default('ws'),
+  // Feishu / Lark, WeChat and the HTTP server (issue 5). Blank means default: .env files keep empty keys.
+  FEISHU_MODE: orDefault(z.enum(['webhook', 'ws'], '应是 webhook 或 ws (must be webhook or ws)').default('ws')),
   FEISHU_APP_ID: optional(z.string()),
   FEISHU_APP_SECRET: optional(z.string()),
   FEISHU_VERIFICATION_TOKEN: optional(z.string()),
   FEISHU_ENCRYPT_KEY: optional(z.string()),
-  FEISHU_DOMAIN: z
-    .string()
-    .trim()
-    .default('feishu')
-    .refine((v) => v === 'feishu' || v === 'lark' || /^https?:\/\/\S+$/.test(v), '应是 feishu、lark 或完整网址 (feishu, lark or a URL)'),
-  PORT: z.coerce.number().int().min(0).max(65_535, '应是 0–65535 的端口号 (a port number)').default(3000),
-  HOST: z.string().trim().min(1).default('0.0.0.0'),
-  WECHATY_PUPPET: z.string().trim().min(1).default('wechaty-puppet-wechat4u'),
+  FEISHU_DOMAIN: orDefault(
+    z
+      .string()
+      .trim()
+      .refine((v) => v === 'feishu' || v === 'lark' || /^https?:\/\/\S+$/.test(v), '应是 feishu、lark 或完整网址 (feishu, lark or a URL)')
+      .default('feishu'),
+  ),
+  PORT: orDefault(z.coerce.number().int().min(0).max(65_535, '应是 0–65535 的端口号 (a port number)').default(3000)),
+  HOST: orDefault(z.string().trim().min(1).default('0.0.0.0')),
+  WECHATY_PUPPET: orDefault(z.string().trim().min(1).default('wechaty-puppet-wechat4u')),
   WECHATY_PUPPET_SERVICE_TOKEN: optional(z.string()),
-  WECHATY_NAME: z.string().trim().min(1).default('alliance-bot'),
+  WECHATY_NAME: orDefault(z.string().trim().min(1).default('alliance-bot')),
   // Delivery and membership (issue 6)
   QUEUE_PREFIX: optional(z.string().regex(/^[A-Za-z0-9_.-]+$/, '只能含字母、数字、_.- (letters, digits, _.- only)')),
   SECRETARIAT_FEISHU_OPEN_IDS: idList,
