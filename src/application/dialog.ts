@@ -125,14 +125,19 @@ export class ApplicationFlow {
     const data = ctx.session.dialog!.data as DialogData;
     const app: ApplicationView | undefined =
       data.step !== 'scan' && data.fields ? cachedDraft(data, data.fields) : await this.apps.get(data.applicationId);
-    const live = app && (app.status === 'draft' || (data.step === 'scan' && app.status !== 'cancelled'));
-    if (!app || !live) {
-      delete ctx.session.dialog;
-      return false;
+    if (app?.status === 'draft') {
+      // Waiting for a scan, but the review returned the application for amendment: fill again.
+      if (data.step === 'scan') Object.assign(data, { step: 'fill', fields: app.fields } satisfies Partial<DialogData>);
+      await this.fillStep(ctx, data, app);
+      return true;
     }
-    if (data.step === 'scan') await this.scanStep(ctx, data, app);
-    else await this.fillStep(ctx, data, app);
-    return true;
+    if (app?.status === 'submitted' && data.step === 'scan') {
+      await this.scanStep(ctx, data, app);
+      return true;
+    }
+    // Cancelled, decided by the review, or gone: this dialog is over.
+    delete ctx.session.dialog;
+    return false;
   }
 
   async submitAction(ctx: Context): Promise<boolean> {

@@ -151,18 +151,13 @@ export class Applications {
       // Two single statements, no interactive transaction: under load waiting for a transaction
       // slot failed (P2028) where plain statements queue. A number lost to a failed update leaves a
       // gap in the sequence, nothing worse.
-      const year = beijingYear(now);
-      // One atomic statement: Prisma's upsert held the counter row across round trips, and every
-      // submission of the year queued behind it.
-      const [counter] = await this.prisma.$queryRaw<{ last: number }[]>`
-        INSERT INTO "ApplicationCounter" ("year", "last") VALUES (${year}, 1)
-        ON CONFLICT ("year") DO UPDATE SET "last" = "ApplicationCounter"."last" + 1
-        RETURNING "last"`;
+      // A draft returned by the review for amendment keeps the number it was given.
+      const number = draft.number ?? (await this.nextNumber(now));
       const row = await this.prisma.application.update({
         where: { id, status: 'draft' },
         data: {
           status: 'submitted',
-          number: `LM-${year}-${String(counter!.last).padStart(4, '0')}`,
+          number,
           orgKey: key,
           openKey: key,
           submittedAt: now,
@@ -177,6 +172,17 @@ export class Applications {
       }
       throw error;
     }
+  }
+
+  /** `LM-2026-0007`: one atomic statement (an upsert through Prisma held the counter row across
+   *  round trips, and every submission of the year queued behind it). */
+  private async nextNumber(now: Date): Promise<string> {
+    const year = beijingYear(now);
+    const [counter] = await this.prisma.$queryRaw<{ last: number }[]>`
+      INSERT INTO "ApplicationCounter" ("year", "last") VALUES (${year}, 1)
+      ON CONFLICT ("year") DO UPDATE SET "last" = "ApplicationCounter"."last" + 1
+      RETURNING "last"`;
+    return `LM-${year}-${String(counter!.last).padStart(4, '0')}`;
   }
 
   async setDocument(id: string, fileId: string): Promise<void> {

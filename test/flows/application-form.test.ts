@@ -372,6 +372,24 @@ describe('after submission: the stamped scan', () => {
     expect(user.lastText()).toContain('盖章扫描件已收到');
   });
 
+  it('a draft returned for amendment is resubmitted under the same number', async () => {
+    const user = h.user('returned');
+    await fillToSummary(user, '贵州退回补充测试有限公司');
+    await user.says('确认提交');
+    const { row } = await draftOf(user);
+    // What the secretariat's 退回补充 does to the application (membership module).
+    await prisma().application.update({ where: { id: row!.id }, data: { status: 'draft', openKey: null } });
+    await user.says('继续申请');
+    expect(user.lastText()).toContain('入盟申请汇总');
+    await user.says('地址改成贵州省贵阳市云岩区中华北路2号');
+    await user.says('确认提交');
+    const after = await draftOf(user);
+    expect(after.status).toBe('submitted');
+    expect(after.row?.number).toBe(row!.number);
+    expect(after.fields.address).toBe('贵州省贵阳市云岩区中华北路2号');
+    expect(user.lastText()).toContain(row!.number!);
+  });
+
   it('a file from someone without an application is not taken as a scan', async () => {
     const user = h.user('stranger');
     await user.sendsFile(files.pdf);
