@@ -17,7 +17,13 @@ import { createTestDatabase } from '../test/support/db.ts';
 import { startFakeFeishu, FEISHU_DEFAULT_LIMITS } from '../test/support/fake-feishu-limits.ts';
 import { obliterate } from '../test/support/delivery-rig.ts';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '5000' }, scale: { type: 'string', default: '1' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    n: { type: 'string', default: '5000' },
+    scale: { type: 'string', default: '1' },
+    only: { type: 'string' },
+  },
+});
 const N = Number(values.n);
 const scale = Number(values.scale);
 const limits = {
@@ -42,10 +48,17 @@ async function run(kill: boolean): Promise<void> {
   };
   const config = loadConfig(env);
   const db = await openMigratedDatabase(config, createLogger('silent'));
-  const csv = ['orgName,orgType,repName,channel,userId', ...Array.from({ length: N }, (_, i) => `单位${i},企业,代表${i},feishu,ou_${i}`)].join('\n');
+  const csv = [
+    'orgName,orgType,repName,channel,userId',
+    ...Array.from({ length: N }, (_, i) => `单位${i},企业,代表${i},feishu,ou_${i}`),
+  ].join('\n');
   await importMembers(db.prisma, 'bench', csv);
   const started = Date.now();
-  const { id } = await createBroadcast(db.prisma, { actor: 'bench', text: '基准测试通知', card: { kind: 'card', card: { title: '联盟秘书处通知', lines: ['基准测试通知'] } } });
+  const { id } = await createBroadcast(db.prisma, {
+    actor: 'bench',
+    text: '基准测试通知',
+    card: { kind: 'card', card: { title: '联盟秘书处通知', lines: ['基准测试通知'] } },
+  });
   let worker = await startWorker(env);
   let killedAt: number | undefined;
   for (;;) {
@@ -55,7 +68,9 @@ async function run(kill: boolean): Promise<void> {
       killedAt = feishu.totalMessages();
       worker = await startWorker(env);
     }
-    const open = await db.prisma.outboxMessage.count({ where: { broadcastId: id, status: { in: ['pending', 'queued'] } } });
+    const open = await db.prisma.outboxMessage.count({
+      where: { broadcastId: id, status: { in: ['pending', 'queued'] } },
+    });
     if (open === 0) break;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -91,7 +106,10 @@ async function run(kill: boolean): Promise<void> {
 }
 
 function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', child], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     proc.stdout!.on('data', (c: Buffer) => c.toString().includes('ready') && resolve(proc));
     proc.once('exit', (code) => reject(new Error(`worker exited (${code})`)));

@@ -10,7 +10,10 @@ import { storeFile } from '../db/files.ts';
 import { broadcastStatus, createBroadcast } from '../membership/broadcast.ts';
 import { broadcastCard } from '../membership/cards.ts';
 
-export async function broadcastCommand(config: Config, opts: { to: string; text: string; file?: string }): Promise<void> {
+export async function broadcastCommand(
+  config: Config,
+  opts: { to: string; text: string; file?: string },
+): Promise<void> {
   const usage = (message: string) => {
     console.error(message);
     process.exitCode = 2;

@@ -12,7 +12,9 @@ export async function membersImportCommand(config: Config, opts: { csv: string }
   try {
     content = fs.readFileSync(opts.csv, 'utf8');
   } catch (error) {
-    console.error(`无法读取文件 ${opts.csv} (cannot read): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    console.error(
+      `无法读取文件 ${opts.csv} (cannot read): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
     process.exitCode = 2;
     return;
   }
@@ -20,9 +22,21 @@ export async function membersImportCommand(config: Config, opts: { csv: string }
   try {
     const result = await importMembers(db.prisma, 'cli', content);
     for (const p of result.problems) {
-      console.error(texts.t('membership.import_problem', { line: p.line, reason: texts.t(`membership.import_reason_${p.reason}`, { value: p.value ?? '' }) }));
+      console.error(
+        texts.t('membership.import_problem', {
+          line: p.line,
+          reason: texts.t(`membership.import_reason_${p.reason}`, { value: p.value ?? '' }),
+        }),
+      );
     }
-    console.log(texts.t('membership.import_summary', { created: result.created, updated: result.updated, unchanged: result.unchanged, skipped: result.problems.length }));
+    console.log(
+      texts.t('membership.import_summary', {
+        created: result.created,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        skipped: result.problems.length,
+      }),
+    );
     if (result.problems.length > 0) process.exitCode = 3;
   } finally {
     await db.close();

@@ -13,7 +13,12 @@ export async function workerCommand(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
   const redisUrl = config.redisUrl ?? DEFAULT_REDIS_URL;
   if (!(await pingRedis(redisUrl, 2_000))) {
-    throw new ConfigError([{ variable: 'REDIS_URL', reason: `worker 需要 Redis，${redisUrl} 无响应 (worker needs Redis; ${redisUrl} did not answer)` }]);
+    throw new ConfigError([
+      {
+        variable: 'REDIS_URL',
+        reason: `worker 需要 Redis，${redisUrl} 无响应 (worker needs Redis; ${redisUrl} did not answer)`,
+      },
+    ]);
   }
   const app = await createApp({ ...config, redisUrl }, { log });
   const platforms = await platformChannels({ ...config, redisUrl }, app, log);

@@ -35,7 +35,9 @@ export function queueLimiter(limits: ChannelLimits | undefined): { max: number; 
 
 export function createDeliverWorker(options: DeliverWorkerOptions): Worker<DeliverJob> {
   const { prisma, channel, metrics, log } = options;
-  const chatLimiter = options.limits ? new ChatLimiter(options.connection, options.prefix, options.limits.perChatPerSec) : undefined;
+  const chatLimiter = options.limits
+    ? new ChatLimiter(options.connection, options.prefix, options.limits.perChatPerSec)
+    : undefined;
   const labels = { channel: channel.name };
 
   const worker: Worker<DeliverJob> = new Worker<DeliverJob>(
@@ -58,7 +60,13 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
         const deliveredAt = new Date();
         await prisma.outboxMessage.updateMany({
           where: { id: row.id, status: { not: 'delivered' } },
-          data: { status: 'delivered', deliveredAt, platformRef: ref || null, attempts: job.attemptsMade + 1, lastError: null },
+          data: {
+            status: 'delivered',
+            deliveredAt,
+            platformRef: ref || null,
+            attempts: job.attemptsMade + 1,
+            lastError: null,
+          },
         });
         metrics.delivered.inc(labels);
         metrics.latency.observe(labels, (deliveredAt.getTime() - row.createdAt.getTime()) / 1000);
@@ -92,14 +100,22 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
     if (permanent || last) {
       await prisma.outboxMessage.updateMany({
         where: { id, status: { not: 'delivered' } },
-        data: { status: 'failed', failedAt: new Date(), lastError: reason.slice(0, 1000), attempts: job.attemptsMade + 1 },
+        data: {
+          status: 'failed',
+          failedAt: new Date(),
+          lastError: reason.slice(0, 1000),
+          attempts: job.attemptsMade + 1,
+        },
       });
       metrics.failed.inc({ ...labels, reason: permanent ? 'permanent' : 'attempts_exhausted' });
       log.warn({ outbox: id, channel: channel.name, reason }, 'message not delivered (recorded on the outbox row)');
       if (permanent) throw new UnrecoverableError(reason);
       throw error;
     }
-    await prisma.outboxMessage.update({ where: { id }, data: { attempts: job.attemptsMade + 1, lastError: reason.slice(0, 1000) } });
+    await prisma.outboxMessage.update({
+      where: { id },
+      data: { attempts: job.attemptsMade + 1, lastError: reason.slice(0, 1000) },
+    });
     metrics.retried.inc(labels);
     throw error;
   }

@@ -8,10 +8,30 @@ export type DeliveryMetrics = ReturnType<typeof createDeliveryMetrics>;
 export function createDeliveryMetrics(queues: () => Queue[], outboxCounts: () => Promise<Record<string, number>>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'alliance_' });
-  const delivered = new Counter({ name: 'alliance_delivery_delivered_total', help: 'Messages delivered', labelNames: ['channel'], registers: [registry] });
-  const failed = new Counter({ name: 'alliance_delivery_failed_total', help: 'Messages failed for good', labelNames: ['channel', 'reason'], registers: [registry] });
-  const retried = new Counter({ name: 'alliance_delivery_retried_total', help: 'Send attempts that will be retried', labelNames: ['channel'], registers: [registry] });
-  const rateLimited = new Counter({ name: 'alliance_delivery_rate_limited_total', help: 'Platform rate-limit answers', labelNames: ['channel'], registers: [registry] });
+  const delivered = new Counter({
+    name: 'alliance_delivery_delivered_total',
+    help: 'Messages delivered',
+    labelNames: ['channel'],
+    registers: [registry],
+  });
+  const failed = new Counter({
+    name: 'alliance_delivery_failed_total',
+    help: 'Messages failed for good',
+    labelNames: ['channel', 'reason'],
+    registers: [registry],
+  });
+  const retried = new Counter({
+    name: 'alliance_delivery_retried_total',
+    help: 'Send attempts that will be retried',
+    labelNames: ['channel'],
+    registers: [registry],
+  });
+  const rateLimited = new Counter({
+    name: 'alliance_delivery_rate_limited_total',
+    help: 'Platform rate-limit answers',
+    labelNames: ['channel'],
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'alliance_delivery_latency_seconds',
     help: 'From outbox row written to platform accepted',

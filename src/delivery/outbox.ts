@@ -28,7 +28,8 @@ export function userAddress(userKey: string): { channel: string; address: Addres
 export const idempotencyKey = (rowId: string, part = 0): string => (part === 0 ? `ob-${rowId}` : `ob-${rowId}-${part}`);
 
 /** The messages of a row, in sending order. */
-export const partsOf = (payload: unknown): Outbound[] => (Array.isArray(payload) ? (payload as Outbound[]) : [payload as Outbound]);
+export const partsOf = (payload: unknown): Outbound[] =>
+  Array.isArray(payload) ? (payload as Outbound[]) : [payload as Outbound];
 
 export async function addToOutbox(tx: Tx, entries: OutboxEntry[]): Promise<number> {
   if (entries.length === 0) return 0;

@@ -10,7 +10,11 @@ import { readFile } from '../db/files.ts';
 import { EventDedup } from '../channels/event-dedup.ts';
 import { FeishuChannel } from '../channels/feishu/feishu-channel.ts';
 
-export async function platformChannels(config: Config, app: App, log: Logger): Promise<{ channels: Channel[]; close(): Promise<void> }> {
+export async function platformChannels(
+  config: Config,
+  app: App,
+  log: Logger,
+): Promise<{ channels: Channel[]; close(): Promise<void> }> {
   if (!config.feishu || !config.redisUrl) return { channels: [], close: async () => {} };
   const redis = openRedis(config.redisUrl, log);
   const { services } = app;

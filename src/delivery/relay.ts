@@ -41,7 +41,10 @@ export class OutboxRelay {
   start(): void {
     this.stopped = false;
     this.timer = setInterval(() => this.wake(), this.pollMs);
-    this.sweepTimer = setInterval(() => void this.sweep().catch((err) => this.log.warn({ err }, 'outbox sweep failed')), this.sweepMs);
+    this.sweepTimer = setInterval(
+      () => void this.sweep().catch((err) => this.log.warn({ err }, 'outbox sweep failed')),
+      this.sweepMs,
+    );
     this.wake();
   }
 

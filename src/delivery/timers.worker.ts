@@ -33,7 +33,10 @@ export class Timers {
 
   /** One timer per id: scheduling the same id again is a no-op while it exists. */
   async at(name: string, id: string, when: Date, data: TimerData): Promise<void> {
-    await this.queue.add(name, data, { jobId: `${name}:${id}`.replaceAll(':', '-'), delay: Math.max(0, when.getTime() - Date.now()) });
+    await this.queue.add(name, data, {
+      jobId: `${name}:${id}`.replaceAll(':', '-'),
+      delay: Math.max(0, when.getTime() - Date.now()),
+    });
   }
 
   /** A recurring timer (cron pattern, China time). */

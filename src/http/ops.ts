@@ -23,11 +23,17 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
   void app.register(async (scope) => {
     scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       if (!authorized(request.headers.authorization, deps.ops.user, password)) {
-        await reply.code(401).header('www-authenticate', 'Basic realm="alliance-bot ops", charset="UTF-8"').send({ error: '需要运维账号 (authentication required)' });
+        await reply
+          .code(401)
+          .header('www-authenticate', 'Basic realm="alliance-bot ops", charset="UTF-8"')
+          .send({ error: '需要运维账号 (authentication required)' });
       }
     });
     const adapter = new FastifyAdapter();
-    createBullBoard({ queues: delivery.allQueues().map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: adapter });
+    createBullBoard({
+      queues: delivery.allQueues().map((q) => new BullMQAdapter(q, { readOnlyMode: false })),
+      serverAdapter: adapter,
+    });
     adapter.setBasePath(DASHBOARD_PATH);
     await scope.register(adapter.registerPlugin(), { prefix: DASHBOARD_PATH });
   });

@@ -19,7 +19,11 @@ const NO_FILE = /^(不需要|不用|没有|无|否|不要|跳过|不附|不带)[
 export async function startBroadcast(ctx: Context): Promise<void> {
   if (!(await isSecretariat(ctx.services.db.prisma, ctx.user))) return ctx.say(ctx.t('membership.not_secretariat'));
   if (!ctx.services.delivery?.enabled) ctx.say(ctx.t('delivery.redis_needed'));
-  ctx.session.dialog = { name: BROADCAST_DIALOG, data: { step: 'text' } satisfies Data, startedAt: ctx.services.now().toISOString() };
+  ctx.session.dialog = {
+    name: BROADCAST_DIALOG,
+    data: { step: 'text' } satisfies Data,
+    startedAt: ctx.services.now().toISOString(),
+  };
   ctx.say(ctx.t('membership.broadcast_start'));
 }
 
@@ -31,7 +35,8 @@ export async function continueBroadcast(ctx: Context): Promise<void> {
   }
   if (data.step === 'text') {
     if (ctx.inbound.file || !ctx.text) return ctx.say(ctx.t('membership.broadcast_empty_text'));
-    if (ctx.text.length > MAX_TEXT) return ctx.say(ctx.t('membership.broadcast_too_long', { length: ctx.text.length, max: MAX_TEXT }));
+    if (ctx.text.length > MAX_TEXT)
+      return ctx.say(ctx.t('membership.broadcast_too_long', { length: ctx.text.length, max: MAX_TEXT }));
     data.text = ctx.text;
     data.step = 'file';
     return ctx.say(ctx.t('membership.broadcast_ask_file'));
@@ -41,7 +46,12 @@ export async function continueBroadcast(ctx: Context): Promise<void> {
     if (file) {
       const bytes = await file.fetch();
       if (bytes.length > MAX_FILE_BYTES) return ctx.say(ctx.t('membership.broadcast_file_too_big'));
-      const stored = await storeFile(ctx.services.db.prisma, { name: file.name, mime: file.mime, data: bytes, owner: ctx.user });
+      const stored = await storeFile(ctx.services.db.prisma, {
+        name: file.name,
+        mime: file.mime,
+        data: bytes,
+        owner: ctx.user,
+      });
       Object.assign(data, { fileId: stored.id, fileName: file.name, fileMime: file.mime });
     } else if (!NO_FILE.test(ctx.text)) {
       return ctx.say(ctx.t('membership.broadcast_ask_file'));
@@ -58,7 +68,9 @@ export async function continueBroadcast(ctx: Context): Promise<void> {
     text: data.text!,
     fileId: data.fileId,
     card: broadcastCard(ctx.t, data.text!),
-    fileOutbound: data.fileId ? { kind: 'file', name: data.fileName!, mime: data.fileMime!, fileId: data.fileId } : undefined,
+    fileOutbound: data.fileId
+      ? { kind: 'file', name: data.fileName!, mime: data.fileMime!, fileId: data.fileId }
+      : undefined,
   });
   ctx.services.delivery?.wake();
   ctx.say(ctx.t('membership.broadcast_queued', { id, total }));
@@ -77,6 +89,8 @@ async function confirmText(ctx: Context, data: Data): Promise<string> {
   return ctx.t('membership.broadcast_confirm', {
     count,
     text: data.text!,
-    file: data.fileName ? ctx.t('membership.broadcast_file_line', { name: data.fileName }) : ctx.t('membership.broadcast_no_file'),
+    file: data.fileName
+      ? ctx.t('membership.broadcast_file_line', { name: data.fileName })
+      : ctx.t('membership.broadcast_no_file'),
   });
 }

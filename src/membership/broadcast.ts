@@ -8,18 +8,39 @@ import { audit } from './audit.ts';
 export type BroadcastInput = { actor: string; text: string; fileId?: string; card: Outbound; fileOutbound?: Outbound };
 export type BroadcastStatus = { id: string; total: number; delivered: number; pending: number; failed: number };
 
-export async function createBroadcast(prisma: PrismaClient, input: BroadcastInput): Promise<{ id: string; total: number }> {
+export async function createBroadcast(
+  prisma: PrismaClient,
+  input: BroadcastInput,
+): Promise<{ id: string; total: number }> {
   return prisma.$transaction(
     async (tx) => {
-      const members = await tx.member.findMany({ where: { status: 'active' }, select: { id: true, channel: true, userId: true } });
+      const members = await tx.member.findMany({
+        where: { status: 'active' },
+        select: { id: true, channel: true, userId: true },
+      });
       const broadcast = await tx.broadcast.create({
-        data: { actor: input.actor, audience: 'members', text: input.text, fileId: input.fileId, total: members.length },
+        data: {
+          actor: input.actor,
+          audience: 'members',
+          text: input.text,
+          fileId: input.fileId,
+          total: members.length,
+        },
       });
       // One row per member: the card and its file arrive together, in order.
       const messages = input.fileOutbound ? [input.card, input.fileOutbound] : input.card;
-      const entries = members.map((m) => ({ ...toUser(`${m.channel}:${m.userId}`, messages, `broadcast:${broadcast.id}:${m.id}`), broadcastId: broadcast.id }));
+      const entries = members.map((m) => ({
+        ...toUser(`${m.channel}:${m.userId}`, messages, `broadcast:${broadcast.id}:${m.id}`),
+        broadcastId: broadcast.id,
+      }));
       for (let i = 0; i < entries.length; i += 2_000) await addToOutbox(tx, entries.slice(i, i + 2_000));
-      await audit(tx, { actor: input.actor, action: 'broadcast.create', entity: 'broadcast', entityId: broadcast.id, after: { text: input.text, total: members.length } });
+      await audit(tx, {
+        actor: input.actor,
+        action: 'broadcast.create',
+        entity: 'broadcast',
+        entityId: broadcast.id,
+        after: { text: input.text, total: members.length },
+      });
       return { id: broadcast.id, total: members.length };
     },
     { timeout: 60_000 },

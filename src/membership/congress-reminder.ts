@@ -7,7 +7,13 @@ import { toSecretariat } from './recipients.ts';
 export async function remindCongress(services: Services): Promise<void> {
   const year = new Date(services.now().getTime() + 8 * 3_600_000).getUTCFullYear();
   const t = services.texts.t;
-  const card = { kind: 'card' as const, card: { title: t('membership.congress_reminder_title'), lines: [t('membership.congress_reminder_lines', { year })] } };
+  const card = {
+    kind: 'card' as const,
+    card: {
+      title: t('membership.congress_reminder_title'),
+      lines: [t('membership.congress_reminder_lines', { year })],
+    },
+  };
   await services.db.prisma.$transaction(async (tx) => {
     await addToOutbox(tx, await toSecretariat(tx, services.config, [card], `congress:${year}`));
   });

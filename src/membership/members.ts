@@ -8,14 +8,23 @@ import { audit } from './audit.ts';
 export const MEMBER_CHANNELS = ['feishu', 'wechat', 'console'] as const;
 export const IMPORT_COLUMNS = ['orgName', 'orgType', 'repName', 'channel', 'userId'] as const;
 
-export type ImportProblem = { line: number; reason: 'columns' | 'org_name' | 'channel' | 'user_id' | 'duplicate'; value?: string };
+export type ImportProblem = {
+  line: number;
+  reason: 'columns' | 'org_name' | 'channel' | 'user_id' | 'duplicate';
+  value?: string;
+};
 export type ImportResult = { created: number; updated: number; unchanged: number; problems: ImportProblem[] };
 
 type Row = { orgName: string; orgType: string; repName: string; channel: string; userId: string };
 
 /** Reads the CSV; a bad row is reported by its line number and skipped, the rest are imported. */
 export function parseMemberCsv(content: string): { rows: (Row & { line: number })[]; problems: ImportProblem[] } {
-  const records = parse(content.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as unknown as {
+  const records = parse(content.replace(/^\uFEFF/, ''), {
+    relax_column_count: true,
+    skip_empty_lines: true,
+    trim: true,
+    info: true,
+  }) as unknown as {
     record: string[];
     info: { lines: number };
   }[];
@@ -31,8 +40,9 @@ export function parseMemberCsv(content: string): { rows: (Row & { line: number }
     }
     const [orgName, orgType, repName, channel, userId] = record as [string, string, string, string, string];
     if (!orgName || orgName.length > 200) problems.push({ line, reason: 'org_name', value: orgName });
-    else if (!(MEMBER_CHANNELS as readonly string[]).includes(channel)) problems.push({ line, reason: 'channel', value: channel });
-    else if (!/^[A-Za-z0-9_@.\-]{1,100}$/.test(userId)) problems.push({ line, reason: 'user_id', value: userId });
+    else if (!(MEMBER_CHANNELS as readonly string[]).includes(channel))
+      problems.push({ line, reason: 'channel', value: channel });
+    else if (!/^[A-Za-z0-9_@.-]{1,100}$/.test(userId)) problems.push({ line, reason: 'user_id', value: userId });
     else if (seen.has(orgName)) problems.push({ line, reason: 'duplicate', value: orgName });
     else {
       seen.add(orgName);
@@ -50,13 +60,22 @@ export async function importMembers(prisma: PrismaClient, actor: string, content
     const chunk = rows.slice(i, i + 500);
     await prisma.$transaction(async (tx) => {
       const existing = new Map(
-        (await tx.member.findMany({ where: { orgName: { in: chunk.map((r) => r.orgName) } } })).map((m) => [m.orgName, m]),
+        (await tx.member.findMany({ where: { orgName: { in: chunk.map((r) => r.orgName) } } })).map((m) => [
+          m.orgName,
+          m,
+        ]),
       );
       const fresh = chunk.filter((r) => !existing.has(r.orgName));
       if (fresh.length > 0) {
         await tx.member.createMany({ data: fresh.map(({ line: _line, ...r }) => ({ ...r, status: 'active' })) });
         await tx.auditLog.createMany({
-          data: fresh.map((r) => ({ actor, action: 'member.import', entity: 'member', entityId: r.orgName, after: { ...r, line: undefined } })),
+          data: fresh.map((r) => ({
+            actor,
+            action: 'member.import',
+            entity: 'member',
+            entityId: r.orgName,
+            after: { ...r, line: undefined },
+          })),
         });
         result.created += fresh.length;
       }
@@ -69,7 +88,14 @@ export async function importMembers(prisma: PrismaClient, actor: string, content
           continue;
         }
         await tx.member.update({ where: { id: before.id }, data: row });
-        await audit(tx, { actor, action: 'member.import', entity: 'member', entityId: before.id, before: pick(before), after: row });
+        await audit(tx, {
+          actor,
+          action: 'member.import',
+          entity: 'member',
+          entityId: before.id,
+          before: pick(before),
+          after: row,
+        });
         result.updated += 1;
       }
     });
@@ -82,11 +108,20 @@ export async function activeMembers(prisma: PrismaClient) {
 }
 
 export async function exportMembersCsv(prisma: PrismaClient, all = false): Promise<string> {
-  const members = await prisma.member.findMany({ where: all ? {} : { status: 'active' }, orderBy: [{ joinedAt: 'asc' }, { orgName: 'asc' }] });
+  const members = await prisma.member.findMany({
+    where: all ? {} : { status: 'active' },
+    orderBy: [{ joinedAt: 'asc' }, { orgName: 'asc' }],
+  });
   return stringify(
     members.map((m) => [m.orgName, m.orgType, m.repName, m.channel, m.userId, m.status, m.joinedAt.toISOString()]),
     { header: true, columns: [...IMPORT_COLUMNS, 'status', 'joinedAt'], bom: false },
   );
 }
 
-const pick = (m: Row) => ({ orgName: m.orgName, orgType: m.orgType, repName: m.repName, channel: m.channel, userId: m.userId });
+const pick = (m: Row) => ({
+  orgName: m.orgName,
+  orgType: m.orgType,
+  repName: m.repName,
+  channel: m.channel,
+  userId: m.userId,
+});

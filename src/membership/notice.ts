@@ -22,14 +22,21 @@ export async function openNotice(tx: Tx, services: Services, app: Application, n
   const fields = readFields(app.fields);
   const org = fields.orgName ?? '—';
   const notice = await tx.publicNotice.create({
-    data: { applicationId: app.id, orgName: org, startsAt: now, endsAt: new Date(now.getTime() + services.config.publicNoticeMs) },
+    data: {
+      applicationId: app.id,
+      orgName: org,
+      startsAt: now,
+      endsAt: new Date(now.getTime() + services.config.publicNoticeMs),
+    },
   });
   const t = services.texts.t;
   const card: Outbound = {
     kind: 'card',
     card: {
       title: t('membership.notice_card_title', { org }),
-      lines: [t('membership.notice_card_lines', { org, orgType: fields.orgType ?? '—', endsAt: formatTime(notice.endsAt) })],
+      lines: [
+        t('membership.notice_card_lines', { org, orgType: fields.orgType ?? '—', endsAt: formatTime(notice.endsAt) }),
+      ],
       buttons: [{ label: t('membership.notice_button_object'), action: 'notice.object', value: { notice: notice.id } }],
       expiresAt: notice.endsAt.toISOString(),
     },
@@ -38,7 +45,8 @@ export async function openNotice(tx: Tx, services: Services, app: Application, n
   return notice;
 }
 
-export type ObjectionCheck = { kind: 'ok'; org: string } | { kind: 'not_member' } | { kind: 'closed' } | { kind: 'duplicate'; org: string };
+export type ObjectionCheck =
+  { kind: 'ok'; org: string } | { kind: 'not_member' } | { kind: 'closed' } | { kind: 'duplicate'; org: string };
 
 export class Notices {
   constructor(private readonly services: Services) {}
@@ -56,7 +64,9 @@ export class Notices {
     if (!member) return { kind: 'not_member' };
     const notice = await this.prisma.publicNotice.findUnique({ where: { id: noticeId } });
     if (!notice || notice.status !== 'open' || notice.endsAt <= this.services.now()) return { kind: 'closed' };
-    const existing = await this.prisma.objection.findUnique({ where: { noticeId_memberId: { noticeId, memberId: member.id } } });
+    const existing = await this.prisma.objection.findUnique({
+      where: { noticeId_memberId: { noticeId, memberId: member.id } },
+    });
     if (existing) return { kind: 'duplicate', org: notice.orgName };
     return { kind: 'ok', org: notice.orgName };
   }
@@ -75,16 +85,32 @@ export class Notices {
             title: this.t('membership.objection_card_title', { org: check.org }),
             lines: [this.t('membership.objection_card_lines', { org: check.org, member: member.orgName, reason })],
             buttons: [
-              { label: this.t('membership.objection_button_uphold'), action: 'objection.uphold', value: { objection: objection.id }, style: 'danger' },
-              { label: this.t('membership.objection_button_dismiss'), action: 'objection.dismiss', value: { objection: objection.id } },
+              {
+                label: this.t('membership.objection_button_uphold'),
+                action: 'objection.uphold',
+                value: { objection: objection.id },
+                style: 'danger',
+              },
+              {
+                label: this.t('membership.objection_button_dismiss'),
+                action: 'objection.dismiss',
+                value: { objection: objection.id },
+              },
             ],
           },
         };
         await addToOutbox(tx, await toSecretariat(tx, this.services.config, [card], `objection:${objection.id}`));
-        await audit(tx, { actor, action: 'notice.object', entity: 'notice', entityId: noticeId, after: { objection: objection.id, member: member.orgName, reason } });
+        await audit(tx, {
+          actor,
+          action: 'notice.object',
+          entity: 'notice',
+          entityId: noticeId,
+          after: { objection: objection.id, member: member.orgName, reason },
+        });
       });
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return { kind: 'duplicate', org: check.org };
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
+        return { kind: 'duplicate', org: check.org };
       throw error;
     }
     this.services.delivery?.wake();
@@ -100,17 +126,33 @@ export class Notices {
     const result = await this.prisma.$transaction(async (tx) => {
       const objection = await tx.objection.findUnique({ where: { id: objectionId }, include: { notice: true } });
       if (!objection) return { kind: 'not_found' as const };
-      const won = await tx.objection.updateMany({ where: { id: objectionId, status: 'open' }, data: { status: decision, decidedBy: actor, decidedAt: now } });
+      const won = await tx.objection.updateMany({
+        where: { id: objectionId, status: 'open' },
+        data: { status: decision, decidedBy: actor, decidedAt: now },
+      });
       if (won.count === 0) {
         const latest = await tx.objection.findUniqueOrThrow({ where: { id: objectionId } });
         return { kind: 'decided' as const, by: latest.decidedBy ?? '', at: latest.decidedAt ?? now };
       }
       const org = objection.notice.orgName;
-      const resultKey = decision === 'upheld' ? 'membership.objection_result_upheld' : 'membership.objection_result_dismissed';
-      await addToOutbox(tx, [toUser(objection.actor, text(this.t(resultKey, { org })), `objection-result:${objectionId}`)]);
-      await audit(tx, { actor, action: `objection.${decision === 'upheld' ? 'uphold' : 'dismiss'}`, entity: 'objection', entityId: objectionId, before: { status: 'open' }, after: { status: decision } });
+      const resultKey =
+        decision === 'upheld' ? 'membership.objection_result_upheld' : 'membership.objection_result_dismissed';
+      await addToOutbox(tx, [
+        toUser(objection.actor, text(this.t(resultKey, { org })), `objection-result:${objectionId}`),
+      ]);
+      await audit(tx, {
+        actor,
+        action: `objection.${decision === 'upheld' ? 'uphold' : 'dismiss'}`,
+        entity: 'objection',
+        entityId: objectionId,
+        before: { status: 'open' },
+        after: { status: decision },
+      });
       if (decision === 'upheld') await this.revoke(tx, actor, objection.notice, objection.reason, now);
-      else if (objection.notice.status === 'open' && objection.notice.endsAt.getTime() <= now.getTime() + END_TOLERANCE_MS) {
+      else if (
+        objection.notice.status === 'open' &&
+        objection.notice.endsAt.getTime() <= now.getTime() + END_TOLERANCE_MS
+      ) {
         // The period is over and this was the last open objection: membership can be granted now.
         await this.settle(tx, objection.notice, now);
       }
@@ -132,7 +174,9 @@ export class Notices {
     });
     if (outcome === 'early') {
       const notice = await this.prisma.publicNotice.findUniqueOrThrow({ where: { id: noticeId } });
-      await this.services.delivery?.timers?.at('notice.end', `${noticeId}-${notice.endsAt.getTime()}`, notice.endsAt, { notice: noticeId });
+      await this.services.delivery?.timers?.at('notice.end', `${noticeId}-${notice.endsAt.getTime()}`, notice.endsAt, {
+        notice: noticeId,
+      });
     }
     this.services.delivery?.wake();
     return outcome;
@@ -159,33 +203,81 @@ export class Notices {
   }
 
   private async grant(tx: Tx, notice: PublicNotice, now: Date): Promise<void> {
-    const claimed = await tx.publicNotice.updateMany({ where: { id: notice.id, status: 'open' }, data: { status: 'granted', closedAt: now } });
+    const claimed = await tx.publicNotice.updateMany({
+      where: { id: notice.id, status: 'open' },
+      data: { status: 'granted', closedAt: now },
+    });
     if (claimed.count === 0) return;
     const app = await tx.application.findUniqueOrThrow({ where: { id: notice.applicationId } });
     const fields = readFields(app.fields);
     const org = notice.orgName;
     await tx.application.update({ where: { id: app.id }, data: { status: 'admitted', openKey: null } });
-    const data = { orgType: fields.orgType ?? '', repName: fields.repName ?? '', channel: app.channel, userId: app.userId, applicationId: app.id };
+    const data = {
+      orgType: fields.orgType ?? '',
+      repName: fields.repName ?? '',
+      channel: app.channel,
+      userId: app.userId,
+      applicationId: app.id,
+    };
     const existing = await tx.member.findUnique({ where: { orgName: org } });
     const member = existing
-      ? await tx.member.update({ where: { id: existing.id }, data: { ...data, status: 'active', joinedAt: now, leftAt: null, lockedUntil: null } })
+      ? await tx.member.update({
+          where: { id: existing.id },
+          data: { ...data, status: 'active', joinedAt: now, leftAt: null, lockedUntil: null },
+        })
       : await tx.member.create({ data: { orgName: org, ...data, joinedAt: now } });
-    await audit(tx, { actor: 'system', action: 'member.grant', entity: 'member', entityId: member.id, before: existing ?? undefined, after: member });
-    await addToOutbox(tx, [toUser(`${app.channel}:${app.userId}`, text(this.t('membership.applicant_granted', { org })), `granted:${notice.id}`)]);
+    await audit(tx, {
+      actor: 'system',
+      action: 'member.grant',
+      entity: 'member',
+      entityId: member.id,
+      before: existing ?? undefined,
+      after: member,
+    });
+    await addToOutbox(tx, [
+      toUser(
+        `${app.channel}:${app.userId}`,
+        text(this.t('membership.applicant_granted', { org })),
+        `granted:${notice.id}`,
+      ),
+    ]);
     // 第十四条(三): the secretariat publishes the member list.
     const count = await tx.member.count({ where: { status: 'active' } });
-    const published: Outbound = { kind: 'card', card: { title: this.t('membership.members_published_title'), lines: [this.t('membership.members_published_lines', { org, count })] } };
-    await addToOutbox(tx, [...(await toMembers(tx, published, `published:${notice.id}`)), ...(await toSecretariat(tx, this.services.config, [published], `published:${notice.id}`))]);
+    const published: Outbound = {
+      kind: 'card',
+      card: {
+        title: this.t('membership.members_published_title'),
+        lines: [this.t('membership.members_published_lines', { org, count })],
+      },
+    };
+    await addToOutbox(tx, [
+      ...(await toMembers(tx, published, `published:${notice.id}`)),
+      ...(await toSecretariat(tx, this.services.config, [published], `published:${notice.id}`)),
+    ]);
   }
 
   private async revoke(tx: Tx, actor: string, notice: PublicNotice, reason: string, now: Date): Promise<void> {
-    const claimed = await tx.publicNotice.updateMany({ where: { id: notice.id, status: 'open' }, data: { status: 'revoked', closedAt: now } });
+    const claimed = await tx.publicNotice.updateMany({
+      where: { id: notice.id, status: 'open' },
+      data: { status: 'revoked', closedAt: now },
+    });
     if (claimed.count === 0) return;
     const app = await tx.application.findUniqueOrThrow({ where: { id: notice.applicationId } });
     await tx.application.update({ where: { id: app.id }, data: { status: 'revoked', openKey: null } });
-    await audit(tx, { actor, action: 'notice.revoke', entity: 'application', entityId: app.id, before: { status: app.status }, after: { status: 'revoked', reason } });
+    await audit(tx, {
+      actor,
+      action: 'notice.revoke',
+      entity: 'application',
+      entityId: app.id,
+      before: { status: app.status },
+      after: { status: 'revoked', reason },
+    });
     await addToOutbox(tx, [
-      toUser(`${app.channel}:${app.userId}`, text(this.t('membership.applicant_revoked', { number: app.number ?? '—', org: notice.orgName, reason })), `revoked:${notice.id}`),
+      toUser(
+        `${app.channel}:${app.userId}`,
+        text(this.t('membership.applicant_revoked', { number: app.number ?? '—', org: notice.orgName, reason })),
+        `revoked:${notice.id}`,
+      ),
     ]);
   }
 }

@@ -36,15 +36,29 @@ export class MembershipProcess {
         return this.secretariatOnly(ctx, () => this.decideReview(ctx, value.case ?? '', 'approved'));
       case 'review.return':
       case 'review.reject':
-        return this.secretariatOnly(ctx, () => this.askReviewReason(ctx, value.case ?? '', action.name === 'review.return' ? 'review-return' : 'review-reject'));
+        return this.secretariatOnly(ctx, () =>
+          this.askReviewReason(
+            ctx,
+            value.case ?? '',
+            action.name === 'review.return' ? 'review-return' : 'review-reject',
+          ),
+        );
       case 'notice.object':
         return this.startObjection(ctx, value.notice ?? '').then(() => true);
       case 'objection.uphold':
       case 'objection.dismiss':
-        return this.secretariatOnly(ctx, () => this.decideObjection(ctx, value.objection ?? '', action.name === 'objection.uphold' ? 'upheld' : 'dismissed'));
+        return this.secretariatOnly(ctx, () =>
+          this.decideObjection(ctx, value.objection ?? '', action.name === 'objection.uphold' ? 'upheld' : 'dismissed'),
+        );
       case 'withdrawal.approve':
       case 'withdrawal.reject':
-        return this.secretariatOnly(ctx, () => this.decideWithdrawal(ctx, value.request ?? '', action.name === 'withdrawal.approve' ? 'approved' : 'rejected'));
+        return this.secretariatOnly(ctx, () =>
+          this.decideWithdrawal(
+            ctx,
+            value.request ?? '',
+            action.name === 'withdrawal.approve' ? 'approved' : 'rejected',
+          ),
+        );
       default:
         return false;
     }
@@ -63,15 +77,22 @@ export class MembershipProcess {
     const data = ctx.session.dialog!.data as ReasonData;
     if (CANCEL.test(ctx.text)) {
       ctx.session.dialog = undefined;
-      const key = { 'review-return': 'review_reason_cancelled', 'review-reject': 'review_reason_cancelled', objection: 'objection_cancelled', withdrawal: 'withdraw_cancelled' }[data.kind];
+      const key = {
+        'review-return': 'review_reason_cancelled',
+        'review-reject': 'review_reason_cancelled',
+        objection: 'objection_cancelled',
+        withdrawal: 'withdraw_cancelled',
+      }[data.kind];
       return ctx.say(ctx.t(`membership.${key}`, { number: data.label }));
     }
     const reason = ctx.text.trim();
     if (!reason || ctx.inbound.file) return ctx.say(ctx.t('membership.review_reason_empty'));
-    if (reason.length > REVIEW_REASON_MAX) return ctx.say(ctx.t('membership.review_reason_too_long', { length: reason.length, max: REVIEW_REASON_MAX }));
+    if (reason.length > REVIEW_REASON_MAX)
+      return ctx.say(ctx.t('membership.review_reason_too_long', { length: reason.length, max: REVIEW_REASON_MAX }));
     ctx.session.dialog = undefined;
     if (data.kind === 'review-return' || data.kind === 'review-reject') {
-      if (!(await isSecretariat(this.services.db.prisma, ctx.user))) return ctx.say(ctx.t('membership.not_secretariat'));
+      if (!(await isSecretariat(this.services.db.prisma, ctx.user)))
+        return ctx.say(ctx.t('membership.not_secretariat'));
       return this.decideReview(ctx, data.id, data.kind === 'review-return' ? 'returned' : 'rejected', reason);
     }
     if (data.kind === 'objection') {
@@ -80,7 +101,11 @@ export class MembershipProcess {
     }
     const result = await this.withdrawals.request(ctx.user, reason);
     if (result.kind === 'not_member') return ctx.say(ctx.t('membership.not_member'));
-    ctx.say(ctx.t(result.kind === 'pending' ? 'membership.withdraw_pending' : 'membership.withdraw_received', { org: result.org }));
+    ctx.say(
+      ctx.t(result.kind === 'pending' ? 'membership.withdraw_pending' : 'membership.withdraw_received', {
+        org: result.org,
+      }),
+    );
   }
 
   private async secretariatOnly(ctx: Context, run: () => Promise<void>): Promise<boolean> {
@@ -97,7 +122,9 @@ export class MembershipProcess {
     const check = await this.review.check(caseId);
     if (check.kind !== 'open') return this.sayReviewResult(ctx, check);
     this.openReason(ctx, { kind, id: caseId, label: check.number });
-    ctx.say(ctx.t(kind === 'review-return' ? 'membership.review_ask_reason_return' : 'membership.review_ask_reason_reject'));
+    ctx.say(
+      ctx.t(kind === 'review-return' ? 'membership.review_ask_reason_return' : 'membership.review_ask_reason_reject'),
+    );
   }
 
   private async decideReview(ctx: Context, caseId: string, decision: Decision, reason?: string): Promise<void> {
@@ -108,9 +135,18 @@ export class MembershipProcess {
     if (result.kind === 'not_found') return ctx.say(ctx.t('membership.review_not_found'));
     if (result.kind === 'stale') return ctx.say(ctx.t('membership.review_stale'));
     if (result.kind === 'decided') {
-      return ctx.say(ctx.t('membership.review_already_decided', { number: result.number, by: result.by, at: formatTime(result.at), decision: ctx.t(`membership.decision_${result.decision}`) }));
+      return ctx.say(
+        ctx.t('membership.review_already_decided', {
+          number: result.number,
+          by: result.by,
+          at: formatTime(result.at),
+          decision: ctx.t(`membership.decision_${result.decision}`),
+        }),
+      );
     }
-    const key = { approved: 'review_done_approve', returned: 'review_done_return', rejected: 'review_done_reject' }[result.decision];
+    const key = { approved: 'review_done_approve', returned: 'review_done_return', rejected: 'review_done_reject' }[
+      result.decision
+    ];
     ctx.say(
       ctx.t(`membership.${key}`, {
         number: result.number,
@@ -138,14 +174,25 @@ export class MembershipProcess {
   private async decideObjection(ctx: Context, objectionId: string, decision: 'upheld' | 'dismissed'): Promise<void> {
     const result = await this.notices.decideObjection(ctx.user, objectionId, decision);
     if (result.kind === 'not_found') return ctx.say(ctx.t('membership.review_not_found'));
-    if (result.kind === 'decided') return ctx.say(ctx.t('membership.objection_already_decided', { by: result.by, at: formatTime(result.at) }));
-    ctx.say(ctx.t(decision === 'upheld' ? 'membership.objection_done_upheld' : 'membership.objection_done_dismissed', { org: result.org }));
+    if (result.kind === 'decided')
+      return ctx.say(ctx.t('membership.objection_already_decided', { by: result.by, at: formatTime(result.at) }));
+    ctx.say(
+      ctx.t(decision === 'upheld' ? 'membership.objection_done_upheld' : 'membership.objection_done_dismissed', {
+        org: result.org,
+      }),
+    );
   }
 
   private async decideWithdrawal(ctx: Context, requestId: string, decision: 'approved' | 'rejected'): Promise<void> {
     const result = await this.withdrawals.decide(ctx.user, requestId, decision);
     if (result.kind === 'not_found') return ctx.say(ctx.t('membership.review_not_found'));
-    if (result.kind === 'decided') return ctx.say(ctx.t('membership.withdraw_already_decided', { by: result.by, at: formatTime(result.at) }));
-    ctx.say(ctx.t(decision === 'approved' ? 'membership.withdraw_done_approved' : 'membership.withdraw_done_rejected', { org: result.org, until: result.until }));
+    if (result.kind === 'decided')
+      return ctx.say(ctx.t('membership.withdraw_already_decided', { by: result.by, at: formatTime(result.at) }));
+    ctx.say(
+      ctx.t(decision === 'approved' ? 'membership.withdraw_done_approved' : 'membership.withdraw_done_rejected', {
+        org: result.org,
+        until: result.until,
+      }),
+    );
   }
 }

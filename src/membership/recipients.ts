@@ -6,16 +6,29 @@ import { toUser, type OutboxEntry, type Tx } from '../delivery/outbox.ts';
 import { secretariatKeys } from './roles.ts';
 
 /** One outbox row per secretariat account (the messages in order); `dedupe` makes the fan-out repeatable. */
-export async function toSecretariat(tx: Tx, config: Config, messages: Outbound[], dedupe: string): Promise<OutboxEntry[]> {
+export async function toSecretariat(
+  tx: Tx,
+  config: Config,
+  messages: Outbound[],
+  dedupe: string,
+): Promise<OutboxEntry[]> {
   const keys = await secretariatKeys(tx);
   const entries = keys.map((key) => toUser(key, messages, `${dedupe}:${key}`));
   if (config.secretariatFeishuChatId) {
-    entries.push({ channel: 'feishu', address: { chatId: config.secretariatFeishuChatId }, outbound: messages, dedupeKey: `${dedupe}:group` });
+    entries.push({
+      channel: 'feishu',
+      address: { chatId: config.secretariatFeishuChatId },
+      outbound: messages,
+      dedupeKey: `${dedupe}:group`,
+    });
   }
   return entries;
 }
 
 export async function toMembers(tx: Tx, message: Outbound, dedupe: string): Promise<OutboxEntry[]> {
-  const members = await tx.member.findMany({ where: { status: 'active' }, select: { id: true, channel: true, userId: true } });
+  const members = await tx.member.findMany({
+    where: { status: 'active' },
+    select: { id: true, channel: true, userId: true },
+  });
   return members.map((m) => toUser(`${m.channel}:${m.userId}`, message, `${dedupe}:${m.id}`));
 }

@@ -36,48 +36,85 @@ export class Review {
 
   /** Opens a case (and sends the cards) for every submission that has none; sends late scans. */
   async sweep(): Promise<void> {
-    const submitted = await this.prisma.application.findMany({ where: { status: 'submitted', submittedAt: { not: null } } });
+    const submitted = await this.prisma.application.findMany({
+      where: { status: 'submitted', submittedAt: { not: null } },
+    });
     if (submitted.length === 0) return;
-    const cases = await this.prisma.reviewCase.findMany({ where: { applicationId: { in: submitted.map((a) => a.id) } } });
+    const cases = await this.prisma.reviewCase.findMany({
+      where: { applicationId: { in: submitted.map((a) => a.id) } },
+    });
     for (const app of submitted) {
       const submission = app.submittedAt!.toISOString();
       const existing = cases.find((c) => c.applicationId === app.id && c.submission === submission);
       if (!existing) await this.openCase(app, submission, await this.scanFile(app));
-      else if (existing.status === 'open' && !existing.scanSent && app.scanFileId) await this.sendLateScan(app, existing, (await this.scanFile(app))!);
+      else if (existing.status === 'open' && !existing.scanSent && app.scanFileId)
+        await this.sendLateScan(app, existing, (await this.scanFile(app))!);
     }
   }
 
   /** The stored scan's own name and type, so the secretariat receives e.g. `盖章申请表.pdf`. */
   private async scanFile(app: Application): Promise<Outbound | undefined> {
     if (!app.scanFileId) return undefined;
-    const file = await this.prisma.storedFile.findUnique({ where: { id: app.scanFileId }, select: { name: true, mime: true } });
+    const file = await this.prisma.storedFile.findUnique({
+      where: { id: app.scanFileId },
+      select: { name: true, mime: true },
+    });
     const { number, org } = describe(app);
-    return { kind: 'file', name: file?.name ?? 'scan', mime: file?.mime ?? 'application/octet-stream', fileId: app.scanFileId, caption: this.t('membership.review_scan_caption', { number, org }) };
+    return {
+      kind: 'file',
+      name: file?.name ?? 'scan',
+      mime: file?.mime ?? 'application/octet-stream',
+      fileId: app.scanFileId,
+      caption: this.t('membership.review_scan_caption', { number, org }),
+    };
   }
 
   private async openCase(app: Application, submission: string, scan: Outbound | undefined): Promise<void> {
     try {
       await this.prisma.$transaction(async (tx) => {
-        const created = await tx.reviewCase.create({ data: { applicationId: app.id, submission, scanSent: Boolean(app.scanFileId) } });
+        const created = await tx.reviewCase.create({
+          data: { applicationId: app.id, submission, scanSent: Boolean(app.scanFileId) },
+        });
         const messages = this.reviewMessages(app, created.id, scan);
         await addToOutbox(tx, await toSecretariat(tx, this.services.config, messages, `review:${created.id}`));
-        await audit(tx, { actor: 'system', action: 'review.open', entity: 'application', entityId: app.id, after: { case: created.id, number: app.number } });
+        await audit(tx, {
+          actor: 'system',
+          action: 'review.open',
+          entity: 'application',
+          entityId: app.id,
+          after: { case: created.id, number: app.number },
+        });
       });
     } catch (error) {
       // Another process opened this case first (unique applicationId + submission).
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return;
       throw error;
     }
-    await this.services.delivery?.timers?.at('review.remind', `${app.id}-${Date.parse(submission)}`, new Date(Date.now() + 3 * 86_400_000), { application: app.id });
+    await this.services.delivery?.timers?.at(
+      'review.remind',
+      `${app.id}-${Date.parse(submission)}`,
+      new Date(Date.now() + 3 * 86_400_000),
+      { application: app.id },
+    );
   }
 
   private async sendLateScan(app: Application, reviewCase: ReviewCase, scan: Outbound): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      const claimed = await tx.reviewCase.updateMany({ where: { id: reviewCase.id, scanSent: false }, data: { scanSent: true } });
+      const claimed = await tx.reviewCase.updateMany({
+        where: { id: reviewCase.id, scanSent: false },
+        data: { scanSent: true },
+      });
       if (claimed.count === 0) return;
       const { number, org } = describe(app);
       const messages: Outbound[] = [
-        { kind: 'card', card: { title: this.t('membership.review_scan_later_title', { number }), lines: [org], buttons: this.buttons(reviewCase.id) } },
+        {
+          kind: 'card',
+          card: {
+            title: this.t('membership.review_scan_later_title', { number }),
+            lines: [org],
+            buttons: this.buttons(reviewCase.id),
+          },
+        },
         scan,
       ];
       await addToOutbox(tx, await toSecretariat(tx, this.services.config, messages, `review-scan:${reviewCase.id}`));
@@ -104,7 +141,13 @@ export class Review {
     };
     const messages: Outbound[] = [card];
     if (app.documentFileId) {
-      messages.push({ kind: 'file', name: `${number}.docx`, mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', fileId: app.documentFileId, caption: this.t('membership.review_doc_caption', { number, org }) });
+      messages.push({
+        kind: 'file',
+        name: `${number}.docx`,
+        mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        fileId: app.documentFileId,
+        caption: this.t('membership.review_doc_caption', { number, org }),
+      });
     }
     if (scan) messages.push(scan);
     return messages;
@@ -112,9 +155,19 @@ export class Review {
 
   private buttons(caseId: string) {
     return [
-      { label: this.t('membership.review_button_approve'), action: 'review.approve', value: { case: caseId }, style: 'primary' as const },
+      {
+        label: this.t('membership.review_button_approve'),
+        action: 'review.approve',
+        value: { case: caseId },
+        style: 'primary' as const,
+      },
       { label: this.t('membership.review_button_return'), action: 'review.return', value: { case: caseId } },
-      { label: this.t('membership.review_button_reject'), action: 'review.reject', value: { case: caseId }, style: 'danger' as const },
+      {
+        label: this.t('membership.review_button_reject'),
+        action: 'review.reject',
+        value: { case: caseId },
+        style: 'danger' as const,
+      },
     ];
   }
 
@@ -149,20 +202,44 @@ export class Review {
       if (decision === 'approved') {
         const notice = await openNotice(tx, this.services, app, now);
         await tx.application.update({ where: { id: app.id }, data: { status: 'notice' } });
-        await addToOutbox(tx, [toUser(applicant, text(this.t('membership.applicant_approved', { number, org, endsAt: formatTime(notice.endsAt) })), `applicant:${caseId}`)]);
-        await audit(tx, { actor, action: 'review.approve', entity: 'application', entityId: app.id, before, after: { status: 'notice', notice: notice.id } });
+        await addToOutbox(tx, [
+          toUser(
+            applicant,
+            text(this.t('membership.applicant_approved', { number, org, endsAt: formatTime(notice.endsAt) })),
+            `applicant:${caseId}`,
+          ),
+        ]);
+        await audit(tx, {
+          actor,
+          action: 'review.approve',
+          entity: 'application',
+          entityId: app.id,
+          before,
+          after: { status: 'notice', notice: notice.id },
+        });
         return { kind: 'done', decision, number, org, endsAt: notice.endsAt, noticeId: notice.id };
       }
       // Returned: back to a draft the applicant amends and submits again (a new case then).
       const status = decision === 'returned' ? 'draft' : 'rejected';
       await tx.application.update({ where: { id: app.id }, data: { status, openKey: null } });
       const key = decision === 'returned' ? 'membership.applicant_returned' : 'membership.applicant_rejected';
-      await addToOutbox(tx, [toUser(applicant, text(this.t(key, { number, org, reason: reason ?? '' })), `applicant:${caseId}`)]);
-      await audit(tx, { actor, action: `review.${decision === 'returned' ? 'return' : 'reject'}`, entity: 'application', entityId: app.id, before, after: { status, reason } });
+      await addToOutbox(tx, [
+        toUser(applicant, text(this.t(key, { number, org, reason: reason ?? '' })), `applicant:${caseId}`),
+      ]);
+      await audit(tx, {
+        actor,
+        action: `review.${decision === 'returned' ? 'return' : 'reject'}`,
+        entity: 'application',
+        entityId: app.id,
+        before,
+        after: { status, reason },
+      });
       return { kind: 'done', decision, number, org };
     });
     if (result.kind === 'done' && result.noticeId && result.endsAt) {
-      await this.services.delivery?.timers?.at('notice.end', result.noticeId, result.endsAt, { notice: result.noticeId });
+      await this.services.delivery?.timers?.at('notice.end', result.noticeId, result.endsAt, {
+        notice: result.noticeId,
+      });
     }
     this.services.delivery?.wake();
     return result;
@@ -171,12 +248,21 @@ export class Review {
   /** 第十四条(二) reminders: a case still open after three days is brought up again. */
   async remind(applicationId: string): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      const open = await tx.reviewCase.findFirst({ where: { applicationId, status: 'open' }, orderBy: { createdAt: 'desc' } });
+      const open = await tx.reviewCase.findFirst({
+        where: { applicationId, status: 'open' },
+        orderBy: { createdAt: 'desc' },
+      });
       const app = await tx.application.findUnique({ where: { id: applicationId } });
       if (!open || !app || !isCurrent(open, app)) return;
       const { number, org } = describe(app);
       const days = Math.floor((Date.now() - open.createdAt.getTime()) / 86_400_000);
-      const card: Outbound = { kind: 'card', card: { title: this.t('membership.review_reminder_title', { number, org, days }), buttons: this.buttons(open.id) } };
+      const card: Outbound = {
+        kind: 'card',
+        card: {
+          title: this.t('membership.review_reminder_title', { number, org, days }),
+          buttons: this.buttons(open.id),
+        },
+      };
       await addToOutbox(tx, await toSecretariat(tx, this.services.config, [card], `review-remind:${open.id}`));
     });
     this.services.delivery?.wake();
@@ -191,11 +277,18 @@ export class Review {
 }
 
 function decided(reviewCase: ReviewCase, app: Application): DecideResult & { kind: 'decided' } {
-  return { kind: 'decided', number: describe(app).number, by: reviewCase.decidedBy ?? '', at: reviewCase.decidedAt ?? new Date(0), decision: reviewCase.status as Decision };
+  return {
+    kind: 'decided',
+    number: describe(app).number,
+    by: reviewCase.decidedBy ?? '',
+    at: reviewCase.decidedAt ?? new Date(0),
+    decision: reviewCase.status as Decision,
+  };
 }
 
 /** A case belongs to the application's current submission. */
-const isCurrent = (c: ReviewCase, app: Application): boolean => app.status === 'submitted' && app.submittedAt?.toISOString() === c.submission;
+const isCurrent = (c: ReviewCase, app: Application): boolean =>
+  app.status === 'submitted' && app.submittedAt?.toISOString() === c.submission;
 
 export function describe(app: Application): { number: string; org: string } {
   return { number: app.number ?? '—', org: readFields(app.fields).orgName ?? '—' };

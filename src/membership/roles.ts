@@ -29,7 +29,13 @@ export async function bootstrapSecretariat(prisma: PrismaClient, keys: string[])
       const existing = await tx.roleGrant.findUnique({ where: { userKey_role: { userKey, role: SECRETARIAT } } });
       if (existing) return;
       await tx.roleGrant.create({ data: { userKey, role: SECRETARIAT, grantedBy: 'config' } });
-      await audit(tx, { actor: 'config', action: 'role.grant', entity: 'role', entityId: userKey, after: { role: SECRETARIAT } });
+      await audit(tx, {
+        actor: 'config',
+        action: 'role.grant',
+        entity: 'role',
+        entityId: userKey,
+        after: { role: SECRETARIAT },
+      });
     });
   }
 }
@@ -65,6 +71,6 @@ export function splitKey(userKey: string): { channel: string; userId: string } {
 
 /** A user key typed by the secretariat: `feishu:ou_x`, `wechat:x`, `console:x`. */
 export function parseUserKey(text: string): string | undefined {
-  const match = /^(feishu|wechat|console)[:：]([A-Za-z0-9_@.\-]{1,100})$/.exec(text.trim());
+  const match = /^(feishu|wechat|console)[:：]([A-Za-z0-9_@.-]{1,100})$/.exec(text.trim());
   return match ? `${match[1]}:${match[2]}` : undefined;
 }

@@ -1,6 +1,13 @@
 // Chat commands for roles and the member list. Roles are read from the database on every command.
 import type { Context } from '../bot/context.ts';
-import { grantSecretariat, isSecretariat, memberOf, parseUserKey, revokeSecretariat, secretariatKeys } from './roles.ts';
+import {
+  grantSecretariat,
+  isSecretariat,
+  memberOf,
+  parseUserKey,
+  revokeSecretariat,
+  secretariatKeys,
+} from './roles.ts';
 import { activeMembers } from './members.ts';
 
 const LIST_LIMIT = 200;
@@ -10,7 +17,8 @@ export async function changeRole(ctx: Context, op: 'grant' | 'revoke', target: s
   if (!(await isSecretariat(prisma, ctx.user))) return ctx.say(ctx.t('membership.not_secretariat'));
   const key = parseUserKey(target);
   if (!key) return ctx.say(ctx.t('membership.role_bad_key'));
-  const result = op === 'grant' ? await grantSecretariat(prisma, ctx.user, key) : await revokeSecretariat(prisma, ctx.user, key);
+  const result =
+    op === 'grant' ? await grantSecretariat(prisma, ctx.user, key) : await revokeSecretariat(prisma, ctx.user, key);
   ctx.say(ctx.t(`membership.role_${result}`, { user: key }));
 }
 

@@ -24,10 +24,14 @@ export class Withdrawals {
     return this.services.texts.t(key, vars);
   }
 
-  async canRequest(actor: string): Promise<{ kind: 'ok'; org: string } | { kind: 'not_member' } | { kind: 'pending'; org: string }> {
+  async canRequest(
+    actor: string,
+  ): Promise<{ kind: 'ok'; org: string } | { kind: 'not_member' } | { kind: 'pending'; org: string }> {
     const member = await memberOf(this.prisma, actor);
     if (!member) return { kind: 'not_member' };
-    const pending = await this.prisma.withdrawalRequest.findFirst({ where: { memberId: member.id, status: 'pending' } });
+    const pending = await this.prisma.withdrawalRequest.findFirst({
+      where: { memberId: member.id, status: 'pending' },
+    });
     return pending ? { kind: 'pending', org: member.orgName } : { kind: 'ok', org: member.orgName };
   }
 
@@ -43,13 +47,28 @@ export class Withdrawals {
           title: this.t('membership.withdraw_card_title', { org: member.orgName }),
           lines: [this.t('membership.withdraw_card_lines', { org: member.orgName, actor, reason })],
           buttons: [
-            { label: this.t('membership.withdraw_button_approve'), action: 'withdrawal.approve', value: { request: request.id }, style: 'primary' },
-            { label: this.t('membership.withdraw_button_reject'), action: 'withdrawal.reject', value: { request: request.id } },
+            {
+              label: this.t('membership.withdraw_button_approve'),
+              action: 'withdrawal.approve',
+              value: { request: request.id },
+              style: 'primary',
+            },
+            {
+              label: this.t('membership.withdraw_button_reject'),
+              action: 'withdrawal.reject',
+              value: { request: request.id },
+            },
           ],
         },
       };
       await addToOutbox(tx, await toSecretariat(tx, this.services.config, [card], `withdrawal:${request.id}`));
-      await audit(tx, { actor, action: 'withdrawal.request', entity: 'member', entityId: member.id, after: { request: request.id, reason } });
+      await audit(tx, {
+        actor,
+        action: 'withdrawal.request',
+        entity: 'member',
+        entityId: member.id,
+        after: { request: request.id, reason },
+      });
     });
     this.services.delivery?.wake();
     return check;
@@ -59,26 +78,54 @@ export class Withdrawals {
     actor: string,
     requestId: string,
     decision: 'approved' | 'rejected',
-  ): Promise<{ kind: 'done'; org: string; until: string } | { kind: 'decided'; by: string; at: Date } | { kind: 'not_found' }> {
+  ): Promise<
+    { kind: 'done'; org: string; until: string } | { kind: 'decided'; by: string; at: Date } | { kind: 'not_found' }
+  > {
     const now = this.services.now();
     const result = await this.prisma.$transaction(async (tx) => {
       const request = await tx.withdrawalRequest.findUnique({ where: { id: requestId } });
       const member = request && (await tx.member.findUnique({ where: { id: request.memberId } }));
       if (!request || !member) return { kind: 'not_found' as const };
-      const won = await tx.withdrawalRequest.updateMany({ where: { id: requestId, status: 'pending' }, data: { status: decision, decidedBy: actor, decidedAt: now } });
+      const won = await tx.withdrawalRequest.updateMany({
+        where: { id: requestId, status: 'pending' },
+        data: { status: decision, decidedBy: actor, decidedAt: now },
+      });
       if (won.count === 0) {
         const latest = await tx.withdrawalRequest.findUniqueOrThrow({ where: { id: requestId } });
         return { kind: 'decided' as const, by: latest.decidedBy ?? '', at: latest.decidedAt ?? now };
       }
       const until = addYears(now, LOCK_YEARS);
       if (decision === 'approved') {
-        const after = await tx.member.update({ where: { id: member.id }, data: { status: 'withdrawn', leftAt: now, lockedUntil: until } });
-        await audit(tx, { actor, action: 'member.withdraw', entity: 'member', entityId: member.id, before: member, after });
+        const after = await tx.member.update({
+          where: { id: member.id },
+          data: { status: 'withdrawn', leftAt: now, lockedUntil: until },
+        });
+        await audit(tx, {
+          actor,
+          action: 'member.withdraw',
+          entity: 'member',
+          entityId: member.id,
+          before: member,
+          after,
+        });
       } else {
-        await audit(tx, { actor, action: 'withdrawal.reject', entity: 'member', entityId: member.id, after: { request: requestId } });
+        await audit(tx, {
+          actor,
+          action: 'withdrawal.reject',
+          entity: 'member',
+          entityId: member.id,
+          after: { request: requestId },
+        });
       }
-      const key = decision === 'approved' ? 'membership.withdraw_result_approved' : 'membership.withdraw_result_rejected';
-      await addToOutbox(tx, [toUser(request.actor, text(this.t(key, { org: member.orgName, until: formatDate(until) })), `withdrawal-result:${requestId}`)]);
+      const key =
+        decision === 'approved' ? 'membership.withdraw_result_approved' : 'membership.withdraw_result_rejected';
+      await addToOutbox(tx, [
+        toUser(
+          request.actor,
+          text(this.t(key, { org: member.orgName, until: formatDate(until) })),
+          `withdrawal-result:${requestId}`,
+        ),
+      ]);
       return { kind: 'done' as const, org: member.orgName, until: formatDate(until) };
     });
     this.services.delivery?.wake();
@@ -96,10 +143,24 @@ export async function expelMember(services: Services, input: { actor: string; me
   const done = await services.db.prisma.$transaction(async (tx) => {
     const member = await tx.member.findUnique({ where: { id: input.memberId } });
     if (!member || member.status !== 'active') return false;
-    const after = await tx.member.update({ where: { id: member.id }, data: { status: 'expelled', leftAt: now, lockedUntil: until } });
-    await audit(tx, { actor: input.actor, action: 'member.expel', entity: 'member', entityId: member.id, before: member, after });
-    const notice = text(services.texts.t('membership.expelled_notice', { org: member.orgName, until: formatDate(until) }));
-    await addToOutbox(tx, [toUser(`${member.channel}:${member.userId}`, notice, `expelled:${member.id}:${now.getTime()}`)]);
+    const after = await tx.member.update({
+      where: { id: member.id },
+      data: { status: 'expelled', leftAt: now, lockedUntil: until },
+    });
+    await audit(tx, {
+      actor: input.actor,
+      action: 'member.expel',
+      entity: 'member',
+      entityId: member.id,
+      before: member,
+      after,
+    });
+    const notice = text(
+      services.texts.t('membership.expelled_notice', { org: member.orgName, until: formatDate(until) }),
+    );
+    await addToOutbox(tx, [
+      toUser(`${member.channel}:${member.userId}`, notice, `expelled:${member.id}:${now.getTime()}`),
+    ]);
     return true;
   });
   services.delivery?.wake();

@@ -15,10 +15,15 @@ afterEach(async () => {
 const loose = { sendPerMin: 100_000, apiPerSec: 10_000, perChatPerSec: 100 };
 
 async function start(r: Rig) {
-  await r.delivery.startWorkers({ channels: [limitedFeishuChannel(r.feishu.url)], timers: false, relayOptions: { pollMs: 100 } });
+  await r.delivery.startWorkers({
+    channels: [limitedFeishuChannel(r.feishu.url)],
+    timers: false,
+    relayOptions: { pollMs: 100 },
+  });
 }
 
-const allSettled = (r: Rig) => async () => (await r.db.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'queued'] } } })) === 0;
+const allSettled = (r: Rig) => async () =>
+  (await r.db.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'queued'] } } })) === 0;
 
 describe('deliver', () => {
   it('delivers a broadcast to every member exactly once and reports its status', async () => {
@@ -51,7 +56,9 @@ describe('deliver', () => {
     const failed = await rig.db.prisma.outboxMessage.findFirstOrThrow({ where: { status: 'failed' } });
     expect(failed.lastError).toContain('230013');
     expect(failed.attempts).toBe(1);
-    const retried = await rig.db.prisma.outboxMessage.findFirstOrThrow({ where: { address: { path: ['userId'], equals: 'ou_m00000' } } });
+    const retried = await rig.db.prisma.outboxMessage.findFirstOrThrow({
+      where: { address: { path: ['userId'], equals: 'ou_m00000' } },
+    });
     expect(retried.attempts).toBe(3);
     // The failed job stays in BullMQ's failed set for the dashboard.
     const queue = rig.delivery.queueFor('feishu');
@@ -89,7 +96,10 @@ describe('deliver', () => {
   });
 
   it('honours the per-chat limit for many messages to one user', async () => {
-    rig = await createRig({ fakeLimits: { sendPerMin: 100_000, apiPerSec: 1000, perChatPerSec: 5 }, env: { FEISHU_PER_CHAT_PER_SEC: '5' } });
+    rig = await createRig({
+      fakeLimits: { sendPerMin: 100_000, apiPerSec: 1000, perChatPerSec: 5 },
+      env: { FEISHU_PER_CHAT_PER_SEC: '5' },
+    });
     await addToOutbox(
       rig.db.prisma,
       Array.from({ length: 12 }, (_, i) => toUser('feishu:ou_busy', { kind: 'text', text: `第 ${i} 条` })),
@@ -109,7 +119,10 @@ describe('deliver', () => {
     await start(rig);
     await rig.waitUntil(allSettled(rig), 'delivered');
     await rig.delivery.queueFor('feishu').add('deliver', { id: row.id }, { jobId: `${row.id}-again` });
-    await rig.waitUntil(async () => (await rig!.delivery.queueFor('feishu').getJobCountByTypes('completed')) === 2, 'second job done');
+    await rig.waitUntil(
+      async () => (await rig!.delivery.queueFor('feishu').getJobCountByTypes('completed')) === 2,
+      'second job done',
+    );
     expect(rig.feishu.stats.calls).toBe(1);
     expect(deliverQueueName('feishu')).toBe('deliver-feishu');
   });
@@ -132,4 +145,3 @@ describe('deliver', () => {
     expect(got.map((m) => m.uuid)).toEqual([`ob-${row.id}`, `ob-${row.id}-1`, `ob-${row.id}-2`]);
   });
 });
-

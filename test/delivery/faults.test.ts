@@ -21,7 +21,10 @@ afterEach(async () => {
 const childScript = path.resolve(import.meta.dirname, '../support/deliver-worker-child.ts');
 
 async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', childScript], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(child);
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
@@ -30,7 +33,8 @@ async function startWorkerProcess(env: Record<string, string>): Promise<ChildPro
   return child;
 }
 
-const settled = (r: Rig) => async () => (await r.db.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'queued'] } } })) === 0;
+const settled = (r: Rig) => async () =>
+  (await r.db.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'queued'] } } })) === 0;
 
 function expectExactlyOnce(r: Rig, ids: string[]) {
   const counts = ids.map((id) => r.feishu.messages.get(id)?.length ?? 0);
@@ -57,7 +61,9 @@ describe('delivery faults', () => {
     await rig.waitUntil(settled(rig), 'all delivered after restart', 120_000);
     expectExactlyOnce(rig, ids);
     expect(await rig.status(id)).toMatchObject({ total: 2_000, delivered: 2_000, pending: 0, failed: 0 });
-    console.log(`SIGKILL fan-out: sent before kill ${sentAtKill}, same-uuid resends absorbed ${rig.feishu.stats.repeatedUuid}`);
+    console.log(
+      `SIGKILL fan-out: sent before kill ${sentAtKill}, same-uuid resends absorbed ${rig.feishu.stats.repeatedUuid}`,
+    );
   });
 
   it('a worker stopped with SIGTERM mid fan-out finishes or hands back its jobs and exits cleanly', async () => {

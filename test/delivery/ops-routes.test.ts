@@ -21,8 +21,15 @@ describe('ops routes', () => {
   it('exposes delivery metrics for Prometheus', async () => {
     await rig.importFeishuMembers(3);
     await rig.broadcast();
-    await rig.delivery.startWorkers({ channels: [limitedFeishuChannel(rig.feishu.url)], timers: false, relayOptions: { pollMs: 100 } });
-    await rig.waitUntil(async () => (await rig.db.prisma.outboxMessage.count({ where: { status: 'delivered' } })) === 3, 'delivered');
+    await rig.delivery.startWorkers({
+      channels: [limitedFeishuChannel(rig.feishu.url)],
+      timers: false,
+      relayOptions: { pollMs: 100 },
+    });
+    await rig.waitUntil(
+      async () => (await rig.db.prisma.outboxMessage.count({ where: { status: 'delivered' } })) === 3,
+      'delivered',
+    );
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/alliance_delivery_delivered_total\{channel="feishu"\} 3/);
@@ -34,11 +41,18 @@ describe('ops routes', () => {
   it('keeps the dashboard behind basic auth', async () => {
     expect((await app.inject({ method: 'GET', url: '/ops/queues' })).statusCode).toBe(401);
     const wrong = Buffer.from('ops:wrong').toString('base64');
-    expect((await app.inject({ method: 'GET', url: '/ops/queues', headers: { authorization: `Basic ${wrong}` } })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ method: 'GET', url: '/ops/queues', headers: { authorization: `Basic ${wrong}` } }))
+        .statusCode,
+    ).toBe(401);
     const right = Buffer.from('ops:correct-horse').toString('base64');
     const page = await app.inject({ method: 'GET', url: '/ops/queues', headers: { authorization: `Basic ${right}` } });
     expect(page.statusCode).toBe(200);
-    const api = await app.inject({ method: 'GET', url: '/ops/queues/api/queues', headers: { authorization: `Basic ${right}` } });
+    const api = await app.inject({
+      method: 'GET',
+      url: '/ops/queues/api/queues',
+      headers: { authorization: `Basic ${right}` },
+    });
     expect(api.statusCode).toBe(200);
     expect(api.body).toContain('deliver-feishu');
   });

@@ -26,6 +26,8 @@ describe('resolveRedis', () => {
   });
 
   it('gives up cleanly when there is no redis-server to start', async () => {
-    expect(await resolveRedis(undefined, log, { defaultUrl: 'redis://127.0.0.1:1', binary: 'no-such-redis-server' })).toBeUndefined();
+    expect(
+      await resolveRedis(undefined, log, { defaultUrl: 'redis://127.0.0.1:1', binary: 'no-such-redis-server' }),
+    ).toBeUndefined();
   });
 });

@@ -13,14 +13,19 @@ describe('timers', () => {
   it('schedules the yearly congress reminder and reminds once per year however often it fires', async () => {
     const timers = h.app.services.delivery!.timers!;
     const schedulers = await timers.queue.getJobSchedulers();
-    expect(schedulers).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'congress.reminder', pattern: '0 9 15 1 *', tz: 'Asia/Shanghai' })]));
+    expect(schedulers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: 'congress.reminder', pattern: '0 9 15 1 *', tz: 'Asia/Shanghai' }),
+      ]),
+    );
     await timers.queue.add('congress.reminder', {});
     await timers.queue.add('congress.reminder', {});
     await h.user('sec1').waitFor('成员大会年度提醒');
     await h.user('sec2').waitFor('成员大会年度提醒');
     await h.settle();
     // Wait until both jobs ran (the second one found the reminder already written).
-    for (let i = 0; i < 100 && (await timers.queue.getJobCountByTypes('completed')) < 2; i += 1) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && (await timers.queue.getJobCountByTypes('completed')) < 2; i += 1)
+      await new Promise((r) => setTimeout(r, 50));
     await h.settle();
     expect(h.user('sec1').inbox.filter((o) => o.kind === 'card' && o.card.title.includes('成员大会'))).toHaveLength(1);
   });

@@ -48,7 +48,10 @@ describe('members import / export', () => {
     const again = await runCli(['members', 'import', '--csv', file], { env });
     expect(again.stdout).toContain('新增 0 家，更新 0 家，未变 2 家');
 
-    const changed = csv('changed.csv', 'orgName,orgType,repName,channel,userId\n北京市数字教育中心,教育部门,张三丰,feishu,ou_a9\n');
+    const changed = csv(
+      'changed.csv',
+      'orgName,orgType,repName,channel,userId\n北京市数字教育中心,教育部门,张三丰,feishu,ou_a9\n',
+    );
     const update = await runCli(['members', 'import', '--csv', changed], { env });
     expect(update.code).toBe(0);
     expect(update.stdout).toContain('新增 0 家，更新 1 家');
@@ -80,7 +83,9 @@ describe('broadcast', () => {
   });
 
   it('refuses bad arguments with a clear message', async () => {
-    expect((await runCli(['broadcast', '--to', 'everyone', '--text', 'x'], { env })).stderr).toContain('只支持 members');
+    expect((await runCli(['broadcast', '--to', 'everyone', '--text', 'x'], { env })).stderr).toContain(
+      '只支持 members',
+    );
     expect((await runCli(['broadcast', '--text', '   '], { env })).stderr).toContain('不能为空');
     const unknown = await runCli(['broadcast', 'status', 'nope', '--json'], { env });
     expect(unknown.code).toBe(4);

@@ -10,8 +10,16 @@ import { importMembers } from '../../src/membership/members.ts';
 
 let w: FeishuWorld;
 beforeAll(async () => {
-  w = await startFeishuWorld({ SECRETARIAT_FEISHU_OPEN_IDS: 'ou_sec', APPLICATION_DEADLINE: '2099-12-31', PUBLIC_NOTICE_PERIOD: '3s' });
-  await importMembers(w.service.app.services.db.prisma, 'test', 'orgName,orgType,repName,channel,userId\n北京市数字教育中心,教育部门,张三,feishu,ou_m1\n');
+  w = await startFeishuWorld({
+    SECRETARIAT_FEISHU_OPEN_IDS: 'ou_sec',
+    APPLICATION_DEADLINE: '2099-12-31',
+    PUBLIC_NOTICE_PERIOD: '3s',
+  });
+  await importMembers(
+    w.service.app.services.db.prisma,
+    'test',
+    'orgName,orgType,repName,channel,userId\n北京市数字教育中心,教育部门,张三,feishu,ou_m1\n',
+  );
 });
 afterAll(async () => w?.close());
 
@@ -59,8 +67,14 @@ describe('membership on Feishu', () => {
     const notice = await waitForMessage('ou_m1', '入盟公示');
     expect(notice.msgType).toBe('interactive');
     await waitForMessage('ou_app', '已取得国家数字教育资源公共服务体系联盟成员资格');
-    expect(await prisma().member.findUnique({ where: { orgName: '贵州智慧教育科技有限公司' } })).toMatchObject({ status: 'active', channel: 'feishu', userId: 'ou_app' });
+    expect(await prisma().member.findUnique({ where: { orgName: '贵州智慧教育科技有限公司' } })).toMatchObject({
+      status: 'active',
+      channel: 'feishu',
+      userId: 'ou_app',
+    });
     // Each message went out once (the fake drops a repeated uuid, and counts only distinct sends).
-    expect(w.fake.messages.filter((m) => m.chatId === 'p2p:ou_m1' && JSON.stringify(m.content).includes('入盟公示'))).toHaveLength(1);
+    expect(
+      w.fake.messages.filter((m) => m.chatId === 'p2p:ou_m1' && JSON.stringify(m.content).includes('入盟公示')),
+    ).toHaveLength(1);
   });
 });

@@ -24,7 +24,8 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const prisma = () => h.app.services.db.prisma;
-const appOf = (user: MailUser) => prisma().application.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: 'desc' } });
+const appOf = (user: MailUser) =>
+  prisma().application.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: 'desc' } });
 
 async function submit(user: MailUser, org: string): Promise<void> {
   await user.says('我要申请加入联盟');
@@ -40,7 +41,9 @@ async function submit(user: MailUser, org: string): Promise<void> {
 
 /** The value of a button on the newest card in the inbox whose title contains `title`. */
 function button(user: MailUser, title: string, label: string): { action: string; value: Record<string, string> } {
-  const card = [...user.inbox].reverse().find((o): o is Extract<Outbound, { kind: 'card' }> => o.kind === 'card' && o.card.title.includes(title));
+  const card = [...user.inbox]
+    .reverse()
+    .find((o): o is Extract<Outbound, { kind: 'card' }> => o.kind === 'card' && o.card.title.includes(title));
   const found = card?.card.buttons?.find((b) => b.label.includes(label));
   if (!found) throw new Error(`no “${label}” button on a “${title}” card for ${user.id}:\n${user.inboxText()}`);
   return { action: found.action, value: found.value };
@@ -51,7 +54,12 @@ const click = (user: MailUser, b: { action: string; value: Record<string, string
 describe('membership process', () => {
   it('submit → review → 公示 with an objection dismissed → timer → member, list published', async () => {
     const zhang = h.user('zhang');
-    const [sec1, sec2, m1, m2] = ['sec1', 'sec2', 'm1', 'm2'].map((id) => h.user(id)) as [MailUser, MailUser, MailUser, MailUser];
+    const [sec1, sec2, m1, m2] = ['sec1', 'sec2', 'm1', 'm2'].map((id) => h.user(id)) as [
+      MailUser,
+      MailUser,
+      MailUser,
+      MailUser,
+    ];
     await submit(zhang, '贵州智慧教育科技有限公司');
 
     const card = await sec1.waitFor('入盟申请待资格审查');
@@ -113,7 +121,11 @@ describe('membership process', () => {
     await click(sec2, approve);
     expect(sec2.lastText()).toContain('已由 console:sec1');
     const audit = await prisma().auditLog.findFirstOrThrow({ where: { action: 'review.approve' } });
-    expect(audit).toMatchObject({ actor: 'console:sec1', before: { status: 'submitted' }, after: { status: 'notice' } });
+    expect(audit).toMatchObject({
+      actor: 'console:sec1',
+      before: { status: 'submitted' },
+      after: { status: 'notice' },
+    });
     await h.settle();
     // Exactly one notice card per member.
     expect(m1.inbox.filter((o) => o.kind === 'card' && o.card.title.startsWith('入盟公示'))).toHaveLength(1);
@@ -154,7 +166,12 @@ describe('membership process', () => {
     expect((await appOf(li)).status).toBe('submitted');
     await h.app.services.delivery!.poll();
     await h.settle();
-    const cards = sec1.inbox.filter((o) => o.kind === 'card' && o.card.title.startsWith('入盟申请待资格审查') && o.card.fields?.some((f) => f.value === '云南教育云平台有限公司'));
+    const cards = sec1.inbox.filter(
+      (o) =>
+        o.kind === 'card' &&
+        o.card.title.startsWith('入盟申请待资格审查') &&
+        o.card.fields?.some((f) => f.value === '云南教育云平台有限公司'),
+    );
     expect(cards).toHaveLength(2);
     const reject = button(sec1, '入盟申请待资格审查', '不予通过');
     expect(reject.value.case).not.toBe(approveOld.value.case);
@@ -182,7 +199,9 @@ describe('membership process', () => {
     // The timer fires after the period and changes nothing.
     const notice = await prisma().publicNotice.findFirstOrThrow({ where: { orgName: '某某在线教育有限公司' } });
     expect(notice.status).toBe('revoked');
-    expect(await h.app.services.delivery!.timers!.queue.getJob(`notice.end:${notice.id}`.replaceAll(':', '-'))).toBeDefined();
+    expect(
+      await h.app.services.delivery!.timers!.queue.getJob(`notice.end:${notice.id}`.replaceAll(':', '-')),
+    ).toBeDefined();
     expect(await prisma().member.count({ where: { orgName: '某某在线教育有限公司' } })).toBe(0);
     expect((await appOf(wu)).status).toBe('revoked');
   });
@@ -258,7 +277,7 @@ describe('membership process', () => {
     expect(sec1.lastText()).toContain('找不到这份申请');
     await sec1.clicks('review.reject', { case: 'not-a-case' });
     expect(sec1.lastText()).toContain('找不到这份申请');
-    await sec1.clicks('objection.dismiss', { objection: "'; DROP TABLE \"Member\"; --" });
+    await sec1.clicks('objection.dismiss', { objection: '\'; DROP TABLE "Member"; --' });
     expect(sec1.lastText()).toContain('找不到这份申请');
     await m1.clicks('notice.object', { notice: 'nope' });
     expect(m1.lastText()).toContain('公示已经结束');
@@ -291,4 +310,3 @@ describe('membership process', () => {
     expect(m1.lastText()).toContain('仅限联盟成员单位的代表');
   });
 });
-

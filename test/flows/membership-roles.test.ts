@@ -42,7 +42,9 @@ describe('secretariat roles', () => {
     expect(h.user('sec1').lastText()).toContain('已将 console:carol 设为秘书处成员');
     await h.user('sec1').says('添加秘书处 console:carol');
     expect(h.user('sec1').lastText()).toContain('已经是秘书处成员');
-    const entry = await h.app.services.db.prisma.auditLog.findFirstOrThrow({ where: { action: 'role.grant', entityId: 'console:carol' } });
+    const entry = await h.app.services.db.prisma.auditLog.findFirstOrThrow({
+      where: { action: 'role.grant', entityId: 'console:carol' },
+    });
     expect(entry).toMatchObject({ actor: 'console:sec1', after: { role: 'secretariat' } });
     // carol acts as secretariat right away: the role is read from the database.
     await h.user('carol').says('秘书处名单');
@@ -107,7 +109,9 @@ describe('群发通知', () => {
     await sec.says('确认');
     await h.user('m1').waitFor('年度工作总结模板.docx');
     const m1 = h.user('m1').inbox;
-    const cardAt = m1.findIndex((o) => o.kind === 'card' && (o.card.lines ?? []).join('').includes('附件是年度工作总结模板'));
+    const cardAt = m1.findIndex(
+      (o) => o.kind === 'card' && (o.card.lines ?? []).join('').includes('附件是年度工作总结模板'),
+    );
     expect(m1[cardAt + 1]).toMatchObject({ kind: 'file', name: '年度工作总结模板.docx' });
 
     // Revoked while the dialog was open: nothing is sent.

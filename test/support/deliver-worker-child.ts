@@ -13,9 +13,16 @@ const delivery = new Delivery(config, db.prisma, log, config.redisUrl);
 await delivery.startWorkers({
   channels: [limitedFeishuChannel(process.env.FAKE_FEISHU_URL!)],
   timers: false,
-  relayOptions: { pollMs: 200, staleMs: Number(process.env.RELAY_STALE_MS ?? 60_000), sweepMs: Number(process.env.RELAY_SWEEP_MS ?? 30_000) },
+  relayOptions: {
+    pollMs: 200,
+    staleMs: Number(process.env.RELAY_STALE_MS ?? 60_000),
+    sweepMs: Number(process.env.RELAY_SWEEP_MS ?? 30_000),
+  },
 });
 process.stdout.write('ready\n');
 process.on('SIGTERM', () => {
-  void delivery.close().then(() => db.close()).then(() => process.exit(0));
+  void delivery
+    .close()
+    .then(() => db.close())
+    .then(() => process.exit(0));
 });

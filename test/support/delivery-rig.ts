@@ -29,7 +29,11 @@ export type Rig = {
   close(): Promise<void>;
 };
 
-export async function createRig(options: { env?: Record<string, string>; fakeLimits: FeishuLimits; redisUrl?: string }): Promise<Rig> {
+export async function createRig(options: {
+  env?: Record<string, string>;
+  fakeLimits: FeishuLimits;
+  redisUrl?: string;
+}): Promise<Rig> {
   const database = await createTestDatabase('ab_dlv');
   const feishu = await startFakeFeishu(options.fakeLimits);
   const env: Record<string, string> = {
@@ -56,12 +60,19 @@ export async function createRig(options: { env?: Record<string, string>; fakeLim
     feishu,
     async importFeishuMembers(n) {
       const ids = Array.from({ length: n }, (_, i) => `ou_m${String(i).padStart(5, '0')}`);
-      const csv = ['orgName,orgType,repName,channel,userId', ...ids.map((id, i) => `成员单位${i},企业,代表${i},feishu,${id}`)].join('\n');
+      const csv = [
+        'orgName,orgType,repName,channel,userId',
+        ...ids.map((id, i) => `成员单位${i},企业,代表${i},feishu,${id}`),
+      ].join('\n');
       await importMembers(db.prisma, 'test', csv);
       return ids;
     },
     broadcast: (text = '请各成员单位于月底前报送年度工作总结。') =>
-      createBroadcast(db.prisma, { actor: 'console:sec', text, card: { kind: 'card', card: { title: '联盟秘书处通知', lines: [text] } } }),
+      createBroadcast(db.prisma, {
+        actor: 'console:sec',
+        text,
+        card: { kind: 'card', card: { title: '联盟秘书处通知', lines: [text] } },
+      }),
     status: (id) => broadcastStatus(db.prisma, id),
     async waitUntil(check, what, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
@@ -85,7 +96,10 @@ export async function createRig(options: { env?: Record<string, string>; fakeLim
 export async function obliterate(config: Config): Promise<void> {
   if (!config.redisUrl) return;
   for (const name of [deliverQueueName('feishu'), deliverQueueName('console'), TIMERS_QUEUE]) {
-    const queue = new Queue(name, { connection: { url: config.redisUrl, maxRetriesPerRequest: 1 }, prefix: config.queuePrefix });
+    const queue = new Queue(name, {
+      connection: { url: config.redisUrl, maxRetriesPerRequest: 1 },
+      prefix: config.queuePrefix,
+    });
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
   }

@@ -11,7 +11,14 @@ export type FakeFeishu = {
   url: string;
   /** Distinct messages each receiver got (after uuid dedup). */
   messages: Map<string, { uuid: string; messageId: string; content: string }[]>;
-  stats: { calls: number; accepted: number; rateLimited: number; repeatedUuid: number; firstAt?: number; lastAt?: number };
+  stats: {
+    calls: number;
+    accepted: number;
+    rateLimited: number;
+    repeatedUuid: number;
+    firstAt?: number;
+    lastAt?: number;
+  };
   /** The next sends to this receiver fail: 'transient' (HTTP 500) or 'permanent' (bot blocked). */
   failNext(receiveId: string, kind: 'transient' | 'permanent', times?: number): void;
   totalMessages(): number;
@@ -56,13 +63,18 @@ export async function startFakeFeishu(limits: FeishuLimits = FEISHU_DEFAULT_LIMI
       const receiver = body.receive_id ?? '';
       const limited = (resetSec: number) => {
         stats.rateLimited += 1;
-        reply(429, { code: 99991400, msg: 'request trigger frequency limit' }, { 'x-ogw-ratelimit-reset': String(resetSec) });
+        reply(
+          429,
+          { code: 99991400, msg: 'request trigger frequency limit' },
+          { 'x-ogw-ratelimit-reset': String(resetSec) },
+        );
       };
       // Per app, all APIs, per second.
       if (countSecond('app', now) > limits.apiPerSec) return limited(1);
       // Per app, send API, sliding minute.
       while (sendLog.length > 0 && sendLog[0]! <= now - 60_000) sendLog.shift();
-      if (sendLog.length >= limits.sendPerMin) return limited(Math.max(1, Math.ceil((sendLog[0]! + 60_000 - now) / 1000)));
+      if (sendLog.length >= limits.sendPerMin)
+        return limited(Math.max(1, Math.ceil((sendLog[0]! + 60_000 - now) / 1000)));
       if (countSecond(`chat:${receiver}`, now) > limits.perChatPerSec) return limited(1);
       sendLog.push(now);
       const failure = failures.get(receiver);
@@ -78,7 +90,10 @@ export async function startFakeFeishu(limits: FeishuLimits = FEISHU_DEFAULT_LIMI
       }
       const messageId = `om_${++nextId}`;
       if (body.uuid) byUuid.set(body.uuid, messageId);
-      messages.set(receiver, [...(messages.get(receiver) ?? []), { uuid: body.uuid ?? '', messageId, content: body.content ?? '' }]);
+      messages.set(receiver, [
+        ...(messages.get(receiver) ?? []),
+        { uuid: body.uuid ?? '', messageId, content: body.content ?? '' },
+      ]);
       stats.accepted += 1;
       stats.firstAt ??= now;
       stats.lastAt = now;

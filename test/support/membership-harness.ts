@@ -35,7 +35,9 @@ export async function createMembershipHarness(env: Record<string, string> = {}):
   const mailboxes = new Map<string, Outbound[]>();
   const delivery = harness.app.services.delivery!;
   await delivery.startWorkers({
-    channels: [consoleDeliveryChannel((user, outbound) => mailboxes.set(user, [...(mailboxes.get(user) ?? []), outbound]))],
+    channels: [
+      consoleDeliveryChannel((user, outbound) => mailboxes.set(user, [...(mailboxes.get(user) ?? []), outbound])),
+    ],
     relayOptions: { pollMs: 100 },
   });
   const prisma = harness.app.services.db.prisma;
@@ -72,7 +74,10 @@ export async function createMembershipHarness(env: Record<string, string> = {}):
       return user;
     },
     async importMembers(rows) {
-      const csv = ['orgName,orgType,repName,channel,userId', ...rows.map(([org, user]) => `${org},企业,代表,console,${user}`)].join('\n');
+      const csv = [
+        'orgName,orgType,repName,channel,userId',
+        ...rows.map(([org, user]) => `${org},企业,代表,console,${user}`),
+      ].join('\n');
       await importMembers(prisma, 'test', csv);
     },
     async close() {

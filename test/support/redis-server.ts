@@ -18,7 +18,11 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     url,
     port,
     async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      child = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { stdio: 'ignore' },
+      );
       for (let i = 0; i < 100 && !(await pingRedis(url, 200)); i += 1) await new Promise((r) => setTimeout(r, 50));
     },
     /** SIGKILL: everything in memory is lost, as in a crash of an unpersisted Redis. */
