@@ -12,6 +12,17 @@ const optional = <T extends z.ZodType>(inner: T) =>
 const orDefault = <T extends z.ZodType>(inner: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), inner);
 
+/** A whole number within bounds, with the reason in Chinese and English. */
+const whole = (min: number, max: number, fallback: number) =>
+  orDefault(
+    z.coerce
+      .number('应是数字 (must be a number)')
+      .int('应是整数 (must be a whole number)')
+      .min(min, `应不小于 ${min} (must be at least ${min})`)
+      .max(max, `应不大于 ${max} (must be at most ${max})`)
+      .default(fallback),
+  );
+
 /** Comma- or space-separated platform ids. */
 const idList = z
   .string()
@@ -64,17 +75,23 @@ const schema = z.object({
   SECRETARIAT_WECHAT_IDS: idList,
   SECRETARIAT_CONSOLE_IDS: idList,
   SECRETARIAT_FEISHU_CHAT_ID: optional(z.string()),
-  PUBLIC_NOTICE_PERIOD: duration.default(7 * 86_400_000),
-  CONGRESS_REMINDER_CRON: z.string().trim().min(9).default('0 9 15 1 *'),
-  DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
-  DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
-  DELIVERY_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
-  FEISHU_SEND_PER_MIN: z.coerce.number().int().min(1).default(1_000),
-  FEISHU_API_PER_SEC: z.coerce.number().int().min(1).default(50),
-  FEISHU_PER_CHAT_PER_SEC: z.coerce.number().int().min(1).default(5),
-  WECHAT_SEND_PER_MIN: z.coerce.number().int().min(1).default(60),
-  WECHAT_PER_CHAT_PER_SEC: z.coerce.number().int().min(1).default(1),
-  OPS_USER: z.string().trim().min(1).default('ops'),
+  PUBLIC_NOTICE_PERIOD: orDefault(duration.default(7 * 86_400_000)),
+  CONGRESS_REMINDER_CRON: orDefault(
+    z
+      .string()
+      .trim()
+      .regex(/^(\S+\s+){4,5}\S+$/, '应是 cron 表达式，如 0 9 15 1 * (a cron pattern)')
+      .default('0 9 15 1 *'),
+  ),
+  DELIVERY_ATTEMPTS: whole(1, 50, 10),
+  DELIVERY_BACKOFF_MS: whole(10, 600_000, 2_000),
+  DELIVERY_LOCK_MS: whole(1_000, 600_000, 30_000),
+  FEISHU_SEND_PER_MIN: whole(1, 1_000_000, 1_000),
+  FEISHU_API_PER_SEC: whole(1, 100_000, 50),
+  FEISHU_PER_CHAT_PER_SEC: whole(1, 1_000, 5),
+  WECHAT_SEND_PER_MIN: whole(1, 1_000_000, 60),
+  WECHAT_PER_CHAT_PER_SEC: whole(1, 1_000, 1),
+  OPS_USER: orDefault(z.string().trim().min(1).default('ops')),
   OPS_PASSWORD: optional(z.string().min(8, '至少 8 个字符 (at least 8 characters)')),
   // Membership application (issue 4)
   APPLICATION_DEADLINE: optional(
