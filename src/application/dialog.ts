@@ -160,7 +160,8 @@ export class ApplicationFlow {
     const text = ctx.text;
     const current = data.asking ?? nextEmptyField(fields);
     const long = current !== undefined && fieldDef(current).kind === 'paragraphs';
-    const short = !long || text.length <= 60;
+    // In a profile, command words may well be part of the text: only a short message is a command.
+    const short = !long || text.length <= 30;
 
     if (ctx.inbound.file) {
       ctx.say(t(ctx, 'file_not_expected'));
@@ -198,7 +199,10 @@ export class ApplicationFlow {
       );
       return this.prompt(ctx, data, fields);
     }
-    if (long ? isStrongInstruction(text) : looksLikeInstruction(text) || isStrongInstruction(text)) {
+    // The broad check would also catch free text ("在教育信息化中扮演…") and addresses like prompt@…;
+    // there only instructions aimed at the bot count.
+    const freeText = long || (current !== undefined && fieldDef(current).kind === 'email' && text.includes('@'));
+    if (isStrongInstruction(text) || (!freeText && looksLikeInstruction(text))) {
       ctx.say(t(ctx, 'instruction_refused'));
       return this.prompt(ctx, data, fields);
     }
