@@ -3,12 +3,17 @@
 // Sends signed, encrypted message events at a steady rate (2 % of them redelivered with the same
 // event_id) and reports ack latency (HTTP answer) and end-to-end latency (event sent → the fake
 // receives the reply), plus lost and doubled replies.
-//   npx tsx bench/feishu-webhook.ts [--rate=200] [--seconds=30]
+//   npx tsx bench/feishu-webhook.ts [--rate=200] [--seconds=30] [--channel-only]
 // Needs PostgreSQL (TEST_PG_ADMIN_URL or 127.0.0.1:5432) and Redis (REDIS_URL or 127.0.0.1:6379).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config.ts';
 import { startFeishuService } from '../src/commands/serve.ts';
+import { openRedis } from '../src/db/redis.ts';
+import { loadTexts } from '../src/bot/texts.ts';
+import { EventDedup } from '../src/channels/event-dedup.ts';
+import { FeishuChannel } from '../src/channels/feishu/feishu-channel.ts';
+import { buildHttpServer } from '../src/http/server.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from '../test/support/db.ts';
 import { startFakeFeishu } from '../test/channels/support/fake-feishu.ts';
@@ -24,6 +29,20 @@ if (process.argv[2] === 'serve') {
   const service = await startFeishuService(loadConfig(), { log: createLogger('warn') });
   process.stdout.write(`READY ${service.url}\n`);
   process.once('SIGTERM', () => void service.close().then(() => process.exit(0)));
+} else if (process.argv[2] === 'serve-channel') {
+  // Child, --channel-only: the channel layer alone (verify, ack, dedup, SDK send), echoing each
+  // message without the bot or the database — what the channel costs, apart from the domain.
+  const config = loadConfig();
+  const log = createLogger('warn');
+  const redis = openRedis(config.redisUrl!, log);
+  const texts = loadTexts(config.promptsDir);
+  const channel = new FeishuChannel({ config: config.feishu!, log, texts, dedup: new EventDedup(redis, `${config.queuePrefix}:`), readFile: async () => undefined });
+  await channel.start((inbound) => channel.send(channel.replyAddress(inbound), { kind: 'text', text: `收到：${inbound.text ?? ''}` }, inbound.id).then(() => undefined));
+  const http = buildHttpServer({ log, feishu: { channel, secrets: config.feishu! }, health: async () => ({ server: true }) });
+  await http.listen({ port: 0, host: '127.0.0.1' });
+  const address = http.server.address() as { port: number };
+  process.stdout.write(`READY http://127.0.0.1:${address.port}\n`);
+  process.once('SIGTERM', () => void http.close().then(() => process.exit(0)));
 } else {
   await main();
 }
@@ -55,7 +74,8 @@ async function main(): Promise<void> {
   };
   // BENCH_CPU_PROF=dir writes a CPU profile of the service process there (open it in Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', import.meta.filename, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const mode = process.argv.includes('--channel-only') ? 'serve-channel' : 'serve';
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', import.meta.filename, mode], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -138,7 +158,7 @@ async function main(): Promise<void> {
     return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]!.toFixed(1) : 'n/a';
   };
   const row = (name: string, v: number[]) => `${name.padEnd(12)} p50 ${pct(v, 0.5)} ms  p90 ${pct(v, 0.9)} ms  p99 ${pct(v, 0.99)} ms  max ${pct(v, 1)} ms`;
-  console.log(`feishu webhook: ${planned.length} requests (${unique.length} events + ${planned.length - unique.length} redeliveries) at ${rate}/s over ${(sendingMs / 1000).toFixed(1)} s`);
+  console.log(`feishu webhook${mode === 'serve-channel' ? ' (channel only, echo, no bot/database)' : ''}: ${planned.length} requests (${unique.length} events + ${planned.length - unique.length} redeliveries) at ${rate}/s over ${(sendingMs / 1000).toFixed(1)} s`);
   console.log(row('ack', acks));
   console.log(row('event→send', e2e));
   console.log(`non-200 acks ${failures}, lost replies ${lost}, doubled replies ${doubled}, apologies ${apologies}, send calls ${fake.sendCalls}, token fetches ${fake.tokenCalls}`);
