@@ -35,14 +35,19 @@ export type DocxRenderer = (fields: Fields, number: string) => Buffer;
 /** Builds the template once (per set of texts) and returns the function that fills it. */
 export async function createDocxRenderer(texts: Texts): Promise<DocxRenderer> {
   const template = unzipSync(new Uint8Array(await buildTemplate(texts)));
+  // The parts that never change are stored, not deflated again for every submission (deflating
+  // them all was most of the cost); the document itself is compressed.
+  const stored: Zippable = Object.fromEntries(
+    Object.entries(template).map(([name, data]) => [name, [data, { level: 0 }]]),
+  );
   const documentXml = strFromU8(template[DOCUMENT_XML]!);
   return (fields, number) => {
     const values: Record<string, string> = { number };
     for (const def of FORM) values[def.key] = fields[def.key] ?? '';
     ORG_TYPES.forEach((type, i) => (values[`check${i}`] = fields.orgType === type ? '☑' : '☐'));
     const xml = documentXml.replace(PLACEHOLDER, (_whole, key: string) => xmlText(values[key] ?? ''));
-    const entries: Zippable = { ...template, [DOCUMENT_XML]: strToU8(xml) };
-    return Buffer.from(zipSync(entries, { level: 1 }));
+    const entries: Zippable = { ...stored, [DOCUMENT_XML]: [strToU8(xml), { level: 6 }] };
+    return Buffer.from(zipSync(entries));
   };
 }
 
