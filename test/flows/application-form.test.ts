@@ -410,6 +410,19 @@ describe('rules from the charter and the notice', () => {
     expect((await draftOf(second)).fields.orgName).toBeUndefined();
   });
 
+  it('lets only one of two colleagues submitting at the same moment through', async () => {
+    const a = h.user('race-a');
+    const b = h.user('race-b');
+    await fillToSummary(a, '贵州同时提交有限公司');
+    await fillToSummary(b, '贵州同时提交有限公司');
+    await Promise.all([a.says('确认提交'), b.says('确认提交')]);
+    const texts = [a.lastText(), b.lastText()];
+    expect(texts.filter((x) => x.includes('申请已提交'))).toHaveLength(1);
+    expect(texts.filter((x) => x.includes('已有一份提交中的入盟申请'))).toHaveLength(1);
+    const rows = await prisma().application.findMany({ where: { userId: { in: ['race-a', 'race-b'] } } });
+    expect(rows.map((r) => r.status).sort()).toEqual(['draft', 'submitted']);
+  });
+
   it('tells an organisation that withdrew or was expelled less than two years ago when it can re-apply', async () => {
     await prisma().member.createMany({
       data: [
