@@ -20,7 +20,8 @@ import { startFakeFeishu } from '../test/channels/support/fake-feishu.ts';
 import { messageEvent, signedRequest } from '../test/channels/support/feishu-requests.ts';
 import { removeKeys } from '../test/channels/support/redis-keys.ts';
 
-const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const arg = (name: string, fallback: number) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const SECRETS = { verificationToken: 'vt-bench', encryptKey: 'ek-bench-key' };
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -36,9 +37,23 @@ if (process.argv[2] === 'serve') {
   const log = createLogger('warn');
   const redis = openRedis(config.redisUrl!, log);
   const texts = loadTexts(config.promptsDir);
-  const channel = new FeishuChannel({ config: config.feishu!, log, texts, dedup: new EventDedup(redis, `${config.queuePrefix}:`), readFile: async () => undefined });
-  await channel.start((inbound) => channel.send(channel.replyAddress(inbound), { kind: 'text', text: `收到：${inbound.text ?? ''}` }, inbound.id).then(() => undefined));
-  const http = buildHttpServer({ log, feishu: { channel, secrets: config.feishu! }, health: async () => ({ server: true }) });
+  const channel = new FeishuChannel({
+    config: config.feishu!,
+    log,
+    texts,
+    dedup: new EventDedup(redis, `${config.queuePrefix}:`),
+    readFile: async () => undefined,
+  });
+  await channel.start((inbound) =>
+    channel
+      .send(channel.replyAddress(inbound), { kind: 'text', text: `收到：${inbound.text ?? ''}` }, inbound.id)
+      .then(() => undefined),
+  );
+  const http = buildHttpServer({
+    log,
+    feishu: { channel, secrets: config.feishu! },
+    health: async () => ({ server: true }),
+  });
   await http.listen({ port: 0, host: '127.0.0.1' });
   const address = http.server.address() as { port: number };
   process.stdout.write(`READY http://127.0.0.1:${address.port}\n`);
@@ -75,7 +90,10 @@ async function main(): Promise<void> {
   // BENCH_CPU_PROF=dir writes a CPU profile of the service process there (open it in Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const mode = process.argv.includes('--channel-only') ? 'serve-channel' : 'serve';
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', import.meta.filename, mode], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', import.meta.filename, mode], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -86,7 +104,13 @@ async function main(): Promise<void> {
     child.once('exit', (code) => reject(new Error(`service exited with ${code}`)));
   });
 
-  const questions = ['你好', '我们单位退出以后还能重新申请吗？', '联盟章程谁有解释权', '加入联盟需要什么条件？', '秘书处设在哪里'];
+  const questions = [
+    '你好',
+    '我们单位退出以后还能重新申请吗？',
+    '联盟章程谁有解释权',
+    '加入联盟需要什么条件？',
+    '秘书处设在哪里',
+  ];
   type Planned = { body: string; headers: Record<string, string>; messageId: string; redelivery: boolean };
   const planned: Planned[] = [];
   for (let i = 0; i < total; i++) {
@@ -98,8 +122,16 @@ async function main(): Promise<void> {
       continue;
     }
     const user = `ou_bench_${i}`;
-    const event = messageEvent(SECRETS.verificationToken, { openId: user, chatId: `oc_bench_${i}`, text: questions[i % questions.length]! });
-    planned.push({ ...signedRequest(event, SECRETS.encryptKey), messageId: event.event.message.message_id, redelivery: false });
+    const event = messageEvent(SECRETS.verificationToken, {
+      openId: user,
+      chatId: `oc_bench_${i}`,
+      text: questions[i % questions.length]!,
+    });
+    planned.push({
+      ...signedRequest(event, SECRETS.encryptKey),
+      messageId: event.event.message.message_id,
+      redelivery: false,
+    });
   }
   const unique = planned.filter((p) => !p.redelivery);
 
@@ -157,11 +189,16 @@ async function main(): Promise<void> {
     const s = [...values].sort((a, b) => a - b);
     return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]!.toFixed(1) : 'n/a';
   };
-  const row = (name: string, v: number[]) => `${name.padEnd(12)} p50 ${pct(v, 0.5)} ms  p90 ${pct(v, 0.9)} ms  p99 ${pct(v, 0.99)} ms  max ${pct(v, 1)} ms`;
-  console.log(`feishu webhook${mode === 'serve-channel' ? ' (channel only, echo, no bot/database)' : ''}: ${planned.length} requests (${unique.length} events + ${planned.length - unique.length} redeliveries) at ${rate}/s over ${(sendingMs / 1000).toFixed(1)} s`);
+  const row = (name: string, v: number[]) =>
+    `${name.padEnd(12)} p50 ${pct(v, 0.5)} ms  p90 ${pct(v, 0.9)} ms  p99 ${pct(v, 0.99)} ms  max ${pct(v, 1)} ms`;
+  console.log(
+    `feishu webhook${mode === 'serve-channel' ? ' (channel only, echo, no bot/database)' : ''}: ${planned.length} requests (${unique.length} events + ${planned.length - unique.length} redeliveries) at ${rate}/s over ${(sendingMs / 1000).toFixed(1)} s`,
+  );
   console.log(row('ack', acks));
   console.log(row('event→send', e2e));
-  console.log(`non-200 acks ${failures}, lost replies ${lost}, doubled replies ${doubled}, apologies ${apologies}, send calls ${fake.sendCalls}, token fetches ${fake.tokenCalls}`);
+  console.log(
+    `non-200 acks ${failures}, lost replies ${lost}, doubled replies ${doubled}, apologies ${apologies}, send calls ${fake.sendCalls}, token fetches ${fake.tokenCalls}`,
+  );
 
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));

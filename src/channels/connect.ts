@@ -7,6 +7,7 @@ import { replyAddressOf, type Channel, type OnInbound } from './channel.ts';
 export function connectChannel(channel: Channel, bot: Bot, deliver: Deliver): OnInbound {
   return async (inbound) => {
     const replies = await bot.handle(inbound);
-    if (replies.length > 0) await deliver(channel, replyAddressOf(channel, inbound), replies, `${channel.name}:${inbound.id}`);
+    if (replies.length > 0)
+      await deliver(channel, replyAddressOf(channel, inbound), replies, `${channel.name}:${inbound.id}`);
   };
 }

@@ -28,8 +28,14 @@ export type FeishuServiceOptions = { log?: Logger; now?: () => Date; redisPrefix
 
 export async function startFeishuService(config: Config, options: FeishuServiceOptions = {}): Promise<FeishuService> {
   const feishu = config.feishu;
-  if (!feishu) throw new ConfigError([{ variable: 'FEISHU_APP_ID', reason: 'serve 需要飞书应用凭证 (serve needs the Feishu app credentials)' }]);
-  if (!config.redisUrl) throw new ConfigError([{ variable: 'REDIS_URL', reason: 'serve 需要 Redis，用于事件去重 (serve needs Redis for event dedup)' }]);
+  if (!feishu)
+    throw new ConfigError([
+      { variable: 'FEISHU_APP_ID', reason: 'serve 需要飞书应用凭证 (serve needs the Feishu app credentials)' },
+    ]);
+  if (!config.redisUrl)
+    throw new ConfigError([
+      { variable: 'REDIS_URL', reason: 'serve 需要 Redis，用于事件去重 (serve needs Redis for event dedup)' },
+    ]);
   const log = options.log ?? createLogger(config.logLevel);
   const app = await createApp(config, { log, now: options.now });
   const redis = openRedis(config.redisUrl, log);
@@ -53,8 +59,14 @@ export async function startFeishuService(config: Config, options: FeishuServiceO
     ops: { delivery, ops: config.ops },
     health: async () => ({
       server: true,
-      database: await services.db.prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
-      redis: await redis.ping().then((pong) => pong === 'PONG', () => false),
+      database: await services.db.prisma.$queryRaw`SELECT 1`.then(
+        () => true,
+        () => false,
+      ),
+      redis: await redis.ping().then(
+        (pong) => pong === 'PONG',
+        () => false,
+      ),
     }),
   });
   try {
@@ -66,7 +78,10 @@ export async function startFeishuService(config: Config, options: FeishuServiceO
     throw error;
   }
   const address = http.server.address();
-  const url = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : '';
+  const url =
+    typeof address === 'object' && address
+      ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+      : '';
   log.info({ url, mode: feishu.mode, domain: feishu.domain }, 'feishu channel ready');
   return {
     app,

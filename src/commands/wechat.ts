@@ -19,7 +19,13 @@ import { PendingCards } from '../channels/wechat/pending-cards.ts';
 import { DirectDelivery } from '../delivery/direct.ts';
 import { untilSignal } from './serve.ts';
 
-export type WechatService = { app: App; channel: WechatChannel; wechaty: Wechaty; redis: Redis; close(): Promise<void> };
+export type WechatService = {
+  app: App;
+  channel: WechatChannel;
+  wechaty: Wechaty;
+  redis: Redis;
+  close(): Promise<void>;
+};
 
 export type WechatServiceOptions = {
   log?: Logger;
@@ -30,7 +36,8 @@ export type WechatServiceOptions = {
 };
 
 export async function startWechatService(config: Config, options: WechatServiceOptions = {}): Promise<WechatService> {
-  if (!config.redisUrl) throw new ConfigError([{ variable: 'REDIS_URL', reason: 'wechat 需要 Redis (wechat needs Redis)' }]);
+  if (!config.redisUrl)
+    throw new ConfigError([{ variable: 'REDIS_URL', reason: 'wechat 需要 Redis (wechat needs Redis)' }]);
   const log = options.log ?? createLogger(config.logLevel);
   const app = await createApp(config, { log, now: options.now });
   const redis = openRedis(config.redisUrl, log);
@@ -49,7 +56,7 @@ export async function startWechatService(config: Config, options: WechatServiceO
   wechaty.on('scan', (code, status) => {
     if (status !== ScanStatus.Waiting && status !== ScanStatus.Timeout) return;
     // The QR code is for the operator at the terminal, on stdout, not in the logs.
-    console.log('请用要作为机器人的微信号扫描下面的二维码登录 (scan with the bot\'s WeChat account):');
+    console.log("请用要作为机器人的微信号扫描下面的二维码登录 (scan with the bot's WeChat account):");
     qrcode.generate(code, { small: true });
   });
   wechaty.on('login', (user) => log.info({ user: user.name() }, 'wechat logged in'));

@@ -43,16 +43,23 @@ export class DirectDelivery {
         await channel.send(address, reply, key);
         return;
       } catch (error) {
-        const e = error instanceof BotError ? error : new BotError('PLATFORM_TRANSIENT', String(error), { cause: error });
+        const e =
+          error instanceof BotError ? error : new BotError('PLATFORM_TRANSIENT', String(error), { cause: error });
         if (e.permanent || attempt >= this.attempts) {
-          log.error({ err: e.message, code: e.code, channel: channel.name, chat: address.chatId, key, attempt }, 'reply not delivered');
+          log.error(
+            { err: e.message, code: e.code, channel: channel.name, chat: address.chatId, key, attempt },
+            'reply not delivered',
+          );
           return;
         }
         const wait =
           e.code === 'PLATFORM_RATE_LIMITED'
             ? (e.retryAfterMs ?? this.baseDelayMs)
             : Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-        log.warn({ code: e.code, channel: channel.name, key, attempt, waitMs: Math.round(wait) }, 'send failed, retrying');
+        log.warn(
+          { code: e.code, channel: channel.name, key, attempt, waitMs: Math.round(wait) },
+          'send failed, retrying',
+        );
         await this.sleep(wait);
       }
     }

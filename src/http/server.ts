@@ -48,7 +48,10 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
         const raw = typeof request.body === 'string' ? request.body : '';
         const verdict = verifyWebhook(raw, request.headers, feishu.secrets, now());
         if (!verdict.ok) {
-          log.warn({ path: request.url, ip: request.ip, status: verdict.status, reason: verdict.reason }, 'feishu request rejected');
+          log.warn(
+            { path: request.url, ip: request.ip, status: verdict.status, reason: verdict.reason },
+            'feishu request rejected',
+          );
           return reply.code(verdict.status).send({ error: verdict.reason });
         }
         if (verdict.kind === 'challenge') return reply.send({ challenge: verdict.challenge });

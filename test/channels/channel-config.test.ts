@@ -23,13 +23,17 @@ describe('channel configuration', () => {
     const base = { FEISHU_APP_ID: 'cli_0123456789abcdef', FEISHU_APP_SECRET: 's' };
     expect(loadConfig(base).feishu?.domain).toBe('https://open.feishu.cn');
     expect(loadConfig({ ...base, FEISHU_DOMAIN: 'lark' }).feishu?.domain).toBe('https://open.larksuite.com');
-    expect(loadConfig({ ...base, FEISHU_DOMAIN: 'http://127.0.0.1:9000/' }).feishu?.domain).toBe('http://127.0.0.1:9000');
+    expect(loadConfig({ ...base, FEISHU_DOMAIN: 'http://127.0.0.1:9000/' }).feishu?.domain).toBe(
+      'http://127.0.0.1:9000',
+    );
   });
 
   it('names every wrong variable', () => {
     expect(problems({ FEISHU_MODE: 'socket' })).toEqual(['FEISHU_MODE']);
     expect(problems({ FEISHU_APP_ID: 'cli_x' })).toEqual(['FEISHU_APP_SECRET', 'FEISHU_APP_ID']);
-    expect(problems({ FEISHU_APP_ID: 'anything', FEISHU_APP_SECRET: 's', FEISHU_MODE: 'webhook' })).toEqual(['FEISHU_VERIFICATION_TOKEN']);
+    expect(problems({ FEISHU_APP_ID: 'anything', FEISHU_APP_SECRET: 's', FEISHU_MODE: 'webhook' })).toEqual([
+      'FEISHU_VERIFICATION_TOKEN',
+    ]);
     expect(problems({ FEISHU_DOMAIN: 'ftp://x', PORT: '70000' })).toEqual(['FEISHU_DOMAIN', 'PORT']);
   });
 });

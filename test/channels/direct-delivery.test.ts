@@ -33,7 +33,11 @@ describe('DirectDelivery', () => {
       一: [new BotError('PLATFORM_TRANSIENT', 'reset'), new BotError('PLATFORM_TRANSIENT', 'reset')],
       二: [new BotError('PLATFORM_RATE_LIMITED', 'slow down', { retryAfterMs: 1234 })],
     });
-    const delivery = new DirectDelivery({ log: createLogger('silent'), baseDelayMs: 100, sleep: async (ms) => void waits.push(ms) });
+    const delivery = new DirectDelivery({
+      log: createLogger('silent'),
+      baseDelayMs: 100,
+      sleep: async (ms) => void waits.push(ms),
+    });
     await Promise.all([
       delivery.deliver(channel, { chatId: 'a' }, [text('一'), text('二')], 'k1'),
       delivery.deliver(channel, { chatId: 'a' }, [text('三')], 'k2'),
@@ -50,7 +54,9 @@ describe('DirectDelivery', () => {
 
   it('gives up on a permanent failure without retrying and goes on with the next reply', async () => {
     const waits: number[] = [];
-    const { channel, sent } = scriptedChannel({ 坏: [new BotError('PLATFORM_PERMANENT', 'bot not in chat', { permanent: true })] });
+    const { channel, sent } = scriptedChannel({
+      坏: [new BotError('PLATFORM_PERMANENT', 'bot not in chat', { permanent: true })],
+    });
     const delivery = new DirectDelivery({ log: createLogger('silent'), sleep: async (ms) => void waits.push(ms) });
     await delivery.deliver(channel, { chatId: 'b' }, [text('坏'), text('好')], 'k');
     expect(sent.map((s) => s.text)).toEqual(['好']);

@@ -29,30 +29,56 @@ describe('verifyWebhook', () => {
 
   it('rejects a signature made with another key, or over another body', () => {
     const forged = signedRequest(event(), 'other-key');
-    expect(verifyWebhook(forged.body, forged.headers, secrets, now)).toMatchObject({ ok: false, status: 401, reason: 'bad signature' });
+    expect(verifyWebhook(forged.body, forged.headers, secrets, now)).toMatchObject({
+      ok: false,
+      status: 401,
+      reason: 'bad signature',
+    });
     const genuine = signedRequest(event(), secrets.encryptKey);
     const tampered = genuine.body.replace(/"}$/, ' "}');
-    expect(verifyWebhook(tampered, genuine.headers, secrets, now)).toMatchObject({ ok: false, status: 401, reason: 'bad signature' });
+    expect(verifyWebhook(tampered, genuine.headers, secrets, now)).toMatchObject({
+      ok: false,
+      status: 401,
+      reason: 'bad signature',
+    });
   });
 
   it('rejects a genuine signature on a request older or newer than the tolerance', () => {
-    const old = signedRequest(event(), secrets.encryptKey, { timestamp: Math.floor((now - TIMESTAMP_TOLERANCE_MS - 5_000) / 1000) });
-    expect(verifyWebhook(old.body, old.headers, secrets, now)).toMatchObject({ status: 401, reason: 'stale timestamp' });
-    const future = signedRequest(event(), secrets.encryptKey, { timestamp: Math.floor((now + TIMESTAMP_TOLERANCE_MS + 5_000) / 1000) });
-    expect(verifyWebhook(future.body, future.headers, secrets, now)).toMatchObject({ status: 401, reason: 'stale timestamp' });
+    const old = signedRequest(event(), secrets.encryptKey, {
+      timestamp: Math.floor((now - TIMESTAMP_TOLERANCE_MS - 5_000) / 1000),
+    });
+    expect(verifyWebhook(old.body, old.headers, secrets, now)).toMatchObject({
+      status: 401,
+      reason: 'stale timestamp',
+    });
+    const future = signedRequest(event(), secrets.encryptKey, {
+      timestamp: Math.floor((now + TIMESTAMP_TOLERANCE_MS + 5_000) / 1000),
+    });
+    expect(verifyWebhook(future.body, future.headers, secrets, now)).toMatchObject({
+      status: 401,
+      reason: 'stale timestamp',
+    });
     const fresh = signedRequest(event(), secrets.encryptKey, { timestamp: Math.floor((now - 60_000) / 1000) });
     expect(verifyWebhook(fresh.body, fresh.headers, secrets, now)).toMatchObject({ ok: true });
   });
 
   it('checks the verification token inside an encrypted v2 event (the SDK does not)', () => {
-    const { body, headers } = signedRequest(messageEvent('not-vt', { openId: 'ou_a', chatId: 'oc_a', text: 'x' }), secrets.encryptKey);
-    expect(verifyWebhook(body, headers, secrets, now)).toMatchObject({ status: 401, reason: 'wrong verification token' });
+    const { body, headers } = signedRequest(
+      messageEvent('not-vt', { openId: 'ou_a', chatId: 'oc_a', text: 'x' }),
+      secrets.encryptKey,
+    );
+    expect(verifyWebhook(body, headers, secrets, now)).toMatchObject({
+      status: 401,
+      reason: 'wrong verification token',
+    });
   });
 
   it('requires the signature on events when an encrypt key is set, but not on the challenge', () => {
     const unsigned = JSON.stringify({ encrypt: encrypt(event(), secrets.encryptKey) });
     expect(verifyWebhook(unsigned, {}, secrets, now)).toMatchObject({ status: 401, reason: 'missing signature' });
-    const challenge = JSON.stringify({ encrypt: encrypt({ type: 'url_verification', challenge: 'c1', token: 'vt' }, secrets.encryptKey) });
+    const challenge = JSON.stringify({
+      encrypt: encrypt({ type: 'url_verification', challenge: 'c1', token: 'vt' }, secrets.encryptKey),
+    });
     expect(verifyWebhook(challenge, {}, secrets, now)).toEqual({ ok: true, kind: 'challenge', challenge: 'c1' });
   });
 
@@ -61,12 +87,19 @@ describe('verifyWebhook', () => {
     expect(verifyWebhook(JSON.stringify(event()), {}, plain, now)).toMatchObject({ ok: true, kind: 'event' });
     const wrong = messageEvent('other', { openId: 'ou_a', chatId: 'oc_a', text: 'x' });
     expect(verifyWebhook(JSON.stringify(wrong), {}, plain, now)).toMatchObject({ status: 401 });
-    expect(verifyWebhook(JSON.stringify({ type: 'url_verification', challenge: 'c', token: 'vt' }), {}, plain, now)).toMatchObject({ kind: 'challenge' });
+    expect(
+      verifyWebhook(JSON.stringify({ type: 'url_verification', challenge: 'c', token: 'vt' }), {}, plain, now),
+    ).toMatchObject({ kind: 'challenge' });
   });
 
   it('rejects garbage in the encrypt field and an encrypted body it cannot read', () => {
-    expect(verifyWebhook(JSON.stringify({ encrypt: 'bm90IGVuY3J5cHRlZA==' }), {}, secrets, now)).toMatchObject({ ok: false, status: 400 });
-    expect(verifyWebhook(JSON.stringify({ encrypt: 'x' }), {}, { verificationToken: 'vt', encryptKey: undefined }, now)).toMatchObject({ ok: false, status: 400 });
+    expect(verifyWebhook(JSON.stringify({ encrypt: 'bm90IGVuY3J5cHRlZA==' }), {}, secrets, now)).toMatchObject({
+      ok: false,
+      status: 400,
+    });
+    expect(
+      verifyWebhook(JSON.stringify({ encrypt: 'x' }), {}, { verificationToken: 'vt', encryptKey: undefined }, now),
+    ).toMatchObject({ ok: false, status: 400 });
   });
 });
 
@@ -86,11 +119,15 @@ describe('renderCard', () => {
     expect(text).not.toContain('"markdown"');
     expect(text).not.toContain('lark_md');
     expect(text).toContain('单位：某馆');
-    const button = (json.body as { elements: { tag: string; columns?: { elements: Record<string, unknown>[] }[] }[] }).elements.at(-1)!.columns![0]!.elements[0]!;
+    const button = (
+      json.body as { elements: { tag: string; columns?: { elements: Record<string, unknown>[] }[] }[] }
+    ).elements.at(-1)!.columns![0]!.elements[0]!;
     expect(button).toMatchObject({
       tag: 'button',
       type: 'primary_filled',
-      behaviors: [{ type: 'callback', value: { action: 'review.approve', value: { id: '7' }, to: 'ou_x', exp: card.expiresAt } }],
+      behaviors: [
+        { type: 'callback', value: { action: 'review.approve', value: { id: '7' }, to: 'ou_x', exp: card.expiresAt } },
+      ],
     });
   });
 
@@ -100,30 +137,58 @@ describe('renderCard', () => {
 });
 
 describe('cardActionToInbound', () => {
-  const click = (operator: string, value: unknown) => ({ operator: { open_id: operator }, action: { value }, context: { open_message_id: 'om_1', open_chat_id: 'oc_1' } });
+  const click = (operator: string, value: unknown) => ({
+    operator: { open_id: operator },
+    action: { value },
+    context: { open_message_id: 'om_1', open_chat_id: 'oc_1' },
+  });
   const t = new Date('2026-01-01T00:00:00Z');
 
   it('takes the actor from the operator, never from the card value', () => {
-    const result = cardActionToInbound('ev1', click('ou_real', { action: 'vote.cast', value: { actor: 'ou_fake' } }), t);
-    expect(result).toMatchObject({ inbound: { actor: 'ou_real', chat: { id: 'oc_1' }, action: { name: 'vote.cast', value: { actor: 'ou_fake' }, cardRef: 'om_1' } } });
+    const result = cardActionToInbound(
+      'ev1',
+      click('ou_real', { action: 'vote.cast', value: { actor: 'ou_fake' } }),
+      t,
+    );
+    expect(result).toMatchObject({
+      inbound: {
+        actor: 'ou_real',
+        chat: { id: 'oc_1' },
+        action: { name: 'vote.cast', value: { actor: 'ou_fake' }, cardRef: 'om_1' },
+      },
+    });
   });
 
   it('refuses a non-addressee, an expired card and a foreign value', () => {
-    expect(cardActionToInbound('e', click('ou_b', { action: 'a', value: {}, to: 'ou_a' }), t)).toMatchObject({ refused: 'not_addressee' });
-    expect(cardActionToInbound('e', click('ou_a', { action: 'a', value: {}, to: 'ou_a', exp: '2025-12-31T00:00:00Z' }), t)).toMatchObject({ refused: 'expired' });
+    expect(cardActionToInbound('e', click('ou_b', { action: 'a', value: {}, to: 'ou_a' }), t)).toMatchObject({
+      refused: 'not_addressee',
+    });
+    expect(
+      cardActionToInbound('e', click('ou_a', { action: 'a', value: {}, to: 'ou_a', exp: '2025-12-31T00:00:00Z' }), t),
+    ).toMatchObject({ refused: 'expired' });
     expect(cardActionToInbound('e', click('ou_a', { foo: 1 }), t)).toMatchObject({ refused: 'malformed' });
     expect(cardActionToInbound('e', { nothing: true }, t)).toMatchObject({ refused: 'malformed' });
   });
 });
 
 describe('toPlatformError', () => {
-  const http = (status: number, code: number, headers: Record<string, string> = {}) => ({ response: { status, data: { code, msg: 'm' }, headers } });
+  const http = (status: number, code: number, headers: Record<string, string> = {}) => ({
+    response: { status, data: { code, msg: 'm' }, headers },
+  });
 
   it('classifies rate limits with the reset delay, transient and permanent failures', () => {
-    expect(toPlatformError(http(429, 99991400, { 'x-ogw-ratelimit-reset': '3' }), 'send')).toMatchObject({ code: 'PLATFORM_RATE_LIMITED', retryAfterMs: 3000 });
-    expect(toPlatformError(http(400, 230020), 'send')).toMatchObject({ code: 'PLATFORM_RATE_LIMITED', retryAfterMs: 1000 });
+    expect(toPlatformError(http(429, 99991400, { 'x-ogw-ratelimit-reset': '3' }), 'send')).toMatchObject({
+      code: 'PLATFORM_RATE_LIMITED',
+      retryAfterMs: 3000,
+    });
+    expect(toPlatformError(http(400, 230020), 'send')).toMatchObject({
+      code: 'PLATFORM_RATE_LIMITED',
+      retryAfterMs: 1000,
+    });
     expect(toPlatformError(http(503, 0), 'send')).toMatchObject({ code: 'PLATFORM_TRANSIENT', permanent: false });
-    expect(toPlatformError({ code: 'ECONNRESET', message: 'socket hang up' }, 'send')).toMatchObject({ code: 'PLATFORM_TRANSIENT' });
+    expect(toPlatformError({ code: 'ECONNRESET', message: 'socket hang up' }, 'send')).toMatchObject({
+      code: 'PLATFORM_TRANSIENT',
+    });
     expect(toPlatformError(http(400, 99991663), 'send')).toMatchObject({ code: 'PLATFORM_TRANSIENT' });
     expect(toPlatformError(http(400, 230002), 'send')).toMatchObject({ code: 'PLATFORM_PERMANENT', permanent: true });
   });

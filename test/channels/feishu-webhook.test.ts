@@ -22,14 +22,23 @@ const rejections = () => w.logs.filter((l) => l.msg === 'feishu request rejected
 describe('Feishu webhook: conversation', () => {
   it('answers the encrypted url_verification challenge', async () => {
     const res = await w.post('/feishu/events', {
-      body: JSON.stringify({ encrypt: encrypt({ type: 'url_verification', challenge: 'ch-123', token: SECRETS.verificationToken }, SECRETS.encryptKey) }),
+      body: JSON.stringify({
+        encrypt: encrypt(
+          { type: 'url_verification', challenge: 'ch-123', token: SECRETS.verificationToken },
+          SECRETS.encryptKey,
+        ),
+      }),
       headers: { 'content-type': 'application/json' },
     });
     expect(res).toEqual({ status: 200, json: { challenge: 'ch-123' } });
   });
 
   it('answers a charter question in a p2p chat, as a reply to the user message, acked with {}', async () => {
-    const event = messageEvent(SECRETS.verificationToken, { openId: 'ou_alice', chatId: 'oc_alice', text: '我们单位退出以后还能重新申请吗？' });
+    const event = messageEvent(SECRETS.verificationToken, {
+      openId: 'ou_alice',
+      chatId: 'oc_alice',
+      text: '我们单位退出以后还能重新申请吗？',
+    });
     const res = await w.deliver(event);
     expect(res.status).toBe(200);
     expect(res.json).toEqual({});
@@ -46,7 +55,10 @@ describe('Feishu webhook: conversation', () => {
       mentions: [{ key: '@_user_1', openId: BOT_OPEN_ID, name: '联盟助手' }],
     });
     expect(sentText(sent)).toContain('第二十五条');
-    const other = await bob.says('@_user_1 你好', { chatType: 'group', mentions: [{ key: '@_user_1', openId: 'ou_someone_else', name: '张三' }] });
+    const other = await bob.says('@_user_1 你好', {
+      chatType: 'group',
+      mentions: [{ key: '@_user_1', openId: 'ou_someone_else', name: '张三' }],
+    });
     expect(other).toEqual([]);
   });
 
@@ -117,7 +129,11 @@ describe('Feishu cards', () => {
 
   it('refuses a click on an expired card', async () => {
     const before = w.fake.messages.length;
-    await w.service.channel.send({ chatId: 'oc_frank', userId: 'ou_frank' }, { kind: 'card', card: { ...card, expiresAt: '2020-01-01T00:00:00Z' } }, randomUUID());
+    await w.service.channel.send(
+      { chatId: 'oc_frank', userId: 'ou_frank' },
+      { kind: 'card', card: { ...card, expiresAt: '2020-01-01T00:00:00Z' } },
+      randomUUID(),
+    );
     const click = await w.user('ou_frank', 'oc_frank').clicks(w.fake.messages[before]!, 1);
     expect(click.json).toMatchObject({ toast: { type: 'warning', content: expect.stringContaining('过期') } });
     expect(click.sent).toEqual([]);
@@ -126,7 +142,10 @@ describe('Feishu cards', () => {
   it('updates a sent card in place', async () => {
     const ref = await w.service.channel.send({ chatId: 'oc_upd' }, { kind: 'card', card }, randomUUID());
     await w.service.channel.update!(ref, { kind: 'card', card: { ...card, title: '已通过', buttons: [] } });
-    expect(w.fake.updates.at(-1)).toMatchObject({ messageId: ref, content: { header: { title: { content: '已通过' } } } });
+    expect(w.fake.updates.at(-1)).toMatchObject({
+      messageId: ref,
+      content: { header: { title: { content: '已通过' } } },
+    });
   });
 });
 
@@ -151,7 +170,11 @@ describe('Feishu sends', () => {
     w.fake.tokenDelayMs = 100;
     const before = w.fake.tokenCalls;
     try {
-      await Promise.all(Array.from({ length: 20 }, (_, i) => fresh.send({ chatId: 'oc_tok' }, { kind: 'text', text: `并发 ${i}` }, randomUUID())));
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          fresh.send({ chatId: 'oc_tok' }, { kind: 'text', text: `并发 ${i}` }, randomUUID()),
+        ),
+      );
     } finally {
       w.fake.tokenDelayMs = 0;
     }
@@ -169,7 +192,9 @@ describe('Feishu sends', () => {
 
   it('reports the rate-limit answer as PLATFORM_RATE_LIMITED with the reset delay', async () => {
     w.fake.rateLimitNext(1, 2);
-    await expect(w.service.channel.send({ chatId: 'oc_rl' }, { kind: 'text', text: '慢一点' }, randomUUID())).rejects.toMatchObject({
+    await expect(
+      w.service.channel.send({ chatId: 'oc_rl' }, { kind: 'text', text: '慢一点' }, randomUUID()),
+    ).rejects.toMatchObject({
       name: 'BotError',
       code: 'PLATFORM_RATE_LIMITED',
       retryAfterMs: 2000,
@@ -193,7 +218,11 @@ describe('Feishu sends', () => {
       data,
     });
     const before = w.fake.messages.length;
-    await w.service.channel.send({ chatId: 'oc_file' }, { kind: 'file', name: stored.name, mime: stored.mime, fileId: stored.id }, randomUUID());
+    await w.service.channel.send(
+      { chatId: 'oc_file' },
+      { kind: 'file', name: stored.name, mime: stored.mime, fileId: stored.id },
+      randomUUID(),
+    );
     const upload = w.fake.uploads.at(-1)!;
     expect(upload.name).toBe('成员申请表.docx');
     expect(w.fake.messages.slice(before)).toMatchObject([{ msgType: 'file', content: { file_key: upload.fileKey } }]);
@@ -211,15 +240,20 @@ describe('Feishu sends', () => {
     const channel = w.service.channel;
     // Intercept the inbound at the channel seam to read the file the way a module would.
     const original = (channel as unknown as { onInbound: (i: unknown) => Promise<void> }).onInbound;
-    (channel as unknown as { onInbound: unknown }).onInbound = async (inbound: { file?: { name: string; mime: string; fetch(): Promise<Buffer> } }) => {
-      if (inbound.file) seen.push({ name: inbound.file.name, mime: inbound.file.mime, data: await inbound.file.fetch() });
+    (channel as unknown as { onInbound: unknown }).onInbound = async (inbound: {
+      file?: { name: string; mime: string; fetch(): Promise<Buffer> };
+    }) => {
+      if (inbound.file)
+        seen.push({ name: inbound.file.name, mime: inbound.file.mime, data: await inbound.file.fetch() });
     };
     try {
       await w.deliver(event);
     } finally {
       (channel as unknown as { onInbound: unknown }).onInbound = original;
     }
-    expect(seen).toEqual([{ name: '盖章申请表.pdf', mime: 'application/pdf', data: Buffer.from('%PDF-1.4 stamped scan') }]);
+    expect(seen).toEqual([
+      { name: '盖章申请表.pdf', mime: 'application/pdf', data: Buffer.from('%PDF-1.4 stamped scan') },
+    ]);
   });
 });
 
@@ -227,7 +261,10 @@ describe('Feishu webhook: bad input', () => {
   const hello = () => messageEvent(SECRETS.verificationToken, { openId: 'ou_eve', chatId: 'oc_eve', text: '你好' });
 
   it('rejects malformed JSON with 400', async () => {
-    const res = await w.post('/feishu/events', { body: '{"encrypt": ', headers: { 'content-type': 'application/json' } });
+    const res = await w.post('/feishu/events', {
+      body: '{"encrypt": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     const res2 = await w.post('/feishu/cards', { body: 'not json at all', headers: { 'content-type': 'text/plain' } });
     expect(res2.status).toBe(400);
@@ -235,7 +272,10 @@ describe('Feishu webhook: bad input', () => {
 
   it('rejects a forged signature with 401 and sends nothing', async () => {
     const before = w.fake.messages.length;
-    const res = await w.post('/feishu/events', signedRequest(hello(), SECRETS.encryptKey, { signature: 'f'.repeat(64) }));
+    const res = await w.post(
+      '/feishu/events',
+      signedRequest(hello(), SECRETS.encryptKey, { signature: 'f'.repeat(64) }),
+    );
     await w.service.channel.idle();
     expect(res.status).toBe(401);
     expect(w.fake.messages.length).toBe(before);
@@ -255,21 +295,38 @@ describe('Feishu webhook: bad input', () => {
   });
 
   it('rejects a stale timestamp (a replayed request) with 401', async () => {
-    const res = await w.post('/feishu/events', signedRequest(hello(), SECRETS.encryptKey, { timestamp: Math.floor(Date.now() / 1000) - 3600 }));
+    const res = await w.post(
+      '/feishu/events',
+      signedRequest(hello(), SECRETS.encryptKey, { timestamp: Math.floor(Date.now() / 1000) - 3600 }),
+    );
     expect(res.status).toBe(401);
     expect(rejections()).toContain('stale timestamp');
   });
 
   it('rejects an unencrypted event while encryption is configured', async () => {
-    const res = await w.post('/feishu/events', { body: JSON.stringify(hello()), headers: { 'content-type': 'application/json' } });
+    const res = await w.post('/feishu/events', {
+      body: JSON.stringify(hello()),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(401);
   });
 
   it('ignores a signed event whose content is garbage, and keeps serving', async () => {
-    const res = await w.deliver({ schema: '2.0', header: { event_id: randomUUID(), event_type: 'im.message.receive_v1', token: SECRETS.verificationToken }, event: { nonsense: true } } as never);
+    const res = await w.deliver({
+      schema: '2.0',
+      header: { event_id: randomUUID(), event_type: 'im.message.receive_v1', token: SECRETS.verificationToken },
+      event: { nonsense: true },
+    } as never);
     expect(res.status).toBe(200);
     expect(res.sent).toEqual([]);
-    const garbageCard = await w.deliver(cardActionEvent(SECRETS.verificationToken, { operatorId: 'ou_eve', value: 'not-ours', messageId: 'om_x', chatId: 'oc_eve' }));
+    const garbageCard = await w.deliver(
+      cardActionEvent(SECRETS.verificationToken, {
+        operatorId: 'ou_eve',
+        value: 'not-ours',
+        messageId: 'om_x',
+        chatId: 'oc_eve',
+      }),
+    );
     expect(garbageCard.json).toMatchObject({ toast: { type: 'warning' } });
     const health = await fetch(`${w.service.url}/healthz`);
     expect(health.status).toBe(200);

@@ -22,7 +22,11 @@ const settle = async () => {
 
 describe('Feishu long connection', () => {
   it('answers a message event that arrived over the socket, acknowledging it with 200', async () => {
-    const event = messageEvent(SECRETS.verificationToken, { openId: 'ou_ws_1', chatId: 'oc_ws_1', text: '我们单位退出以后还能重新申请吗？' });
+    const event = messageEvent(SECRETS.verificationToken, {
+      openId: 'ou_ws_1',
+      chatId: 'oc_ws_1',
+      text: '我们单位退出以后还能重新申请吗？',
+    });
     const before = w.fake.messages.length;
     const answer = await w.fake.ws.push(event);
     expect(answer.code).toBe(200);
@@ -47,9 +51,23 @@ describe('Feishu long connection', () => {
     await w.service.channel.send({ chatId: 'oc_ws_3', userId: 'ou_ws_3' }, { kind: 'card', card }, randomUUID());
     const sent = w.fake.messages[before]!;
     const value = cardButtons(sent)[0];
-    const stranger = await w.fake.ws.push(cardActionEvent(SECRETS.verificationToken, { operatorId: 'ou_other', value, messageId: sent.messageId, chatId: 'oc_ws_3' }));
+    const stranger = await w.fake.ws.push(
+      cardActionEvent(SECRETS.verificationToken, {
+        operatorId: 'ou_other',
+        value,
+        messageId: sent.messageId,
+        chatId: 'oc_ws_3',
+      }),
+    );
     expect(stranger.data).toMatchObject({ toast: { type: 'warning' } });
-    const owner = await w.fake.ws.push(cardActionEvent(SECRETS.verificationToken, { operatorId: 'ou_ws_3', value, messageId: sent.messageId, chatId: 'oc_ws_3' }));
+    const owner = await w.fake.ws.push(
+      cardActionEvent(SECRETS.verificationToken, {
+        operatorId: 'ou_ws_3',
+        value,
+        messageId: sent.messageId,
+        chatId: 'oc_ws_3',
+      }),
+    );
     expect(owner.data).toMatchObject({ toast: { type: 'info' } });
     await settle();
     const replies = w.fake.messages.slice(before + 1);
@@ -58,7 +76,11 @@ describe('Feishu long connection', () => {
   });
 
   it('does not open the webhook endpoints in ws mode, but serves /healthz', async () => {
-    const res = await fetch(`${w.service.url}/feishu/events`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const res = await fetch(`${w.service.url}/feishu/events`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(404);
     expect((await fetch(`${w.service.url}/healthz`)).status).toBe(200);
   });

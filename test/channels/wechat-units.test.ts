@@ -22,17 +22,36 @@ describe('parseOptionNumber', () => {
     ['12', 12],
   ])('reads %j as %d', (text, n) => expect(parseOptionNumber(text)).toBe(n));
 
-  it.each(['', '0', '第一条', '1和2', '123', '退出以后第1年', '1.5', '-1'])('ignores %j', (text) => expect(parseOptionNumber(text)).toBeUndefined());
+  it.each(['', '0', '第一条', '1和2', '123', '退出以后第1年', '1.5', '-1'])('ignores %j', (text) =>
+    expect(parseOptionNumber(text)).toBeUndefined(),
+  );
 });
 
 describe('renderCardText', () => {
   it('renders title, lines, fields and numbered options with the wording from prompts/', () => {
     const text = renderCardText(
-      { title: '投票', lines: ['议题 12：修改章程'], fields: [{ label: '截止', value: '明天' }], buttons: [{ label: '赞成', action: 'vote.cast', value: { choice: 'yes' } }, { label: '反对', action: 'vote.cast', value: { choice: 'no' } }], expiresAt: '2030-05-01T04:00:00Z' },
+      {
+        title: '投票',
+        lines: ['议题 12：修改章程'],
+        fields: [{ label: '截止', value: '明天' }],
+        buttons: [
+          { label: '赞成', action: 'vote.cast', value: { choice: 'yes' } },
+          { label: '反对', action: 'vote.cast', value: { choice: 'no' } },
+        ],
+        expiresAt: '2030-05-01T04:00:00Z',
+      },
       texts,
       new Date('2030-04-30T00:00:00Z'),
     );
-    expect(text.split('\n')).toEqual(['【投票】', '议题 12：修改章程', '截止：明天', '', '回复「1」赞成', '回复「2」反对', '（请在 5/1 12:00 前回复）']);
+    expect(text.split('\n')).toEqual([
+      '【投票】',
+      '议题 12：修改章程',
+      '截止：明天',
+      '',
+      '回复「1」赞成',
+      '回复「2」反对',
+      '（请在 5/1 12:00 前回复）',
+    ]);
   });
 });
 
@@ -52,7 +71,10 @@ describe('PendingCards', () => {
   it('binds options to the addressee, lets anyone answer a chat-wide card, and expires', async () => {
     const pending = new PendingCards(redis, `${prefix}:`);
     await pending.remember('room:r1', 'alice', card, 'm1', now);
-    expect(await pending.lookup('room:r1', 'alice', 1, now)).toEqual({ found: { action: 'review.approve', value: { id: '1' } }, ref: 'm1' });
+    expect(await pending.lookup('room:r1', 'alice', 1, now)).toEqual({
+      found: { action: 'review.approve', value: { id: '1' } },
+      ref: 'm1',
+    });
     expect(await pending.lookup('room:r1', 'mallory', 1, now)).toBeUndefined();
     expect(await pending.lookup('room:r1', 'alice', 2, now)).toBeUndefined();
 

@@ -58,7 +58,11 @@ describe('WeChat rooms', () => {
 describe('WeChat cards as numbered replies', () => {
   it('renders buttons as numbered options and turns the number back into the action', async () => {
     const dave = w.person('孙老师');
-    await w.service.channel.send({ chatId: dave.id, userId: dave.id }, { kind: 'card', card: reviewCard() }, randomUUID());
+    await w.service.channel.send(
+      { chatId: dave.id, userId: dave.id },
+      { kind: 'card', card: reviewCard() },
+      randomUUID(),
+    );
     const card = dave.inbox.at(-1)!.text;
     expect(card).toContain('【成员申请审核】');
     expect(card).toContain('联系人：张三');
@@ -83,7 +87,11 @@ describe('WeChat cards as numbered replies', () => {
 
   it('refuses a number after the card expired', async () => {
     const frank = w.person('郑老师');
-    await w.service.channel.send({ chatId: frank.id, userId: frank.id }, { kind: 'card', card: reviewCard('2020-01-01T00:00:00Z') }, randomUUID());
+    await w.service.channel.send(
+      { chatId: frank.id, userId: frank.id },
+      { kind: 'card', card: reviewCard('2020-01-01T00:00:00Z') },
+      randomUUID(),
+    );
     const replies = await frank.says('2');
     expect(texts(replies)).toContain('已过期');
   });
@@ -97,7 +105,11 @@ describe('WeChat files', () => {
       mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
       data: Buffer.from('PK docx bytes'),
     });
-    await w.service.channel.send({ chatId: grace.id }, { kind: 'file', name: stored.name, mime: stored.mime, fileId: stored.id }, randomUUID());
+    await w.service.channel.send(
+      { chatId: grace.id },
+      { kind: 'file', name: stored.name, mime: stored.mime, fileId: stored.id },
+      randomUUID(),
+    );
     const file = grace.inbox.at(-1)!.file!;
     expect(file.name).toBe('成员申请表.docx');
     expect((await file.toBuffer()).toString()).toBe('PK docx bytes');
@@ -131,7 +143,9 @@ describe('WeChat files', () => {
   });
 
   it('tells the user a file arrived when no step expects one', async () => {
-    const replies = await w.person('卫老师').sendsFile(FileBox.fromBase64(Buffer.from('JFIF').toString('base64'), 'photo.jpg'));
+    const replies = await w
+      .person('卫老师')
+      .sendsFile(FileBox.fromBase64(Buffer.from('JFIF').toString('base64'), 'photo.jpg'));
     expect(texts(replies)).toContain('收到了一个文件');
   });
 });

@@ -26,9 +26,17 @@ export function toPlatformError(error: unknown, what: string): BotError {
   const msg = typeof body.msg === 'string' ? body.msg : (e.message ?? String(error));
   const detail = `feishu ${what} failed: ${status ?? e.code ?? 'no response'}${code !== undefined ? ` code ${code}` : ''} ${msg}`;
   if (status === 429 || (code !== undefined && RATE_LIMIT_CODES.has(code))) {
-    return new BotError('PLATFORM_RATE_LIMITED', detail, { cause: error, retryAfterMs: resetDelayMs(e.response?.headers) });
+    return new BotError('PLATFORM_RATE_LIMITED', detail, {
+      cause: error,
+      retryAfterMs: resetDelayMs(e.response?.headers),
+    });
   }
-  if (!e.response || status === undefined || status >= 500 || (code !== undefined && (TOKEN_CODES.has(code) || TRANSIENT_CODES.has(code)))) {
+  if (
+    !e.response ||
+    status === undefined ||
+    status >= 500 ||
+    (code !== undefined && (TOKEN_CODES.has(code) || TRANSIENT_CODES.has(code)))
+  ) {
     return new BotError('PLATFORM_TRANSIENT', detail, { cause: error });
   }
   return new BotError('PLATFORM_PERMANENT', detail, { cause: error, permanent: true });

@@ -19,8 +19,7 @@ const Payload = z.object({
 });
 
 export type CardActionResult =
-  | { inbound: Inbound }
-  | { refused: 'not_addressee' | 'expired' | 'malformed'; detail: string };
+  { inbound: Inbound } | { refused: 'not_addressee' | 'expired' | 'malformed'; detail: string };
 
 export function cardActionToInbound(eventId: string, raw: unknown, now: Date): CardActionResult {
   const event = CardActionEvent.safeParse(raw);
@@ -29,8 +28,10 @@ export function cardActionToInbound(eventId: string, raw: unknown, now: Date): C
   if (!payload.success) return { refused: 'malformed', detail: 'button value is not ours' };
   const value: ButtonPayload = payload.data;
   const actor = event.data.operator.open_id;
-  if (value.to !== undefined && value.to !== actor) return { refused: 'not_addressee', detail: `card for ${value.to}, clicked by ${actor}` };
-  if (value.exp !== undefined && Date.parse(value.exp) <= now.getTime()) return { refused: 'expired', detail: `expired at ${value.exp}` };
+  if (value.to !== undefined && value.to !== actor)
+    return { refused: 'not_addressee', detail: `card for ${value.to}, clicked by ${actor}` };
+  if (value.exp !== undefined && Date.parse(value.exp) <= now.getTime())
+    return { refused: 'expired', detail: `expired at ${value.exp}` };
 
   const chatId = event.data.context?.open_chat_id ?? actor;
   const messageId = event.data.context?.open_message_id;

@@ -35,7 +35,10 @@ export class FeishuApi {
   /** The bot's own open_id, to recognise @-mentions of it in groups. Fetched once, retried on failure. */
   botOpenId(): Promise<string | undefined> {
     this.botId ??= this.call('bot info', () =>
-      this.client.request<{ code?: number; msg?: string; bot?: { open_id?: string } }>({ method: 'GET', url: '/open-apis/bot/v3/info' }),
+      this.client.request<{ code?: number; msg?: string; bot?: { open_id?: string } }>({
+        method: 'GET',
+        url: '/open-apis/bot/v3/info',
+      }),
     ).then(
       (res) => res.bot?.open_id,
       (error: unknown) => {
@@ -47,7 +50,13 @@ export class FeishuApi {
     return this.botId;
   }
 
-  async createMessage(receiveId: string, idType: ReceiveIdType, msgType: MsgType, content: string, uuid: string): Promise<string> {
+  async createMessage(
+    receiveId: string,
+    idType: ReceiveIdType,
+    msgType: MsgType,
+    content: string,
+    uuid: string,
+  ): Promise<string> {
     const res = await this.call('send message', () =>
       this.client.im.v1.message.create({
         params: { receive_id_type: idType },
@@ -65,12 +74,16 @@ export class FeishuApi {
   }
 
   async patchMessage(messageId: string, content: string): Promise<void> {
-    await this.call('update card', () => this.client.im.v1.message.patch({ path: { message_id: messageId }, data: { content } }));
+    await this.call('update card', () =>
+      this.client.im.v1.message.patch({ path: { message_id: messageId }, data: { content } }),
+    );
   }
 
   async uploadFile(name: string, data: Buffer): Promise<string> {
     const res = await this.call('upload file', async () => {
-      const out = await this.client.im.v1.file.create({ data: { file_type: fileType(name), file_name: name, file: data } });
+      const out = await this.client.im.v1.file.create({
+        data: { file_type: fileType(name), file_name: name, file: data },
+      });
       // The SDK unwraps `data` here and returns null on a business error.
       return { code: out?.file_key ? 0 : -1, msg: 'no file_key in answer', file_key: out?.file_key };
     });
@@ -80,13 +93,17 @@ export class FeishuApi {
   async download(messageId: string, fileKey: string, type: 'file' | 'image'): Promise<Buffer> {
     const res = await this.call('download resource', async () => ({
       code: 0,
-      resource: await this.client.im.v1.messageResource.get({ path: { message_id: messageId, file_key: fileKey }, params: { type } }),
+      resource: await this.client.im.v1.messageResource.get({
+        path: { message_id: messageId, file_key: fileKey },
+        params: { type },
+      }),
     }));
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of res.resource.getReadableStream() as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > MAX_DOWNLOAD_BYTES) throw toPlatformError({ response: { status: 413, data: { msg: 'file too large' } } }, 'download resource');
+      if (size > MAX_DOWNLOAD_BYTES)
+        throw toPlatformError({ response: { status: 413, data: { msg: 'file too large' } } }, 'download resource');
       chunks.push(chunk);
     }
     return Buffer.concat(chunks);
@@ -127,7 +144,11 @@ function shareTokenFetch(client: lark.Client): void {
   const inFlight = new Map<string, Promise<unknown>>();
   manager.getTenantAccessToken = (params) => {
     // The tenant key travels under a symbol the SDK does not export; store apps have one per tenant.
-    const key = params ? Object.getOwnPropertySymbols(params).map((s) => String((params as Record<symbol, unknown>)[s])).join() : '';
+    const key = params
+      ? Object.getOwnPropertySymbols(params)
+          .map((s) => String((params as Record<symbol, unknown>)[s]))
+          .join()
+      : '';
     let pending = inFlight.get(key);
     if (!pending) {
       pending = original(params).finally(() => inFlight.delete(key));
@@ -142,7 +163,8 @@ function shareTokenFetch(client: lark.Client): void {
  * those go to debug. The long connection's errors (`errors: 'warn'`) are the only news of an outage.
  */
 export function sdkLogger(log: Logger, options: { errors?: 'debug' | 'warn' } = {}): lark.Logger {
-  const text = (parts: unknown[]) => parts.map((p) => (p instanceof Error ? p.message : typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+  const text = (parts: unknown[]) =>
+    parts.map((p) => (p instanceof Error ? p.message : typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
   const errorLevel = options.errors ?? 'debug';
   return {
     error: (...m: unknown[]) => log[errorLevel]({ sdk: text(m) }, 'lark sdk error'),

@@ -105,15 +105,21 @@ export class FeishuChannel implements Channel {
             download: (messageId, key, type) => this.api.download(messageId, key, type),
             receivedAt: received,
           });
-          if ('ignored' in result) log.debug({ event: header.event_id, reason: result.ignored }, 'feishu message ignored');
+          if ('ignored' in result)
+            log.debug({ event: header.event_id, reason: result.ignored }, 'feishu message ignored');
           else await this.deliverInbound(result.inbound);
         });
         return {};
       case 'card.action.trigger': {
         const result = cardActionToInbound(header.event_id, envelope.event, this.now());
         if ('refused' in result) {
-          log.warn({ event: header.event_id, reason: result.refused, detail: result.detail }, 'feishu card action refused');
-          const key = { not_addressee: 'card_not_for_you', expired: 'card_expired', malformed: 'card_invalid' }[result.refused];
+          log.warn(
+            { event: header.event_id, reason: result.refused, detail: result.detail },
+            'feishu card action refused',
+          );
+          const key = { not_addressee: 'card_not_for_you', expired: 'card_expired', malformed: 'card_invalid' }[
+            result.refused
+          ];
           return { toast: { type: 'warning', content: texts.t(`channels.${key}`) } };
         }
         this.background(header.event_id, () => this.deliverInbound(result.inbound));
@@ -147,17 +153,25 @@ export class FeishuChannel implements Channel {
       }
       case 'file': {
         const file = await this.options.readFile(outbound.fileId);
-        if (!file) throw new BotError('PLATFORM_PERMANENT', `stored file ${outbound.fileId} not found`, { permanent: true });
+        if (!file)
+          throw new BotError('PLATFORM_PERMANENT', `stored file ${outbound.fileId} not found`, { permanent: true });
         const fileKey = await this.api.uploadFile(outbound.name || file.name, file.data);
         const ref = await this.post(address, 'file', JSON.stringify({ file_key: fileKey }), sendUuid(key, 0));
-        if (outbound.caption) await this.post({ chatId: address.chatId }, 'text', JSON.stringify({ text: outbound.caption }), sendUuid(key, 1));
+        if (outbound.caption)
+          await this.post(
+            { chatId: address.chatId },
+            'text',
+            JSON.stringify({ text: outbound.caption }),
+            sendUuid(key, 1),
+          );
         return ref;
       }
     }
   }
 
   async update(ref: string, outbound: Outbound): Promise<void> {
-    if (outbound.kind !== 'card') throw new BotError('PLATFORM_PERMANENT', 'only cards can be updated on Feishu', { permanent: true });
+    if (outbound.kind !== 'card')
+      throw new BotError('PLATFORM_PERMANENT', 'only cards can be updated on Feishu', { permanent: true });
     await this.api.patchMessage(ref, JSON.stringify(renderCard(outbound.card)));
   }
 

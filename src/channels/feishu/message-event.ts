@@ -16,7 +16,13 @@ const MessageEvent = z.object({
     message_type: z.string(),
     content: z.string(),
     mentions: z
-      .array(z.object({ key: z.string(), id: z.object({ open_id: z.string().optional() }).partial(), name: z.string().optional() }))
+      .array(
+        z.object({
+          key: z.string(),
+          id: z.object({ open_id: z.string().optional() }).partial(),
+          name: z.string().optional(),
+        }),
+      )
       .optional(),
   }),
 });
@@ -101,12 +107,13 @@ function replaceMentions(text: string, replace: (key: string) => string): string
 function postText(content: Record<string, unknown>): string {
   // A post arrives either as {title, content} or wrapped in a locale ({zh_cn: {title, content}}).
   const body = (Array.isArray(content.content) ? content : Object.values(content)[0]) as
-    | { title?: string; content?: { tag?: string; text?: string; user_id?: string }[][] }
-    | undefined;
+    { title?: string; content?: { tag?: string; text?: string; user_id?: string }[][] } | undefined;
   if (!body || !Array.isArray(body.content)) return '';
   const paragraphs = body.content.map((runs) =>
     (Array.isArray(runs) ? runs : [])
-      .map((run) => (run.tag === 'text' || run.tag === 'a' ? (run.text ?? '') : run.tag === 'at' ? (run.user_id ?? '') : ''))
+      .map((run) =>
+        run.tag === 'text' || run.tag === 'a' ? (run.text ?? '') : run.tag === 'at' ? (run.user_id ?? '') : '',
+      )
       .join(''),
   );
   return [body.title ?? '', ...paragraphs].filter((p) => p.trim() !== '').join('\n');

@@ -39,7 +39,8 @@ export function verifyWebhook(raw: string, headers: Headers, secrets: WebhookSec
     if (signature !== undefined) {
       const timestamp = header(headers, 'x-lark-request-timestamp') ?? '';
       const nonce = header(headers, 'x-lark-request-nonce') ?? '';
-      if (!sameHex(signatureOf(timestamp, nonce, secrets.encryptKey, raw), signature)) return reject(401, 'bad signature');
+      if (!sameHex(signatureOf(timestamp, nonce, secrets.encryptKey, raw), signature))
+        return reject(401, 'bad signature');
       const stale = staleness(timestamp, nowMs);
       if (stale) return reject(401, stale);
       signed = true;
@@ -67,12 +68,15 @@ export function verifyWebhook(raw: string, headers: Headers, secrets: WebhookSec
   const head = body.header as Record<string, unknown> | undefined;
   if (typeof head !== 'object' || head === null) return reject(400, 'v2 event without header');
   if (!tokenMatches(head.token, secrets)) return reject(401, 'wrong verification token');
-  if (typeof head.event_id !== 'string' || typeof head.event_type !== 'string') return reject(400, 'event_id or event_type missing');
+  if (typeof head.event_id !== 'string' || typeof head.event_type !== 'string')
+    return reject(400, 'event_id or event_type missing');
   return { ok: true, kind: 'event', envelope: body as FeishuEnvelope };
 }
 
 export function signatureOf(timestamp: string, nonce: string, encryptKey: string, raw: string): string {
-  return createHash('sha256').update(timestamp + nonce + encryptKey + raw).digest('hex');
+  return createHash('sha256')
+    .update(timestamp + nonce + encryptKey + raw)
+    .digest('hex');
 }
 
 function reject(status: 400 | 401, reason: string): WebhookVerdict {
@@ -82,7 +86,9 @@ function reject(status: 400 | 401, reason: string): WebhookVerdict {
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -5,11 +5,14 @@ import type { Texts } from '../../bot/texts.ts';
 
 export function renderCardText(card: Card, texts: Texts, now: Date): string {
   const lines = [texts.t('channels.wechat_card_title', { title: card.title }), ...(card.lines ?? [])];
-  for (const field of card.fields ?? []) lines.push(texts.t('channels.wechat_card_field', { label: field.label, value: field.value }));
+  for (const field of card.fields ?? [])
+    lines.push(texts.t('channels.wechat_card_field', { label: field.label, value: field.value }));
   const buttons = card.buttons ?? [];
   if (buttons.length > 0) {
     lines.push('');
-    buttons.forEach((button, i) => lines.push(texts.t('channels.wechat_card_option', { n: i + 1, label: button.label })));
+    buttons.forEach((button, i) =>
+      lines.push(texts.t('channels.wechat_card_option', { n: i + 1, label: button.label })),
+    );
     if (card.expiresAt && Date.parse(card.expiresAt) > now.getTime()) {
       lines.push(texts.t('channels.wechat_card_deadline', { time: beijingTime(card.expiresAt) }));
     }
@@ -23,12 +26,18 @@ export function renderCardText(card: Card, texts: Texts, now: Date): string {
  */
 export function parseOptionNumber(text: string): number | undefined {
   const digits = text.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).trim();
-  const match = /^(?:回复|选择|选项|选)?\s*[「『【\[(（"“]?\s*(\d{1,2})\s*[」』】\])）"”]?\s*[.。,，!！]?$/.exec(digits);
+  const match = /^(?:回复|选择|选项|选)?\s*[「『【[(（"“]?\s*(\d{1,2})\s*[」』】\])）"”]?\s*[.。,，!！]?$/.exec(digits);
   const n = match ? Number(match[1]) : 0;
   return n >= 1 ? n : undefined;
 }
 
 /** Deadlines are read by people in China: show them in Beijing time. */
 function beijingTime(iso: string): string {
-  return new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return new Date(iso).toLocaleString('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }

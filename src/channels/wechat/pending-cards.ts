@@ -13,10 +13,7 @@ const DEFAULT_TTL_MS = 7 * 86_400_000;
 const GRACE_MS = 86_400_000;
 const ANYONE = '*';
 
-export type OptionLookup =
-  | { found: PendingOption; ref: string }
-  | { expired: true }
-  | undefined;
+export type OptionLookup = { found: PendingOption; ref: string } | { expired: true } | undefined;
 
 export class PendingCards {
   constructor(

@@ -79,9 +79,12 @@ export class WechatChannel implements Channel {
         }
         case 'file': {
           const file = await readFile(outbound.fileId);
-          if (!file) throw new BotError('PLATFORM_PERMANENT', `stored file ${outbound.fileId} not found`, { permanent: true });
+          if (!file)
+            throw new BotError('PLATFORM_PERMANENT', `stored file ${outbound.fileId} not found`, { permanent: true });
           // Base64 rather than a Buffer box: it serialises, which remote (service) puppets need.
-          const ref = await target.sayFile(FileBox.fromBase64(file.data.toString('base64'), outbound.name || file.name));
+          const ref = await target.sayFile(
+            FileBox.fromBase64(file.data.toString('base64'), outbound.name || file.name),
+          );
           if (outbound.caption) await target.say(outbound.caption);
           return ref;
         }
@@ -94,12 +97,15 @@ export class WechatChannel implements Channel {
     }
   }
 
-  private async conversation(address: Address): Promise<{ say(text: string): Promise<string>; sayFile(file: FileBox): Promise<string> }> {
+  private async conversation(
+    address: Address,
+  ): Promise<{ say(text: string): Promise<string>; sayFile(file: FileBox): Promise<string> }> {
     const { wechaty } = this.options;
     const idOf = (m: void | Message) => (m ? m.id : '');
     if (address.chatId.startsWith(ROOM)) {
       const room = await wechaty.Room.find({ id: address.chatId.slice(ROOM.length) });
-      if (!room) throw new BotError('PLATFORM_PERMANENT', `wechat room ${address.chatId} not found`, { permanent: true });
+      if (!room)
+        throw new BotError('PLATFORM_PERMANENT', `wechat room ${address.chatId} not found`, { permanent: true });
       // In a room, @ the person the answer is for.
       const asker = address.userId ? await wechaty.Contact.find({ id: address.userId }) : undefined;
       return {
@@ -108,8 +114,12 @@ export class WechatChannel implements Channel {
       };
     }
     const contact = await wechaty.Contact.find({ id: address.chatId });
-    if (!contact) throw new BotError('PLATFORM_PERMANENT', `wechat contact ${address.chatId} not found`, { permanent: true });
-    return { say: async (text) => idOf(await contact.say(text)), sayFile: async (file) => idOf(await contact.say(file)) };
+    if (!contact)
+      throw new BotError('PLATFORM_PERMANENT', `wechat contact ${address.chatId} not found`, { permanent: true });
+    return {
+      say: async (text) => idOf(await contact.say(text)),
+      sayFile: async (file) => idOf(await contact.say(file)),
+    };
   }
 
   private async receive(message: Message): Promise<void> {
@@ -120,7 +130,8 @@ export class WechatChannel implements Channel {
     if (room && !(await message.mentionSelf())) return;
     const kind = message.type();
     if (kind !== types.Message.Text && kind !== types.Message.Image && kind !== types.Message.Attachment) return;
-    if (!(await dedup.claim('wechat', message.id).catch(() => true))) return log.info({ id: message.id }, 'wechat message redelivered, ignored');
+    if (!(await dedup.claim('wechat', message.id).catch(() => true)))
+      return log.info({ id: message.id }, 'wechat message redelivered, ignored');
 
     const talker = message.talker();
     const inbound: Inbound = {
@@ -158,7 +169,11 @@ export class WechatChannel implements Channel {
       return 'handled';
     }
     delete inbound.text;
-    inbound.action = { name: option.found.action, value: option.found.value, ...(option.ref ? { cardRef: option.ref } : {}) };
+    inbound.action = {
+      name: option.found.action,
+      value: option.found.value,
+      ...(option.ref ? { cardRef: option.ref } : {}),
+    };
     return 'text';
   }
 

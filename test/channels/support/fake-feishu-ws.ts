@@ -31,7 +31,14 @@ const root = protobuf.Root.fromJSON({
 const Frame = root.lookupType('pbbp2.Frame');
 const DATA = 1;
 
-type FrameData = { SeqID: number; LogID: number; service: number; method: number; headers: { key: string; value: string }[]; payload?: Uint8Array };
+type FrameData = {
+  SeqID: number;
+  LogID: number;
+  service: number;
+  method: number;
+  headers: { key: string; value: string }[];
+  payload?: Uint8Array;
+};
 
 export type FakeLongConnection = {
   /** Resolves once the SDK's client has connected. */
@@ -41,7 +48,10 @@ export type FakeLongConnection = {
   close(): void;
 };
 
-export function attachLongConnection(server: Server, baseUrl: () => string): { endpoint: () => unknown; ws: FakeLongConnection } {
+export function attachLongConnection(
+  server: Server,
+  baseUrl: () => string,
+): { endpoint: () => unknown; ws: FakeLongConnection } {
   const wss = new WebSocketServer({ server, path: '/ws' });
   let socket: WebSocket | undefined;
   const waiting: (() => void)[] = [];
@@ -61,7 +71,10 @@ export function attachLongConnection(server: Server, baseUrl: () => string): { e
       if (frame.method !== DATA) return; // pings
       const id = frame.headers.find((h) => h.key === 'message_id')?.value ?? '';
       const body = JSON.parse(Buffer.from(frame.payload ?? []).toString()) as { code: number; data?: string };
-      answers.get(id)?.({ code: body.code, data: body.data ? JSON.parse(Buffer.from(body.data, 'base64').toString()) : undefined });
+      answers.get(id)?.({
+        code: body.code,
+        data: body.data ? JSON.parse(Buffer.from(body.data, 'base64').toString()) : undefined,
+      });
       answers.delete(id);
     });
   });

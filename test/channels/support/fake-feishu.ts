@@ -72,7 +72,11 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
     if (limitLeft <= 0) return false;
     limitLeft -= 1;
     state.rateLimited += 1;
-    void reply.code(429).header('x-ogw-ratelimit-limit', '50').header('x-ogw-ratelimit-reset', String(resetSeconds)).send({ code: 99991400, msg: 'request trigger frequency limit' });
+    void reply
+      .code(429)
+      .header('x-ogw-ratelimit-limit', '50')
+      .header('x-ogw-ratelimit-reset', String(resetSeconds))
+      .send({ code: 99991400, msg: 'request trigger frequency limit' });
     return true;
   };
   const record = (message: Omit<SentMessage, 'messageId' | 'at'>): SentMessage => {
@@ -104,10 +108,17 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
     if (!authorised(request, reply) || limited(reply)) return reply;
     const query = request.query as { receive_id_type?: string };
     const body = request.body as { receive_id: string; msg_type: string; content: string; uuid?: string };
-    if (query.receive_id_type !== 'chat_id' && query.receive_id_type !== 'open_id') return reply.code(400).send({ code: 230001, msg: 'bad receive_id_type' });
+    if (query.receive_id_type !== 'chat_id' && query.receive_id_type !== 'open_id')
+      return reply.code(400).send({ code: 230001, msg: 'bad receive_id_type' });
     // A message to a user (open_id) lands in the p2p chat with them; the fake names it after the user.
     const chatId = query.receive_id_type === 'open_id' ? `p2p:${body.receive_id}` : body.receive_id;
-    const sent = record({ via: 'create', chatId, msgType: body.msg_type, content: parse(body.content), uuid: body.uuid });
+    const sent = record({
+      via: 'create',
+      chatId,
+      msgType: body.msg_type,
+      content: parse(body.content),
+      uuid: body.uuid,
+    });
     return { code: 0, msg: 'success', data: { message_id: sent.messageId, chat_id: body.receive_id } };
   });
 
@@ -115,7 +126,13 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
     if (!authorised(request, reply) || limited(reply)) return reply;
     const { id } = request.params as { id: string };
     const body = request.body as { msg_type: string; content: string; uuid?: string };
-    const sent = record({ via: 'reply', replyTo: id, msgType: body.msg_type, content: parse(body.content), uuid: body.uuid });
+    const sent = record({
+      via: 'reply',
+      replyTo: id,
+      msgType: body.msg_type,
+      content: parse(body.content),
+      uuid: body.uuid,
+    });
     return { code: 0, msg: 'success', data: { message_id: sent.messageId } };
   });
 

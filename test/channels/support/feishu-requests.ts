@@ -20,7 +20,11 @@ export function signedRequest(
   const body = JSON.stringify({ encrypt: encrypt(payload, encryptKey) });
   const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
   const nonce = options.nonce ?? randomBytes(8).toString('hex');
-  const signature = options.signature ?? createHash('sha256').update(timestamp + nonce + encryptKey + body).digest('hex');
+  const signature =
+    options.signature ??
+    createHash('sha256')
+      .update(timestamp + nonce + encryptKey + body)
+      .digest('hex');
   return {
     body,
     headers: {
@@ -36,7 +40,17 @@ export type Mention = { key: string; openId: string; name: string };
 
 export function messageEvent(
   token: string,
-  m: { openId: string; chatId: string; chatType?: 'p2p' | 'group'; text?: string; mentions?: Mention[]; eventId?: string; messageId?: string; type?: string; content?: unknown },
+  m: {
+    openId: string;
+    chatId: string;
+    chatType?: 'p2p' | 'group';
+    text?: string;
+    mentions?: Mention[];
+    eventId?: string;
+    messageId?: string;
+    type?: string;
+    content?: unknown;
+  },
 ) {
   return {
     schema: '2.0',
@@ -49,7 +63,11 @@ export function messageEvent(
       tenant_key: 'tenant',
     },
     event: {
-      sender: { sender_id: { open_id: m.openId, union_id: `on_${m.openId}`, user_id: m.openId }, sender_type: 'user', tenant_key: 'tenant' },
+      sender: {
+        sender_id: { open_id: m.openId, union_id: `on_${m.openId}`, user_id: m.openId },
+        sender_type: 'user',
+        tenant_key: 'tenant',
+      },
       message: {
         message_id: m.messageId ?? `om_in_${randomBytes(6).toString('hex')}`,
         create_time: String(Date.now()),
@@ -57,16 +75,31 @@ export function messageEvent(
         chat_type: m.chatType ?? 'p2p',
         message_type: m.type ?? 'text',
         content: JSON.stringify(m.content ?? { text: m.text ?? '' }),
-        mentions: (m.mentions ?? []).map((x) => ({ key: x.key, id: { open_id: x.openId, union_id: 'on_x', user_id: 'u_x' }, name: x.name, tenant_key: 'tenant' })),
+        mentions: (m.mentions ?? []).map((x) => ({
+          key: x.key,
+          id: { open_id: x.openId, union_id: 'on_x', user_id: 'u_x' },
+          name: x.name,
+          tenant_key: 'tenant',
+        })),
       },
     },
   };
 }
 
-export function cardActionEvent(token: string, c: { operatorId: string; value: unknown; messageId: string; chatId: string; eventId?: string }) {
+export function cardActionEvent(
+  token: string,
+  c: { operatorId: string; value: unknown; messageId: string; chatId: string; eventId?: string },
+) {
   return {
     schema: '2.0',
-    header: { event_id: c.eventId ?? randomUUID(), event_type: 'card.action.trigger', create_time: String(Date.now()), token, app_id: 'cli_test', tenant_key: 'tenant' },
+    header: {
+      event_id: c.eventId ?? randomUUID(),
+      event_type: 'card.action.trigger',
+      create_time: String(Date.now()),
+      token,
+      app_id: 'cli_test',
+      tenant_key: 'tenant',
+    },
     event: {
       operator: { tenant_key: 'tenant', open_id: c.operatorId, union_id: 'on_x', user_id: 'u_x' },
       token: 'c-token',

@@ -17,9 +17,14 @@ export type FeishuWorld = {
   service: FeishuService;
   database: TestDatabase;
   logs: Record<string, unknown>[];
-  post(path: string, request: { body: string; headers: Record<string, string> }): Promise<{ status: number; json: unknown }>;
+  post(
+    path: string,
+    request: { body: string; headers: Record<string, string> },
+  ): Promise<{ status: number; json: unknown }>;
   /** Sends a signed event and waits until the service has processed it; returns what the bot sent in reply. */
-  deliver(event: ReturnType<typeof messageEvent> | ReturnType<typeof cardActionEvent>): Promise<{ status: number; json: unknown; sent: SentMessage[] }>;
+  deliver(
+    event: ReturnType<typeof messageEvent> | ReturnType<typeof cardActionEvent>,
+  ): Promise<{ status: number; json: unknown; sent: SentMessage[] }>;
   user(openId: string, chatId?: string): FeishuUser;
   close(): Promise<void>;
 };
@@ -37,7 +42,10 @@ export async function startFeishuWorld(env: Record<string, string> = {}): Promis
   const fake = await startFakeFeishu();
   const database = await createTestDatabase();
   const logs: Record<string, unknown>[] = [];
-  const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const log = pino(
+    { level: 'info' },
+    { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+  );
   // Queues, dedup and card keys all live under this test's own prefix, removed afterwards.
   const queuePrefix = `t-${randomBytes(5).toString('hex')}`;
   const config = loadConfig({
@@ -72,19 +80,32 @@ export async function startFeishuWorld(env: Record<string, string> = {}): Promis
     openId,
     chatId,
     async says(text, options = {}) {
-      const event = messageEvent(SECRETS.verificationToken, { openId, chatId, text, chatType: options.chatType ?? 'p2p', mentions: options.mentions });
+      const event = messageEvent(SECRETS.verificationToken, {
+        openId,
+        chatId,
+        text,
+        chatType: options.chatType ?? 'p2p',
+        mentions: options.mentions,
+      });
       return (await deliver(event)).sent;
     },
     async sendsFile(name, data) {
       const fileKey = `file_in_${randomBytes(6).toString('hex')}`;
       fake.resources.set(fileKey, data);
-      const event = messageEvent(SECRETS.verificationToken, { openId, chatId, type: 'file', content: { file_key: fileKey, file_name: name } });
+      const event = messageEvent(SECRETS.verificationToken, {
+        openId,
+        chatId,
+        type: 'file',
+        content: { file_key: fileKey, file_name: name },
+      });
       return (await deliver(event)).sent;
     },
     async clicks(card, buttonIndex) {
       const value = cardButtons(card)[buttonIndex];
       if (!value) throw new Error(`card has no button ${buttonIndex}`);
-      const { json, sent } = await deliver(cardActionEvent(SECRETS.verificationToken, { operatorId: openId, value, messageId: card.messageId, chatId }));
+      const { json, sent } = await deliver(
+        cardActionEvent(SECRETS.verificationToken, { operatorId: openId, value, messageId: card.messageId, chatId }),
+      );
       return { json, sent };
     },
   });
@@ -107,7 +128,9 @@ export async function startFeishuWorld(env: Record<string, string> = {}): Promis
 
 /** The callback values of a sent interactive card's buttons, in order. */
 export function cardButtons(card: SentMessage): unknown[] {
-  const body = card.content.body as { elements: { tag: string; columns?: { elements: { tag: string; behaviors?: { value: unknown }[] }[] }[] }[] };
+  const body = card.content.body as {
+    elements: { tag: string; columns?: { elements: { tag: string; behaviors?: { value: unknown }[] }[] }[] }[];
+  };
   return body.elements
     .flatMap((e) => (e.tag === 'column_set' ? (e.columns ?? []).flatMap((c) => c.elements) : [e]))
     .filter((e) => e.tag === 'button')

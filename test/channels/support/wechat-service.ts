@@ -39,7 +39,10 @@ export type WechatPerson = {
 export async function startWechatWorld(env: Record<string, string> = {}): Promise<WechatWorld> {
   const database = await createTestDatabase();
   const logs: Record<string, unknown>[] = [];
-  const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const log = pino(
+    { level: 'info' },
+    { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+  );
   // Queues, dedup and card keys all live under this test's own prefix, removed afterwards.
   const queuePrefix = `t-${randomBytes(5).toString('hex')}`;
   const config = loadConfig({
@@ -62,12 +65,14 @@ export async function startWechatWorld(env: Record<string, string> = {}): Promis
   mocker.login(bot);
   await loggedIn;
 
-  const seen: { talker: string; text: string }[] = [];
   const waiters: { match: (m: Message) => boolean; resolve: () => void }[] = [];
   // Registered after the channel's own listener: once this sees a message, the channel is tracking it.
   service.wechaty.on('message', (m) => {
-    seen.push({ talker: m.talker().id, text: m.text() });
-    for (const w of [...waiters]) if (w.match(m)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+    for (const w of [...waiters]) {
+      if (!w.match(m)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
   });
   const arrival = (match: (m: Message) => boolean) => new Promise<void>((resolve) => waiters.push({ match, resolve }));
 
@@ -119,7 +124,11 @@ export async function startWechatWorld(env: Record<string, string> = {}): Promis
     logs,
     person,
     room(topic, members) {
-      const room = mocker.createRoom({ id: `${randomBytes(6).toString('hex')}@chatroom`, topic, memberIdList: [bot.id, ...members.map((p) => p.id)] });
+      const room = mocker.createRoom({
+        id: `${randomBytes(6).toString('hex')}@chatroom`,
+        topic,
+        memberIdList: [bot.id, ...members.map((p) => p.id)],
+      });
       // Room messages from the bot land in every member's inbox, marked as said in the room.
       onMessage(room, (m) => {
         for (const p of members) void collect(m, p.inbox, 'room');
