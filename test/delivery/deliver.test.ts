@@ -93,7 +93,7 @@ describe('deliver', () => {
     expect(await rig.status(id)).toMatchObject({ delivered: 60, failed: 0 });
     for (const ouId of ids) expect(rig.feishu.messages.get(ouId)).toHaveLength(1);
     expect(rig.feishu.totalMessages()).toBe(60);
-  });
+  }, 120000);
 
   it('honours the per-chat limit for many messages to one user', async () => {
     rig = await createRig({
@@ -108,7 +108,7 @@ describe('deliver', () => {
     await rig.waitUntil(allSettled(rig), 'all delivered');
     expect(rig.feishu.messages.get('ou_busy')).toHaveLength(12);
     expect(rig.feishu.stats.rateLimited).toBe(0);
-  });
+  }, 120000);
 
   it('a repeated relay of the same row sends it once', async () => {
     rig = await createRig({ fakeLimits: loose });

@@ -64,7 +64,7 @@ describe('delivery faults', () => {
     console.log(
       `SIGKILL fan-out: sent before kill ${sentAtKill}, same-uuid resends absorbed ${rig.feishu.stats.repeatedUuid}`,
     );
-  });
+  }, 180000);
 
   it('a worker stopped with SIGTERM mid fan-out finishes or hands back its jobs and exits cleanly', async () => {
     rig = await createRig({
@@ -84,7 +84,7 @@ describe('delivery faults', () => {
     await startWorkerProcess(rig.env);
     await rig.waitUntil(settled(rig), 'all delivered after restart', 60_000);
     expectExactlyOnce(rig, ids);
-  });
+  }, 180000);
 
   it('Redis restarted mid-run, losing its data: nothing lost, nothing doubled', async () => {
     redis = await startPrivateRedis();
@@ -108,5 +108,5 @@ describe('delivery faults', () => {
     await rig.waitUntil(settled(rig), 'all delivered after the Redis restart', 120_000);
     expect(sentAtCrash).toBeLessThan(400);
     expectExactlyOnce(rig, ids);
-  });
+  }, 180000);
 });

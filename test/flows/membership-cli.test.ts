@@ -63,13 +63,13 @@ describe('members import / export', () => {
     expect(lines).toHaveLength(3);
     expect(exported.stdout).toContain('北京市数字教育中心,教育部门,张三丰,feishu,ou_a9,active');
     expect(exported.stdout).toContain('"上海智慧教育科技有限公司（含,逗号）",企业,李四,wechat,wxid_b2,active');
-  });
+  }, 120_000);
 
   it('says clearly when the file cannot be read', async () => {
     const result = await runCli(['members', 'import', '--csv', path.join(dir, 'missing.csv')], { env });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('无法读取文件');
-  });
+  }, 120_000);
 });
 
 describe('broadcast', () => {
@@ -80,7 +80,7 @@ describe('broadcast', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const status = await runCli(['broadcast', 'status', id, '--json'], { env });
     expect(JSON.parse(status.stdout)).toEqual({ id, total: 2, delivered: 0, pending: 2, failed: 0 });
-  });
+  }, 120_000);
 
   it('refuses bad arguments with a clear message', async () => {
     expect((await runCli(['broadcast', '--to', 'everyone', '--text', 'x'], { env })).stderr).toContain(
@@ -90,5 +90,5 @@ describe('broadcast', () => {
     const unknown = await runCli(['broadcast', 'status', 'nope', '--json'], { env });
     expect(unknown.code).toBe(4);
     expect(unknown.stderr).toContain('没有找到');
-  });
+  }, 120_000);
 });

@@ -76,5 +76,5 @@ describe('membership on Feishu', () => {
     expect(
       w.fake.messages.filter((m) => m.chatId === 'p2p:ou_m1' && JSON.stringify(m.content).includes('入盟公示')),
     ).toHaveLength(1);
-  });
+  }, 90000);
 });

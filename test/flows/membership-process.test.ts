@@ -129,7 +129,7 @@ describe('membership process', () => {
     await h.settle();
     // Exactly one notice card per member.
     expect(m1.inbox.filter((o) => o.kind === 'card' && o.card.title.startsWith('入盟公示'))).toHaveLength(1);
-  });
+  }, 90000);
 
   it('returned for amendment with a reason, resubmitted, then rejected', async () => {
     const li = h.user('li');
@@ -179,7 +179,7 @@ describe('membership process', () => {
     await sec2.says('不符合章程第十三条的条件。');
     await li.waitFor('未通过秘书处资格审查');
     expect((await appOf(li)).status).toBe('rejected');
-  });
+  }, 90000);
 
   it('an upheld objection ends the notice without membership', async () => {
     const wu = h.user('wu');
@@ -204,7 +204,7 @@ describe('membership process', () => {
     ).toBeDefined();
     expect(await prisma().member.count({ where: { orgName: '某某在线教育有限公司' } })).toBe(0);
     expect((await appOf(wu)).status).toBe('revoked');
-  });
+  }, 90000);
 
   it('withdrawal approved by the secretariat, then a two-year lockout on re-applying', async () => {
     const m2 = h.user('m2');
@@ -246,7 +246,7 @@ describe('membership process', () => {
     expect(zhao.replies.map((r) => (r.kind === 'text' ? r.text : '')).join('\n')).toContain('第二十条');
     expect((await appOf(zhao)).status).toBe('draft');
     expect(await prisma().reviewCase.count({ where: { applicationId: (await appOf(zhao)).id } })).toBe(0);
-  });
+  }, 90000);
 
   it('two secretariat members clicking at once: exactly one decision wins; the applicant sees the status', async () => {
     const qian = h.user('qian');
@@ -268,7 +268,7 @@ describe('membership process', () => {
     await qian.says('稍后上传');
     await qian.says('我的申请');
     expect(qian.lastText()).toContain('已通过资格审查，正在全联盟范围公示');
-  });
+  }, 90000);
 
   it('bad input from the secretariat and members changes nothing and gets a clear answer', async () => {
     const sec1 = h.user('sec1');
@@ -294,7 +294,7 @@ describe('membership process', () => {
     expect(sec1.lastText()).toContain('仍待审查');
     expect((await appOf(sun)).status).toBe('submitted');
     expect(await prisma().member.count()).toBeGreaterThan(0);
-  });
+  }, 90000);
 
   it('expulsion decided by the congress locks the organisation out for two years', async () => {
     const m1 = h.user('m1');
@@ -308,5 +308,5 @@ describe('membership process', () => {
     expect(await prisma().auditLog.count({ where: { action: 'member.expel', actor: 'congress:motion-1' } })).toBe(1);
     await m1.says('申请退出联盟');
     expect(m1.lastText()).toContain('仅限联盟成员单位的代表');
-  });
+  }, 90000);
 });
