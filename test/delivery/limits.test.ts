@@ -1,0 +1,43 @@
+// The two limiters: the queue-wide one spreads a per-minute allowance over short windows; the
+// per-chat one (Redis, shared by all workers) gives a batch its slots or says how long to wait.
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { queueLimiter } from '../../src/delivery/deliver.worker.ts';
+import { ChatLimiter } from '../../src/delivery/chat-limiter.ts';
+
+const redis = new Redis('redis://127.0.0.1:6379');
+const prefix = `t-${randomBytes(4).toString('hex')}`;
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+});
+
+describe('queueLimiter', () => {
+  it('spreads Feishu’s 1,000 sends/min over 3-second windows and respects the per-second cap', () => {
+    expect(queueLimiter({ sendPerMin: 1000, apiPerSec: 50, perChatPerSec: 5 })).toEqual({ max: 50, duration: 3000 });
+    expect(queueLimiter({ sendPerMin: 600_000, apiPerSec: 50, perChatPerSec: 5 })).toEqual({
+      max: 150,
+      duration: 3000,
+    });
+    expect(queueLimiter({ sendPerMin: 1, perChatPerSec: 1 })).toEqual({ max: 1, duration: 3000 });
+    expect(queueLimiter(undefined)).toBeUndefined();
+  });
+});
+
+describe('ChatLimiter', () => {
+  it('allows five a second to one chat, then says how long to wait; other chats are unaffected', async () => {
+    const limiter = new ChatLimiter(redis, prefix, 5);
+    const now = Math.floor(Date.now() / 1000) * 1000 + 100;
+    expect(await limiter.take('oc_a', 3, now)).toBe(0);
+    expect(await limiter.take('oc_a', 2, now)).toBe(0);
+    const wait = await limiter.take('oc_a', 1, now);
+    expect(wait).toBeGreaterThanOrEqual(900);
+    expect(wait).toBeLessThan(1100);
+    expect(await limiter.take('oc_b', 1, now)).toBe(0);
+    // A batch bigger than the allowance goes alone in a fresh second.
+    expect(await limiter.take('oc_c', 8, now)).toBe(0);
+    expect(await limiter.take('oc_c', 1, now)).toBeGreaterThan(0);
+  });
+});
