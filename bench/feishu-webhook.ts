@@ -1,14 +1,16 @@
-// Feishu webhook under load: the whole `serve` (webhook mode, real PostgreSQL and Redis, outbox and
-// deliver worker) in a child process, a fake Open API and the load generator in this one.
+// Feishu webhook under load: the real `alliance-bot serve` (webhook mode, PostgreSQL, Redis, outbox
+// and deliver worker) in child processes, a fake Open API and the load generator in this one.
 // Sends signed, encrypted message events at a steady rate (2 % of them redelivered with the same
 // event_id) and reports ack latency (HTTP answer) and end-to-end latency (event sent → the fake
-// receives the reply), plus lost and doubled replies.
-//   npx tsx bench/feishu-webhook.ts [--rate=200] [--seconds=30] [--channel-only]
+// receives the reply), plus lost, doubled and failed (apology) replies.
+//   npx tsx bench/feishu-webhook.ts [--rate=200] [--seconds=30] [--processes=1] [--channel-only]
+// --channel-only runs the channel layer alone (verify, ack, dedup, SDK send; echo, no bot, no database).
 // Needs PostgreSQL (TEST_PG_ADMIN_URL or 127.0.0.1:5432) and Redis (REDIS_URL or 127.0.0.1:6379).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
-import { startFeishuService } from '../src/commands/serve.ts';
 import { openRedis } from '../src/db/redis.ts';
 import { loadTexts } from '../src/bot/texts.ts';
 import { EventDedup } from '../src/channels/event-dedup.ts';
@@ -25,14 +27,8 @@ const arg = (name: string, fallback: number) =>
 const SECRETS = { verificationToken: 'vt-bench', encryptKey: 'ek-bench-key' };
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-if (process.argv[2] === 'serve') {
-  // Child: the service under test, configured by the parent through the environment.
-  const service = await startFeishuService(loadConfig(), { log: createLogger('warn') });
-  process.stdout.write(`READY ${service.url}\n`);
-  process.once('SIGTERM', () => void service.close().then(() => process.exit(0)));
-} else if (process.argv[2] === 'serve-channel') {
-  // Child, --channel-only: the channel layer alone (verify, ack, dedup, SDK send), echoing each
-  // message without the bot or the database — what the channel costs, apart from the domain.
+if (process.argv[2] === 'serve-channel') {
+  // Child for --channel-only: what the channel costs, apart from the bot and the database.
   const config = loadConfig();
   const log = createLogger('warn');
   const redis = openRedis(config.redisUrl!, log);
@@ -54,9 +50,7 @@ if (process.argv[2] === 'serve') {
     feishu: { channel, secrets: config.feishu! },
     health: async () => ({ server: true }),
   });
-  await http.listen({ port: 0, host: '127.0.0.1' });
-  const address = http.server.address() as { port: number };
-  process.stdout.write(`READY http://127.0.0.1:${address.port}\n`);
+  await http.listen({ port: config.http.port, host: '127.0.0.1' });
   process.once('SIGTERM', () => void http.close().then(() => process.exit(0)));
 } else {
   await main();
@@ -65,10 +59,12 @@ if (process.argv[2] === 'serve') {
 async function main(): Promise<void> {
   const rate = arg('rate', 200);
   const seconds = arg('seconds', 30);
+  const processes = arg('processes', 1);
   const total = rate * seconds;
   const fake = await startFakeFeishu();
   const database = await createTestDatabase('ab_bench');
   const queuePrefix = `b-${randomBytes(4).toString('hex')}`;
+  const port = await freePort();
   const env = {
     ...process.env,
     DATABASE_URL: database.url,
@@ -81,28 +77,32 @@ async function main(): Promise<void> {
     FEISHU_VERIFICATION_TOKEN: SECRETS.verificationToken,
     FEISHU_ENCRYPT_KEY: SECRETS.encryptKey,
     FEISHU_DOMAIN: fake.url,
-    PORT: '0',
+    PORT: String(port),
     HOST: '127.0.0.1',
     // The fake has no limit; Feishu's real one (50 sends/s per app) would queue replies at this rate.
     FEISHU_SEND_PER_MIN: String(rate * 120),
     FEISHU_API_PER_SEC: String(rate * 2),
   };
-  // BENCH_CPU_PROF=dir writes a CPU profile of the service process there (open it in Chrome DevTools).
+  // BENCH_CPU_PROF=dir writes CPU profiles of the service processes there (open them in Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const mode = process.argv.includes('--channel-only') ? 'serve-channel' : 'serve';
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', import.meta.filename, mode], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /READY (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`service exited with ${code}`)));
-  });
+  const args =
+    mode === 'serve'
+      ? [
+          ...profile,
+          path.join(import.meta.dirname, '../bin/alliance-bot.js'),
+          'serve',
+          '--processes',
+          String(processes),
+        ]
+      : [...profile, '--import', 'tsx', import.meta.filename, mode];
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`service exited with ${code}`))),
+  );
+  exited.catch(() => undefined);
+  const url = `http://127.0.0.1:${port}`;
+  await Promise.race([exited, untilHealthy(url)]);
 
   const questions = [
     '你好',
@@ -192,7 +192,7 @@ async function main(): Promise<void> {
   const row = (name: string, v: number[]) =>
     `${name.padEnd(12)} p50 ${pct(v, 0.5)} ms  p90 ${pct(v, 0.9)} ms  p99 ${pct(v, 0.99)} ms  max ${pct(v, 1)} ms`;
   console.log(
-    `feishu webhook${mode === 'serve-channel' ? ' (channel only, echo, no bot/database)' : ''}: ${planned.length} requests (${unique.length} events + ${planned.length - unique.length} redeliveries) at ${rate}/s over ${(sendingMs / 1000).toFixed(1)} s`,
+    `feishu webhook${mode === 'serve-channel' ? ' (channel only, echo, no bot/database)' : `, serve --processes ${processes}`}: ${planned.length} requests (${unique.length} events + ${planned.length - unique.length} redeliveries) at ${rate}/s over ${(sendingMs / 1000).toFixed(1)} s`,
   );
   console.log(row('ack', acks));
   console.log(row('event→send', e2e));
@@ -205,4 +205,25 @@ async function main(): Promise<void> {
   await fake.close();
   await database.drop();
   await removeKeys(REDIS_URL, queuePrefix);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+async function untilHealthy(url: string): Promise<void> {
+  for (;;) {
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

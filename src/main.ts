@@ -60,9 +60,14 @@ program
 program
   .command('serve')
   .description('在飞书/Lark 上运行机器人（FEISHU_MODE=ws 长连接，或 webhook 事件回调），并提供 /healthz')
-  .action(async () => {
+  .option('--processes <n>', '进程数（多核时可设为核数；事件去重和发送队列在 Redis 中共享）', '1')
+  .action(async (opts: { processes: string }) => {
+    const processes = Number(opts.processes);
+    if (!Number.isInteger(processes) || processes < 1 || processes > 64) {
+      throw new ConfigError([{ variable: '--processes', reason: '应是 1–64 的整数 (an integer from 1 to 64)' }]);
+    }
     const { serveCommand } = await import('./commands/serve.ts');
-    await serveCommand(config());
+    await serveCommand(config(), { processes });
   });
 
 program

@@ -1,10 +1,11 @@
 // `serve`: the bot on Feishu / Lark. Webhook mode listens for events and card callbacks; ws mode
 // holds the SDK's long connection. Both start the HTTP server for /healthz.
+import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config.ts';
-import { createApp, type App } from '../app.ts';
+import { createApp, openMigratedDatabase, type App } from '../app.ts';
 import { createLogger } from '../log.ts';
 import { openRedis } from '../db/redis.ts';
 import { readFile } from '../db/files.ts';
@@ -99,10 +100,37 @@ export async function startFeishuService(config: Config, options: FeishuServiceO
   };
 }
 
-export async function serveCommand(config: Config): Promise<void> {
+export async function serveCommand(config: Config, options: { processes?: number } = {}): Promise<void> {
+  const processes = options.processes ?? 1;
+  if (processes > 1 && cluster.isPrimary) return runCluster(config, processes);
   const service = await startFeishuService(config);
   await untilSignal();
   await service.close();
+}
+
+/**
+ * `serve --processes N`: N copies sharing the port (node:cluster), for more than one core. Safe
+ * because event dedup, the outbox and the queues live in Redis and the database, not in a process.
+ */
+async function runCluster(config: Config, processes: number): Promise<void> {
+  const log = createLogger(config.logLevel);
+  // Migrate once here, so the copies do not race to apply the same migration.
+  await (await openMigratedDatabase(config, log)).close();
+  let stopping = false;
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    log.error({ pid: worker.process.pid, code, signal }, 'serve process died, starting another');
+    cluster.fork();
+  });
+  for (let i = 0; i < processes; i++) cluster.fork();
+  log.info({ processes }, 'serve cluster started');
+  await untilSignal();
+  stopping = true;
+  const exits = Object.values(cluster.workers ?? {}).map(
+    (worker) => new Promise((resolve) => worker?.once('exit', resolve)),
+  );
+  for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  await Promise.all(exits);
 }
 
 export function untilSignal(): Promise<void> {
