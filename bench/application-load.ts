@@ -73,6 +73,16 @@ function report(label: string, samples: Sample[]): void {
       samples.filter((s) => s.kind === 'submit').map((s) => s.ms),
     ),
   );
+  if (process.argv.includes('--timeline')) {
+    // Messages per second and latency per 5-second window, to see where a tail comes from.
+    for (let t = first; t < last; t += 5000) {
+      const slice = samples.filter((x) => x.start >= t && x.start < t + 5000).map((x) => x.ms);
+      const sorted = slice.sort((a, b) => a - b);
+      console.log(
+        `    ${((t - first) / 1000).toFixed(0).padStart(4)} s  ${(slice.length / 5).toFixed(0).padStart(4)} msg/s  p50 ${percentile(sorted, 50).toFixed(1)} ms  p99 ${percentile(sorted, 99).toFixed(1)} ms`,
+      );
+    }
+  }
 }
 
 async function send(app: App, user: string, text: string, samples: Sample[]): Promise<void> {
