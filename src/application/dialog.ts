@@ -375,6 +375,11 @@ export class ApplicationFlow {
   private async answerQuestion(ctx: Context): Promise<void> {
     const result = await ctx.services.knowledge.answer(ctx.text);
     ctx.say(result.answer, result.citations);
+    // The notice's date may have been extended by configuration: say which one applies now.
+    if (/截止|期限|最晚|deadline|什么时候(交|提交|报送)/i.test(ctx.text)) {
+      const deadline = this.apps.deadline ? chineseDate(this.apps.deadline.date) : t(ctx, 'deadline_none');
+      ctx.say(t(ctx, 'deadline_note', { deadline }));
+    }
   }
 
   private async submit(ctx: Context, data: DialogData): Promise<void> {

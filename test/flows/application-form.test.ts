@@ -223,6 +223,8 @@ describe('the application dialog', () => {
     await user.says('退出联盟以后还能再加入吗？');
     expect(user.lastText()).toContain('第二十条');
     expect(user.lastText()).toContain('第 1/12 项');
+    await user.says('截止日期是哪天？');
+    expect(user.lastText()).toContain('本轮入盟申请的截止日期是：2026年12月31日');
     await user.says('六盘水市第一中学');
     await user.says('单位地址怎么填');
     expect(user.lastText()).toContain('第 2/12 项');
