@@ -54,6 +54,8 @@ export type DialogData = {
   /** The draft's fields as last written: saves a database read on every message. Writes merge, so
    *  a stale copy cannot lose anything; submission reads the row afresh. */
   fields?: Fields;
+  /** Set when the review returned a submitted application for amendment: it keeps its number. */
+  number?: string;
 };
 
 const TOTAL = FORM.length;
@@ -127,7 +129,12 @@ export class ApplicationFlow {
       data.step !== 'scan' && data.fields ? cachedDraft(data, data.fields) : await this.apps.get(data.applicationId);
     if (app?.status === 'draft') {
       // Waiting for a scan, but the review returned the application for amendment: fill again.
-      if (data.step === 'scan') Object.assign(data, { step: 'fill', fields: app.fields } satisfies Partial<DialogData>);
+      if (data.step === 'scan')
+        Object.assign(data, {
+          step: 'fill',
+          fields: app.fields,
+          number: app.number ?? undefined,
+        } satisfies Partial<DialogData>);
       await this.fillStep(ctx, data, app);
       return true;
     }
@@ -383,30 +390,37 @@ export class ApplicationFlow {
   }
 
   private async submit(ctx: Context, data: DialogData): Promise<void> {
-    const app = await this.apps.get(data.applicationId);
-    if (!app || app.status !== 'draft') return this.draftGone(ctx);
-    const result = await this.apps.submit(app);
+    const fields = data.fields ?? (await this.apps.get(data.applicationId))?.fields ?? {};
+    this.docx ??= createDocxRenderer(ctx.services.texts);
+    const render = await this.docx;
+    let fileName = '';
+    const store = async (number: string, filed: Fields) => {
+      fileName = t(ctx, 'doc_file_name', { org: fileSafe(filed.orgName ?? ''), number });
+      const docx = render(filed, number);
+      return (await storeFile(ctx.services.db.prisma, { name: fileName, mime: DOCX_MIME, data: docx, owner: ctx.user }))
+        .id;
+    };
+    const result = await this.apps.submit({ id: data.applicationId, number: data.number ?? null, fields }, store);
     if (!result.ok) {
+      if (result.kind === 'gone') return this.draftGone(ctx);
       if (result.kind === 'deadline') return ctx.say(this.deadlineText(ctx));
       if (result.kind === 'org')
-        return ctx.say(
-          `${this.blockText(ctx, app.fields.orgName ?? '', result.block)}\n${t(ctx, 'submit_blocked_hint')}`,
-        );
-      return this.prompt(ctx, data, app.fields);
+        return ctx.say(`${this.blockText(ctx, fields.orgName ?? '', result.block)}\n${t(ctx, 'submit_blocked_hint')}`);
+      return this.prompt(ctx, data, fields);
     }
-    const submitted = result.application;
-    const number = submitted.number!;
-    this.docx ??= createDocxRenderer(ctx.services.texts);
-    const docx = (await this.docx)(submitted.fields, number);
-    const name = t(ctx, 'doc_file_name', { org: fileSafe(submitted.fields.orgName ?? ''), number });
-    const stored = await storeFile(ctx.services.db.prisma, { name, mime: DOCX_MIME, data: docx, owner: ctx.user });
-    await this.apps.setDocument(submitted.id, stored.id);
+    const number = result.application.number!;
     data.step = 'scan';
     delete data.asking;
     delete data.fields;
     const deadline = this.apps.deadline ? chineseDate(this.apps.deadline.date) : t(ctx, 'deadline_none');
     ctx.say(t(ctx, 'submitted', { number }));
-    ctx.reply({ kind: 'file', name, mime: DOCX_MIME, fileId: stored.id, caption: t(ctx, 'file_caption', { number }) });
+    ctx.reply({
+      kind: 'file',
+      name: fileName,
+      mime: DOCX_MIME,
+      fileId: result.application.documentFileId!,
+      caption: t(ctx, 'file_caption', { number }),
+    });
     ctx.say(t(ctx, 'submitted_instructions', { deadline, howTo: this.facts.howToApply, contact: this.facts.contact }));
   }
 
@@ -544,7 +558,12 @@ export class ApplicationFlow {
   // ── State ─────────────────────────────────────────────────────────────────────────────────────
 
   private open(ctx: Context, app: ApplicationView): DialogData {
-    const data: DialogData = { applicationId: app.id, step: 'fill', fields: app.fields };
+    const data: DialogData = {
+      applicationId: app.id,
+      step: 'fill',
+      fields: app.fields,
+      number: app.number ?? undefined,
+    };
     ctx.session.dialog = { name: DIALOG_NAME, data, startedAt: ctx.services.now().toISOString() };
     return data;
   }
@@ -584,7 +603,7 @@ function cachedDraft(data: DialogData, fields: Fields): ApplicationView {
   const epoch = new Date(0);
   return {
     id: data.applicationId,
-    number: null,
+    number: data.number ?? null,
     status: 'draft',
     channel: '',
     userId: '',

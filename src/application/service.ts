@@ -2,7 +2,7 @@
 // application each), the deadline, submission with a readable number, and the stamped scan.
 import type { PrismaClient, Application } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { FORM, filledCount, readFields, type Fields } from './form.ts';
+import { FIELD_KEYS, FORM, filledCount, readFields, type Fields } from './form.ts';
 import { orgKey } from './org-key.ts';
 import type { Deadline } from './notice.ts';
 
@@ -23,6 +23,9 @@ export type ApplicationView = {
   updatedAt: Date;
 };
 
+/** What submitting needs of a draft: the dialog's copy, no database read. */
+export type DraftRef = { id: string; number: string | null; fields: Fields };
+
 /** Why an organisation may not apply now. */
 export type OrgBlock =
   | { kind: 'open'; number: string }
@@ -33,6 +36,7 @@ export type SubmitResult =
   | { ok: true; application: ApplicationView }
   | { ok: false; kind: 'deadline'; deadline: string }
   | { ok: false; kind: 'incomplete' }
+  | { ok: false; kind: 'gone' }
   | { ok: false; kind: 'org'; block: OrgBlock };
 
 /** 第十九条、第二十条: two years after leaving. */
@@ -137,37 +141,46 @@ export class Applications {
     return undefined;
   }
 
-  /** Draft → submitted with the next number of the year; the database keeps one open per organisation. */
-  async submit(draft: ApplicationView): Promise<SubmitResult> {
+  /**
+   * Draft → submitted. The organisation checks and the number are fetched together; `store` files
+   * the document for that number; one conditional update then submits — the database keeps one open
+   * application per organisation (openKey is unique). A number drawn for a submission that fails
+   * leaves a gap in the sequence, nothing worse.
+   */
+  async submit(draft: DraftRef, store: (number: string, fields: Fields) => Promise<string>): Promise<SubmitResult> {
     if (this.isPastDeadline()) return { ok: false, kind: 'deadline', deadline: this.deadline!.date };
-    const id = draft.id;
-    if (draft.status !== 'draft') return { ok: false, kind: 'incomplete' };
-    if (filledCount(draft.fields) < FORM.length || !draft.fields.orgName) return { ok: false, kind: 'incomplete' };
-    const block = await this.checkOrganisation(draft.fields.orgName, id);
-    if (block) return { ok: false, kind: 'org', block };
-    const key = orgKey(draft.fields.orgName);
+    const orgName = draft.fields.orgName;
+    if (filledCount(draft.fields) < FORM.length || !orgName) return { ok: false, kind: 'incomplete' };
     const now = this.now();
+    // A draft returned by the review for amendment keeps the number it was given.
+    const [block, number] = await Promise.all([
+      this.checkOrganisation(orgName, draft.id),
+      draft.number ?? this.nextNumber(now),
+    ]);
+    if (block) return { ok: false, kind: 'org', block };
+    const key = orgKey(orgName);
     try {
-      // Two single statements, no interactive transaction: under load waiting for a transaction
-      // slot failed (P2028) where plain statements queue. A number lost to a failed update leaves a
-      // gap in the sequence, nothing worse.
-      // A draft returned by the review for amendment keeps the number it was given.
-      const number = draft.number ?? (await this.nextNumber(now));
+      const documentFileId = await store(number, draft.fields);
       const row = await this.prisma.application.update({
-        where: { id, status: 'draft' },
-        data: {
-          status: 'submitted',
-          number,
-          orgKey: key,
-          openKey: key,
-          submittedAt: now,
-        },
+        where: { id: draft.id, status: 'draft' },
+        data: { status: 'submitted', number, orgKey: key, openKey: key, submittedAt: now, documentFileId },
       });
-      return { ok: true, application: view(row) };
+      const application = view(row);
+      // The caller's copy of the fields was stale (a crash between two writes): file the real ones.
+      if (FIELD_KEYS.some((k) => application.fields[k] !== draft.fields[k])) {
+        application.documentFileId = await store(number, application.fields);
+        await this.prisma.application.update({
+          where: { id: draft.id },
+          data: { documentFileId: application.documentFileId },
+        });
+      }
+      return { ok: true, application };
     } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025')
+        return { ok: false, kind: 'gone' };
       // Another applicant of the same organisation submitted in between: openKey is unique.
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-        const again = await this.checkOrganisation(draft.fields.orgName, id);
+        const again = await this.checkOrganisation(orgName, draft.id);
         if (again) return { ok: false, kind: 'org', block: again };
       }
       throw error;
@@ -183,10 +196,6 @@ export class Applications {
       ON CONFLICT ("year") DO UPDATE SET "last" = "ApplicationCounter"."last" + 1
       RETURNING "last"`;
     return `LM-${year}-${String(counter!.last).padStart(4, '0')}`;
-  }
-
-  async setDocument(id: string, fileId: string): Promise<void> {
-    await this.prisma.application.update({ where: { id }, data: { documentFileId: fileId } });
   }
 
   async attachScan(id: string, fileId: string): Promise<{ replaced: boolean }> {
