@@ -356,6 +356,13 @@ describe('after submission: the stamped scan', () => {
     expect(user.lastText()).toContain('不是图片或 PDF');
     await user.sendsFile(files.fakePdf);
     expect(user.lastText()).toContain('不是图片或 PDF');
+    await user.sendsFile(files.empty);
+    expect(user.lastText()).toContain('文件是空的');
+    await user.sendsFile(files.huge);
+    expect(user.lastText()).toContain('文件太大（21.0 MB）');
+    await user.sendsFile(files.missing);
+    expect(user.lastText()).toContain('没能读取成功');
+    expect((await draftOf(user)).row?.scanFileId).toBeNull();
     await user.says('盖章要盖在哪里？');
     expect(user.lastText()).toContain('还差盖章扫描件');
 

@@ -18,5 +18,9 @@ export function fileFixtures(dir: string) {
     txt: write('说明.txt', '这不是扫描件'),
     /** Named .pdf, but plain text inside. */
     fakePdf: write('伪装.pdf', '这也不是扫描件'),
+    empty: write('空文件.pdf', ''),
+    /** Over the 20 MB limit: a PDF header and padding. */
+    huge: write('超大扫描件.pdf', Buffer.concat([Buffer.from(PDF), Buffer.alloc(21 * 1024 * 1024)])),
+    missing: path.join(dir, '不存在.pdf'),
   };
 }
