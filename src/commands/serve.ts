@@ -92,10 +92,15 @@ export async function startFeishuService(config: Config, options: FeishuServiceO
     url,
     async close() {
       // Stop taking events first, then let the ones already acknowledged finish.
+      log.debug('closing http');
       await http.close();
+      log.debug('closing channel');
       await channel.stop();
+      log.debug('closing app');
       await app.close();
+      log.debug('closing redis');
       await redis.quit().catch(() => redis.disconnect());
+      log.debug('closed');
     },
   };
 }
@@ -106,6 +111,8 @@ export async function serveCommand(config: Config, options: { processes?: number
   const service = await startFeishuService(config);
   await untilSignal();
   await service.close();
+  // A cluster copy stays alive while its channel to the primary is open.
+  if (cluster.isWorker) cluster.worker?.disconnect();
 }
 
 /**
