@@ -6,9 +6,14 @@ import { ORG_LABELS, PART_LABELS, PERSON_WORDS, TITLE_ENDING, TITLE_WORDS } from
 
 export type Extracted = Partial<Record<FieldKey, string>>;
 
+/** Answers longer than this are not split into fields (several one-line fields fit in far less). */
+const MAX_SPLIT_CHARS = 1_000;
+
 export function extractAnswer(current: FieldDef, text: string): Extracted {
   // A profile is free text: kept whole, commas and all.
   if (current.kind === 'paragraphs') return { [current.key]: text };
+  // Far longer than any one-line field: not worth splitting, validation says it is too long.
+  if (text.length > MAX_SPLIT_CHARS) return { [current.key]: text };
   if (current.person && current.part) return extractPerson(current.person, current.part, text);
   return extractOrg(current, text);
 }
@@ -55,8 +60,9 @@ const looksLikeAddress = (text: string): boolean =>
   /(省|市|区|县|镇|乡|路|街|道|号|巷|村|楼|室)/.test(text) && /(路|街|道|号|巷|村|楼|室|\d)/.test(text);
 
 // Phone-like runs (6+ digits, spaces, brackets, hyphens, an extension) and anything with an @.
-const PHONE_RUN = /\+?[\d(][\d\s()\-–—]{4,}\d(?:\s*(?:转|分机|ext\.?)\s*\d{1,6})?/gi;
-const EMAIL_RUN = /[^\s，,；;、@:：]+@[^\s，,；;、:：]*/g;
+// Both bounded: an unbounded run made a 20,000-character answer take a second (quadratic backtracking).
+const PHONE_RUN = /\+?[\d(][\d\s()\-–—]{4,24}\d(?:\s*(?:转|分机|ext\.?)\s*\d{1,6})?/gi;
+const EMAIL_RUN = /[^\s，,；;、@:：]{1,64}@[^\s，,；;、:：]{0,255}/g;
 
 function extractPerson(currentPerson: Person, currentPart: Part, raw: string): Extracted {
   const text = toHalfWidth(raw).replace(/[（]/g, '(').replace(/[）]/g, ')');
