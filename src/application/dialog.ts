@@ -2,19 +2,16 @@
 // declaration (form.ts) decides what is asked and in which order; this file decides what a message
 // means at the current step. State: the draft in the Application row, the step in the session.
 import type { Context } from '../bot/context.ts';
-import type { Outbound } from '../bot/outbound.ts';
 import { storeFile } from '../db/files.ts';
 import { looksLikeInstruction } from '../knowledge/injection.ts';
 import { extractAnswer } from './extract.ts';
 import {
   FIELD_KEYS,
-  FORM,
   fieldDef,
   readFields,
   filledCount,
   nextEmptyField,
   personField,
-  positionOf,
   type FieldKey,
   type Fields,
   type Part,
@@ -37,9 +34,10 @@ import {
   type Correction,
 } from './intents.ts';
 import { chineseDate, type NoticeFacts } from './notice.ts';
-import { checkScan, MAX_SCAN_BYTES } from './scan.ts';
-import type { Applications, ApplicationView, OrgBlock } from './service.ts';
-import { validateField, type Validated } from './validate.ts';
+import { receiveScan } from './receive-scan.ts';
+import { acceptedText, askPending, blockText, label, reasonText, shorten, t, TOTAL } from './replies.ts';
+import type { Applications, ApplicationView } from './service.ts';
+import { validateField } from './validate.ts';
 import { createDocxRenderer, DOCX_MIME, type DocxRenderer } from './document.ts';
 
 export const DIALOG_NAME = 'application';
@@ -58,9 +56,6 @@ export type DialogData = {
   number?: string;
 };
 
-const TOTAL = FORM.length;
-/** A summary shows this much of the profile; the DOCX has all of it. */
-const SUMMARY_PROFILE_CHARS = 300;
 const PART_KEYS: Part[] = ['name', 'title', 'phone', 'email'];
 
 export class ApplicationFlow {
@@ -106,7 +101,7 @@ export class ApplicationFlow {
       const key = `application.status_${app.status}`;
       let status = ctx.services.texts.has(key) ? ctx.t(key) : t(ctx, 'status_unknown', { status: app.status });
       if (app.status !== 'cancelled' && app.number)
-        status += `；${t(ctx, app.scanFileId ? 'status_scan_yes' : 'status_scan_no')}`;
+        status += t(ctx, 'list_separator') + t(ctx, app.scanFileId ? 'status_scan_yes' : 'status_scan_no');
       return t(ctx, 'status_line', { number: app.number ?? '—', org, status });
     });
     ctx.say([t(ctx, 'status_header'), ...lines].join('\n'));
@@ -116,7 +111,7 @@ export class ApplicationFlow {
   async fileWithoutDialog(ctx: Context): Promise<boolean> {
     const app = await this.apps.latestSubmitted(ctx.inbound.channel, ctx.inbound.actor);
     if (!app) return false;
-    await this.receiveScan(ctx, app);
+    await this.takeScan(ctx, app);
     return true;
   }
 
@@ -299,7 +294,7 @@ export class ApplicationFlow {
     if (!result.ok) return reasonText(ctx, result, raw);
     if (key === 'orgName') {
       const block = await this.apps.checkOrganisation(result.value, app.id);
-      if (block) return this.blockText(ctx, result.value, block);
+      if (block) return blockText(ctx, result.value, block);
     }
     fields[key] = result.value;
     return undefined;
@@ -405,7 +400,7 @@ export class ApplicationFlow {
       if (result.kind === 'gone') return this.draftGone(ctx);
       if (result.kind === 'deadline') return ctx.say(this.deadlineText(ctx));
       if (result.kind === 'org')
-        return ctx.say(`${this.blockText(ctx, fields.orgName ?? '', result.block)}\n${t(ctx, 'submit_blocked_hint')}`);
+        return ctx.say(`${blockText(ctx, fields.orgName ?? '', result.block)}\n${t(ctx, 'submit_blocked_hint')}`);
       return this.prompt(ctx, data, fields);
     }
     const number = result.application.number!;
@@ -427,7 +422,7 @@ export class ApplicationFlow {
   private async scanStep(ctx: Context, data: DialogData, app: ApplicationView): Promise<void> {
     const text = ctx.text;
     const number = app.number ?? '';
-    if (ctx.inbound.file) return this.receiveScan(ctx, app);
+    if (ctx.inbound.file) return this.takeScan(ctx, app);
     if (!text) return ctx.say(t(ctx, 'scan_expected'));
     if (isHelp(text)) return ctx.say(t(ctx, 'help_scan'));
     if (isStatus(text)) return this.status(ctx);
@@ -444,34 +439,9 @@ export class ApplicationFlow {
     return ctx.say(t(ctx, 'scan_expected'));
   }
 
-  private async receiveScan(ctx: Context, app: ApplicationView): Promise<void> {
-    const file = ctx.inbound.file!;
-    let bytes: Buffer;
-    try {
-      bytes = await file.fetch();
-    } catch (error) {
-      ctx.services.log.warn({ err: error, user: ctx.user }, 'scan download failed');
-      return ctx.say(t(ctx, 'scan_unreadable'));
-    }
-    const check = await checkScan(bytes);
-    if (!check.ok) {
-      return ctx.say(
-        t(ctx, check.reason, {
-          type: check.detected ?? '无法识别',
-          size: (bytes.length / 1024 / 1024).toFixed(1),
-          max: MAX_SCAN_BYTES / 1024 / 1024,
-        }),
-      );
-    }
-    const stored = await storeFile(ctx.services.db.prisma, {
-      name: file.name,
-      mime: check.mime,
-      data: bytes,
-      owner: ctx.user,
-    });
-    const { replaced } = await this.apps.attachScan(app.id, stored.id);
-    if (ctx.session.dialog?.name === DIALOG_NAME) delete ctx.session.dialog;
-    ctx.say(t(ctx, replaced ? 'scan_replaced' : 'scan_received', { name: file.name, number: app.number ?? '' }));
+  private async takeScan(ctx: Context, app: ApplicationView): Promise<void> {
+    // Received: the wait for it is over.
+    if ((await receiveScan(ctx, this.apps, app)) && this.activeData(ctx)) delete ctx.session.dialog;
   }
 
   /** Writes the changed fields; false (and the dialog ends) when the draft is gone meanwhile. */
@@ -497,58 +467,7 @@ export class ApplicationFlow {
 
   /** Asks the pending field, or shows the summary when the form is complete. */
   private prompt(ctx: Context, data: DialogData, fields: Fields): void {
-    const key = data.asking ?? nextEmptyField(fields);
-    if (!key) return this.summary(ctx, fields);
-    if (data.asking) {
-      const old = fields[key];
-      ctx.say(
-        t(ctx, old ? 'ask_change' : 'ask_change_empty', {
-          label: label(ctx, key),
-          old: shorten(old ?? ''),
-          example: ctx.t(`application.example_${key}`),
-        }),
-      );
-      return;
-    }
-    ctx.say(
-      t(ctx, 'ask', {
-        n: positionOf(key),
-        total: TOTAL,
-        label: label(ctx, key),
-        hint: ctx.t(`application.hint_${key}`),
-        example: ctx.t(`application.example_${key}`),
-      }),
-    );
-  }
-
-  private summary(ctx: Context, fields: Fields): void {
-    const card: Outbound = {
-      kind: 'card',
-      card: {
-        title: t(ctx, 'summary_title'),
-        fields: FORM.map((f) => ({
-          label: label(ctx, f.key),
-          value: shorten(fields[f.key] ?? '', SUMMARY_PROFILE_CHARS),
-        })),
-        lines: [t(ctx, 'summary_declaration'), ...this.facts.conditions],
-        buttons: [
-          { label: t(ctx, 'button_submit'), action: 'application.submit', value: {}, style: 'primary' },
-          { label: t(ctx, 'button_cancel'), action: 'application.cancel', value: {}, style: 'danger' },
-        ],
-      },
-    };
-    ctx.reply(card);
-    ctx.say(t(ctx, 'summary_hint'));
-  }
-
-  private blockText(ctx: Context, org: string, block: OrgBlock): string {
-    if (block.kind === 'open') return t(ctx, 'org_open', { org, number: block.number });
-    if (block.kind === 'member') return t(ctx, 'org_member', { org });
-    return t(ctx, `org_locked_${block.reason}`, {
-      org,
-      left: chineseDate(block.leftAt),
-      until: chineseDate(block.until),
-    });
+    askPending(ctx, data.asking, fields, this.facts.conditions);
   }
 
   private deadlineText(ctx: Context): string {
@@ -576,24 +495,6 @@ export class ApplicationFlow {
     const last = ctx.session.lastSeenAt ? Date.parse(ctx.session.lastSeenAt) : NaN;
     return Number.isFinite(last) && ctx.services.now().getTime() - last > ctx.services.config.application.resumeAfterMs;
   }
-}
-
-const t = (ctx: Context, key: string, vars?: Record<string, string | number>): string =>
-  ctx.t(`application.${key}`, vars);
-const label = (ctx: Context, key: FieldKey): string => ctx.t(`application.field_${key}`);
-
-function reasonText(ctx: Context, result: Extract<Validated, { ok: false }>, raw: string): string {
-  return t(ctx, `reason_${result.reason}`, { value: shorten(raw.trim(), 20), ...result.vars });
-}
-
-function acceptedText(ctx: Context, fields: Fields, keys: FieldKey[]): string {
-  const items = keys.map((k) => t(ctx, 'accepted_item', { label: label(ctx, k), value: shorten(fields[k]!, 40) }));
-  return t(ctx, 'accepted', { list: items.join('；') });
-}
-
-function shorten(value: string, max = 60): string {
-  const chars = [...value];
-  return chars.length > max ? `${chars.slice(0, max).join('')}……` : value;
 }
 
 const fileSafe = (name: string): string => name.replace(/[\\/:*?"<>|\s]+/g, '').slice(0, 40);
