@@ -10,12 +10,15 @@ const START = new Date('2026-11-25T02:00:00Z');
 let clock = START;
 let h: Harness;
 let files: ReturnType<typeof fileFixtures>;
+let scanDir: string;
 
 beforeAll(async () => {
   h = await createHarness({ APPLICATION_DEADLINE: '2026-12-31' }, { now: () => clock });
-  files = fileFixtures(fs.mkdtempSync(path.join(os.tmpdir(), 'ab-scan-')));
+  scanDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-scan-'));
+  files = fileFixtures(scanDir);
 });
 afterAll(async () => {
+  if (scanDir) fs.rmSync(scanDir, { recursive: true, force: true });
   await h?.close();
 });
 
