@@ -1,6 +1,6 @@
 // 1,000 simulated applicants filling the 附件2 form through the whole pipeline (bot.handle: session
 // load/save, dialog, validation, PostgreSQL writes; submission renders and stores the DOCX).
-//   npx tsx bench/application-load.ts [--applicants=1000] [--rate=300] [--pool=10]
+//   npx tsx bench/application-load.ts [--applicants=1000] [--rate=300] [--warm=100] [--timeline]
 // Needs PostgreSQL (TEST_PG_ADMIN_URL or postgresql://postgres@127.0.0.1:5432/postgres); works in a
 // fresh database that it drops afterwards. Two runs:
 //   open loop  — all applicants in the form at once, each thinking a random while between its
@@ -17,6 +17,7 @@ const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const APPLICANTS = arg('applicants', 1000);
 const RATE = arg('rate', 300);
+const WARM = arg('warm', 100);
 
 const PROFILE =
   '本公司成立于2012年，现有员工150人，主营数字教育资源开发与平台运维，年营业额3000万元，获得ISO9001认证，已接入国家数字教育资源公共服务体系。';
@@ -136,17 +137,19 @@ const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', APP
 const app = await createApp(config, { log: createLogger(process.env.BENCH_LOG ?? 'silent') });
 try {
   console.log(`application form — ${APPLICANTS} applicants, whole pipeline on PostgreSQL (${database.name})`);
-  // Warm-up, as a server that has been running a while: JIT, the DOCX template, and every connection
-  // of the pool open (20 applicants at once).
+  // Warm-up, as a server that has been running a while: JIT, the DOCX template, every connection of
+  // the pool open (applicants at once), and table statistics that know the tables are not empty —
+  // on a brand-new database the planner's first guesses made the first seconds slower.
   await Promise.all(
-    Array.from({ length: 20 }, async (_, i) => {
+    Array.from({ length: WARM }, async (_, i) => {
       for (const text of script(i, 'warm')) await app.bot.handle(consoleInbound(`warm${i}`, { text }));
     }),
   );
+  await app.services.db.prisma.$executeRawUnsafe('ANALYZE');
   await openLoop(app, 'open');
   await saturation(app, 'sat');
   const submitted = await app.services.db.prisma.application.count({ where: { status: 'submitted' } });
-  console.log(`  submitted applications in the database: ${submitted} (expected ${2 * APPLICANTS + 20})`);
+  console.log(`  submitted applications in the database: ${submitted} (expected ${2 * APPLICANTS + WARM})`);
 } finally {
   await app.close();
   await database.drop();
