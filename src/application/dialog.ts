@@ -134,7 +134,7 @@ export class ApplicationFlow {
       return true;
     }
     if (app?.status === 'submitted' && data.step === 'scan') {
-      await this.scanStep(ctx, data, app);
+      await this.scanStep(ctx, app);
       return true;
     }
     // Cancelled, decided by the review, or gone: this dialog is over.
@@ -419,7 +419,7 @@ export class ApplicationFlow {
     ctx.say(t(ctx, 'submitted_instructions', { deadline, howTo: this.facts.howToApply, contact: this.facts.contact }));
   }
 
-  private async scanStep(ctx: Context, data: DialogData, app: ApplicationView): Promise<void> {
+  private async scanStep(ctx: Context, app: ApplicationView): Promise<void> {
     const text = ctx.text;
     const number = app.number ?? '';
     if (ctx.inbound.file) return this.takeScan(ctx, app);
@@ -435,7 +435,6 @@ export class ApplicationFlow {
       await this.answerQuestion(ctx);
       return ctx.say(t(ctx, 'scan_reminder', { number }));
     }
-    void data;
     return ctx.say(t(ctx, 'scan_expected'));
   }
 
