@@ -29,14 +29,14 @@ const draftOf = async (user: TestUser) => {
 };
 
 /** Fills everything up to the summary in a few natural messages. */
-async function fillToSummary(user: TestUser, org: string): Promise<void> {
+async function fillToSummary(user: TestUser, org: string, contact = '同上'): Promise<void> {
   await user.says('我要申请加入联盟');
   await user.says(org);
   await user.says('贵州省贵阳市云岩区北京路1号');
   await user.says('公司');
   await user.says('本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。');
   await user.says('王磊，信息科科长，13812345678，wanglei@example.com');
-  await user.says('同上');
+  await user.says(contact);
   expect(user.lastText()).toContain('入盟申请汇总');
 }
 
@@ -137,7 +137,7 @@ describe('the application dialog', () => {
 
   it('copies the representative for 同上, also only the parts named', async () => {
     const whole = h.user('same-all');
-    await fillToSummary(whole, '贵州云教育科技有限公司');
+    await fillToSummary(whole, '贵州云教育科技有限公司', '联系人和代表是同一个人');
     const all = (await draftOf(whole)).fields;
     expect([all.contactName, all.contactTitle, all.contactPhone, all.contactEmail]).toEqual([
       all.repName,
