@@ -41,7 +41,9 @@ const duration = z
   });
 
 const schema = z.object({
-  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, '应以 postgres:// 或 postgresql:// 开头 (must start with postgres://)')),
+  DATABASE_URL: optional(
+    z.string().regex(/^postgres(ql)?:\/\//, '应以 postgres:// 或 postgresql:// 开头 (must start with postgres://)'),
+  ),
   DATA_DIR: z.string().trim().min(1).default('.data'),
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, '应以 redis:// 开头 (must start with redis://)')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -61,7 +63,10 @@ const schema = z.object({
     z
       .string()
       .trim()
-      .refine((v) => v === 'feishu' || v === 'lark' || /^https?:\/\/\S+$/.test(v), '应是 feishu、lark 或完整网址 (feishu, lark or a URL)')
+      .refine(
+        (v) => v === 'feishu' || v === 'lark' || /^https?:\/\/\S+$/.test(v),
+        '应是 feishu、lark 或完整网址 (feishu, lark or a URL)',
+      )
       .default('feishu'),
   ),
   PORT: orDefault(z.coerce.number().int().min(0).max(65_535, '应是 0–65535 的端口号 (a port number)').default(3000)),
@@ -95,7 +100,12 @@ const schema = z.object({
   OPS_PASSWORD: optional(z.string().min(8, '至少 8 个字符 (at least 8 characters)')),
   // Membership application (issue 4)
   APPLICATION_DEADLINE: optional(
-    z.string().regex(/^(\d{4}-\d{2}-\d{2}|none)$/, '应是 YYYY-MM-DD 日期（北京时间当天结束）或 none (a YYYY-MM-DD date, or none)'),
+    z
+      .string()
+      .regex(
+        /^(\d{4}-\d{2}-\d{2}|none)$/,
+        '应是 YYYY-MM-DD 日期（北京时间当天结束）或 none (a YYYY-MM-DD date, or none)',
+      ),
   ),
   APPLICATION_RESUME_AFTER: duration.default(30 * 60_000),
 });
@@ -152,14 +162,10 @@ export type FeishuConfig = {
 /** Thrown when the environment is wrong; the message names every bad variable, in Chinese and English. */
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; reason: string }[]) {
-    super(
-      '配置有误 / invalid configuration:\n' +
-        problems.map((p) => `  - ${p.variable}: ${p.reason}`).join('\n'),
-    );
+    super('配置有误 / invalid configuration:\n' + problems.map((p) => `  - ${p.variable}: ${p.reason}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
-
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const picked = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k]]));
@@ -190,7 +196,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wechaty: { puppet: e.WECHATY_PUPPET, puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, name: e.WECHATY_NAME },
     // Two databases must never share queues (a worker would find no row for the other's job), so
     // by default the prefix is tied to the database.
-    queuePrefix: e.QUEUE_PREFIX ?? `alliance-${createHash('sha256').update(e.DATABASE_URL ?? path.resolve(projectRoot, e.DATA_DIR)).digest('hex').slice(0, 8)}`,
+    queuePrefix:
+      e.QUEUE_PREFIX ??
+      `alliance-${createHash('sha256')
+        .update(e.DATABASE_URL ?? path.resolve(projectRoot, e.DATA_DIR))
+        .digest('hex')
+        .slice(0, 8)}`,
     secretariat: [
       ...e.SECRETARIAT_FEISHU_OPEN_IDS.map((id) => `feishu:${id}`),
       ...e.SECRETARIAT_WECHAT_IDS.map((id) => `wechat:${id}`),
@@ -204,7 +215,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backoffMs: e.DELIVERY_BACKOFF_MS,
       lockMs: e.DELIVERY_LOCK_MS,
       limits: {
-        feishu: { sendPerMin: e.FEISHU_SEND_PER_MIN, apiPerSec: e.FEISHU_API_PER_SEC, perChatPerSec: e.FEISHU_PER_CHAT_PER_SEC },
+        feishu: {
+          sendPerMin: e.FEISHU_SEND_PER_MIN,
+          apiPerSec: e.FEISHU_API_PER_SEC,
+          perChatPerSec: e.FEISHU_PER_CHAT_PER_SEC,
+        },
         wechat: { sendPerMin: e.WECHAT_SEND_PER_MIN, perChatPerSec: e.WECHAT_PER_CHAT_PER_SEC },
       },
     },
@@ -219,12 +234,22 @@ const feishuDomains: Record<string, string> = { feishu: 'https://open.feishu.cn'
 function feishuConfig(e: z.infer<typeof schema>): FeishuConfig | undefined {
   if (!e.FEISHU_APP_ID) return undefined;
   const problems: { variable: string; reason: string }[] = [];
-  if (!e.FEISHU_APP_SECRET) problems.push({ variable: 'FEISHU_APP_SECRET', reason: '设置了 FEISHU_APP_ID 时必须设置 (required with FEISHU_APP_ID)' });
+  if (!e.FEISHU_APP_SECRET)
+    problems.push({
+      variable: 'FEISHU_APP_SECRET',
+      reason: '设置了 FEISHU_APP_ID 时必须设置 (required with FEISHU_APP_ID)',
+    });
   // The SDK's long connection silently refuses any other form, leaving a bot that never hears anything.
   if (e.FEISHU_MODE === 'ws' && !/^cli_[0-9a-f]{16}$/i.test(e.FEISHU_APP_ID))
-    problems.push({ variable: 'FEISHU_APP_ID', reason: '应形如 cli_ 加 16 位十六进制字符 (should look like cli_ + 16 hex digits)' });
+    problems.push({
+      variable: 'FEISHU_APP_ID',
+      reason: '应形如 cli_ 加 16 位十六进制字符 (should look like cli_ + 16 hex digits)',
+    });
   if (e.FEISHU_MODE === 'webhook' && !e.FEISHU_VERIFICATION_TOKEN)
-    problems.push({ variable: 'FEISHU_VERIFICATION_TOKEN', reason: 'webhook 模式必须设置，用于校验请求来源 (required in webhook mode)' });
+    problems.push({
+      variable: 'FEISHU_VERIFICATION_TOKEN',
+      reason: 'webhook 模式必须设置，用于校验请求来源 (required in webhook mode)',
+    });
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     mode: e.FEISHU_MODE,

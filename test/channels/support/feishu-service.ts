@@ -1,11 +1,11 @@
 // The whole `serve` (webhook mode) on a fresh database, a random Redis prefix and a fake Open API,
 // plus a Feishu user who talks to it through signed, encrypted webhook requests.
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
 import { loadConfig } from '../../../src/config.ts';
 import { startFeishuService, type FeishuService } from '../../../src/commands/serve.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/db.ts';
 import { removeKeys } from './redis-keys.ts';
+import { capturingLogger, testQueuePrefix } from './world-env.ts';
 import { outboxSettled } from './outbox.ts';
 import { startFakeFeishu, type FakeFeishu, type SentMessage } from './fake-feishu.ts';
 import { cardActionEvent, messageEvent, signedRequest, type Mention } from './feishu-requests.ts';
@@ -41,13 +41,8 @@ export type FeishuUser = {
 export async function startFeishuWorld(env: Record<string, string> = {}): Promise<FeishuWorld> {
   const fake = await startFakeFeishu();
   const database = await createTestDatabase();
-  const logs: Record<string, unknown>[] = [];
-  const log = pino(
-    { level: 'info' },
-    { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
-  );
-  // Queues, dedup and card keys all live under this test's own prefix, removed afterwards.
-  const queuePrefix = `t-${randomBytes(5).toString('hex')}`;
+  const { log, logs } = capturingLogger();
+  const queuePrefix = testQueuePrefix();
   const config = loadConfig({
     DATABASE_URL: database.url,
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',

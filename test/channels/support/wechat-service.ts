@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import type { FileBoxInterface } from 'file-box';
 import type { Message } from 'wechaty';
@@ -12,6 +11,7 @@ import { loadConfig } from '../../../src/config.ts';
 import { startWechatService, type WechatService } from '../../../src/commands/wechat.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/db.ts';
 import { removeKeys } from './redis-keys.ts';
+import { capturingLogger, testQueuePrefix } from './world-env.ts';
 import { outboxSettled } from './outbox.ts';
 
 export type Received = { text: string; type: string; file?: FileBoxInterface; to: string };
@@ -38,13 +38,8 @@ export type WechatPerson = {
 
 export async function startWechatWorld(env: Record<string, string> = {}): Promise<WechatWorld> {
   const database = await createTestDatabase();
-  const logs: Record<string, unknown>[] = [];
-  const log = pino(
-    { level: 'info' },
-    { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
-  );
-  // Queues, dedup and card keys all live under this test's own prefix, removed afterwards.
-  const queuePrefix = `t-${randomBytes(5).toString('hex')}`;
+  const { log, logs } = capturingLogger();
+  const queuePrefix = testQueuePrefix();
   const config = loadConfig({
     DATABASE_URL: database.url,
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
