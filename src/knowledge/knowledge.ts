@@ -74,8 +74,7 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
     return { result, relevant, instruction, note };
   };
 
-  const extractive: Knowledge['extractive'] = (raw) => {
-    const { relevant, instruction, note } = retrieve(raw);
+  const extractiveFrom = (raw: string, { relevant, instruction, note }: ReturnType<Knowledge['retrieve']>): Answer => {
     if (relevant.length === 0) return refusal(instruction, note);
     const question = raw.slice(0, MAX_QUESTION_CHARS);
     const quotes = relevant.map((h) => quoteFor(h.section, question, analyzer));
@@ -95,6 +94,7 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
     if (raw.length > MAX_QUESTION_CHARS) lines.push(texts.t('knowledge.too_long_note', { n: MAX_QUESTION_CHARS }));
     return { answer: lines.join('\n\n'), citations, refused: false, mode: 'extractive' };
   };
+  const extractive: Knowledge['extractive'] = (raw) => extractiveFrom(raw, retrieve(raw));
 
   const llm = config.llm ? createLlmAnswerer(config.llm, texts, log) : undefined;
 
@@ -105,10 +105,10 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
     retrieve,
     extractive,
     async answer(raw) {
-      const fallback = extractive(raw);
+      const retrieval = retrieve(raw);
+      const fallback = extractiveFrom(raw, retrieval);
       if (!llm || fallback.refused) return fallback;
-      const { relevant } = retrieve(raw);
-      return (await llm.answer(raw.slice(0, MAX_QUESTION_CHARS), relevant, fallback)) ?? fallback;
+      return (await llm.answer(raw.slice(0, MAX_QUESTION_CHARS), retrieval.relevant, fallback)) ?? fallback;
     },
   };
 }
