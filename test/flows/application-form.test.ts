@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, type TestUser } from '../support/app.ts';
 import { fileFixtures } from '../support/scan-files.ts';
+import { fillToSummary } from '../support/application-script.ts';
 
 const START = new Date('2026-11-25T02:00:00Z');
 let clock = START;
@@ -27,18 +28,6 @@ const draftOf = async (user: TestUser) => {
   const row = await prisma().application.findFirst({ where: { userId: user.id }, orderBy: { createdAt: 'desc' } });
   return { status: row?.status, fields: (row?.fields ?? {}) as Record<string, string>, row };
 };
-
-/** Fills everything up to the summary in a few natural messages. */
-async function fillToSummary(user: TestUser, org: string, contact = '同上'): Promise<void> {
-  await user.says('我要申请加入联盟');
-  await user.says(org);
-  await user.says('贵州省贵阳市云岩区北京路1号');
-  await user.says('公司');
-  await user.says('本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。');
-  await user.says('王磊，信息科科长，13812345678，wanglei@example.com');
-  await user.says(contact);
-  expect(user.lastText()).toContain('入盟申请汇总');
-}
 
 describe('the application dialog', () => {
   it('walks an applicant through the form, one field at a time, and submits', async () => {

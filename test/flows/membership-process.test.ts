@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileFixtures } from '../support/scan-files.ts';
+import { fillToSummary } from '../support/application-script.ts';
 import { expelMember } from '../../src/membership/withdrawal.ts';
 import { createMembershipHarness, type MailUser, type MembershipHarness } from '../support/membership-harness.ts';
 
@@ -28,13 +29,7 @@ const appOf = (user: MailUser) =>
   prisma().application.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: 'desc' } });
 
 async function submit(user: MailUser, org: string): Promise<void> {
-  await user.says('我要申请加入联盟');
-  await user.says(org);
-  await user.says('贵州省贵阳市云岩区北京路1号');
-  await user.says('公司');
-  await user.says('本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。');
-  await user.says('王磊，信息科科长，13812345678，wanglei@example.com');
-  await user.says('同上');
+  await fillToSummary(user, org);
   await user.says('确认提交');
   expect(user.lastText()).toMatch(/LM-\d{4}-\d{4}/);
 }
