@@ -38,6 +38,18 @@ export function signedRequest(
 
 export type Mention = { key: string; openId: string; name: string };
 
+/** The v2 event header Feishu puts on every event. */
+function eventHeader(eventType: string, token: string, eventId: string = randomUUID()) {
+  return {
+    event_id: eventId,
+    event_type: eventType,
+    create_time: String(Date.now()),
+    token,
+    app_id: 'cli_test',
+    tenant_key: 'tenant',
+  };
+}
+
 export function messageEvent(
   token: string,
   m: {
@@ -54,14 +66,7 @@ export function messageEvent(
 ) {
   return {
     schema: '2.0',
-    header: {
-      event_id: m.eventId ?? randomUUID(),
-      event_type: 'im.message.receive_v1',
-      create_time: String(Date.now()),
-      token,
-      app_id: 'cli_test',
-      tenant_key: 'tenant',
-    },
+    header: eventHeader('im.message.receive_v1', token, m.eventId),
     event: {
       sender: {
         sender_id: { open_id: m.openId, union_id: `on_${m.openId}`, user_id: m.openId },
@@ -92,14 +97,7 @@ export function cardActionEvent(
 ) {
   return {
     schema: '2.0',
-    header: {
-      event_id: c.eventId ?? randomUUID(),
-      event_type: 'card.action.trigger',
-      create_time: String(Date.now()),
-      token,
-      app_id: 'cli_test',
-      tenant_key: 'tenant',
-    },
+    header: eventHeader('card.action.trigger', token, c.eventId),
     event: {
       operator: { tenant_key: 'tenant', open_id: c.operatorId, union_id: 'on_x', user_id: 'u_x' },
       token: 'c-token',
