@@ -17,11 +17,11 @@ export function sentences(text: string): string[] {
 /** Lists (rights, duties, conditions) are answered by the whole list, up to this length. */
 const MAX_LIST_QUOTE = 480;
 
-export function quoteFor(section: Section, question: string, analyzer: Analyzer): string {
+/** `wanted` is the question's terms (analyzer.terms), computed once for all the sections quoted. */
+export function quoteFor(section: Section, wanted: ReadonlySet<string>, analyzer: Analyzer): string {
   if (section.text.length <= MAX_QUOTE) return section.text;
   const isList = section.paragraphs.some((p) => /^[（(][一二三四五六七八九十]+[）)]/.test(p));
   if (isList && section.text.length <= MAX_LIST_QUOTE) return section.text;
-  const wanted = new Set(analyzer.terms(question));
   const parts = sentences(section.text);
   const scored = parts.map((sentence, index) => {
     const terms = new Set(analyzer.terms(sentence));

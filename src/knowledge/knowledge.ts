@@ -77,7 +77,8 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
   const extractiveFrom = (raw: string, { relevant, instruction, note }: ReturnType<Knowledge['retrieve']>): Answer => {
     if (relevant.length === 0) return refusal(instruction, note);
     const question = raw.slice(0, MAX_QUESTION_CHARS);
-    const quotes = relevant.map((h) => quoteFor(h.section, question, analyzer));
+    const wanted = new Set(analyzer.terms(question));
+    const quotes = relevant.map((h) => quoteFor(h.section, wanted, analyzer));
     // One citation per document heading: several notice paragraphs are all "通知".
     const citations = relevant
       .map((h, i) => citationOf(h.section, quotes[i]!))

@@ -9,8 +9,6 @@ type IndexedDoc = { id: string; kind: 'section' | 'faq'; sections: string[]; tex
 export type SectionHit = {
   section: Section;
   score: number;
-  /** Best FAQ question that led here, if any. */
-  viaFaq?: string;
 };
 
 export type SearchResult = {
@@ -35,7 +33,7 @@ export class SearchIndex {
   ) {
     this.mini = new MiniSearch<IndexedDoc>({
       fields: ['text', 'py'],
-      storeFields: ['kind', 'sections', 'text'],
+      storeFields: ['kind', 'sections'],
       // Documents arrive pre-analysed (space-joined terms), so splitting on spaces is exact.
       tokenize: (text) => text.split(' ').filter(Boolean),
       processTerm: (term) => term,
@@ -97,9 +95,7 @@ export class SearchIndex {
         // sections win on many common bigrams; the plain sum keeps a precise FAQ match on top.
         const score = (r.score / Math.max(1, r.terms.length)) * weight;
         const prev = best.get(id);
-        if (!prev || score > prev.score) {
-          best.set(id, { section, score, viaFaq: r.kind === 'faq' ? (r.text as string) : prev?.viaFaq });
-        }
+        if (!prev || score > prev.score) best.set(id, { section, score });
       });
     }
     const hits = [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
