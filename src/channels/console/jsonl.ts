@@ -1,10 +1,10 @@
 // `chat --jsonl`: one JSON object per stdin line, {"user", "text"} (or "file" path, or "action"),
 // one JSON line per input on stdout, {"user", "replies": [Outbound…]}. A bad line gets an error line
 // and processing continues. Lines are handled in order.
-import readline from 'node:readline';
 import { z } from 'zod';
 import type { Bot } from '../../bot/bot.ts';
 import { consoleInbound } from './console-inbound.ts';
+import { jsonLines } from './json-lines.ts';
 
 const Line = z
   .object({
@@ -18,19 +18,8 @@ const Line = z
   });
 
 export async function runJsonl(bot: Bot, input: NodeJS.ReadableStream, write: (line: string) => void): Promise<void> {
-  const rl = readline.createInterface({ input, crlfDelay: Infinity });
-  let lineNo = 0;
-  for await (const raw of rl) {
-    lineNo += 1;
-    if (!raw.trim()) continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      write(JSON.stringify({ line: lineNo, error: '这一行不是合法的 JSON (not valid JSON)' }));
-      continue;
-    }
-    const line = Line.safeParse(parsed);
+  for await (const { lineNo, value } of jsonLines(input, write)) {
+    const line = Line.safeParse(value);
     if (!line.success) {
       write(
         JSON.stringify({
