@@ -41,7 +41,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const knowledge = createKnowledge(config, texts, log);
   const db = await openMigratedDatabase(config, log);
   // Redis is resolved by the command (chat may start one); here only a configured URL is used.
-  const delivery = new Delivery(config, db.prisma, log, config.redisUrl);
+  const delivery = new Delivery(config, db, log, config.redisUrl);
   const services: Services = { config, db, texts, log, knowledge, delivery, now: options.now ?? (() => new Date()) };
   await bootstrapSecretariat(db.prisma, config.secretariat);
   const bot = new Bot(services);

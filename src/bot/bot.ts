@@ -16,7 +16,7 @@ export class Bot {
   private readonly store: ConversationStore;
 
   constructor(readonly services: Services) {
-    this.store = new ConversationStore(services.db.prisma);
+    this.store = new ConversationStore(services.db.sql);
   }
 
   use(stage: Stage, handler: Handler): this {
@@ -65,23 +65,21 @@ export class Bot {
 
   /**
    * Saves the session; for platform channels the replies are written to the outbox in the same
-   * transaction (issue 6), so a reply exists exactly when the state change that caused it does.
+   * statement (issue 6), so a reply exists exactly when the state change that caused it does.
    */
   private async commit(inbound: Inbound, session: SessionState, replies: Outbound[]): Promise<void> {
-    const { delivery, db } = this.services;
+    const { delivery } = this.services;
     if (!delivery?.repliesViaOutbox(inbound.channel)) {
       await this.store.save(inbound.channel, inbound.actor, session);
       return;
     }
-    await db.prisma.$transaction(async (tx) => {
-      await this.store.save(inbound.channel, inbound.actor, session, tx);
-      // One row for the whole batch, so the replies arrive in the order they were written.
-      if (replies.length > 0)
-        await addToOutbox(tx, [
-          { channel: inbound.channel, address: delivery.replyAddress(inbound), outbound: replies },
-        ]);
-    });
-    delivery.wake();
+    // One row for the whole batch, so the replies arrive in the order they were written.
+    const outbox =
+      replies.length > 0
+        ? { channel: inbound.channel, address: delivery.replyAddress(inbound), payload: replies }
+        : undefined;
+    await this.store.save(inbound.channel, inbound.actor, session, outbox);
+    if (outbox) delivery.wake();
   }
 
   private async commitReplies(inbound: Inbound, replies: Outbound[]): Promise<void> {

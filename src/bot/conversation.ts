@@ -1,6 +1,7 @@
 // Per-user conversation state in the database: one row per channel + user, small versioned JSON.
 // Messages of one user are handled one at a time, in order (KeyedQueue); different users in parallel.
-import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { randomUUID } from 'node:crypto';
+import { utc, utcParam, type Sql } from '../db/sql.ts';
 
 export const SESSION_VERSION = 1;
 
@@ -33,29 +34,43 @@ export function readSession(raw: unknown): SessionState {
   };
 }
 
+/** A reply batch written with the session, as one outbox row (delivery/outbox.ts). */
+export type OutboxRow = { channel: string; address: unknown; payload: unknown };
+
+/** Plain SQL (db/sql.ts): these run for every message. */
 export class ConversationStore {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly sql: Sql) {}
 
   async load(channel: string, userId: string): Promise<SessionState> {
-    const row = await this.prisma.conversation.findUnique({
-      where: { channel_userId: { channel, userId } },
-    });
-    return readSession(row?.state);
+    const rows = await this.sql.query<{ state: unknown }>(
+      'SELECT state FROM "Conversation" WHERE channel = $1 AND "userId" = $2',
+      [channel, userId],
+    );
+    return readSession(rows[0]?.state);
   }
 
-  /** `client` is a transaction when the replies are saved to the outbox together with the state. */
-  async save(
-    channel: string,
-    userId: string,
-    state: SessionState,
-    client: Prisma.TransactionClient | PrismaClient = this.prisma,
-  ): Promise<void> {
-    const json = JSON.parse(JSON.stringify(state)) as object;
-    await client.conversation.upsert({
-      where: { channel_userId: { channel, userId } },
-      create: { channel, userId, version: SESSION_VERSION, state: json },
-      update: { version: SESSION_VERSION, state: json },
-    });
+  /**
+   * Saves the session; with `outbox`, also writes the replies' outbox row — one statement, so the
+   * two exist together or not at all.
+   */
+  async save(channel: string, userId: string, state: SessionState, outbox?: OutboxRow): Promise<void> {
+    const now = utcParam(new Date());
+    const params: unknown[] = [randomUUID(), channel, userId, SESSION_VERSION, JSON.stringify(state), now];
+    const upsert = `INSERT INTO "Conversation" (id, channel, "userId", version, state, "createdAt", "updatedAt")
+      VALUES ($1, $2, $3, $4, $5::jsonb, ${utc('$6')}, ${utc('$6')})
+      ON CONFLICT (channel, "userId") DO UPDATE
+        SET version = excluded.version, state = excluded.state, "updatedAt" = excluded."updatedAt"`;
+    if (!outbox) {
+      await this.sql.query(upsert, params);
+      return;
+    }
+    params.push(randomUUID(), outbox.channel, JSON.stringify(outbox.address), JSON.stringify(outbox.payload));
+    await this.sql.query(
+      `WITH saved AS (${upsert} RETURNING 1)
+      INSERT INTO "OutboxMessage" (id, channel, address, payload, status, attempts, "createdAt")
+      SELECT $7, $8, $9::jsonb, $10::jsonb, 'pending', 0, ${utc('$6')} FROM saved`,
+      params,
+    );
   }
 }
 

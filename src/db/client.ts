@@ -5,10 +5,13 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { sqlOf, type Sql } from './sql.ts';
 
 export type Db = {
   prisma: PrismaClient;
   kind: 'postgres' | 'pglite';
+  /** The same database through plain SQL, for the per-message hot path (see sql.ts). */
+  sql: Sql;
   /** Adapter factory for the schema engine; its adapters run a migration script in one call. */
   migrationAdapter: SqlMigrationAwareDriverAdapterFactory;
   close(): Promise<void>;
@@ -32,6 +35,7 @@ function openPostgres(url: string, poolSize = 10): Db {
   return {
     prisma,
     kind: 'postgres',
+    sql: sqlOf(pool),
     migrationAdapter,
     async close() {
       await prisma.$disconnect();
@@ -54,6 +58,7 @@ async function openPglite(dataDir: string): Promise<Db> {
   return {
     prisma,
     kind: 'pglite',
+    sql: sqlOf(client),
     migrationAdapter,
     async close() {
       await prisma.$disconnect();

@@ -5,6 +5,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { epochMs, utc, utcParam, type Sql } from '../db/sql.ts';
 import type { Address, Channel } from '../channels/channel.ts';
 import { BotError } from '../bot/errors.ts';
 import type { ChannelLimits } from '../config.ts';
@@ -14,6 +15,9 @@ import { ChatLimiter } from './chat-limiter.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 
 export type DeliverWorkerOptions = {
+  /** The read and the "delivered" mark of every message (plain SQL: they run per message). */
+  sql: Sql;
+  /** Failures and retries (rare). */
   prisma: PrismaClient;
   channel: Channel;
   connection: Redis;
@@ -25,6 +29,8 @@ export type DeliverWorkerOptions = {
   log: Logger;
 };
 
+type OutboxRow = { id: string; address: unknown; payload: unknown; status: string; createdAtMs: number };
+
 /** The queue-wide limiter, spread over short windows so a minute's allowance is not sent in one burst. */
 export function queueLimiter(limits: ChannelLimits | undefined): { max: number; duration: number } | undefined {
   if (!limits) return undefined;
@@ -34,7 +40,7 @@ export function queueLimiter(limits: ChannelLimits | undefined): { max: number; 
 }
 
 export function createDeliverWorker(options: DeliverWorkerOptions): Worker<DeliverJob> {
-  const { prisma, channel, metrics, log } = options;
+  const { sql, prisma, channel, metrics, log } = options;
   const chatLimiter = options.limits
     ? new ChatLimiter(options.connection, options.prefix, options.limits.perChatPerSec)
     : undefined;
@@ -43,7 +49,10 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
   const worker: Worker<DeliverJob> = new Worker<DeliverJob>(
     deliverQueueName(channel.name),
     async (job: Job<DeliverJob>, token?: string) => {
-      const row = await prisma.outboxMessage.findUnique({ where: { id: job.data.id } });
+      const [row] = await sql.query<OutboxRow>(
+        `SELECT id, address, payload, status, ${epochMs('"createdAt"')} AS "createdAtMs" FROM "OutboxMessage" WHERE id = $1`,
+        [job.data.id],
+      );
       // Already settled (a repeated job after a crash or a sweep): nothing to send again.
       if (!row || row.status === 'delivered' || row.status === 'failed') return row?.status ?? 'missing';
       const address = row.address as Address;
@@ -58,18 +67,14 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
         let ref = '';
         for (const [i, part] of parts.entries()) ref = await channel.send(address, part, idempotencyKey(row.id, i));
         const deliveredAt = new Date();
-        await prisma.outboxMessage.updateMany({
-          where: { id: row.id, status: { not: 'delivered' } },
-          data: {
-            status: 'delivered',
-            deliveredAt,
-            platformRef: ref || null,
-            attempts: job.attemptsMade + 1,
-            lastError: null,
-          },
-        });
+        await sql.query(
+          `UPDATE "OutboxMessage" SET status = 'delivered', "deliveredAt" = ${utc('$2')}, "platformRef" = $3,
+             attempts = $4, "lastError" = NULL
+           WHERE id = $1 AND status <> 'delivered'`,
+          [row.id, utcParam(deliveredAt), ref || null, job.attemptsMade + 1],
+        );
         metrics.delivered.inc(labels);
-        metrics.latency.observe(labels, (deliveredAt.getTime() - row.createdAt.getTime()) / 1000);
+        metrics.latency.observe(labels, (deliveredAt.getTime() - row.createdAtMs) / 1000);
         return 'delivered';
       } catch (error) {
         return await onSendError(error, row.id, job);

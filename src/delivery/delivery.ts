@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Sql } from '../db/sql.ts';
 import type { Address, Channel } from '../channels/channel.ts';
 import type { Inbound } from '../bot/inbound.ts';
 import type { Deliver } from './direct.ts';
@@ -30,6 +31,8 @@ export class Delivery {
   readonly timers: Timers | undefined;
   readonly metrics: DeliveryMetrics;
   private readonly connection: Redis | undefined;
+  private readonly prisma: PrismaClient;
+  private readonly sql: Sql;
   private readonly queues = new Map<string, Queue<DeliverJob>>();
   private readonly workers: Worker[] = [];
   private readonly workerConnections: Redis[] = [];
@@ -41,16 +44,18 @@ export class Delivery {
 
   constructor(
     private readonly config: Config,
-    private readonly prisma: PrismaClient,
+    db: { prisma: PrismaClient; sql: Sql },
     private readonly log: Logger,
     readonly redisUrl: string | undefined,
   ) {
+    this.prisma = db.prisma;
+    this.sql = db.sql;
     this.connection = redisUrl ? redisConnection(redisUrl) : undefined;
     this.timers = this.connection ? new Timers(this.connection, config.queuePrefix) : undefined;
     this.metrics = createDeliveryMetrics(
       () => [...this.queues.values(), ...(this.timers ? [this.timers.queue] : [])],
       async () => {
-        const groups = await prisma.outboxMessage.groupBy({ by: ['status'], _count: true });
+        const groups = await db.prisma.outboxMessage.groupBy({ by: ['status'], _count: true });
         return Object.fromEntries(groups.map((g) => [g.status, g._count]));
       },
     );
@@ -147,6 +152,7 @@ export class Delivery {
       const connection = this.newConnection();
       this.workers.push(
         createDeliverWorker({
+          sql: this.sql,
           prisma: this.prisma,
           channel,
           connection,
@@ -166,7 +172,7 @@ export class Delivery {
       this.pollTimer = setInterval(() => void this.poll(), options.pollMs ?? 1_000);
     }
     if (options.relay !== false) {
-      this.relay = new OutboxRelay(this.prisma, (c) => this.queueFor(c), this.log, options.relayOptions);
+      this.relay = new OutboxRelay(this.sql, (c) => this.queueFor(c), this.log, options.relayOptions);
       this.relay.start();
     }
   }

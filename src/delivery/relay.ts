@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import { utc, utcParam, type Sql } from '../db/sql.ts';
 import type { DeliverJob } from './queues.ts';
 
 export type RelayOptions = {
@@ -27,7 +27,7 @@ export class OutboxRelay {
   private readonly sweepMs: number;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
     private readonly queueFor: (channel: string) => Queue<DeliverJob>,
     private readonly log: Logger,
     options: RelayOptions = {},
@@ -78,38 +78,40 @@ export class OutboxRelay {
   }
 
   private async pass(): Promise<number> {
-    const rows = await this.prisma.outboxMessage.findMany({
-      where: { status: 'pending' },
-      orderBy: { createdAt: 'asc' },
-      take: this.batchSize,
-      select: { id: true, channel: true },
-    });
+    const rows = await this.sql.query<Row>(
+      `SELECT id, channel FROM "OutboxMessage" WHERE status = 'pending' ORDER BY "createdAt" LIMIT $1`,
+      [this.batchSize],
+    );
     if (rows.length === 0) return 0;
     await this.enqueue(rows);
-    await this.prisma.outboxMessage.updateMany({
-      where: { id: { in: rows.map((r) => r.id) }, status: 'pending' },
-      data: { status: 'queued', queuedAt: new Date() },
-    });
+    await this.mark(rows, 'pending');
     return rows.length;
   }
 
-  private async enqueue(rows: { id: string; channel: string }[]): Promise<void> {
-    const byChannel = new Map<string, string[]>();
-    for (const row of rows) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row.id]);
-    for (const [channel, ids] of byChannel) {
-      await this.queueFor(channel).addBulk(ids.map((id) => ({ name: 'deliver', data: { id }, opts: { jobId: id } })));
+  /** Records rows as handed to Redis (`queuedAt` is what the sweep ages them by). */
+  private async mark(rows: Row[], status: 'pending' | 'queued'): Promise<void> {
+    await this.sql.query(
+      `UPDATE "OutboxMessage" SET status = 'queued', "queuedAt" = ${utc('$2')} WHERE id = ANY($1::text[]) AND status = $3`,
+      [rows.map((r) => r.id), utcParam(new Date()), status],
+    );
+  }
+
+  private async enqueue(rows: Row[]): Promise<void> {
+    for (const [channel, group] of groupBy(rows)) {
+      await this.queueFor(channel).addBulk(
+        group.map(({ id }) => ({ name: 'deliver', data: { id }, opts: { jobId: id } })),
+      );
     }
   }
 
   /** Re-adds queued rows whose job is gone from Redis (data lost in a Redis restart). */
   async sweep(): Promise<number> {
-    const rows = await this.prisma.outboxMessage.findMany({
-      where: { status: 'queued', queuedAt: { lt: new Date(Date.now() - this.staleMs) } },
-      orderBy: { queuedAt: 'asc' },
-      take: 5_000,
-      select: { id: true, channel: true },
-    });
-    const lost: { id: string; channel: string }[] = [];
+    const rows = await this.sql.query<Row>(
+      `SELECT id, channel FROM "OutboxMessage" WHERE status = 'queued' AND "queuedAt" < ${utc('$1')}
+       ORDER BY "queuedAt" LIMIT 5000`,
+      [utcParam(new Date(Date.now() - this.staleMs))],
+    );
+    const lost: Row[] = [];
     for (const [channel, group] of groupBy(rows)) {
       const queue = this.queueFor(channel);
       const client = (await queue.client) as unknown as Redis;
@@ -123,10 +125,7 @@ export class OutboxRelay {
     if (lost.length > 0) {
       this.log.warn({ count: lost.length }, 'outbox rows lost from Redis; re-queueing');
       await this.enqueue(lost);
-      await this.prisma.outboxMessage.updateMany({
-        where: { id: { in: lost.map((r) => r.id) }, status: 'queued' },
-        data: { queuedAt: new Date() },
-      });
+      await this.mark(lost, 'queued');
     }
     return lost.length;
   }
@@ -139,8 +138,14 @@ export class OutboxRelay {
   }
 }
 
-function groupBy(rows: { id: string; channel: string }[]): Map<string, { id: string; channel: string }[]> {
-  const map = new Map<string, { id: string; channel: string }[]>();
-  for (const row of rows) map.set(row.channel, [...(map.get(row.channel) ?? []), row]);
+type Row = { id: string; channel: string };
+
+function groupBy(rows: Row[]): Map<string, Row[]> {
+  const map = new Map<string, Row[]>();
+  for (const row of rows) {
+    const group = map.get(row.channel);
+    if (group) group.push(row);
+    else map.set(row.channel, [row]);
+  }
   return map;
 }

@@ -9,7 +9,7 @@ import { limitedFeishuChannel } from './limited-channel.ts';
 const config = loadConfig(process.env);
 const log = createLogger(process.env.CHILD_LOG_LEVEL ?? 'silent');
 const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-const delivery = new Delivery(config, db.prisma, log, config.redisUrl);
+const delivery = new Delivery(config, db, log, config.redisUrl);
 await delivery.startWorkers({
   channels: [limitedFeishuChannel(process.env.FAKE_FEISHU_URL!)],
   timers: false,

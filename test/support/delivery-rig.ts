@@ -49,7 +49,7 @@ export async function createRig(options: {
   const config = loadConfig(env);
   const log = createLogger('silent');
   const db = await openMigratedDatabase(config, log);
-  const delivery = new Delivery(config, db.prisma, log, config.redisUrl);
+  const delivery = new Delivery(config, db, log, config.redisUrl);
 
   const rig: Rig = {
     config,

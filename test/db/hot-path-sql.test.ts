@@ -1,0 +1,83 @@
+// The per-message statements written in plain SQL (db/sql.ts) against both databases the bot runs on:
+// what they write must read back through Prisma exactly as if Prisma had written it.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../src/db/client.ts';
+import { applyMigrations } from '../../src/db/migrate.ts';
+import { ConversationStore, emptySession } from '../../src/bot/conversation.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+
+const backends = [
+  { name: 'PostgreSQL', embedded: false },
+  { name: 'PGlite', embedded: true },
+];
+
+describe.each(backends)('session and outbox statements on $name', ({ embedded }) => {
+  let database: TestDatabase | undefined;
+  let dataDir: string;
+  let db: Db;
+  let store: ConversationStore;
+  const zone = process.env.TZ;
+
+  beforeAll(async () => {
+    // Timestamps must not depend on the process's time zone (Prisma stores UTC in timestamp(3)).
+    process.env.TZ = 'Asia/Shanghai';
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-sql-'));
+    database = embedded ? undefined : await createTestDatabase();
+    db = await openDatabase({ databaseUrl: database?.url, dataDir });
+    await applyMigrations(db.migrationAdapter);
+    store = new ConversationStore(db.sql);
+  }, 60_000);
+
+  afterAll(async () => {
+    process.env.TZ = zone;
+    await db?.close();
+    await database?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('saves and loads a session, then overwrites it', async () => {
+    expect(await store.load('feishu', 'ou_new')).toEqual(emptySession());
+    const state = { ...emptySession(), slots: { qa: { last: '第十九条' } }, lastSeenAt: '2026-11-25T08:00:00.000Z' };
+    await store.save('feishu', 'ou_a', state);
+    expect(await store.load('feishu', 'ou_a')).toEqual(state);
+    await store.save('feishu', 'ou_a', { ...state, slots: {} });
+    expect((await store.load('feishu', 'ou_a')).slots).toEqual({});
+    expect(await db.prisma.conversation.count({ where: { userId: 'ou_a' } })).toBe(1);
+  });
+
+  it('writes UTC timestamps that Prisma reads back as now', async () => {
+    const before = Date.now();
+    await store.save('feishu', 'ou_time', emptySession(), {
+      channel: 'feishu',
+      address: { chatId: 'oc_1', userId: 'ou_time' },
+      payload: [{ kind: 'text', text: '你好' }],
+    });
+    const row = await db.prisma.conversation.findUniqueOrThrow({
+      where: { channel_userId: { channel: 'feishu', userId: 'ou_time' } },
+    });
+    const outbox = await db.prisma.outboxMessage.findFirstOrThrow({
+      where: { address: { equals: { chatId: 'oc_1', userId: 'ou_time' } } },
+    });
+    for (const at of [row.createdAt, row.updatedAt, outbox.createdAt]) {
+      expect(Math.abs(at.getTime() - before)).toBeLessThan(5_000);
+    }
+    expect(outbox).toMatchObject({ channel: 'feishu', status: 'pending', attempts: 0 });
+    expect(outbox.payload).toEqual([{ kind: 'text', text: '你好' }]);
+  });
+
+  it('saves the session and its replies together or not at all', async () => {
+    const state = { ...emptySession(), slots: { marker: 1 } };
+    const broken = { channel: null as unknown as string, address: {}, payload: [] };
+    await expect(store.save('feishu', 'ou_atomic', state, broken)).rejects.toThrow();
+    expect(await store.load('feishu', 'ou_atomic')).toEqual(emptySession());
+  });
+
+  it('keeps text that JSON must escape', async () => {
+    const text = '引号"、反斜杠\\、换行\n、emoji 🎉 与 $1 ::jsonb';
+    await store.save('feishu', 'ou_text', { ...emptySession(), slots: { text } });
+    expect((await store.load('feishu', 'ou_text')).slots).toEqual({ text });
+  });
+});
