@@ -8,6 +8,7 @@
 // Needs PostgreSQL (TEST_PG_ADMIN_URL or 127.0.0.1:5432) and Redis (REDIS_URL or 127.0.0.1:6379).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
@@ -54,6 +55,46 @@ if (process.argv[2] === 'serve-channel') {
   process.once('SIGTERM', () => void http.close().then(() => process.exit(0)));
 } else {
   await main();
+}
+
+/**
+ * CPU time used so far (ms) by the bot's process tree, this process (load generator and fake Open
+ * API), PostgreSQL, Redis and the whole machine, from /proc: where the 2 cores go, which latency
+ * alone does not say when other programs share the machine.
+ */
+function cpuByRole(botPid: number): Record<string, number> {
+  const tick = 10; // USER_HZ = 100 on Linux
+  const procs = new Map<number, { ppid: number; comm: string; ms: number }>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const fields = stat.slice(close + 2).split(' ');
+      procs.set(Number(entry), {
+        ppid: Number(fields[1]),
+        comm: stat.slice(stat.indexOf('(') + 1, close),
+        ms: (Number(fields[11]) + Number(fields[12])) * tick,
+      });
+    } catch {
+      // the process ended while we read
+    }
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 10; p = procs.get(p)?.ppid ?? 0, hops++) if (p === botPid) return true;
+    return false;
+  };
+  const roles: Record<string, number> = { bot: 0, postgres: 0, redis: 0 };
+  for (const [pid, proc] of procs) {
+    if (inTree(pid)) roles.bot! += proc.ms;
+    else if (proc.comm.startsWith('postgres')) roles.postgres! += proc.ms;
+    else if (proc.comm.startsWith('redis-server')) roles.redis! += proc.ms;
+  }
+  const own = process.cpuUsage();
+  roles['load generator + fake'] = (own.user + own.system) / 1000;
+  const [, ...machine] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+  roles.machine = (machine[0]! + machine[1]! + machine[2]! + machine[5]! + machine[6]!) * tick;
+  return roles;
 }
 
 async function main(): Promise<void> {
@@ -139,6 +180,7 @@ async function main(): Promise<void> {
   const acks: number[] = [];
   let failures = 0;
   const inflight: Promise<void>[] = [];
+  const cpuBefore = cpuByRole(child.pid!);
   const start = performance.now();
   for (let i = 0; i < planned.length; i++) {
     const due = start + (i * 1000) / rate;
@@ -170,6 +212,7 @@ async function main(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  const cpuAfter = cpuByRole(child.pid!);
   await new Promise((r) => setTimeout(r, 2_000)); // late doubles, if any
 
   const repliesTo = new Map<string, number[]>();
@@ -196,6 +239,11 @@ async function main(): Promise<void> {
   );
   console.log(row('ack', acks));
   console.log(row('event→send', e2e));
+  console.log(
+    `CPU per event (ms, from the first request to the last reply): ${Object.keys(cpuAfter)
+      .map((role) => `${role} ${((cpuAfter[role]! - (cpuBefore[role] ?? 0)) / unique.length).toFixed(2)}`)
+      .join(', ')}`,
+  );
   console.log(
     `non-200 acks ${failures}, lost replies ${lost}, doubled replies ${doubled}, apologies ${apologies}, send calls ${fake.sendCalls}, token fetches ${fake.tokenCalls}`,
   );

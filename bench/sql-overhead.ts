@@ -2,6 +2,7 @@
 // and through plain pg (src/db/sql.ts), on a throwaway PostgreSQL database.
 //   npx tsx bench/sql-overhead.ts [--ops=3000]
 // Needs PostgreSQL (TEST_PG_ADMIN_URL or postgresql://postgres@127.0.0.1:5432/postgres).
+import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../src/db/client.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
 import { ConversationStore, SESSION_VERSION, type SessionState } from '../src/bot/conversation.ts';
@@ -49,7 +50,12 @@ try {
   );
   await measure('pg store.save', (i) => store.save('bench', `u${i % 500}`, state));
   await measure('pg store.save + outbox', (i) =>
-    store.save('bench', `u${i % 500}`, state, { channel: 'bench', address: { i }, payload: [] }),
+    store.save('bench', `u${i % 500}`, state, {
+      id: randomUUID(),
+      channel: 'bench',
+      address: { chatId: `oc_${i}` },
+      payload: [],
+    }),
   );
   await measure('pg store.load', (i) => store.load('bench', `u${i % 500}`));
 } finally {

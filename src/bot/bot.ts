@@ -1,4 +1,5 @@
 // The one message pipeline: Inbound → (serialised per user) → router → Outbound[].
+import { randomUUID } from 'node:crypto';
 import type { Inbound } from './inbound.ts';
 import { userKey } from './inbound.ts';
 import type { Outbound } from './outbound.ts';
@@ -76,10 +77,10 @@ export class Bot {
     // One row for the whole batch, so the replies arrive in the order they were written.
     const outbox =
       replies.length > 0
-        ? { channel: inbound.channel, address: delivery.replyAddress(inbound), payload: replies }
+        ? { id: randomUUID(), channel: inbound.channel, address: delivery.replyAddress(inbound), payload: replies }
         : undefined;
     await this.store.save(inbound.channel, inbound.actor, session, outbox);
-    if (outbox) delivery.wake();
+    if (outbox) delivery.enqueueCommitted(outbox);
   }
 
   private async commitReplies(inbound: Inbound, replies: Outbound[]): Promise<void> {

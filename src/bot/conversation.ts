@@ -2,6 +2,7 @@
 // Messages of one user are handled one at a time, in order (KeyedQueue); different users in parallel.
 import { randomUUID } from 'node:crypto';
 import { utc, utcParam, type Sql } from '../db/sql.ts';
+import type { Address } from '../channels/channel.ts';
 
 export const SESSION_VERSION = 1;
 
@@ -34,8 +35,11 @@ export function readSession(raw: unknown): SessionState {
   };
 }
 
-/** A reply batch written with the session, as one outbox row (delivery/outbox.ts). */
-export type OutboxRow = { channel: string; address: unknown; payload: unknown };
+/**
+ * A reply batch written with the session, as one outbox row (delivery/outbox.ts). It is written as
+ * `queued`: the caller hands it to its deliver queue right after the commit (Delivery.enqueueCommitted).
+ */
+export type OutboxRow = { id: string; channel: string; address: Address; payload: unknown };
 
 /** Plain SQL (db/sql.ts): these run for every message. */
 export class ConversationStore {
@@ -64,11 +68,11 @@ export class ConversationStore {
       await this.sql.query(upsert, params);
       return;
     }
-    params.push(randomUUID(), outbox.channel, JSON.stringify(outbox.address), JSON.stringify(outbox.payload));
+    params.push(outbox.id, outbox.channel, JSON.stringify(outbox.address), JSON.stringify(outbox.payload));
     await this.sql.query(
       `WITH saved AS (${upsert} RETURNING 1)
-      INSERT INTO "OutboxMessage" (id, channel, address, payload, status, attempts, "createdAt")
-      SELECT $7, $8, $9::jsonb, $10::jsonb, 'pending', 0, ${utc('$6')} FROM saved`,
+      INSERT INTO "OutboxMessage" (id, channel, address, payload, status, attempts, "createdAt", "queuedAt")
+      SELECT $7, $8, $9::jsonb, $10::jsonb, 'queued', 0, ${utc('$6')}, ${utc('$6')} FROM saved`,
       params,
     );
   }

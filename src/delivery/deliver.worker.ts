@@ -31,6 +31,14 @@ export type DeliverWorkerOptions = {
 
 type OutboxRow = { id: string; address: unknown; payload: unknown; status: string; createdAtMs: number };
 
+/**
+ * The first run of a job that carries its payload (enqueued by the committing process): the row was
+ * just written and nothing else has sent it. Retries, stalled jobs (a worker died mid-send) and jobs
+ * from the relay or the sweep read the row, and skip it if it is already settled.
+ */
+const firstRun = (job: Job<DeliverJob>): boolean =>
+  job.data.payload !== undefined && job.attemptsMade === 0 && !job.stalledCounter;
+
 /** The queue-wide limiter, spread over short windows so a minute's allowance is not sent in one burst. */
 export function queueLimiter(limits: ChannelLimits | undefined): { max: number; duration: number } | undefined {
   if (!limits) return undefined;
@@ -49,10 +57,15 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
   const worker: Worker<DeliverJob> = new Worker<DeliverJob>(
     deliverQueueName(channel.name),
     async (job: Job<DeliverJob>, token?: string) => {
-      const [row] = await sql.query<OutboxRow>(
-        `SELECT id, address, payload, status, ${epochMs('"createdAt"')} AS "createdAtMs" FROM "OutboxMessage" WHERE id = $1`,
-        [job.data.id],
-      );
+      const row = firstRun(job)
+        ? {
+            id: job.data.id,
+            address: job.data.address,
+            payload: job.data.payload,
+            status: 'queued',
+            createdAtMs: job.timestamp,
+          }
+        : await readRow(job.data.id);
       // Already settled (a repeated job after a crash or a sweep): nothing to send again.
       if (!row || row.status === 'delivered' || row.status === 'failed') return row?.status ?? 'missing';
       const address = row.address as Address;
@@ -91,6 +104,14 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
       maxStalledCount: 5,
     },
   );
+
+  async function readRow(id: string): Promise<OutboxRow | undefined> {
+    const [row] = await sql.query<OutboxRow>(
+      `SELECT id, address, payload, status, ${epochMs('"createdAt"')} AS "createdAtMs" FROM "OutboxMessage" WHERE id = $1`,
+      [id],
+    );
+    return row;
+  }
 
   async function onSendError(error: unknown, id: string, job: Job<DeliverJob>): Promise<never> {
     const botError = error instanceof BotError ? error : undefined;

@@ -9,6 +9,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Sql } from '../db/sql.ts';
 import type { Address, Channel } from '../channels/channel.ts';
 import type { Inbound } from '../bot/inbound.ts';
+import type { OutboxRow } from '../bot/conversation.ts';
 import type { Deliver } from './direct.ts';
 import { deliverJobOptions, deliverQueueName, type DeliverJob } from './queues.ts';
 import { OutboxRelay, type RelayOptions } from './relay.ts';
@@ -111,6 +112,26 @@ export class Delivery {
   allQueues(): Queue[] {
     for (const name of ['feishu', 'wechat', 'console']) this.queueFor(name);
     return [...this.queues.values(), ...(this.timers ? [this.timers.queue] : [])];
+  }
+
+  /**
+   * Hands a just-committed `queued` outbox row to its deliver queue, with its payload, instead of
+   * leaving it to the relay (two statements fewer per reply). Not awaited by the caller: while Redis
+   * is away the add waits in ioredis's offline queue. If Redis refuses it, the row goes back to
+   * `pending` for the relay; if this process dies first, the relay's sweep finds the queued row
+   * without a job and adds it again.
+   */
+  enqueueCommitted(row: OutboxRow): void {
+    const job: DeliverJob = { id: row.id, address: row.address, payload: row.payload };
+    this.queueFor(row.channel)
+      .add('deliver', job, { jobId: row.id })
+      .catch(async (err: unknown) => {
+        this.log.warn({ err, outbox: row.id }, 'reply not queued; left to the outbox relay');
+        await this.sql
+          .query(`UPDATE "OutboxMessage" SET status = 'pending' WHERE id = $1 AND status = 'queued'`, [row.id])
+          .catch((error: unknown) => this.log.warn({ err: error, outbox: row.id }, 'reply left to the sweep'));
+        this.wake();
+      });
   }
 
   /** Called after a commit that wrote outbox rows: relay now instead of at the next poll. */

@@ -8,7 +8,6 @@ import type { Channel } from '../channels/channel.ts';
 import { openRedis } from '../db/redis.ts';
 import { readFile } from '../db/files.ts';
 import { EventDedup } from '../channels/event-dedup.ts';
-import { FeishuChannel } from '../channels/feishu/feishu-channel.ts';
 
 export async function platformChannels(
   config: Config,
@@ -16,6 +15,8 @@ export async function platformChannels(
   log: Logger,
 ): Promise<{ channels: Channel[]; close(): Promise<void> }> {
   if (!config.feishu || !config.redisUrl) return { channels: [], close: async () => {} };
+  // Loaded only when Feishu is configured: the Lark SDK alone costs ~40 MB of resident memory.
+  const { FeishuChannel } = await import('../channels/feishu/feishu-channel.ts');
   const redis = openRedis(config.redisUrl, log);
   const { services } = app;
   const feishu = new FeishuChannel({

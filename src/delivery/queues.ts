@@ -2,12 +2,18 @@
 // (BullMQ's rate limiter is per queue) slow only that channel.
 import type { DefaultJobOptions } from 'bullmq';
 import type { Config } from '../config.ts';
+import type { Address } from '../channels/channel.ts';
 
 export const TIMERS_QUEUE = 'timers';
 
 export const deliverQueueName = (channel: string): string => `deliver-${channel}`;
 
-export type DeliverJob = { id: string };
+/**
+ * A deliver job names its outbox row. A reply batch enqueued by the process that committed it also
+ * carries the row's address and payload, so its first run needs no read of the row
+ * (Delivery.enqueueCommitted); jobs added by the relay or the sweep carry only the id.
+ */
+export type DeliverJob = { id: string; address?: Address; payload?: unknown };
 
 export function deliverJobOptions(config: Config): DefaultJobOptions {
   return {

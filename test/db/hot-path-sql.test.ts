@@ -1,5 +1,6 @@
 // The per-message statements written in plain SQL (db/sql.ts) against both databases the bot runs on:
 // what they write must read back through Prisma exactly as if Prisma had written it.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,6 +52,7 @@ describe.each(backends)('session and outbox statements on $name', ({ embedded })
   it('writes UTC timestamps that Prisma reads back as now', async () => {
     const before = Date.now();
     await store.save('feishu', 'ou_time', emptySession(), {
+      id: randomUUID(),
       channel: 'feishu',
       address: { chatId: 'oc_1', userId: 'ou_time' },
       payload: [{ kind: 'text', text: '你好' }],
@@ -61,16 +63,16 @@ describe.each(backends)('session and outbox statements on $name', ({ embedded })
     const outbox = await db.prisma.outboxMessage.findFirstOrThrow({
       where: { address: { equals: { chatId: 'oc_1', userId: 'ou_time' } } },
     });
-    for (const at of [row.createdAt, row.updatedAt, outbox.createdAt]) {
+    for (const at of [row.createdAt, row.updatedAt, outbox.createdAt, outbox.queuedAt!]) {
       expect(Math.abs(at.getTime() - before)).toBeLessThan(5_000);
     }
-    expect(outbox).toMatchObject({ channel: 'feishu', status: 'pending', attempts: 0 });
+    expect(outbox).toMatchObject({ channel: 'feishu', status: 'queued', attempts: 0 });
     expect(outbox.payload).toEqual([{ kind: 'text', text: '你好' }]);
   });
 
   it('saves the session and its replies together or not at all', async () => {
     const state = { ...emptySession(), slots: { marker: 1 } };
-    const broken = { channel: null as unknown as string, address: {}, payload: [] };
+    const broken = { id: randomUUID(), channel: null as unknown as string, address: { chatId: 'oc_x' }, payload: [] };
     await expect(store.save('feishu', 'ou_atomic', state, broken)).rejects.toThrow();
     expect(await store.load('feishu', 'ou_atomic')).toEqual(emptySession());
   });

@@ -5,6 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRig, limitedFeishuChannel, type Rig } from '../support/delivery-rig.ts';
 import { addToOutbox, toUser } from '../../src/delivery/outbox.ts';
 import { deliverQueueName } from '../../src/delivery/queues.ts';
+import { ConversationStore, emptySession, type OutboxRow } from '../../src/bot/conversation.ts';
+import { text } from '../../src/bot/outbound.ts';
+import { randomUUID } from 'node:crypto';
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -143,5 +146,69 @@ describe('deliver', () => {
     const got = rig.feishu.messages.get('ou_seq')!;
     expect(got.map((m) => JSON.parse(m.content).text)).toEqual(['第一条', '第二条', '第三条']);
     expect(got.map((m) => m.uuid)).toEqual([`ob-${row.id}`, `ob-${row.id}-1`, `ob-${row.id}-2`]);
+  });
+
+  describe('a reply committed with its session', () => {
+    const commit = async (r: Rig, userId: string): Promise<OutboxRow> => {
+      const row = {
+        id: randomUUID(),
+        channel: 'feishu',
+        address: { chatId: userId, userId },
+        payload: [text('第一条'), text('第二条')],
+      };
+      await new ConversationStore(r.db.sql).save('feishu', userId, emptySession(), row);
+      return row;
+    };
+    const statusOf = async (r: Rig, id: string) =>
+      (await r.db.prisma.outboxMessage.findUniqueOrThrow({ where: { id } })).status;
+    const texts = (r: Rig, userId: string) =>
+      (r.feishu.messages.get(userId) ?? []).map((m) => (JSON.parse(m.content) as { text: string }).text);
+
+    it('goes straight to the queue with its payload and is sent without the relay, once, in order', async () => {
+      rig = await createRig({ fakeLimits: loose });
+      const row = await commit(rig, 'ou_direct');
+      expect(await statusOf(rig, row.id)).toBe('queued');
+      rig.delivery.enqueueCommitted(row);
+      await rig.waitUntil(async () => (await rig!.delivery.queueFor('feishu').getJob(row.id)) !== undefined, 'job');
+      expect((await rig.delivery.queueFor('feishu').getJob(row.id))!.data).toEqual({
+        id: row.id,
+        address: row.address,
+        payload: row.payload,
+      });
+      await rig.delivery.startWorkers({
+        channels: [limitedFeishuChannel(rig.feishu.url)],
+        timers: false,
+        relay: false,
+      });
+      await rig.waitUntil(allSettled(rig), 'delivered');
+      expect(texts(rig, 'ou_direct')).toEqual(['第一条', '第二条']);
+      expect(await statusOf(rig, row.id)).toBe('delivered');
+    });
+
+    it('goes back to the relay when Redis refuses the job', async () => {
+      rig = await createRig({ fakeLimits: loose });
+      const row = await commit(rig, 'ou_refused');
+      const queueFor = rig.delivery.queueFor.bind(rig.delivery);
+      rig.delivery.queueFor = () => ({ add: () => Promise.reject(new Error('READONLY replica')) }) as never;
+      rig.delivery.enqueueCommitted(row);
+      await rig.waitUntil(async () => (await statusOf(rig!, row.id)) === 'pending', 'back to pending');
+      rig.delivery.queueFor = queueFor;
+      await start(rig);
+      await rig.waitUntil(allSettled(rig), 'delivered by the relay');
+      expect(texts(rig, 'ou_refused')).toEqual(['第一条', '第二条']);
+    });
+
+    it('is found by the sweep when the process died before queueing it', async () => {
+      rig = await createRig({ fakeLimits: loose });
+      const row = await commit(rig, 'ou_orphan'); // queued, but no job was ever added
+      await rig.delivery.startWorkers({
+        channels: [limitedFeishuChannel(rig.feishu.url)],
+        timers: false,
+        relayOptions: { pollMs: 100, staleMs: 0, sweepMs: 200 },
+      });
+      await rig.waitUntil(allSettled(rig), 'delivered after the sweep');
+      expect(texts(rig, 'ou_orphan')).toEqual(['第一条', '第二条']);
+      expect(await statusOf(rig, row.id)).toBe('delivered');
+    });
   });
 });
