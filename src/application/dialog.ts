@@ -2,7 +2,6 @@
 // declaration (form.ts) decides what is asked and in which order; this file decides what a message
 // means at the current step. State: the draft in the Application row, the step in the session.
 import type { Context } from '../bot/context.ts';
-import { storeFile } from '../db/files.ts';
 import { looksLikeInstruction } from '../knowledge/injection.ts';
 import { extractAnswer } from './extract.ts';
 import {
@@ -389,13 +388,14 @@ export class ApplicationFlow {
     this.docx ??= createDocxRenderer(ctx.services.texts);
     const render = await this.docx;
     let fileName = '';
-    const store = async (number: string, filed: Fields) => {
+    const document = (number: string, filed: Fields) => {
       fileName = t(ctx, 'doc_file_name', { org: fileSafe(filed.orgName ?? ''), number });
-      const docx = render(filed, number);
-      return (await storeFile(ctx.services.db.prisma, { name: fileName, mime: DOCX_MIME, data: docx, owner: ctx.user }))
-        .id;
+      return { name: fileName, mime: DOCX_MIME, data: render(filed, number) };
     };
-    const result = await this.apps.submit({ id: data.applicationId, number: data.number ?? null, fields }, store);
+    const result = await this.apps.submit(
+      { id: data.applicationId, number: data.number ?? null, fields, owner: ctx.user },
+      document,
+    );
     if (!result.ok) {
       if (result.kind === 'gone') return this.draftGone(ctx);
       if (result.kind === 'deadline') return ctx.say(this.deadlineText(ctx));

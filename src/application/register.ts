@@ -13,7 +13,7 @@ export function registerApplication(bot: Bot, corpus: Corpus): ApplicationModule
   const { services } = bot;
   const facts = readNoticeFacts(corpus);
   const applications = new Applications(
-    services.db.prisma,
+    services.db,
     services.now,
     resolveDeadline(services.config.application.deadline, facts),
   );

@@ -1,7 +1,12 @@
 // Applications in the database: drafts, the rules on organisations (第十九条, 第二十条, one open
 // application each), the deadline, submission with a readable number, and the stamped scan.
-import type { PrismaClient, Application } from '../generated/prisma/client.ts';
-import { Prisma } from '../generated/prisma/client.ts';
+// What runs while an applicant fills the form (start, every answer, the organisation check,
+// submission) is plain SQL through `db.sql` (see db/sql.ts: Prisma's runtime costs several times the
+// CPU per statement); the rest stays on Prisma.
+import { createHash, randomUUID } from 'node:crypto';
+import type { Application } from '../generated/prisma/client.ts';
+import type { Db } from '../db/client.ts';
+import { epochMs, utc, utcParam } from '../db/sql.ts';
 import { FIELD_KEYS, FORM, filledCount, readFields, type Fields } from './form.ts';
 import { orgKey } from './org-key.ts';
 import type { Deadline } from './notice.ts';
@@ -24,7 +29,16 @@ export type ApplicationView = {
 };
 
 /** What submitting needs of a draft: the dialog's copy, no database read. */
-export type DraftRef = { id: string; number: string | null; fields: Fields };
+export type DraftRef = {
+  id: string;
+  number: string | null;
+  fields: Fields;
+  /** Who the document belongs to, e.g. `console:alice`. */
+  owner?: string;
+};
+
+/** The filled form as a file, for the number it is submitted under. */
+export type RenderedFile = { name: string; mime: string; data: Buffer };
 
 /** Why an organisation may not apply now. */
 export type OrgBlock =
@@ -45,12 +59,62 @@ const OPEN_STATUSES_EXCLUDED = ['draft', 'cancelled'];
 
 export const view = (row: Application): ApplicationView => ({ ...row, fields: readFields(row.fields) });
 
+/** An Application row as plain SQL returns it: timestamps as epoch milliseconds (db/sql.ts). */
+type SqlRow = Omit<Application, 'submittedAt' | 'scanAt' | 'createdAt' | 'updatedAt' | 'orgKey' | 'openKey'> & {
+  submittedAt: number | null;
+  scanAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+const COLUMNS = `id, number, status, channel, "userId", fields, "documentFileId", "scanFileId",
+  ${epochMs('"submittedAt"')} AS "submittedAt", ${epochMs('"scanAt"')} AS "scanAt",
+  ${epochMs('"createdAt"')} AS "createdAt", ${epochMs('"updatedAt"')} AS "updatedAt"`;
+
+const date = (ms: number | null): Date | null => (ms === null ? null : new Date(Math.round(ms)));
+
+const sqlView = (row: SqlRow): ApplicationView => ({
+  id: row.id,
+  number: row.number,
+  status: row.status,
+  channel: row.channel,
+  userId: row.userId,
+  fields: readFields(row.fields),
+  documentFileId: row.documentFileId,
+  scanFileId: row.scanFileId,
+  submittedAt: date(row.submittedAt),
+  scanAt: date(row.scanAt),
+  createdAt: date(row.createdAt)!,
+  updatedAt: date(row.updatedAt)!,
+});
+
+/** name, mime, size, sha256, data — the StoredFile columns of a file (as db/files.ts stores them). */
+const fileColumns = (file: RenderedFile): unknown[] => [
+  file.name,
+  file.mime,
+  file.data.length,
+  createHash('sha256').update(file.data).digest('hex'),
+  file.data,
+];
+
+/** PostgreSQL's unique_violation, as pg and PGlite report it. */
+const isUniqueViolation = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+
+type MemberRow = { orgName: string; status: string; leftAt: number | null; lockedUntil: number | null };
+
 export class Applications {
+  private readonly prisma: Db['prisma'];
+  private readonly sql: Db['sql'];
+
   constructor(
-    private readonly prisma: PrismaClient,
+    db: Pick<Db, 'prisma' | 'sql'>,
     private readonly now: () => Date,
     readonly deadline: Deadline,
-  ) {}
+  ) {
+    this.prisma = db.prisma;
+    this.sql = db.sql;
+  }
 
   async get(id: string): Promise<ApplicationView | undefined> {
     const row = await this.prisma.application.findUnique({ where: { id } });
@@ -58,11 +122,13 @@ export class Applications {
   }
 
   async findDraft(channel: string, userId: string): Promise<ApplicationView | undefined> {
-    const row = await this.prisma.application.findFirst({
-      where: { channel, userId, status: 'draft' },
-      orderBy: { updatedAt: 'desc' },
-    });
-    return row ? view(row) : undefined;
+    const [row] = await this.sql.query<SqlRow>(
+      `SELECT ${COLUMNS} FROM "Application"
+      WHERE channel = $1 AND "userId" = $2 AND status = 'draft'
+      ORDER BY "updatedAt" DESC LIMIT 1`,
+      [channel, userId],
+    );
+    return row ? sqlView(row) : undefined;
   }
 
   async listForUser(channel: string, userId: string): Promise<ApplicationView[]> {
@@ -93,7 +159,13 @@ export class Applications {
   }
 
   async createDraft(channel: string, userId: string): Promise<ApplicationView> {
-    return view(await this.prisma.application.create({ data: { channel, userId } }));
+    const [row] = await this.sql.query<SqlRow>(
+      `INSERT INTO "Application" (id, status, channel, "userId", fields, "createdAt", "updatedAt")
+      VALUES ($1, 'draft', $2, $3, '{}'::jsonb, ${utc('$4')}, ${utc('$4')})
+      RETURNING ${COLUMNS}`,
+      [randomUUID(), channel, userId, utcParam(this.now())],
+    );
+    return sqlView(row!);
   }
 
   /**
@@ -102,13 +174,13 @@ export class Applications {
    */
   async patchFields(id: string, patch: Fields): Promise<Fields | undefined> {
     const key = patch.orgName ? orgKey(patch.orgName) : null;
-    const rows = await this.prisma.$queryRaw<{ fields: unknown }[]>`
-      UPDATE "Application"
-      SET "fields" = "fields" || ${JSON.stringify(patch)}::jsonb,
-          "orgKey" = COALESCE(${key}, "orgKey"),
-          "updatedAt" = ${this.now()}
-      WHERE "id" = ${id} AND "status" = 'draft'
-      RETURNING "fields"`;
+    const rows = await this.sql.query<{ fields: unknown }>(
+      `UPDATE "Application"
+      SET fields = fields || $1::jsonb, "orgKey" = COALESCE($2, "orgKey"), "updatedAt" = ${utc('$3')}
+      WHERE id = $4 AND status = 'draft'
+      RETURNING fields`,
+      [JSON.stringify(patch), key, utcParam(this.now()), id],
+    );
     return rows[0] ? readFields(rows[0].fields) : undefined;
   }
 
@@ -119,35 +191,36 @@ export class Applications {
   /** Whether an organisation may apply now: not a member, not locked out, no other open application. */
   async checkOrganisation(orgName: string, exceptId?: string): Promise<OrgBlock | undefined> {
     const key = orgKey(orgName);
-    const [open, members] = await Promise.all([
-      this.prisma.application.findFirst({
-        where: { openKey: key, ...(exceptId ? { id: { not: exceptId } } : {}) },
-        select: { number: true },
-      }),
-      // Member names are few (hundreds): compare normalised names here rather than in SQL.
-      this.prisma.member.findMany({
-        where: { status: { in: ['active', 'withdrawn', 'expelled'] } },
-        select: { orgName: true, status: true, leftAt: true, lockedUntil: true },
-      }),
-    ]);
-    if (open) return { kind: 'open', number: open.number ?? '' };
+    // One statement: the other open application, if any, and the member list. Member names are few
+    // (hundreds): they are compared normalised here rather than in SQL.
+    const [row] = await this.sql.query<{ open: string | null; members: MemberRow[] }>(
+      `SELECT
+        (SELECT COALESCE(number, '') FROM "Application"
+          WHERE "openKey" = $1 AND ($2::text IS NULL OR id <> $2) LIMIT 1) AS open,
+        COALESCE((SELECT json_agg(json_build_object('orgName', "orgName", 'status', status,
+            'leftAt', ${epochMs('"leftAt"')}, 'lockedUntil', ${epochMs('"lockedUntil"')}))
+          FROM "Member" WHERE status IN ('active', 'withdrawn', 'expelled')), '[]'::json) AS members`,
+      [key, exceptId ?? null],
+    );
+    if (row!.open !== null) return { kind: 'open', number: row!.open };
     const now = this.now();
-    for (const m of members.filter((x) => orgKey(x.orgName) === key)) {
+    for (const m of row!.members.filter((x) => orgKey(x.orgName) === key)) {
       if (m.status === 'active') return { kind: 'member' };
-      const leftAt = m.leftAt ?? now;
-      const until = m.lockedUntil ?? addYears(leftAt, LOCK_YEARS);
+      const leftAt = date(m.leftAt) ?? now;
+      const until = date(m.lockedUntil) ?? addYears(leftAt, LOCK_YEARS);
       if (until > now) return { kind: 'locked', reason: m.status as 'withdrawn' | 'expelled', leftAt, until };
     }
     return undefined;
   }
 
   /**
-   * Draft → submitted. The organisation checks and the number are fetched together; `store` files
-   * the document for that number; one conditional update then submits — the database keeps one open
-   * application per organisation (openKey is unique). A number drawn for a submission that fails
-   * leaves a gap in the sequence, nothing worse.
+   * Draft → submitted. The organisation checks and the number are fetched together; `render` makes
+   * the document for that number; one statement then stores it and submits — both or neither, and
+   * only while the row is still a draft. The database keeps one open application per organisation
+   * (openKey is unique). A number drawn for a submission that fails leaves a gap in the sequence,
+   * nothing worse.
    */
-  async submit(draft: DraftRef, store: (number: string, fields: Fields) => Promise<string>): Promise<SubmitResult> {
+  async submit(draft: DraftRef, render: (number: string, fields: Fields) => RenderedFile): Promise<SubmitResult> {
     if (this.isPastDeadline()) return { ok: false, kind: 'deadline', deadline: this.deadline!.date };
     const orgName = draft.fields.orgName;
     if (filledCount(draft.fields) < FORM.length || !orgName) return { ok: false, kind: 'incomplete' };
@@ -159,42 +232,54 @@ export class Applications {
     ]);
     if (block) return { ok: false, kind: 'org', block };
     const key = orgKey(orgName);
+    const file = render(number, draft.fields);
+    const fileId = randomUUID();
+    let rows: SqlRow[];
     try {
-      const documentFileId = await store(number, draft.fields);
-      const row = await this.prisma.application.update({
-        where: { id: draft.id, status: 'draft' },
-        data: { status: 'submitted', number, orgKey: key, openKey: key, submittedAt: now, documentFileId },
-      });
-      const application = view(row);
-      // The caller's copy of the fields was stale (a crash between two writes): file the real ones.
-      if (FIELD_KEYS.some((k) => application.fields[k] !== draft.fields[k])) {
-        application.documentFileId = await store(number, application.fields);
-        await this.prisma.application.update({
-          where: { id: draft.id },
-          data: { documentFileId: application.documentFileId },
-        });
-      }
-      return { ok: true, application };
+      rows = await this.sql.query<SqlRow>(
+        `WITH submitted AS (
+          UPDATE "Application"
+          SET status = 'submitted', number = $2, "orgKey" = $3, "openKey" = $3, "submittedAt" = ${utc('$4')},
+              "documentFileId" = $5, "updatedAt" = ${utc('$4')}
+          WHERE id = $1 AND status = 'draft'
+          RETURNING ${COLUMNS}
+        ), stored AS (
+          INSERT INTO "StoredFile" (id, name, mime, size, sha256, data, owner, "createdAt")
+          SELECT $5, $6, $7, $8, $9, $10, $11, ${utc('$4')} FROM submitted
+        )
+        SELECT * FROM submitted`,
+        [draft.id, number, key, utcParam(now), fileId, ...fileColumns(file), draft.owner ?? null],
+      );
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025')
-        return { ok: false, kind: 'gone' };
       // Another applicant of the same organisation submitted in between: openKey is unique.
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      if (isUniqueViolation(error)) {
         const again = await this.checkOrganisation(orgName, draft.id);
         if (again) return { ok: false, kind: 'org', block: again };
       }
       throw error;
     }
+    if (!rows[0]) return { ok: false, kind: 'gone' };
+    const application = sqlView(rows[0]);
+    // The caller's copy of the fields was stale (a crash between two writes): file the real ones.
+    if (FIELD_KEYS.some((k) => application.fields[k] !== draft.fields[k])) {
+      await this.sql.query(
+        `UPDATE "StoredFile" SET name = $2, mime = $3, size = $4, sha256 = $5, data = $6 WHERE id = $1`,
+        [fileId, ...fileColumns(render(number, application.fields))],
+      );
+    }
+    return { ok: true, application };
   }
 
-  /** `LM-2026-0007`: one atomic statement (an upsert through Prisma held the counter row across
-   *  round trips, and every submission of the year queued behind it). */
+  /** `LM-2026-0007`: one atomic statement, so concurrent submissions never share a number. */
   private async nextNumber(now: Date): Promise<string> {
     const year = beijingYear(now);
-    const [counter] = await this.prisma.$queryRaw<{ last: number }[]>`
-      INSERT INTO "ApplicationCounter" ("year", "last") VALUES (${year}, 1)
-      ON CONFLICT ("year") DO UPDATE SET "last" = "ApplicationCounter"."last" + 1
-      RETURNING "last"`;
+    const [counter] = await this.sql.query<{ last: number }>(
+      `INSERT INTO "ApplicationCounter" (year, last)
+      VALUES ($1, 1)
+      ON CONFLICT (year) DO UPDATE SET last = "ApplicationCounter".last + 1
+      RETURNING last`,
+      [year],
+    );
     return `LM-${year}-${String(counter!.last).padStart(4, '0')}`;
   }
 

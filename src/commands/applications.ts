@@ -11,7 +11,7 @@ async function loadAll(config: Config): Promise<ApplicationView[]> {
   const db = await openMigratedDatabase(config, createLogger(config.logLevel));
   try {
     // No deadline needed for reading.
-    return await new Applications(db.prisma, () => new Date(), undefined).listAll();
+    return await new Applications(db, () => new Date(), undefined).listAll();
   } finally {
     await db.close();
   }

@@ -1,0 +1,209 @@
+// The application statements that run while applicants fill the form (db.sql, not Prisma), on both
+// databases the bot runs on: what they write must read back through Prisma exactly as if Prisma had
+// written it, numbers must stay unique when many submit at once, and the rules on organisations
+// (one open application, members, two-year lockouts) must hold.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../src/db/client.ts';
+import { applyMigrations } from '../../src/db/migrate.ts';
+import { Applications, type RenderedFile } from '../../src/application/service.ts';
+import type { Fields } from '../../src/application/form.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+
+const backends = [
+  { name: 'PostgreSQL', embedded: false },
+  { name: 'PGlite', embedded: true },
+];
+
+// 2026-12-31 20:00 UTC is already 2027 in Beijing: numbers follow the Beijing year.
+const NOW = new Date('2026-12-31T20:00:00.123Z');
+
+const complete = (orgName: string): Fields => ({
+  orgName,
+  address: '贵州省贵阳市云岩区北京路1号',
+  orgType: '企业',
+  orgProfile: '本公司成立于2012年，主营数字教育资源开发。',
+  repName: '王磊',
+  repTitle: '信息科科长',
+  repPhone: '13812345678',
+  repEmail: 'wanglei@example.com',
+  contactName: '李娜',
+  contactTitle: '办公室主任',
+  contactPhone: '0851-85571487',
+  contactEmail: 'lina@example.com',
+});
+
+const render = (number: string, fields: Fields): RenderedFile => ({
+  name: `${number}.docx`,
+  mime: 'application/octet-stream',
+  data: Buffer.from(`${number}|${fields.orgName}|${fields.address}|\u0000\u00ff`, 'utf8'),
+});
+
+describe.each(backends)('application statements on $name', ({ embedded }) => {
+  let database: TestDatabase | undefined;
+  let dataDir: string;
+  let db: Db;
+  let apps: Applications;
+  const zone = process.env.TZ;
+
+  beforeAll(async () => {
+    // Timestamps must not depend on the process's time zone (Prisma stores UTC in timestamp(3)).
+    process.env.TZ = 'Asia/Shanghai';
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-appsql-'));
+    database = embedded ? undefined : await createTestDatabase();
+    db = await openDatabase({ databaseUrl: database?.url, dataDir });
+    await applyMigrations(db.migrationAdapter);
+    apps = new Applications(db, () => NOW, undefined);
+  }, 60_000);
+
+  afterAll(async () => {
+    process.env.TZ = zone;
+    await db?.close();
+    await database?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const draftWith = async (user: string, fields: Fields) => {
+    const draft = await apps.createDraft('console', user);
+    await apps.patchFields(draft.id, fields);
+    return { id: draft.id, number: null, fields, owner: `console:${user}` };
+  };
+
+  it('creates, patches and finds a draft with the times Prisma would write', async () => {
+    const created = await apps.createDraft('feishu', 'ou_times');
+    expect(created).toMatchObject({ status: 'draft', number: null, fields: {}, channel: 'feishu', userId: 'ou_times' });
+    expect(created.createdAt.toISOString()).toBe(NOW.toISOString());
+
+    expect(await apps.patchFields(created.id, { orgName: '贵州省 电化教育馆（盖章）' })).toEqual({
+      orgName: '贵州省 电化教育馆（盖章）',
+    });
+    // A merge: a second patch keeps the first field; text that JSON and SQL must escape survives.
+    const address = `引号"、反斜杠\\、$1 ::jsonb'); DROP TABLE "Application"; --`;
+    expect(await apps.patchFields(created.id, { address })).toEqual({ orgName: '贵州省 电化教育馆（盖章）', address });
+
+    const row = await db.prisma.application.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row.createdAt.toISOString()).toBe(NOW.toISOString());
+    expect(row.updatedAt.toISOString()).toBe(NOW.toISOString());
+    expect(row.orgKey).toBe('贵州省电化教育馆');
+
+    const found = await apps.findDraft('feishu', 'ou_times');
+    expect(found).toMatchObject({ id: created.id, fields: { address }, submittedAt: null, scanAt: null });
+    expect(found!.updatedAt.toISOString()).toBe(NOW.toISOString());
+    expect(await apps.findDraft('feishu', 'ou_nobody')).toBeUndefined();
+  });
+
+  it('submits: number by the Beijing year, the document stored with it, read back through Prisma', async () => {
+    const draft = await draftWith('submit', complete('贵州压测一号科技有限公司'));
+    const result = await apps.submit(draft, render);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const { application } = result;
+    expect(application.number).toMatch(/^LM-2027-\d{4}$/);
+    expect(application.submittedAt?.toISOString()).toBe(NOW.toISOString());
+
+    const row = await db.prisma.application.findUniqueOrThrow({ where: { id: draft.id } });
+    expect(row).toMatchObject({ status: 'submitted', number: application.number, openKey: '贵州压测一号科技有限公司' });
+    expect(row.submittedAt?.toISOString()).toBe(NOW.toISOString());
+    expect(row.documentFileId).toBe(application.documentFileId);
+
+    const expected = render(application.number!, draft.fields).data;
+    const file = await db.prisma.storedFile.findUniqueOrThrow({ where: { id: row.documentFileId! } });
+    expect(Buffer.from(file.data).equals(expected)).toBe(true);
+    expect(file).toMatchObject({
+      name: `${application.number}.docx`,
+      mime: 'application/octet-stream',
+      size: expected.length,
+      sha256: createHash('sha256').update(expected).digest('hex'),
+      owner: 'console:submit',
+    });
+    expect(file.createdAt.toISOString()).toBe(NOW.toISOString());
+  });
+
+  it('stores nothing for a draft that is no longer a draft', async () => {
+    const draft = await draftWith('gone', complete('已放弃的单位名称'));
+    await apps.cancel(draft.id);
+    const files = await db.prisma.storedFile.count();
+    expect(await apps.submit(draft, render)).toEqual({ ok: false, kind: 'gone' });
+    expect(await db.prisma.storedFile.count()).toBe(files);
+    expect(await apps.patchFields(draft.id, { address: '不会写入的地址' })).toBeUndefined();
+  });
+
+  it('files the fields in the database when the caller’s copy is stale', async () => {
+    const draft = await draftWith('stale', complete('过时副本测试单位'));
+    await apps.patchFields(draft.id, { address: '后来改过的地址' });
+    const result = await apps.submit(draft, render);
+    expect(result.ok && result.application.fields.address).toBe('后来改过的地址');
+    if (!result.ok) return;
+    const file = await db.prisma.storedFile.findUniqueOrThrow({ where: { id: result.application.documentFileId! } });
+    expect(Buffer.from(file.data).toString('utf8')).toContain('|后来改过的地址|');
+  });
+
+  it('gives every concurrent submission its own number, with no gaps', async () => {
+    const before = await db.prisma.applicationCounter.findUnique({ where: { year: 2027 } });
+    const drafts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => draftWith(`many${i}`, complete(`并发单位${i}号`))),
+    );
+    const results = await Promise.all(drafts.map((d) => apps.submit(d, render)));
+    const numbers = results.map((r) => (r.ok ? Number(r.application.number!.slice(-4)) : NaN)).sort((a, b) => a - b);
+    const first = (before?.last ?? 0) + 1;
+    expect(numbers).toEqual(Array.from({ length: 40 }, (_, i) => first + i));
+  });
+
+  it('lets exactly one of several applicants of one organisation submit at once', async () => {
+    const drafts = await Promise.all(
+      ['贵州省 同名单位', '贵州省同名单位（盖章）', '贵州省同名单位'].map((name, i) =>
+        draftWith(`same${i}`, complete(name)),
+      ),
+    );
+    const results = await Promise.all(drafts.map((d) => apps.submit(d, render)));
+    const winners = results.filter((r) => r.ok);
+    expect(winners).toHaveLength(1);
+    const number = winners[0]!.ok ? winners[0]!.application.number : '';
+    for (const r of results.filter((x) => !x.ok))
+      expect(r).toEqual({ ok: false, kind: 'org', block: { kind: 'open', number } });
+    // Its own application does not block it; another one does.
+    const winner = drafts[results.findIndex((r) => r.ok)]!;
+    expect(await apps.checkOrganisation('贵州省同名单位', winner.id)).toBeUndefined();
+    expect(await apps.checkOrganisation('贵州省同名单位')).toEqual({ kind: 'open', number });
+  });
+
+  it('applies the rules on members and the two-year lockout', async () => {
+    const day = 86_400_000;
+    const leftAt = new Date(NOW.getTime() - 400 * day);
+    const lockedUntil = new Date(NOW.getTime() + 10 * day + 7);
+    await db.prisma.member.createMany({
+      data: [
+        { orgName: '在册成员单位', channel: 'console', userId: 'm1', status: 'active' },
+        { orgName: '一年前退出的单位', channel: 'console', userId: 'm2', status: 'withdrawn', leftAt },
+        { orgName: '被除名的单位', channel: 'console', userId: 'm3', status: 'expelled', leftAt, lockedUntil },
+        {
+          orgName: '三年前退出的单位',
+          channel: 'console',
+          userId: 'm4',
+          status: 'withdrawn',
+          leftAt: new Date(NOW.getTime() - 3 * 365 * day),
+        },
+      ],
+    });
+    expect(await apps.checkOrganisation('在册成员单位（盖章）')).toEqual({ kind: 'member' });
+    const until = new Date(leftAt);
+    until.setUTCFullYear(until.getUTCFullYear() + 2);
+    expect(await apps.checkOrganisation('一年前退出的单位')).toEqual({
+      kind: 'locked',
+      reason: 'withdrawn',
+      leftAt,
+      until,
+    });
+    expect(await apps.checkOrganisation('被除名的 单位')).toEqual({
+      kind: 'locked',
+      reason: 'expelled',
+      leftAt,
+      until: lockedUntil,
+    });
+    expect(await apps.checkOrganisation('三年前退出的单位')).toBeUndefined();
+    expect(await apps.checkOrganisation('从未申请过的单位')).toBeUndefined();
+  });
+});
