@@ -270,12 +270,21 @@ export class Applications {
     return { ok: true, application };
   }
 
-  /** `LM-2026-0007`: one atomic statement, so concurrent submissions never share a number. */
+  /**
+   * `LM-2026-0007`: one atomic statement, so concurrent submissions never share a number.
+   * Every submission of the year updates this one row, and a row lock is held until commit — with
+   * the usual synchronous commit that is until the WAL is flushed to disk, so submissions queued
+   * behind each other's fsync (~1,300 numbers/s at most here, p99 ~70 ms with 20 at once). This
+   * statement commits asynchronously instead (`set_config(…, true)` lasts for its own transaction
+   * only), which is safe: the submission that uses the number commits synchronously afterwards, and
+   * flushing its WAL flushes this earlier record too. A crash can only lose a number that no stored
+   * application uses yet.
+   */
   private async nextNumber(now: Date): Promise<string> {
     const year = beijingYear(now);
     const [counter] = await this.sql.query<{ last: number }>(
       `INSERT INTO "ApplicationCounter" (year, last)
-      VALUES ($1, 1)
+      SELECT $1, 1 WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL
       ON CONFLICT (year) DO UPDATE SET last = "ApplicationCounter".last + 1
       RETURNING last`,
       [year],
