@@ -74,10 +74,18 @@ function post(agent: http.Agent, url: string, headers: Record<string, string>, b
 
 /**
  * CPU time used so far (ms) by the bot's process tree, this process (load generator and fake Open
- * API), PostgreSQL, Redis and the whole machine, from /proc: where the 2 cores go, which latency
- * alone does not say when other programs share the machine.
+ * API), PostgreSQL (the bench database's sessions and the server's background processes), Redis and
+ * the whole machine, from /proc: where the 2 cores go, which latency alone does not say when other
+ * programs share the machine.
  */
-function cpuByRole(botPid: number): Record<string, number> {
+function cpuByRole(botPid: number, database: string): Record<string, number> {
+  const readTitle = (pid: number) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      return '';
+    }
+  };
   const tick = 10; // USER_HZ = 100 on Linux
   const procs = new Map<number, { ppid: number; comm: string; ms: number }>();
   for (const entry of fs.readdirSync('/proc')) {
@@ -102,8 +110,13 @@ function cpuByRole(botPid: number): Record<string, number> {
   const roles: Record<string, number> = { bot: 0, postgres: 0, redis: 0 };
   for (const [pid, proc] of procs) {
     if (inTree(pid)) roles.bot! += proc.ms;
-    else if (proc.comm.startsWith('postgres')) roles.postgres! += proc.ms;
-    else if (proc.comm.startsWith('redis-server')) roles.redis! += proc.ms;
+    else if (proc.comm.startsWith('postgres')) {
+      // Backends name their database in the process title; other databases' sessions (other
+      // programs on the machine) are not counted, the shared background processes are.
+      const title = readTitle(pid);
+      if (title.includes(` ${database} `)) roles.postgres! += proc.ms;
+      else if (!/\(\d+\)|\[local\]/.test(title)) roles.postgres! += proc.ms;
+    } else if (proc.comm.startsWith('redis-server')) roles.redis! += proc.ms;
   }
   const own = process.cpuUsage();
   roles['load generator + fake'] = (own.user + own.system) / 1000;
@@ -196,7 +209,7 @@ async function main(): Promise<void> {
   let failures = 0;
   const inflight: Promise<void>[] = [];
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const cpuBefore = cpuByRole(child.pid!);
+  const cpuBefore = cpuByRole(child.pid!, database.name);
   const start = performance.now();
   for (let i = 0; i < planned.length; i++) {
     const due = start + (i * 1000) / rate;
@@ -229,7 +242,7 @@ async function main(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const cpuAfter = cpuByRole(child.pid!);
+  const cpuAfter = cpuByRole(child.pid!, database.name);
   await new Promise((r) => setTimeout(r, 2_000)); // late doubles, if any
 
   const repliesTo = new Map<string, number[]>();

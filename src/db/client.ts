@@ -5,7 +5,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
-import { sqlOf, type Sql } from './sql.ts';
+import { sqlOf, sqlOfPool, type Sql } from './sql.ts';
 
 export type Db = {
   prisma: PrismaClient;
@@ -35,7 +35,7 @@ function openPostgres(url: string, poolSize = 10): Db {
   return {
     prisma,
     kind: 'postgres',
-    sql: sqlOf(pool),
+    sql: sqlOfPool(pool),
     migrationAdapter,
     async close() {
       await prisma.$disconnect();

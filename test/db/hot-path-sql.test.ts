@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { openDatabase, type Db } from '../../src/db/client.ts';
+import { sqlOfPool } from '../../src/db/sql.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { ConversationStore, emptySession } from '../../src/bot/conversation.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
@@ -81,5 +83,28 @@ describe.each(backends)('session and outbox statements on $name', ({ embedded })
     const text = '引号"、反斜杠\\、换行\n、emoji 🎉 与 $1 ::jsonb';
     await store.save('feishu', 'ou_text', { ...emptySession(), slots: { text } });
     expect((await store.load('feishu', 'ou_text')).slots).toEqual({ text });
+  });
+});
+
+describe('prepared statements on PostgreSQL', () => {
+  it('prepares each text once per connection and runs the texts past the limit unnamed', async () => {
+    const database = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    try {
+      const sql = sqlOfPool(pool, 2);
+      for (let i = 0; i < 4; i++) {
+        expect(await sql.query<{ n: number }>('SELECT $1::int + 1 AS n', [i])).toEqual([{ n: i + 1 }]);
+        expect(await sql.query<{ s: string }>("SELECT $1::text || '号' AS s", [`第${i}`])).toEqual([{ s: `第${i}号` }]);
+        expect(await sql.query<{ n: number }>('SELECT $1::int * 2 AS n', [i])).toEqual([{ n: i * 2 }]);
+      }
+      const prepared = await pool.query<{ name: string }>('SELECT name FROM pg_prepared_statements ORDER BY name');
+      // One connection: the first two texts were prepared once each, the third ran unnamed.
+      expect(prepared.rows.map((r) => r.name)).toEqual(['ab_0', 'ab_1']);
+      await expect(sql.query('SELECT $1::int AS n', ['不是数字'])).rejects.toThrow();
+      expect(await sql.query<{ n: number }>('SELECT $1::int + 1 AS n', [9])).toEqual([{ n: 10 }]);
+    } finally {
+      await pool.end();
+      await database.drop();
+    }
   });
 });
