@@ -1,7 +1,7 @@
 // The LLM-grounded answerer: any OpenAI-compatible chat-completions endpoint, given only the retrieved
 // sections. Its answer is kept only if it cites real retrieved sections; otherwise the caller falls back
 // to the extractive answer.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Texts } from '../bot/texts.ts';
@@ -15,12 +15,13 @@ export type LlmAnswerer = {
 };
 
 export function createLlmAnswerer(llm: NonNullable<Config['llm']>, texts: Texts, log: Logger): LlmAnswerer {
-  const client = new OpenAI({
-    apiKey: llm.apiKey ?? 'not-needed',
-    baseURL: llm.baseUrl,
-    timeout: llm.timeoutMs,
-    maxRetries: 1,
-  });
+  // The SDK is loaded on the first question, not at start-up: it costs ~2 MB of heap.
+  let client: Promise<OpenAI> | undefined;
+  const connect = () =>
+    import('openai').then(
+      ({ default: OpenAI }) =>
+        new OpenAI({ apiKey: llm.apiKey ?? 'not-needed', baseURL: llm.baseUrl, timeout: llm.timeoutMs, maxRetries: 1 }),
+    );
   const system = texts.file('answer-system.md');
 
   return {
@@ -29,7 +30,7 @@ export function createLlmAnswerer(llm: NonNullable<Config['llm']>, texts: Texts,
         .map((h) => `[${h.section.label}] ${h.section.title}：${h.section.text}`)
         .join('\n\n');
       try {
-        const completion = await client.chat.completions.create({
+        const completion = await (await (client ??= connect())).chat.completions.create({
           model: llm.model,
           temperature: 0,
           max_tokens: 600,
