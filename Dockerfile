@@ -12,6 +12,10 @@ RUN npm run build
 # Runtime stage: production dependencies, compiled code and the content files only.
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# Memory (README 性能): glibc otherwise raises its mmap threshold after the first large free, and blocks
+# up to 32 MB freed later (Node buffers, WASM compilation) stay in its arenas instead of returning to
+# the system. Fixed at glibc's own default, 128 KB.
+ENV MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: the Prisma client is already compiled into dist/ by the build stage.
@@ -24,5 +28,7 @@ RUN mkdir -p /app/.data && chown -R node:node /app/.data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-ENTRYPOINT ["node", "dist/src/main.js"]
+# V8 heap (README 性能): a young generation of 2 × 4 MB instead of up to 2 × 16 MB, and the old one
+# allowed to grow 20 % over what survived the last full collection before the next (not 1.1–4×).
+ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=20", "dist/src/main.js"]
 CMD ["serve"]

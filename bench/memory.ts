@@ -1,57 +1,200 @@
-// Resident memory of a real bot process on PostgreSQL: the compiled `alliance-bot chat --jsonl`
-// (what the Docker image runs: `npm run build` first) answering a stream of questions from many
-// users. Samples the child's RSS from /proc while it works and prints idle, peak and final values,
-// with default V8 flags and with smaller heap limits.
-//   npm run build && DATABASE_URL=postgresql://… npx tsx bench/memory.ts [--messages=2000]
-import { spawn } from 'node:child_process';
+// Resident memory of a real bot process on PostgreSQL, compiled (`npm run build` first) as the Docker
+// image runs it: `chat --jsonl` answering a stream of questions from many users (outbox and BullMQ
+// delivery running when Redis is reachable), or `serve` in webhook mode taking signed, encrypted
+// Feishu events and replying through a local fake Open API (PostgreSQL + Redis, as in production).
+// Samples the child's RSS from /proc while it works and prints idle, peak and final values (and the
+// CPU the bot spent per message), with default V8 flags and with the node flags of the image's
+// ENTRYPOINT (Dockerfile). Environment variables such as MALLOC_MMAP_THRESHOLD_ pass to the child.
+//   npm run build && DATABASE_URL=postgresql://… npx tsx bench/memory.ts [--command=chat|serve]
+//     [--messages=2000] [--flags="--max-semi-space-size=1 …"]   (an extra flag set to compare)
+// serve needs Redis (REDIS_URL or 127.0.0.1:6379); its keys use a fresh prefix and are removed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { loadEvalSet } from '../test/eval/evaluate.ts';
+import { startFakeFeishu } from '../test/channels/support/fake-feishu.ts';
+import { messageEvent, signedRequest } from '../test/channels/support/feishu-requests.ts';
+import { removeKeys } from '../test/channels/support/redis-keys.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const main = path.join(root, 'dist/src/main.js');
 if (!fs.existsSync(main)) throw new Error('run `npm run build` first');
 if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL (memory targets are measured on PostgreSQL)');
-const messages = Number(process.argv.find((a) => a.startsWith('--messages='))?.split('=')[1] ?? 2000);
+const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const messages = Number(option('messages') ?? 2000);
+const command = option('command') ?? 'chat';
+if (command !== 'chat' && command !== 'serve') throw new Error('--command is chat or serve');
 const questions = loadEvalSet().map((i) => i.q);
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * How the image starts the bot: the node flags of ENTRYPOINT ["node", …flags, "dist/src/main.js"] and
+ * the ENV lines of its last stage (e.g. MALLOC_MMAP_THRESHOLD_).
+ */
+function imageSetup(): { flags: string[]; env: Record<string, string> } {
+  const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  const entry = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(runtime);
+  const argv = entry ? (JSON.parse(entry[1]!) as string[]) : [];
+  const script = argv.indexOf('dist/src/main.js');
+  if (argv[0] !== 'node' || script < 0) throw new Error('Dockerfile ENTRYPOINT is not ["node", …, "dist/src/main.js"]');
+  const env: Record<string, string> = {};
+  for (const [, line] of runtime.matchAll(/^ENV\s+(.*)$/gm))
+    for (const [, key, value] of line!.matchAll(/(\w+)=(\S*)/g)) env[key!] = value!;
+  return { flags: argv.slice(1, script), env };
+}
+
+/** CPU time (ms, user + system) the process has used so far. */
+const cpuOf = (pid: number) => {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ = 100
+};
 
 const rssOf = (pid: number) => {
   const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : 0;
 };
 
-async function measure(flags: string[]): Promise<string> {
-  const child = spawn(process.execPath, [...flags, main, 'chat', '--jsonl'], {
-    env: { ...process.env, LOG_LEVEL: 'warn' },
+type Setup = { flags: string[]; env: Record<string, string> };
+
+/** A running bot process: `send` hands it message i, `answered` counts the messages it has replied to. */
+type Bot = { child: ChildProcess; send(i: number, user: string, text: string): void; answered(): number };
+
+async function startChat(setup: Setup): Promise<Bot & { stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [...setup.flags, main, 'chat', '--jsonl'], {
+    env: { ...process.env, ...setup.env, LOG_LEVEL: 'warn' },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let answered = 0;
-  child.stdout.on('data', (chunk: Buffer) => (answered += chunk.toString().split('\n').length - 1));
-  const until = async (n: number) => {
-    while (answered < n) await new Promise((r) => setTimeout(r, 20));
+  child.stdout!.on('data', (chunk: Buffer) => (answered += chunk.toString().split('\n').length - 1));
+  return {
+    child,
+    send: (_i, user, text) => child.stdin!.write(`${JSON.stringify({ user, text })}\n`),
+    answered: () => answered,
+    async stop() {
+      child.stdin!.end();
+      await new Promise((r) => child.once('close', r));
+    },
   };
-  child.stdin.write(`${JSON.stringify({ user: 'warmup', text: '你好' })}\n`);
-  await until(1);
-  await new Promise((r) => setTimeout(r, 500));
-  const idle = rssOf(child.pid!);
-  let peak = idle;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(child.pid!))), 50);
-  for (let i = 0; i < messages; i++) {
-    child.stdin.write(`${JSON.stringify({ user: `u${i % 100}`, text: questions[i % questions.length] })}\n`);
-    if (i % 50 === 49) await until(i + 1);
-  }
-  await until(messages + 1);
-  await new Promise((r) => setTimeout(r, 1000));
-  clearInterval(sampler);
-  const after = rssOf(child.pid!);
-  child.stdin.end();
-  await new Promise((r) => child.on('close', r));
-  return `idle ${idle.toFixed(0)} MB, peak ${peak.toFixed(0)} MB, after ${messages} messages ${after.toFixed(0)} MB`;
 }
 
-console.log(`node ${process.version}, compiled chat --jsonl on PostgreSQL, ${messages} messages from 100 users`);
-// V8 collects lazily while the heap limit is far away: most of the growth under load is garbage not yet
-// collected, which the heap-size flags bound (heap in use stays near 50 MB).
-for (const flags of [[], ['--max-semi-space-size=1'], ['--max-old-space-size=128', '--max-semi-space-size=1']]) {
-  console.log(`  ${(flags.join(' ') || 'default V8 flags').padEnd(56)} ${await measure(flags)}`);
+async function startServe(setup: Setup): Promise<Bot & { stop(): Promise<void> }> {
+  const secrets = { verificationToken: 'vt-memory', encryptKey: 'ek-memory-key' };
+  const fake = await startFakeFeishu();
+  const port = await freePort();
+  const queuePrefix = `mem-${randomBytes(4).toString('hex')}`;
+  const child = spawn(process.execPath, [...setup.flags, main, 'serve'], {
+    env: {
+      ...process.env,
+      ...setup.env,
+      LOG_LEVEL: 'warn',
+      REDIS_URL,
+      QUEUE_PREFIX: queuePrefix,
+      FEISHU_MODE: 'webhook',
+      FEISHU_APP_ID: 'cli_memory',
+      FEISHU_APP_SECRET: 'secret',
+      FEISHU_VERIFICATION_TOKEN: secrets.verificationToken,
+      FEISHU_ENCRYPT_KEY: secrets.encryptKey,
+      FEISHU_DOMAIN: fake.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      // The fake has no rate limit; Feishu's real one would only make the run longer.
+      FEISHU_SEND_PER_MIN: '120000',
+      FEISHU_API_PER_SEC: '2000',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`))),
+  );
+  exited.catch(() => undefined);
+  await Promise.race([exited, untilHealthy(url)]);
+  const replied = new Set<string>();
+  return {
+    child,
+    send(i, user, text) {
+      const event = messageEvent(secrets.verificationToken, { openId: `ou_${user}`, chatId: `oc_${user}`, text });
+      const { body, headers } = signedRequest(event, secrets.encryptKey);
+      void fetch(`${url}/feishu/events`, { method: 'POST', headers, body }).then(
+        (res) => res.arrayBuffer(),
+        (error: Error) => console.error(`event ${i}: ${error.message}`),
+      );
+    },
+    answered() {
+      for (const m of fake.messages) if (m.replyTo) replied.add(m.replyTo);
+      return replied.size;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await fake.close();
+      await removeKeys(REDIS_URL, queuePrefix);
+    },
+  };
 }
+
+async function measure(setup: Setup): Promise<string> {
+  const bot = await (command === 'serve' ? startServe(setup) : startChat(setup));
+  const pid = bot.child.pid!;
+  const until = async (n: number) => {
+    while (bot.answered() < n) await new Promise((r) => setTimeout(r, 20));
+  };
+  bot.send(0, 'warmup', '你好');
+  await until(1);
+  await new Promise((r) => setTimeout(r, 500));
+  const idle = rssOf(pid);
+  const cpuBefore = cpuOf(pid);
+  let peak = idle;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 50);
+  for (let i = 0; i < messages; i++) {
+    bot.send(i + 1, `u${i % 100}`, questions[i % questions.length]!);
+    if (i % 50 === 49) await until(i + 2);
+  }
+  await until(messages + 1);
+  const cpu = (cpuOf(pid) - cpuBefore) / messages;
+  await new Promise((r) => setTimeout(r, 1000));
+  clearInterval(sampler);
+  const after = rssOf(pid);
+  await bot.stop();
+  return `idle ${idle.toFixed(0)} MB, peak ${peak.toFixed(0)} MB, after ${messages} messages ${after.toFixed(0)} MB; CPU ${cpu.toFixed(2)} ms/message`;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+async function untilHealthy(url: string): Promise<void> {
+  for (;;) {
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const what =
+  command === 'serve' ? 'serve (Feishu webhook, fake Open API) on PostgreSQL + Redis' : 'chat --jsonl on PostgreSQL';
+console.log(`node ${process.version}, compiled ${what}, ${messages} messages from 100 users`);
+// V8 collects lazily while the heap limit is far away: most of the growth under load is garbage not
+// yet collected; the image's flags bound the young generation and how far the old one grows, and a
+// fixed malloc mmap threshold returns large freed blocks to the system (see the README).
+const image = imageSetup();
+const sets: [string, Setup][] = [
+  ['default V8 flags', { flags: [], env: {} }],
+  [`image: ${[...Object.entries(image.env).map(([k, v]) => `${k}=${v}`), ...image.flags].join(' ')}`, image],
+];
+const extra = option('flags');
+if (extra !== undefined) sets.push([extra, { flags: extra.split(/\s+/).filter(Boolean), env: {} }]);
+for (const [label, setup] of sets) console.log(`  ${label}\n    ${await measure(setup)}`);
