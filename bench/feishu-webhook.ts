@@ -250,6 +250,9 @@ async function main(): Promise<void> {
   // The bot's apology (bot.internal_error) is a reply, but a failed one.
   const apologies = fake.messages.filter((m) => String(m.content.text ?? '').includes('出了点问题')).length;
   const e2e: number[] = [];
+  // --timeline: end-to-end latency by the second the event was sent in (where a backlog starts).
+  const seconds_: number[][] = [];
+  const bySecond = (ms: number) => (seconds_[Math.floor(ms / 1000)] ??= []);
   let lost = 0;
   let doubled = 0;
   for (const p of unique) {
@@ -257,6 +260,7 @@ async function main(): Promise<void> {
     if (got.length === 0) lost++;
     if (got.length > 1) doubled++;
     if (got.length > 0) e2e.push(Math.min(...got) - sentAt.get(p.messageId)!);
+    if (got.length > 0) bySecond(sentAt.get(p.messageId)! - start).push(Math.min(...got) - sentAt.get(p.messageId)!);
   }
   const pct = (values: number[], q: number) => {
     const s = [...values].sort((a, b) => a - b);
@@ -267,6 +271,8 @@ async function main(): Promise<void> {
   console.log(
     `feishu webhook${mode === 'serve-channel' ? ' (channel only, echo, no bot/database)' : `, serve --processes ${processes}`}: ${planned.length} requests (${unique.length} events + ${planned.length - unique.length} redeliveries) at ${rate}/s over ${(sendingMs / 1000).toFixed(1)} s`,
   );
+  if (process.argv.includes('--timeline'))
+    seconds_.forEach((v, i) => console.log(`  second ${String(i).padStart(2)}: ${row('event→send', v)}`));
   console.log(row('ack', acks));
   console.log(row('event→send', e2e));
   console.log(

@@ -8,7 +8,7 @@ import { Bot } from './bot/bot.ts';
 import { registerCommands } from './bot/commands.ts';
 import { createLogger } from './log.ts';
 import type { Services } from './bot/services.ts';
-import { createKnowledge } from './knowledge/knowledge.ts';
+import { createKnowledge, type Knowledge } from './knowledge/knowledge.ts';
 import { registerKnowledge } from './knowledge/register.ts';
 import { registerApplication } from './application/register.ts';
 import { Delivery } from './delivery/delivery.ts';
@@ -18,6 +18,8 @@ import { bootstrapSecretariat } from './membership/roles.ts';
 export type App = {
   bot: Bot;
   services: Services;
+  /** The Q&A module itself (services.knowledge is its Answerer face). */
+  knowledge: Knowledge;
   close(): Promise<void>;
 };
 
@@ -52,6 +54,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   return {
     bot,
     services,
+    knowledge,
     async close() {
       await delivery.close();
       await db.close();

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config.ts';
 import { createApp, openMigratedDatabase, type App } from '../app.ts';
+import { warmUp } from '../warm-up.ts';
 import { createLogger } from '../log.ts';
 import { openRedis } from '../db/redis.ts';
 import { readFile } from '../db/files.ts';
@@ -71,6 +72,7 @@ export async function startFeishuService(config: Config, options: FeishuServiceO
     }),
   });
   try {
+    await warmUp(app, log);
     await channel.start(connectChannel(channel, app.bot, delivery.outboxDeliver(direct.deliver)));
     await http.listen({ port: config.http.port, host: config.http.host });
   } catch (error) {
