@@ -4,7 +4,9 @@
 // event_id) and reports ack latency (HTTP answer) and end-to-end latency (event sent → the fake
 // receives the reply), plus lost, doubled and failed (apology) replies.
 //   npx tsx bench/feishu-webhook.ts [--rate=200] [--seconds=30] [--processes=1] [--channel-only]
+//                                   [--timeline] [--as-image]
 // --channel-only runs the channel layer alone (verify, ack, dedup, SDK send; echo, no bot, no database).
+// --as-image runs the compiled bot (`npm run build` first) with the Dockerfile's node flags and ENV.
 // Needs PostgreSQL (TEST_PG_ADMIN_URL or 127.0.0.1:5432) and Redis (REDIS_URL or 127.0.0.1:6379).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +25,7 @@ import { createTestDatabase } from '../test/support/db.ts';
 import { startFakeFeishu } from '../test/channels/support/fake-feishu.ts';
 import { messageEvent, signedRequest } from '../test/channels/support/feishu-requests.ts';
 import { removeKeys } from '../test/channels/support/redis-keys.ts';
+import { imageSetup } from './image-setup.ts';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -155,17 +158,19 @@ async function main(): Promise<void> {
   // BENCH_CPU_PROF=dir writes CPU profiles of the service processes there (open them in Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const mode = process.argv.includes('--channel-only') ? 'serve-channel' : 'serve';
+  // --as-image: the compiled bot with the Docker image's node flags and ENV (`npm run build` first).
+  const image = process.argv.includes('--as-image') ? imageSetup() : undefined;
+  const entry = image
+    ? [...image.flags, path.join(import.meta.dirname, '../dist/src/main.js')]
+    : [path.join(import.meta.dirname, '../bin/alliance-bot.js')];
   const args =
     mode === 'serve'
-      ? [
-          ...profile,
-          path.join(import.meta.dirname, '../bin/alliance-bot.js'),
-          'serve',
-          '--processes',
-          String(processes),
-        ]
+      ? [...profile, ...entry, 'serve', '--processes', String(processes)]
       : [...profile, '--import', 'tsx', import.meta.filename, mode];
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, args, {
+    env: { ...env, ...image?.env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`service exited with ${code}`))),
   );
@@ -269,7 +274,7 @@ async function main(): Promise<void> {
   const row = (name: string, v: number[]) =>
     `${name.padEnd(12)} p50 ${pct(v, 0.5)} ms  p90 ${pct(v, 0.9)} ms  p99 ${pct(v, 0.99)} ms  max ${pct(v, 1)} ms`;
   console.log(
-    `feishu webhook${mode === 'serve-channel' ? ' (channel only, echo, no bot/database)' : `, serve --processes ${processes}`}: ${planned.length} requests (${unique.length} events + ${planned.length - unique.length} redeliveries) at ${rate}/s over ${(sendingMs / 1000).toFixed(1)} s`,
+    `feishu webhook${mode === 'serve-channel' ? ' (channel only, echo, no bot/database)' : `, serve --processes ${processes}${image ? ` (as the image: ${image.flags.join(' ')})` : ''}`}: ${planned.length} requests (${unique.length} events + ${planned.length - unique.length} redeliveries) at ${rate}/s over ${(sendingMs / 1000).toFixed(1)} s`,
   );
   if (process.argv.includes('--timeline'))
     seconds_.forEach((v, i) => console.log(`  second ${String(i).padStart(2)}: ${row('event→send', v)}`));

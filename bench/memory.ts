@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { loadEvalSet } from '../test/eval/evaluate.ts';
+import { imageSetup } from './image-setup.ts';
 import { startFakeFeishu } from '../test/channels/support/fake-feishu.ts';
 import { messageEvent, signedRequest } from '../test/channels/support/feishu-requests.ts';
 import { removeKeys } from '../test/channels/support/redis-keys.ts';
@@ -28,23 +29,6 @@ const command = option('command') ?? 'chat';
 if (command !== 'chat' && command !== 'serve') throw new Error('--command is chat or serve');
 const questions = loadEvalSet().map((i) => i.q);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/**
- * How the image starts the bot: the node flags of ENTRYPOINT ["node", …flags, "dist/src/main.js"] and
- * the ENV lines of its last stage (e.g. MALLOC_MMAP_THRESHOLD_).
- */
-function imageSetup(): { flags: string[]; env: Record<string, string> } {
-  const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
-  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-  const entry = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(runtime);
-  const argv = entry ? (JSON.parse(entry[1]!) as string[]) : [];
-  const script = argv.indexOf('dist/src/main.js');
-  if (argv[0] !== 'node' || script < 0) throw new Error('Dockerfile ENTRYPOINT is not ["node", …, "dist/src/main.js"]');
-  const env: Record<string, string> = {};
-  for (const [, line] of runtime.matchAll(/^ENV\s+(.*)$/gm))
-    for (const [, key, value] of line!.matchAll(/(\w+)=(\S*)/g)) env[key!] = value!;
-  return { flags: argv.slice(1, script), env };
-}
 
 /** CPU time (ms, user + system) the process has used so far. */
 const cpuOf = (pid: number) => {
