@@ -4,7 +4,7 @@
 // event_id) and reports ack latency (HTTP answer) and end-to-end latency (event sent → the fake
 // receives the reply), plus lost, doubled and failed (apology) replies.
 //   npx tsx bench/feishu-webhook.ts [--rate=200] [--seconds=30] [--processes=1] [--channel-only]
-//                                   [--timeline] [--as-image]
+//                                   [--warm=0] [--timeline] [--as-image]
 // --channel-only runs the channel layer alone (verify, ack, dedup, SDK send; echo, no bot, no database).
 // --as-image runs the compiled bot (`npm run build` first) with the Dockerfile's node flags and ENV.
 // Needs PostgreSQL (TEST_PG_ADMIN_URL or 127.0.0.1:5432) and Redis (REDIS_URL or 127.0.0.1:6379).
@@ -132,7 +132,10 @@ async function main(): Promise<void> {
   const rate = arg('rate', 200);
   const seconds = arg('seconds', 30);
   const processes = arg('processes', 1);
-  const total = rate * seconds;
+  // --warm=N: N seconds of the same traffic first, not counted in the latencies (a process that has
+  // just started runs cold code; the first seconds are reported by a run without it).
+  const warm = arg('warm', 0);
+  const total = rate * (warm + seconds);
   const fake = await startFakeFeishu();
   const database = await createTestDatabase('ab_bench');
   const queuePrefix = `b-${randomBytes(4).toString('hex')}`;
@@ -214,9 +217,11 @@ async function main(): Promise<void> {
   let failures = 0;
   const inflight: Promise<void>[] = [];
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const cpuBefore = cpuByRole(child.pid!, database.name);
+  let cpuBefore = cpuByRole(child.pid!, database.name);
   const start = performance.now();
+  const measuredFrom = start + warm * 1000;
   for (let i = 0; i < planned.length; i++) {
+    if (i === warm * rate) cpuBefore = cpuByRole(child.pid!, database.name);
     const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
@@ -226,7 +231,7 @@ async function main(): Promise<void> {
     inflight.push(
       post(agent, `${url}/feishu/events`, p.headers, p.body)
         .then((status) => {
-          acks.push(performance.now() - t0);
+          if (t0 >= measuredFrom) acks.push(performance.now() - t0);
           if (status !== 200) failures++;
         })
         .catch((err: unknown) => {
@@ -264,8 +269,9 @@ async function main(): Promise<void> {
     const got = repliesTo.get(p.messageId) ?? [];
     if (got.length === 0) lost++;
     if (got.length > 1) doubled++;
-    if (got.length > 0) e2e.push(Math.min(...got) - sentAt.get(p.messageId)!);
-    if (got.length > 0) bySecond(sentAt.get(p.messageId)! - start).push(Math.min(...got) - sentAt.get(p.messageId)!);
+    const sent = sentAt.get(p.messageId)!;
+    if (got.length > 0 && sent >= measuredFrom) e2e.push(Math.min(...got) - sent);
+    if (got.length > 0) bySecond(sent - start).push(Math.min(...got) - sent);
   }
   const pct = (values: number[], q: number) => {
     const s = [...values].sort((a, b) => a - b);
@@ -274,15 +280,18 @@ async function main(): Promise<void> {
   const row = (name: string, v: number[]) =>
     `${name.padEnd(12)} p50 ${pct(v, 0.5)} ms  p90 ${pct(v, 0.9)} ms  p99 ${pct(v, 0.99)} ms  max ${pct(v, 1)} ms`;
   console.log(
-    `feishu webhook${mode === 'serve-channel' ? ' (channel only, echo, no bot/database)' : `, serve --processes ${processes}${image ? ` (as the image: ${image.flags.join(' ')})` : ''}`}: ${planned.length} requests (${unique.length} events + ${planned.length - unique.length} redeliveries) at ${rate}/s over ${(sendingMs / 1000).toFixed(1)} s`,
+    `feishu webhook${mode === 'serve-channel' ? ' (channel only, echo, no bot/database)' : `, serve --processes ${processes}${image ? ` (as the image: ${image.flags.join(' ')})` : ''}`}: ${planned.length} requests (${unique.length} events + ${planned.length - unique.length} redeliveries) at ${rate}/s over ${(sendingMs / 1000).toFixed(1)} s${warm ? `; latencies from second ${warm} on (--warm=${warm})` : ''}`,
   );
   if (process.argv.includes('--timeline'))
-    seconds_.forEach((v, i) => console.log(`  second ${String(i).padStart(2)}: ${row('event→send', v)}`));
+    seconds_.forEach((v, i) =>
+      console.log(`  second ${String(i).padStart(2)}${i < warm ? ' (warm-up)' : ''}: ${row('event→send', v)}`),
+    );
   console.log(row('ack', acks));
   console.log(row('event→send', e2e));
+  const measuredEvents = unique.filter((p) => sentAt.get(p.messageId)! >= measuredFrom).length;
   console.log(
-    `CPU per event (ms, from the first request to the last reply): ${Object.keys(cpuAfter)
-      .map((role) => `${role} ${((cpuAfter[role]! - (cpuBefore[role] ?? 0)) / unique.length).toFixed(2)}`)
+    `CPU per event (ms, from the first measured request to the last reply): ${Object.keys(cpuAfter)
+      .map((role) => `${role} ${((cpuAfter[role]! - (cpuBefore[role] ?? 0)) / measuredEvents).toFixed(2)}`)
       .join(', ')}`,
   );
   console.log(

@@ -40,4 +40,20 @@ describe('ChatLimiter', () => {
     expect(await limiter.take('oc_c', 8, now)).toBe(0);
     expect(await limiter.take('oc_c', 1, now)).toBeGreaterThan(0);
   });
+
+  it('counts in one script that also sets the expiry, and shares the connection with other limiters', async () => {
+    const first = new ChatLimiter(redis, `${prefix}-x`, 5);
+    const second = new ChatLimiter(redis, `${prefix}-y`, 1);
+    const now = Math.floor(Date.now() / 1000) * 1000 + 100;
+    expect(await first.take('oc_ttl', 1, now)).toBe(0);
+    const ttl = await redis.pttl(`${prefix}-x:chat-rate:oc_ttl:${Math.floor(now / 1000)}`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(2_000);
+    expect(await second.take('oc_ttl', 1, now)).toBe(0);
+    expect(await second.take('oc_ttl', 1, now)).toBeGreaterThan(0);
+    await redis.del(
+      `${prefix}-x:chat-rate:oc_ttl:${Math.floor(now / 1000)}`,
+      `${prefix}-y:chat-rate:oc_ttl:${Math.floor(now / 1000)}`,
+    );
+  });
 });
