@@ -1,8 +1,10 @@
 // What a fresh process does before it takes traffic (`serve` opens its port after this): the
 // database pool's connections are opened, and the retrieval code runs over the curated FAQ
-// questions so V8 has compiled it. Without this the first second after a start paid for both:
-// bench/feishu-webhook.ts --timeline showed replies to that second's events at p99 ~0.9 s against
-// ~50 ms afterwards. No side effects: nothing is written.
+// questions so V8 has compiled it. No side effects: nothing is written. The first two or three
+// seconds at full load are still slower than the rest (bench/feishu-webhook.ts --timeline); pushing
+// a few hundred synthetic console messages through the bot's pipeline here as well was tried and
+// made no measurable difference, so the cause is elsewhere (the webhook, queue and SDK path is the
+// untested suspect).
 import type { Logger } from 'pino';
 import type { App } from './app.ts';
 
