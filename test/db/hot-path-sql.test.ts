@@ -1,45 +1,25 @@
 // The per-message statements written in plain SQL (db/sql.ts) against both databases the bot runs on:
 // what they write must read back through Prisma exactly as if Prisma had written it.
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { openDatabase, type Db } from '../../src/db/client.ts';
+import type { Db } from '../../src/db/client.ts';
 import { sqlOfPool } from '../../src/db/sql.ts';
-import { applyMigrations } from '../../src/db/migrate.ts';
 import { ConversationStore, emptySession } from '../../src/bot/conversation.ts';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { BOTH_DATABASES, createTestDatabase, openMigratedTestDatabase, type OpenedDatabase } from '../support/db.ts';
 
-const backends = [
-  { name: 'PostgreSQL', embedded: false },
-  { name: 'PGlite', embedded: true },
-];
-
-describe.each(backends)('session and outbox statements on $name', ({ embedded }) => {
-  let database: TestDatabase | undefined;
-  let dataDir: string;
+describe.each(BOTH_DATABASES)('session and outbox statements on $name', ({ embedded }) => {
+  let opened: OpenedDatabase;
   let db: Db;
   let store: ConversationStore;
-  const zone = process.env.TZ;
 
   beforeAll(async () => {
-    // Timestamps must not depend on the process's time zone (Prisma stores UTC in timestamp(3)).
-    process.env.TZ = 'Asia/Shanghai';
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-sql-'));
-    database = embedded ? undefined : await createTestDatabase();
-    db = await openDatabase({ databaseUrl: database?.url, dataDir });
-    await applyMigrations(db.migrationAdapter);
+    opened = await openMigratedTestDatabase(embedded);
+    db = opened.db;
     store = new ConversationStore(db.sql);
   }, 60_000);
 
-  afterAll(async () => {
-    process.env.TZ = zone;
-    await db?.close();
-    await database?.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => opened?.close());
 
   it('saves and loads a session, then overwrites it', async () => {
     expect(await store.load('feishu', 'ou_new')).toEqual(emptySession());

@@ -3,20 +3,11 @@
 // written it, numbers must stay unique when many submit at once, and the rules on organisations
 // (one open application, members, two-year lockouts) must hold.
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/db/client.ts';
-import { applyMigrations } from '../../src/db/migrate.ts';
+import type { Db } from '../../src/db/client.ts';
 import { Applications, type RenderedFile } from '../../src/application/service.ts';
 import type { Fields } from '../../src/application/form.ts';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
-
-const backends = [
-  { name: 'PostgreSQL', embedded: false },
-  { name: 'PGlite', embedded: true },
-];
+import { BOTH_DATABASES, openMigratedTestDatabase, type OpenedDatabase } from '../support/db.ts';
 
 // 2026-12-31 20:00 UTC is already 2027 in Beijing: numbers follow the Beijing year.
 const NOW = new Date('2026-12-31T20:00:00.123Z');
@@ -42,29 +33,18 @@ const render = (number: string, fields: Fields): RenderedFile => ({
   data: Buffer.from(`${number}|${fields.orgName}|${fields.address}|\u0000\u00ff`, 'utf8'),
 });
 
-describe.each(backends)('application statements on $name', ({ embedded }) => {
-  let database: TestDatabase | undefined;
-  let dataDir: string;
+describe.each(BOTH_DATABASES)('application statements on $name', ({ embedded }) => {
+  let opened: OpenedDatabase;
   let db: Db;
   let apps: Applications;
-  const zone = process.env.TZ;
 
   beforeAll(async () => {
-    // Timestamps must not depend on the process's time zone (Prisma stores UTC in timestamp(3)).
-    process.env.TZ = 'Asia/Shanghai';
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-appsql-'));
-    database = embedded ? undefined : await createTestDatabase();
-    db = await openDatabase({ databaseUrl: database?.url, dataDir });
-    await applyMigrations(db.migrationAdapter);
+    opened = await openMigratedTestDatabase(embedded);
+    db = opened.db;
     apps = new Applications(db, () => NOW, undefined);
   }, 60_000);
 
-  afterAll(async () => {
-    process.env.TZ = zone;
-    await db?.close();
-    await database?.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => opened?.close());
 
   const draftWith = async (user: string, fields: Fields) => {
     const draft = await apps.createDraft('console', user);
