@@ -12,7 +12,6 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { openRedis } from '../src/db/redis.ts';
@@ -25,7 +24,7 @@ import { createTestDatabase } from '../test/support/db.ts';
 import { startFakeFeishu } from '../test/channels/support/fake-feishu.ts';
 import { messageEvent, signedRequest } from '../test/channels/support/feishu-requests.ts';
 import { removeKeys } from '../test/channels/support/redis-keys.ts';
-import { imageSetup } from './image-setup.ts';
+import { freePort, imageSetup, procStat, untilHealthy } from './service-process.ts';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -89,22 +88,10 @@ function cpuByRole(botPid: number, database: string): Record<string, number> {
       return '';
     }
   };
-  const tick = 10; // USER_HZ = 100 on Linux
-  const procs = new Map<number, { ppid: number; comm: string; ms: number }>();
+  const procs = new Map<number, { ppid: number; comm: string; cpuMs: number }>();
   for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const fields = stat.slice(close + 2).split(' ');
-      procs.set(Number(entry), {
-        ppid: Number(fields[1]),
-        comm: stat.slice(stat.indexOf('(') + 1, close),
-        ms: (Number(fields[11]) + Number(fields[12])) * tick,
-      });
-    } catch {
-      // the process ended while we read
-    }
+    const stat = /^\d+$/.test(entry) ? procStat(Number(entry)) : undefined; // undefined: it ended meanwhile
+    if (stat) procs.set(Number(entry), stat);
   }
   const inTree = (pid: number): boolean => {
     for (let p = pid, hops = 0; p > 1 && hops < 10; p = procs.get(p)?.ppid ?? 0, hops++) if (p === botPid) return true;
@@ -112,19 +99,19 @@ function cpuByRole(botPid: number, database: string): Record<string, number> {
   };
   const roles: Record<string, number> = { bot: 0, postgres: 0, redis: 0 };
   for (const [pid, proc] of procs) {
-    if (inTree(pid)) roles.bot! += proc.ms;
+    if (inTree(pid)) roles.bot! += proc.cpuMs;
     else if (proc.comm.startsWith('postgres')) {
       // Backends name their database in the process title; other databases' sessions (other
       // programs on the machine) are not counted, the shared background processes are.
       const title = readTitle(pid);
-      if (title.includes(` ${database} `)) roles.postgres! += proc.ms;
-      else if (!/\(\d+\)|\[local\]/.test(title)) roles.postgres! += proc.ms;
-    } else if (proc.comm.startsWith('redis-server')) roles.redis! += proc.ms;
+      if (title.includes(` ${database} `)) roles.postgres! += proc.cpuMs;
+      else if (!/\(\d+\)|\[local\]/.test(title)) roles.postgres! += proc.cpuMs;
+    } else if (proc.comm.startsWith('redis-server')) roles.redis! += proc.cpuMs;
   }
   const own = process.cpuUsage();
   roles['load generator + fake'] = (own.user + own.system) / 1000;
   const [, ...machine] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
-  roles.machine = (machine[0]! + machine[1]! + machine[2]! + machine[5]! + machine[6]!) * tick;
+  roles.machine = (machine[0]! + machine[1]! + machine[2]! + machine[5]! + machine[6]!) * 10; // USER_HZ = 100
   return roles;
 }
 
@@ -303,25 +290,4 @@ async function main(): Promise<void> {
   await fake.close();
   await database.drop();
   await removeKeys(REDIS_URL, queuePrefix);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
-
-async function untilHealthy(url: string): Promise<void> {
-  for (;;) {
-    const ok = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }

@@ -11,10 +11,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { loadEvalSet } from '../test/eval/evaluate.ts';
-import { imageSetup } from './image-setup.ts';
+import { freePort, imageSetup, procStat, untilHealthy } from './service-process.ts';
 import { startFakeFeishu } from '../test/channels/support/fake-feishu.ts';
 import { messageEvent, signedRequest } from '../test/channels/support/feishu-requests.ts';
 import { removeKeys } from '../test/channels/support/redis-keys.ts';
@@ -31,11 +30,7 @@ const questions = loadEvalSet().map((i) => i.q);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** CPU time (ms, user + system) the process has used so far. */
-const cpuOf = (pid: number) => {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ = 100
-};
+const cpuOf = (pid: number) => procStat(pid)?.cpuMs ?? 0;
 
 const rssOf = (pid: number) => {
   const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -145,27 +140,6 @@ async function measure(setup: Setup): Promise<string> {
   const after = rssOf(pid);
   await bot.stop();
   return `idle ${idle.toFixed(0)} MB, peak ${peak.toFixed(0)} MB, after ${messages} messages ${after.toFixed(0)} MB; CPU ${cpu.toFixed(2)} ms/message`;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
-
-async function untilHealthy(url: string): Promise<void> {
-  for (;;) {
-    const ok = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const what =

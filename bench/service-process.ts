@@ -1,0 +1,62 @@
+// The bot as a child process of a bench: started as the Docker image starts it (read from the
+// Dockerfile), on a free port, waited for until healthy, and its CPU time read from /proc.
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+/**
+ * How the image starts the bot: the node flags of ENTRYPOINT ["node", …flags, "dist/src/main.js"] and
+ * the ENV lines of its last stage (e.g. MALLOC_MMAP_THRESHOLD_).
+ */
+export function imageSetup(): { flags: string[]; env: Record<string, string> } {
+  const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  const entry = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(runtime);
+  const argv = entry ? (JSON.parse(entry[1]!) as string[]) : [];
+  const script = argv.indexOf('dist/src/main.js');
+  if (argv[0] !== 'node' || script < 0) throw new Error('Dockerfile ENTRYPOINT is not ["node", …, "dist/src/main.js"]');
+  const env: Record<string, string> = {};
+  for (const [, line] of runtime.matchAll(/^ENV\s+(.*)$/gm))
+    for (const [, key, value] of line!.matchAll(/(\w+)=(\S*)/g)) env[key!] = value!;
+  return { flags: argv.slice(1, script), env };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+export async function untilHealthy(url: string): Promise<void> {
+  for (;;) {
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A process's parent, name and CPU time so far (ms, user + system); undefined once it has ended. */
+export function procStat(pid: number): { ppid: number; comm: string; cpuMs: number } | undefined {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const close = stat.lastIndexOf(')');
+  const fields = stat.slice(close + 2).split(' ');
+  return {
+    ppid: Number(fields[1]),
+    comm: stat.slice(stat.indexOf('(') + 1, close),
+    cpuMs: (Number(fields[11]) + Number(fields[12])) * 10, // USER_HZ = 100
+  };
+}
