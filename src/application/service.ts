@@ -3,10 +3,11 @@
 // What runs while an applicant fills the form (start, every answer, the organisation check,
 // submission) is plain SQL through `db.sql` (see db/sql.ts: Prisma's runtime costs several times the
 // CPU per statement); the rest stays on Prisma.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Application } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 import { epochMs, utc, utcParam } from '../db/sql.ts';
+import { sha256Of } from '../db/files.ts';
 import { FIELD_KEYS, FORM, filledCount, readFields, type Fields } from './form.ts';
 import { orgKey } from './org-key.ts';
 import type { Deadline } from './notice.ts';
@@ -93,7 +94,7 @@ const fileColumns = (file: RenderedFile): unknown[] => [
   file.name,
   file.mime,
   file.data.length,
-  createHash('sha256').update(file.data).digest('hex'),
+  sha256Of(file.data),
   file.data,
 ];
 

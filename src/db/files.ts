@@ -4,11 +4,14 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 
 export type FileMeta = { id: string; name: string; mime: string; size: number; sha256: string };
 
+/** The content hash a stored file is recorded with. */
+export const sha256Of = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
 export async function storeFile(
   prisma: PrismaClient,
   file: { name: string; mime: string; data: Buffer; owner?: string },
 ): Promise<FileMeta> {
-  const sha256 = createHash('sha256').update(file.data).digest('hex');
+  const sha256 = sha256Of(file.data);
   const row = await prisma.storedFile.create({
     data: {
       name: file.name,
