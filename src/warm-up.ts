@@ -8,14 +8,11 @@
 import type { Logger } from 'pino';
 import type { App } from './app.ts';
 
-/** Connections opened ahead (the pool's size, see db/client.ts). */
-const CONNECTIONS = 10;
-
 export async function warmUp(app: App, log: Logger): Promise<void> {
   const started = performance.now();
   const { db } = app.services;
   const { knowledge } = app;
-  await Promise.all(Array.from({ length: db.kind === 'postgres' ? CONNECTIONS : 1 }, () => db.sql.query('SELECT 1')));
+  await Promise.all(Array.from({ length: db.connections }, () => db.sql.query('SELECT 1')));
   let questions = 0;
   for (const entry of knowledge.corpus.faq)
     for (const question of entry.questions) {

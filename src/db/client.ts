@@ -12,6 +12,8 @@ export type Db = {
   kind: 'postgres' | 'pglite';
   /** The same database through plain SQL, for the per-message hot path (see sql.ts). */
   sql: Sql;
+  /** How many connections it can have open at once (the pool's size; PGlite has one). */
+  connections: number;
   /** Adapter factory for the schema engine; its adapters run a migration script in one call. */
   migrationAdapter: SqlMigrationAwareDriverAdapterFactory;
   close(): Promise<void>;
@@ -36,6 +38,7 @@ function openPostgres(url: string, poolSize = 10): Db {
     prisma,
     kind: 'postgres',
     sql: sqlOfPool(pool),
+    connections: poolSize,
     migrationAdapter,
     async close() {
       await prisma.$disconnect();
@@ -59,6 +62,7 @@ async function openPglite(dataDir: string): Promise<Db> {
     prisma,
     kind: 'pglite',
     sql: sqlOf(client),
+    connections: 1,
     migrationAdapter,
     async close() {
       await prisma.$disconnect();
