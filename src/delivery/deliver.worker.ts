@@ -29,7 +29,8 @@ export type DeliverWorkerOptions = {
   log: Logger;
 };
 
-type OutboxRow = { id: string; address: unknown; payload: unknown; status: string; createdAtMs: number };
+/** What the worker needs of an outbox row to send it (from the job, or read back from the table). */
+type RowToSend = { id: string; address: unknown; payload: unknown; status: string; createdAtMs: number };
 
 /**
  * The first run of a job that carries its payload (enqueued by the committing process): the row was
@@ -105,8 +106,8 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
     },
   );
 
-  async function readRow(id: string): Promise<OutboxRow | undefined> {
-    const [row] = await sql.query<OutboxRow>(
+  async function readRow(id: string): Promise<RowToSend | undefined> {
+    const [row] = await sql.query<RowToSend>(
       `SELECT id, address, payload, status, ${epochMs('"createdAt"')} AS "createdAtMs" FROM "OutboxMessage" WHERE id = $1`,
       [id],
     );
