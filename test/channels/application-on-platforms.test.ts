@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileBox } from 'file-box';
 import { cardButtons, sentText, startFeishuWorld, type FeishuWorld } from './support/feishu-service.ts';
-import { startWechatWorld, type WechatWorld } from './support/wechat-service.ts';
+import { puppetAttachment, startWechatWorld, type WechatWorld } from './support/wechat-service.ts';
 
 const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n',
@@ -72,7 +72,7 @@ describe('the application dialog on WeChat', () => {
     await w?.close();
   });
 
-  it('fills the form, submits by replying with the option number, gets the DOCX, sends a photo of the scan', async () => {
+  it('fills the form, submits by replying with the option number, gets the DOCX, sends the scan as a photo, then as a PDF', async () => {
     const applicant = w.person('王磊');
     let last = await applicant.says(answers('')[0]!);
     expect(last.map((r) => r.text).join('\n')).toContain('单位名称');
@@ -89,5 +89,15 @@ describe('the application dialog on WeChat', () => {
 
     const scan = await applicant.sendsFile(FileBox.fromBase64(PNG.toString('base64'), '盖章申请表.png'));
     expect(scan.map((r) => r.text).join('\n')).toContain('已收到盖章扫描件');
+
+    // Then a PDF of it, as puppets deliver files: an attachment typed application/octet-stream, so
+    // the name and the bytes must say what it is.
+    const rescan = await applicant.sendsFile(puppetAttachment('盖章申请表.pdf', PDF));
+    expect(rescan.map((r) => r.text).join('\n')).toContain('已收到新的扫描件《盖章申请表.pdf》');
+    const { prisma } = w.service.app.services.db;
+    const row = await prisma.application.findFirst({ where: { channel: 'wechat', number: { not: null } } });
+    const stored = await prisma.storedFile.findUnique({ where: { id: row!.scanFileId! } });
+    expect(stored).toMatchObject({ name: '盖章申请表.pdf', mime: 'application/pdf' });
+    expect(Buffer.from(stored!.data)).toEqual(PDF);
   });
 });

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { FileBox } from 'file-box';
 import { storeFile } from '../../src/db/files.ts';
 import type { Card } from '../../src/bot/outbound.ts';
-import { startWechatWorld, type WechatWorld } from './support/wechat-service.ts';
+import { puppetAttachment, startWechatWorld, type WechatWorld } from './support/wechat-service.ts';
 
 let w: WechatWorld;
 beforeAll(async () => {
@@ -123,23 +123,31 @@ describe('WeChat files', () => {
     expect(heidi.inbox.filter((r) => r.text === '只发一次')).toHaveLength(1);
   });
 
-  // A photo of the stamped form: the mock classifies a .pdf by media type as "Unknown" (real puppets
-  // send it as an attachment), so the wire-level test uses the other common case, an image.
-  it('accepts an incoming scan (a photo) and reads its bytes', async () => {
+  // The stamped form comes back as a photo, or as a PDF that the puppet delivers as an attachment.
+  it.each([
+    {
+      file: () => FileBox.fromBase64(Buffer.from('JFIF stamped scan').toString('base64'), '盖章申请表.jpg'),
+      expected: { name: '盖章申请表.jpg', mime: 'image/jpeg', data: 'JFIF stamped scan' },
+    },
+    {
+      file: () => puppetAttachment('盖章申请表.pdf', Buffer.from('%PDF-1.4 stamped scan')),
+      expected: { name: '盖章申请表.pdf', mime: 'application/pdf', data: '%PDF-1.4 stamped scan' },
+    },
+  ])('accepts an incoming scan ($expected.name) and reads its bytes', async ({ file, expected }) => {
     const ivan = w.person('褚老师');
     const seen: { name: string; mime: string; data: string }[] = [];
     const channel = w.service.channel as unknown as { onInbound: (i: unknown) => Promise<void> };
     const original = channel.onInbound;
     channel.onInbound = async (inbound: unknown) => {
-      const file = (inbound as { file?: { name: string; mime: string; fetch(): Promise<Buffer> } }).file;
-      if (file) seen.push({ name: file.name, mime: file.mime, data: (await file.fetch()).toString() });
+      const got = (inbound as { file?: { name: string; mime: string; fetch(): Promise<Buffer> } }).file;
+      if (got) seen.push({ name: got.name, mime: got.mime, data: (await got.fetch()).toString() });
     };
     try {
-      await ivan.sendsFile(FileBox.fromBase64(Buffer.from('JFIF stamped scan').toString('base64'), '盖章申请表.jpg'));
+      await ivan.sendsFile(file());
     } finally {
       channel.onInbound = original;
     }
-    expect(seen).toEqual([{ name: '盖章申请表.jpg', mime: 'image/jpeg', data: 'JFIF stamped scan' }]);
+    expect(seen).toEqual([expected]);
   });
 
   it('tells the user a file arrived when no step expects one', async () => {

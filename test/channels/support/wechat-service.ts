@@ -5,7 +5,7 @@ import type { EventEmitter } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
-import type { FileBoxInterface } from 'file-box';
+import { FileBox, type FileBoxInterface } from 'file-box';
 import type { Message } from 'wechaty';
 import { loadConfig } from '../../../src/config.ts';
 import { startWechatService, type WechatService } from '../../../src/commands/wechat.ts';
@@ -13,6 +13,17 @@ import { createTestDatabase, type TestDatabase } from '../../support/db.ts';
 import { removeKeys } from './redis-keys.ts';
 import { capturingLogger, testQueuePrefix } from './world-env.ts';
 import { outboxSettled } from './outbox.ts';
+
+/**
+ * A file as a puppet hands it over: FileBox guesses the media type from the name, but puppets send
+ * attachments as application/octet-stream (and wechaty-puppet-mock only classes an octet-stream
+ * .pdf as an attachment; a .pdf typed application/pdf becomes an "Unknown" message).
+ */
+export function puppetAttachment(name: string, data: Buffer): FileBox {
+  const box = FileBox.fromBase64(data.toString('base64'), name);
+  Object.assign(box, { _mediaType: 'application/octet-stream' });
+  return box;
+}
 
 export type Received = { text: string; type: string; file?: FileBoxInterface; to: string };
 
