@@ -69,6 +69,7 @@ export async function startFeishuService(config: Config, options: FeishuServiceO
         (pong) => pong === 'PONG',
         () => false,
       ),
+      ...(feishu.mode === 'ws' ? { feishuLongConnection: channel.longConnectionUp() === true } : {}),
     }),
   });
   try {

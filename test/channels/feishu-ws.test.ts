@@ -84,4 +84,23 @@ describe('Feishu long connection', () => {
     expect(res.status).toBe(404);
     expect((await fetch(`${w.service.url}/healthz`)).status).toBe(200);
   });
+
+  it('reports a dropped long connection on /healthz until the client has reconnected', async () => {
+    const health = async () => {
+      const res = await fetch(`${w.service.url}/healthz`);
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    expect(await health()).toMatchObject({ status: 200, body: { feishuLongConnection: true } });
+    w.fake.ws.drop();
+    await expect.poll(health, { timeout: 5_000, interval: 20 }).toMatchObject({
+      status: 503,
+      body: { ok: false, feishuLongConnection: false, database: true, redis: true },
+    });
+    await w.fake.ws.connected();
+    await expect.poll(health, { timeout: 5_000, interval: 20 }).toMatchObject({ status: 200 });
+
+    // Events flow again over the new socket.
+    const event = messageEvent(SECRETS.verificationToken, { openId: 'ou_ws_4', chatId: 'oc_ws_4', text: '你好' });
+    expect((await w.fake.ws.push(event)).code).toBe(200);
+  });
 });

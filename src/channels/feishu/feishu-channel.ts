@@ -78,6 +78,11 @@ export class FeishuChannel implements Channel {
     log.info({ domain: config.domain }, 'feishu long connection starting');
   }
 
+  /** In ws mode, whether the long connection is open now (reconnecting or given up: false). */
+  longConnectionUp(): boolean | undefined {
+    return this.ws ? this.ws.getConnectionStatus().state === 'connected' : undefined;
+  }
+
   async stop(): Promise<void> {
     this.ws?.close({ force: true });
     await this.idle();

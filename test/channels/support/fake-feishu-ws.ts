@@ -45,6 +45,8 @@ export type FakeLongConnection = {
   connected(): Promise<void>;
   /** Sends one event over the socket; resolves with the client's answer (`{code, data?}` decoded). */
   push(event: unknown): Promise<{ code: number; data?: unknown }>;
+  /** Cuts the current socket, as a network drop would; the client is expected to reconnect. */
+  drop(): void;
   close(): void;
 };
 
@@ -110,6 +112,11 @@ export function attachLongConnection(
         const answer = new Promise<{ code: number; data?: unknown }>((resolve) => answers.set(id, resolve));
         socket.send(Frame.encode(frame).finish());
         return answer;
+      },
+      drop() {
+        ready = false;
+        socket?.terminate();
+        socket = undefined;
       },
       close() {
         for (const client of wss.clients) client.terminate();
