@@ -16,13 +16,13 @@ afterAll(async () => {
 
 const texts = (received: { text: string }[]) => received.map((r) => r.text).join('\n');
 
-const reviewCard = (expiresAt?: string): Card => ({
+const reviewCard = (expiresAt?: string, application = 'app-1'): Card => ({
   title: '成员申请审核',
   lines: ['申请单位：某某市电化教育馆'],
   fields: [{ label: '联系人', value: '张三' }],
   buttons: [
-    { label: '通过', action: 'channel-test.approve', value: { application: 'app-1' } },
-    { label: '退回', action: 'channel-test.reject', value: { application: 'app-1' } },
+    { label: '通过', action: 'channel-test.approve', value: { application } },
+    { label: '退回', action: 'channel-test.reject', value: { application } },
   ],
   ...(expiresAt ? { expiresAt } : {}),
 });
@@ -83,6 +83,40 @@ describe('WeChat cards as numbered replies', () => {
     expect(texts(hijack)).not.toContain('按钮');
     const own = await erin.says('@联盟助手 1', { room, mention: true });
     expect(texts(own)).toContain('按钮');
+  });
+
+  it('numbers two open cards apart, so each number acts on its own card once', async () => {
+    const gus = w.person('何老师');
+    for (const application of ['app-A', 'app-B'])
+      await w.service.channel.send(
+        { chatId: gus.id, userId: gus.id },
+        { kind: 'card', card: reviewCard(undefined, application) },
+        randomUUID(),
+      );
+    const [first, second] = gus.inbox.slice(-2).map((r) => r.text);
+    expect(first).toContain('回复「1」通过');
+    expect(first).toContain('回复「2」退回');
+    expect(second).toContain('回复「3」通过');
+    expect(second).toContain('回复「4」退回');
+
+    const actions: unknown[] = [];
+    const channel = w.service.channel as unknown as { onInbound: (i: unknown) => Promise<void> };
+    const original = channel.onInbound;
+    channel.onInbound = async (inbound: unknown) => {
+      actions.push((inbound as { action?: unknown; text?: string }).action ?? (inbound as { text?: string }).text);
+    };
+    try {
+      for (const reply of ['3', '1', '3', '2']) await gus.says(reply);
+    } finally {
+      channel.onInbound = original;
+    }
+    expect(actions).toEqual([
+      expect.objectContaining({ name: 'channel-test.approve', value: { application: 'app-B' } }),
+      expect.objectContaining({ name: 'channel-test.approve', value: { application: 'app-A' } }),
+      // Each card was used up by its first answer: the same numbers now are plain text.
+      '3',
+      '2',
+    ]);
   });
 
   it('refuses a number after the card expired', async () => {

@@ -3,7 +3,8 @@
 import type { Card } from '../../bot/outbound.ts';
 import type { Texts } from '../../bot/texts.ts';
 
-export function renderCardText(card: Card, texts: Texts, now: Date): string {
+/** `first` is the number of the first button: numbers run on across the cards open in a chat. */
+export function renderCardText(card: Card, texts: Texts, now: Date, first = 1): string {
   const lines = [texts.t('channels.wechat_card_title', { title: card.title }), ...(card.lines ?? [])];
   for (const field of card.fields ?? [])
     lines.push(texts.t('channels.wechat_card_field', { label: field.label, value: field.value }));
@@ -11,7 +12,7 @@ export function renderCardText(card: Card, texts: Texts, now: Date): string {
   if (buttons.length > 0) {
     lines.push('');
     buttons.forEach((button, i) =>
-      lines.push(texts.t('channels.wechat_card_option', { n: i + 1, label: button.label })),
+      lines.push(texts.t('channels.wechat_card_option', { n: first + i, label: button.label })),
     );
     if (card.expiresAt && Date.parse(card.expiresAt) > now.getTime()) {
       lines.push(texts.t('channels.wechat_card_deadline', { time: beijingTime(card.expiresAt) }));
@@ -26,7 +27,7 @@ export function renderCardText(card: Card, texts: Texts, now: Date): string {
  */
 export function parseOptionNumber(text: string): number | undefined {
   const digits = text.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).trim();
-  const match = /^(?:回复|选择|选项|选)?\s*[「『【[(（"“]?\s*(\d{1,2})\s*[」』】\])）"”]?\s*[.。,，!！]?$/.exec(digits);
+  const match = /^(?:回复|选择|选项|选)?\s*[「『【[(（"“]?\s*(\d{1,4})\s*[」』】\])）"”]?\s*[.。,，!！]?$/.exec(digits);
   const n = match ? Number(match[1]) : 0;
   return n >= 1 ? n : undefined;
 }

@@ -73,8 +73,19 @@ export class WechatChannel implements Channel {
           return ref;
         }
         case 'card': {
-          const ref = await target.say(renderCardText(outbound.card, texts, this.now()));
-          await pending.remember(address.chatId, address.userId, outbound.card, ref, this.now());
+          const numbers = await pending.reserve(address.chatId, address.userId, outbound.card, this.now());
+          let ref: string;
+          try {
+            ref = await target.say(renderCardText(outbound.card, texts, this.now(), numbers?.first));
+          } catch (error) {
+            if (numbers) await pending.forget(address.chatId, numbers).catch(() => undefined);
+            throw error;
+          }
+          // The card is out: failing to note its message id must not make a retry send it again.
+          if (numbers)
+            await pending
+              .sent(address.chatId, numbers, ref)
+              .catch((err: unknown) => this.options.log.warn({ err, ref }, 'wechat card reference not kept'));
           return ref;
         }
         case 'file': {
@@ -161,7 +172,7 @@ export class WechatChannel implements Channel {
   private async numberedReply(inbound: Inbound, room: Room | undefined, talker: Contact): Promise<'handled' | 'text'> {
     const n = parseOptionNumber(inbound.text ?? '');
     if (n === undefined) return 'text';
-    const option = await this.options.pending.lookup(inbound.chat.id, inbound.actor, n, this.now());
+    const option = await this.options.pending.take(inbound.chat.id, inbound.actor, n, this.now());
     if (!option) return 'text';
     if ('expired' in option) {
       const text = this.options.texts.t('channels.wechat_option_expired');
