@@ -87,6 +87,11 @@ export async function startFeishuService(config: Config, options: FeishuServiceO
       ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
       : '';
   log.info({ url, mode: feishu.mode, domain: feishu.domain }, 'feishu channel ready');
+  if (feishu.mode === 'webhook' && !feishu.encryptKey)
+    log.warn(
+      '未设置 FEISHU_ENCRYPT_KEY：飞书不会给请求签名，只能核对 Verification Token，知道它的人可以冒充任何用户 ' +
+        '(no Encrypt Key: requests are unsigned and only the verification token is checked)',
+    );
   return {
     app,
     channel,

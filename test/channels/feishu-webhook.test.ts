@@ -7,6 +7,7 @@ import { createLogger } from '../../src/log.ts';
 import { FeishuChannel } from '../../src/channels/feishu/feishu-channel.ts';
 import { BOT_OPEN_ID } from './support/fake-feishu.ts';
 import { cardActionEvent, encrypt, messageEvent, signedRequest } from './support/feishu-requests.ts';
+import { outboxSettled } from './support/outbox.ts';
 import { cardButtons, SECRETS, sentText, startFeishuWorld, type FeishuWorld } from './support/feishu-service.ts';
 
 let w: FeishuWorld;
@@ -332,5 +333,70 @@ describe('Feishu webhook: bad input', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ ok: true, database: true, redis: true });
     expect((await w.user('ou_eve', 'oc_eve').says('你好')).length).toBe(1);
+  });
+});
+
+describe('Feishu webhook without an Encrypt Key (plain requests, token only)', () => {
+  let plain: FeishuWorld;
+  beforeAll(async () => {
+    plain = await startFeishuWorld({ FEISHU_ENCRYPT_KEY: '' });
+  });
+  afterAll(async () => {
+    await plain?.close();
+  });
+  const json = (body: unknown) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+  it('warns at start-up that only the token protects the endpoint', () => {
+    expect(plain.logs.some((l) => l.level === 40 && String(l.msg).includes('FEISHU_ENCRYPT_KEY'))).toBe(true);
+  });
+
+  it('answers the plain challenge and a plain event with the right token', async () => {
+    const challenge = await plain.post(
+      '/feishu/events',
+      json({ type: 'url_verification', challenge: 'ch-plain', token: SECRETS.verificationToken }),
+    );
+    expect(challenge).toEqual({ status: 200, json: { challenge: 'ch-plain' } });
+    const before = plain.fake.messages.length;
+    const event = messageEvent(SECRETS.verificationToken, { openId: 'ou_plain', chatId: 'oc_plain', text: '你好' });
+    expect((await plain.post('/feishu/events', json(event))).status).toBe(200);
+    await plain.service.channel.idle();
+    await outboxSettled(plain.service.app);
+    expect(plain.fake.messages.length).toBe(before + 1);
+  });
+
+  it('rejects a wrong token, in an event and in a challenge, with 401 and sends nothing', async () => {
+    const before = plain.fake.messages.length;
+    const event = messageEvent('wrong-token', { openId: 'ou_plain', chatId: 'oc_plain', text: '你好' });
+    expect((await plain.post('/feishu/events', json(event))).status).toBe(401);
+    const challenge = await plain.post(
+      '/feishu/events',
+      json({ type: 'url_verification', challenge: 'ch-x', token: 'wrong-token' }),
+    );
+    expect(challenge.status).toBe(401);
+    await plain.service.channel.idle();
+    expect(plain.fake.messages.length).toBe(before);
+  });
+
+  it('takes card clicks on /feishu/cards too', async () => {
+    const card = { title: '测试卡片', buttons: [{ label: '确认', action: 'channel-test.ok', value: {} }] };
+    await plain.service.channel.send({ chatId: 'oc_plain', userId: 'ou_plain' }, { kind: 'card', card }, randomUUID());
+    const sent = plain.fake.messages.at(-1)!;
+    const click = cardActionEvent(SECRETS.verificationToken, {
+      operatorId: 'ou_plain',
+      value: cardButtons(sent)[0],
+      messageId: sent.messageId,
+      chatId: 'oc_plain',
+    });
+    expect(await plain.post('/feishu/cards', json(click))).toMatchObject({
+      status: 200,
+      json: { toast: { type: 'info' } },
+    });
+    const stranger = cardActionEvent(SECRETS.verificationToken, {
+      operatorId: 'ou_stranger',
+      value: cardButtons(sent)[0],
+      messageId: sent.messageId,
+      chatId: 'oc_plain',
+    });
+    expect(await plain.post('/feishu/cards', json(stranger))).toMatchObject({ json: { toast: { type: 'warning' } } });
   });
 });
