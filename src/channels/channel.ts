@@ -13,7 +13,8 @@ export interface Channel {
   start(onInbound: OnInbound): Promise<void>;
   /** Sends one message; returns the platform's reference (message id) for later updates. */
   send(address: Address, outbound: Outbound, idempotencyKey?: string): Promise<string>;
-  update?(ref: string, outbound: Outbound): Promise<void>;
+  /** Replaces a sent card; `address` is where it was sent, so it stays bound to its addressee. */
+  update?(ref: string, outbound: Outbound, address: Address): Promise<void>;
   /** Where replies to this inbound go (e.g. as a reply to the user's message). Default: its chat, to its actor. */
   replyAddress?(inbound: Inbound): Address;
   stop(): Promise<void>;

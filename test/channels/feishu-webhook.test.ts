@@ -128,6 +128,23 @@ describe('Feishu cards', () => {
     expect(w.logs.some((l) => l.msg === 'feishu card action refused' && l.reason === 'not_addressee')).toBe(true);
   });
 
+  it('keeps an updated card bound to its addressee', async () => {
+    const before = w.fake.messages.length;
+    const address = { chatId: 'oc_gail', userId: 'ou_gail' };
+    const ref = await w.service.channel.send(address, { kind: 'card', card }, randomUUID());
+    const updated = { ...card, lines: ['已更新'] };
+    await w.service.channel.update(ref, { kind: 'card', card: updated }, address);
+    const patch = w.fake.updates.find((u) => u.messageId === ref)!;
+    expect(JSON.stringify(patch.content)).toContain('已更新');
+    // Click the buttons of the card as it now is.
+    const now = { ...w.fake.messages[before]!, content: patch.content };
+    const stranger = await w.user('ou_mallory', 'oc_gail').clicks(now, 0);
+    expect(stranger.json).toMatchObject({
+      toast: { type: 'warning', content: expect.stringContaining('不是发给您的') },
+    });
+    expect((await w.user('ou_gail', 'oc_gail').clicks(now, 0)).json).toMatchObject({ toast: { type: 'info' } });
+  });
+
   it('refuses a click on an expired card', async () => {
     const before = w.fake.messages.length;
     await w.service.channel.send(
@@ -142,7 +159,11 @@ describe('Feishu cards', () => {
 
   it('updates a sent card in place', async () => {
     const ref = await w.service.channel.send({ chatId: 'oc_upd' }, { kind: 'card', card }, randomUUID());
-    await w.service.channel.update!(ref, { kind: 'card', card: { ...card, title: '已通过', buttons: [] } });
+    await w.service.channel.update(
+      ref,
+      { kind: 'card', card: { ...card, title: '已通过', buttons: [] } },
+      { chatId: 'oc_upd' },
+    );
     expect(w.fake.updates.at(-1)).toMatchObject({
       messageId: ref,
       content: { header: { title: { content: '已通过' } } },

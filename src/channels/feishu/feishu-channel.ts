@@ -7,7 +7,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import type { FeishuConfig } from '../../config.ts';
 import type { Inbound } from '../../bot/inbound.ts';
-import type { Outbound } from '../../bot/outbound.ts';
+import type { Card, Outbound } from '../../bot/outbound.ts';
 import type { Texts } from '../../bot/texts.ts';
 import { BotError } from '../../bot/errors.ts';
 import type { Address, Channel, OnInbound } from '../channel.ts';
@@ -153,7 +153,7 @@ export class FeishuChannel implements Channel {
         return ref;
       }
       case 'card': {
-        const card = renderCard(outbound.card, address.userId ? { addressee: address.userId } : {});
+        const card = this.renderFor(address, outbound.card);
         return this.post(address, 'interactive', JSON.stringify(card), sendUuid(key, 0));
       }
       case 'file': {
@@ -174,10 +174,15 @@ export class FeishuChannel implements Channel {
     }
   }
 
-  async update(ref: string, outbound: Outbound): Promise<void> {
+  async update(ref: string, outbound: Outbound, address: Address): Promise<void> {
     if (outbound.kind !== 'card')
       throw new BotError('PLATFORM_PERMANENT', 'only cards can be updated on Feishu', { permanent: true });
-    await this.api.patchMessage(ref, JSON.stringify(renderCard(outbound.card)));
+    await this.api.patchMessage(ref, JSON.stringify(this.renderFor(address, outbound.card)));
+  }
+
+  /** A card for one person carries them as its addressee: only they may click it. */
+  private renderFor(address: Address, card: Card): Record<string, unknown> {
+    return renderCard(card, address.userId ? { addressee: address.userId } : {});
   }
 
   private post(address: Address, msgType: MsgType, content: string, uuid: string): Promise<string> {
