@@ -7,7 +7,7 @@ export function splitText(text: string, limit: number): string[] {
   let rest = text;
   while (rest.length > limit) {
     const window = rest.slice(0, limit);
-    const cut = lastBreak(window, '\n\n') ?? lastBreak(window, '\n') ?? lastSentenceEnd(window) ?? limit;
+    const cut = lastBreak(window, '\n\n') ?? lastBreak(window, '\n') ?? lastSentenceEnd(window) ?? hardCut(rest, limit);
     parts.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).replace(/^\s+/, '');
   }
@@ -25,4 +25,10 @@ function lastSentenceEnd(window: string): number | undefined {
   let best = -1;
   for (const mark of ['。', '！', '？', '；', '. ', '! ', '? ']) best = Math.max(best, window.lastIndexOf(mark));
   return best > window.length / 3 ? best + 1 : undefined;
+}
+
+/** No boundary at all: cut at the limit, but never between the two halves of an emoji. */
+function hardCut(text: string, limit: number): number {
+  const code = text.charCodeAt(limit - 1);
+  return code >= 0xd800 && code <= 0xdbff && limit > 1 ? limit - 1 : limit;
 }

@@ -207,4 +207,13 @@ describe('splitText', () => {
     const parts = splitText('字'.repeat(250), 100);
     expect(parts.map((p) => p.length)).toEqual([100, 100, 50]);
   });
+
+  it('never cuts an emoji in half', () => {
+    const text = `字${'🎉'.repeat(150)}`;
+    const parts = splitText(text, 100);
+    expect(parts.join('')).toBe(text);
+    // A lone surrogate at either end of a part would show as a broken character.
+    const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    expect(parts.every((p) => p.length <= 100 && !lone.test(p))).toBe(true);
+  });
 });
