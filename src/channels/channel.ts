@@ -3,6 +3,9 @@
 import type { Inbound } from '../bot/inbound.ts';
 import type { Outbound } from '../bot/outbound.ts';
 
+/** An incoming file larger than this is refused before it is read into memory. */
+export const MAX_INCOMING_FILE_BYTES = 50 * 1024 * 1024;
+
 /** Where to send: a chat (p2p or group) on this channel, optionally replying to a message. */
 export type Address = { chatId: string; userId?: string; replyTo?: string };
 

@@ -184,6 +184,30 @@ describe('WeChat files', () => {
     expect(seen).toEqual([expected]);
   });
 
+  it('refuses to read an incoming file over 50 MB', async () => {
+    const ivy = w.person('秦老师');
+    const outcomes: string[] = [];
+    const channel = w.service.channel as unknown as { onInbound: (i: unknown) => Promise<void> };
+    const original = channel.onInbound;
+    channel.onInbound = async (inbound: unknown) => {
+      const got = (inbound as { file?: { fetch(): Promise<Buffer> } }).file;
+      if (got)
+        outcomes.push(
+          await got.fetch().then(
+            (data) => `read ${data.length}`,
+            (error: Error) => error.message,
+          ),
+        );
+    };
+    try {
+      await ivy.sendsFile(puppetAttachment('扫描件.pdf', Buffer.alloc(50 * 1024 * 1024 + 1, 0x25)));
+      await ivy.sendsFile(puppetAttachment('扫描件.pdf', Buffer.alloc(1024, 0x25)));
+    } finally {
+      channel.onInbound = original;
+    }
+    expect(outcomes).toEqual([expect.stringContaining('too large'), 'read 1024']);
+  });
+
   it('tells the user a file arrived when no step expects one', async () => {
     const replies = await w
       .person('卫老师')

@@ -7,12 +7,12 @@ import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import type { FeishuConfig } from '../../config.ts';
 import { checkCode, toPlatformError, tokenRefused } from './api-error.ts';
+import { MAX_INCOMING_FILE_BYTES } from '../channel.ts';
 
 export type MsgType = 'text' | 'post' | 'interactive' | 'file';
 export type ReceiveIdType = 'chat_id' | 'open_id' | 'union_id';
 
 /** Feishu refuses downloads over 100 MB anyway; a stamped scan is far smaller. */
-const MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024;
 
 export class FeishuApi {
   readonly client: lark.Client;
@@ -105,7 +105,7 @@ export class FeishuApi {
     let size = 0;
     for await (const chunk of res.resource.getReadableStream() as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > MAX_DOWNLOAD_BYTES)
+      if (size > MAX_INCOMING_FILE_BYTES)
         throw toPlatformError({ response: { status: 413, data: { msg: 'file too large' } } }, 'download resource');
       chunks.push(chunk);
     }

@@ -8,7 +8,7 @@ import type { Inbound } from '../../bot/inbound.ts';
 import type { Outbound } from '../../bot/outbound.ts';
 import type { Texts } from '../../bot/texts.ts';
 import { BotError } from '../../bot/errors.ts';
-import type { Address, Channel, OnInbound } from '../channel.ts';
+import { MAX_INCOMING_FILE_BYTES, type Address, type Channel, type OnInbound } from '../channel.ts';
 import type { EventDedup } from '../event-dedup.ts';
 import type { ReadStoredFile } from '../stored-file.ts';
 import { mimeOfName } from '../mime.ts';
@@ -162,7 +162,13 @@ export class WechatChannel implements Channel {
       inbound.file = {
         name: box.name,
         mime: box.mediaType && box.mediaType !== 'application/octet-stream' ? box.mediaType : mimeOfName(box.name),
-        fetch: () => box.toBuffer(),
+        fetch: async () => {
+          // Puppets hand over the whole file; refuse one too large to hold before and after reading.
+          if (box.size > MAX_INCOMING_FILE_BYTES) throw new Error(`wechat file too large: ${box.size} bytes`);
+          const data = await box.toBuffer();
+          if (data.length > MAX_INCOMING_FILE_BYTES) throw new Error(`wechat file too large: ${data.length} bytes`);
+          return data;
+        },
       };
     }
     await this.deliverInbound(inbound);
