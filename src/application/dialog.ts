@@ -18,9 +18,12 @@ import {
 } from './form.ts';
 import {
   isCancel,
+  isConfirm,
   isGreeting,
   isHelp,
   isLater,
+  isNevermind,
+  isPause,
   isQuestion,
   isResume,
   isStart,
@@ -31,6 +34,7 @@ import {
   parseCorrection,
   parseSameAs,
   type Correction,
+  type SameAs,
 } from './intents.ts';
 import { chineseDate, type NoticeFacts } from './notice.ts';
 import { receiveScan } from './receive-scan.ts';
@@ -180,7 +184,9 @@ export class ApplicationFlow {
       }
       data.step = 'fill';
       ctx.say(t(ctx, 'cancel_aborted'));
-      return this.prompt(ctx, data, fields);
+      // "继续填写" only calls the cancel off; anything else is taken as what it is (an answer, say).
+      if (isResume(text) || /^(不|否|没有|no|n|继续|不放弃|不用)[。.!！]*$/i.test(text.trim()))
+        return this.prompt(ctx, data, fields);
     }
     if (short && isHelp(text)) {
       ctx.say(t(ctx, 'help'));
@@ -188,6 +194,17 @@ export class ApplicationFlow {
     }
     if (short && isStatus(text)) {
       await this.status(ctx);
+      return this.prompt(ctx, data, fields);
+    }
+    if (short && isPause(text)) return ctx.say(t(ctx, 'paused', { filled: filledCount(fields), total: TOTAL }));
+    if (short && data.asking && isNevermind(text)) {
+      const kept = data.asking;
+      delete data.asking;
+      ctx.say(
+        fields[kept]
+          ? t(ctx, 'change_dropped', { label: label(ctx, kept), value: shorten(fields[kept]) })
+          : t(ctx, 'change_dropped_empty'),
+      );
       return this.prompt(ctx, data, fields);
     }
     if (short && isCancel(text) && !isQuestion(text)) {
@@ -209,25 +226,42 @@ export class ApplicationFlow {
     }
     if (data.step === 'clarify') {
       const clarify = data.clarify;
+      const person: Person | undefined = /联系人/.test(text) ? 'contact' : /代表|委托人/.test(text) ? 'rep' : undefined;
+      if (clarify && person) {
+        data.step = 'fill';
+        delete data.clarify;
+        // "联系人的，13912345678": the new value may come with the answer.
+        const rest = text
+          .replace(/(单位)?(成员代表|代表|委托人|联系人)(的)?/g, '')
+          .replace(/^[\s，,。.:：是]+|[\s，,。.]+$/g, '');
+        const value = clarify.value ?? ([...rest].length >= 2 ? rest : undefined);
+        return this.correct(ctx, data, app, fields, { field: personField(person, clarify.part), value });
+      }
+      // The new value came before saying whose it is: keep it and ask again.
+      if (clarify && !isQuestion(text) && !isConfirm(text) && !parseCorrection(text)) {
+        clarify.value = text;
+        return ctx.say(t(ctx, 'clarify_person', { part: ctx.t(`application.part_${clarify.part}`) }));
+      }
       data.step = 'fill';
       delete data.clarify;
-      const person: Person | undefined = /联系人/.test(text) ? 'contact' : /代表|委托人/.test(text) ? 'rep' : undefined;
-      if (clarify && person)
-        return this.correct(ctx, data, app, fields, { field: personField(person, clarify.part), value: clarify.value });
     }
     const correction = short ? parseCorrection(text) : undefined;
     if (correction) return this.correct(ctx, data, app, fields, correction);
     const currentDef = current ? fieldDef(current) : undefined;
     const sameAs = short ? parseSameAs(text) : undefined;
     if (sameAs && (currentDef?.person === 'contact' || /联系人/.test(text)))
-      return this.copyRepresentative(ctx, data, app, fields, sameAs);
+      return this.copyRepresentative(ctx, data, app, fields, this.sameAsParts(sameAs, fields, currentDef?.part));
     if (sameAs && currentDef?.person === 'rep') {
       // "同上" is for the contact person; here it would be stored as the representative's name.
       ctx.say(t(ctx, 'same_as_not_here'));
       return this.prompt(ctx, data, fields);
     }
 
-    if (!current && isSubmit(text)) return this.submit(ctx, data);
+    if (!current && isConfirm(text)) return this.submit(ctx, data);
+    if (current && short && isSubmit(text)) {
+      ctx.say(t(ctx, 'not_finished', { filled: filledCount(fields), total: TOTAL }));
+      return this.prompt(ctx, data, fields);
+    }
     if (isQuestion(text, long)) {
       await this.answerQuestion(ctx);
       ctx.say(t(ctx, 'question_then'));
@@ -253,8 +287,10 @@ export class ApplicationFlow {
     fields: Fields,
     current: FieldKey,
     text: string,
+    replacing = false,
   ): Promise<void> {
-    const extracted = extractAnswer(fieldDef(current), text);
+    // A new value for a whole person block replaces what is there; an answer only adds to it.
+    const extracted = extractAnswer(fieldDef(current), text, replacing ? {} : fields);
     const accepted: FieldKey[] = [];
     const problems: string[] = [];
     let currentProblem: string | undefined;
@@ -307,6 +343,11 @@ export class ApplicationFlow {
     correction: Correction,
   ): Promise<void> {
     let key = correction.field;
+    if (!key && !correction.part && correction.person) {
+      const first = personField(correction.person, 'name');
+      if (correction.value) return this.takeAnswer(ctx, data, app, fields, first, correction.value, true);
+      key = first;
+    }
     if (!key && correction.part) {
       const person = correction.person ?? this.guessPerson(fields, correction.part, data);
       if (!person) {
@@ -343,6 +384,17 @@ export class ApplicationFlow {
     const person = asking ? fieldDef(asking).person : undefined;
     if (person) return person;
     return rep ? undefined : 'rep';
+  }
+
+  /**
+   * A bare "同上" answers the part asked, and the parts after it still empty while the contact may
+   * be the representative; once the contact has a name of their own, only the part asked.
+   */
+  private sameAsParts(sameAs: SameAs, fields: Fields, asked: Part | undefined): Part[] {
+    if (sameAs.said !== 'bare' || !asked) return sameAs.parts;
+    const own = fields.contactName !== undefined && fields.contactName !== fields.repName;
+    if (own) return [asked];
+    return PART_KEYS.slice(PART_KEYS.indexOf(asked)).filter((p) => p === asked || !fields[personField('contact', p)]);
   }
 
   private async copyRepresentative(

@@ -2,19 +2,23 @@
 // "单位名称：…；地址：…". Returns raw values; validate.ts decides whether each is acceptable.
 import { personField, type FieldDef, type FieldKey, type Part, type Person } from './form.ts';
 import { toHalfWidth } from './normalize.ts';
-import { ORG_LABELS, PART_LABELS, PERSON_WORDS, TITLE_ENDING, TITLE_WORDS } from './vocabulary.ts';
+import { ORG_LABELS, ORG_NAME_ENDING, PART_LABELS, PERSON_WORDS, TITLE_ENDING, TITLE_WORDS } from './vocabulary.ts';
 
 export type Extracted = Partial<Record<FieldKey, string>>;
 
 /** Answers longer than this are not split into fields (several one-line fields fit in far less). */
 const MAX_SPLIT_CHARS = 1_000;
 
-export function extractAnswer(current: FieldDef, text: string): Extracted {
+/**
+ * `saved` is what the draft already holds: a value only guessed from its look (an unlabelled name
+ * or title) goes to the field asked or to an empty one, never over something saved.
+ */
+export function extractAnswer(current: FieldDef, text: string, saved: Extracted = {}): Extracted {
   // A profile is free text: kept whole, commas and all.
   if (current.kind === 'paragraphs') return { [current.key]: text };
   // Far longer than any one-line field: not worth splitting, validation says it is too long.
   if (text.length > MAX_SPLIT_CHARS) return { [current.key]: text };
-  if (current.person && current.part) return extractPerson(current.person, current.part, text);
+  if (current.person && current.part) return extractPerson(current.person, current.part, text, saved);
   return extractOrg(current, text);
 }
 
@@ -62,9 +66,16 @@ const looksLikeAddress = (text: string): boolean =>
 // Phone-like runs (6+ digits, spaces, brackets, hyphens, an extension) and anything with an @.
 // Both bounded: an unbounded run made a 20,000-character answer take a second (quadratic backtracking).
 const PHONE_RUN = /\+?[\d(][\d\s()\-–—]{4,24}\d(?:\s*(?:转|分机|ext\.?)\s*\d{1,6})?/gi;
-const EMAIL_RUN = /[^\s，,；;、@:：]{1,64}@[^\s，,；;、:：]{0,255}/g;
+// The local part is ASCII, so "邮箱wxm@…" gives "wxm@…"; a comma typed for the dot before a common
+// ending ("qq,com") stays in, for validation to mend.
+const EMAIL_RUN = /[A-Za-z0-9._%+'-]{1,64}@[^\s，,；;、:：]{0,255}(?:[,，。](?:com|cn|net|org|edu|gov)\b)?/g;
 
-function extractPerson(currentPerson: Person, currentPart: Part, raw: string): Extracted {
+// Who the piece is about, before its label: "我们的代表", "联系人的", "他是", "我的".
+const SUBJECT =
+  /^(?:我们的?|我方的?|本单位的?|我单位的?|[我他她](?=[的是叫]))?(?:的)?(?:单位)?(?:成员代表|代表|委托人|联系人)?(?:的)?/;
+const INTRO = /^(?:我是|我叫|他是|她是|他叫|她叫|名叫|叫|是|为)(?=\S{2})/;
+
+function extractPerson(currentPerson: Person, currentPart: Part, raw: string, saved: Extracted): Extracted {
   const text = toHalfWidth(raw).replace(/[（]/g, '(').replace(/[）]/g, ')');
   const mentionsContact = PERSON_WORDS.contact.test(text);
   const mentionsRep = PERSON_WORDS.rep.test(text);
@@ -89,10 +100,10 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string): E
   const loose: string[] = [];
   let pending: Part | undefined;
   for (const token of tokens) {
-    let value = token.replace(/^(单位)?(成员代表|代表|委托人|联系人)?(的)?/, '');
+    let value = token.replace(SUBJECT, '');
     const label = PART_LABELS.find(([, re]) => re.test(value));
     if (label) value = value.replace(label[1], '').replace(LABEL_GLUE, '');
-    value = value.replace(/^(我是|我叫|叫|是)(?=\S{2})/, '');
+    value = value.replace(INTRO, '');
     if (!value) {
       pending = label?.[0] ?? pending;
       continue;
@@ -103,21 +114,26 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string): E
     else loose.push(value);
   }
 
+  // A guess may fill the part asked, or one still empty; never one already saved.
+  const asked = person === currentPerson;
+  const free = (part: Part) =>
+    parts[part] === undefined && ((asked && part === currentPart) || !saved[personField(person, part)]);
   // One plain answer to the question asked goes to that field, whatever it looks like — except a
   // bare title given where the name was asked ("科长"): that is kept as the title.
   const nothingElse = Object.keys(parts).length === 0;
-  if (nothingElse && loose.length === 1 && !(currentPart === 'name' && TITLE_ENDING.test(loose[0]!))) {
+  if (asked && nothingElse && loose.length === 1 && !(currentPart === 'name' && TITLE_ENDING.test(loose[0]!))) {
     take(currentPart, loose[0]!);
   } else {
     const leftovers: string[] = [];
     for (const token of joinLatinWords(loose)) {
-      if (isTitle(token) && parts.title === undefined) take('title', token);
-      else if (looksLikeName(token) && parts.name === undefined) take('name', token);
+      if (isTitle(token) && free('title')) take('title', token);
+      else if (looksLikeName(token) && free('name')) take('name', token);
       else leftovers.push(token);
     }
-    for (const token of leftovers) {
+    // What is left answers the question asked; about someone else, it is not placed by guessing.
+    for (const token of asked ? leftovers : []) {
       if (parts[currentPart] === undefined) take(currentPart, token);
-      else if (parts.title === undefined) take('title', token);
+      else if (free('title') && !/\d/.test(token)) take('title', token);
     }
   }
 
@@ -126,10 +142,12 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string): E
   return result;
 }
 
-const isTitle = (token: string): boolean => TITLE_WORDS.test(token);
+// "员工200人" has a title word but is a head count, not a job title.
+const isTitle = (token: string): boolean => TITLE_WORDS.test(token) && !/\d/.test(token);
 
 const looksLikeName = (token: string): boolean =>
   !isTitle(token) &&
+  !ORG_NAME_ENDING.test(token) &&
   (/^[\u3400-\u9FFF]{2,4}$/.test(token) || /^[A-Za-z][A-Za-z.'-]*( [A-Za-z][A-Za-z.'-]*){0,3}$/.test(token));
 
 /** "John Smith" was split on the space: put Latin-only neighbours back together. */

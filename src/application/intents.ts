@@ -1,6 +1,6 @@
 // What an applicant's message asks for, beyond answering the current field. Recognised on the
 // cleaned text; each returns false/undefined when the message is something else.
-import { FIELD_WORDS, PERSON_WORDS } from './vocabulary.ts';
+import { FIELD_WORDS, ORG_NAME_ENDING, PERSON_WORDS } from './vocabulary.ts';
 import { isFieldKey, type FieldKey, type Part, type Person } from './form.ts';
 import { toHalfWidth } from './normalize.ts';
 
@@ -19,7 +19,19 @@ const START = [
 export const isStart = (text: string): boolean => START.some((re) => re.test(bare(text)));
 
 export const isCancel = (text: string): boolean =>
-  /(不想|不要|不打算|不准备|不用|不)(再)?(申请|加入|入盟|填)了?|取消申请|放弃申请|撤销申请|不申请了|不填了|退出申请|算了不申请|取消填写|放弃填写/.test(
+  /(不想|不要|不打算|不准备|不用|不)(再)?(申请|加入|入盟|填)了?|取消申请|放弃申请|撤销申请|不申请了|不填了|退出申请|算了不申请|取消填写|放弃填写|^(取消|退出|放弃|不弄了|不办了)[。.!！]*$/.test(
+    bare(text),
+  );
+
+/** "暂停一下", "我先去开会，回头再说": the applicant steps away; what is filled stays saved. */
+export const isPause = (text: string): boolean =>
+  /^(暂停|等一下|等等|稍等|等会|等一会|先这样|先到这|再见|拜拜)|回头再(说|填|弄)|下次再(说|填|弄)|改天再(说|填|弄)|晚点再(说|填|弄)|待会儿?再(说|填|弄)|一会儿?再(说|填|弄)|先去(开会|忙|上课|吃饭)/.test(
+    bare(text),
+  );
+
+/** "算了不改了", "还是用原来的吧": the change asked for is called off. */
+export const isNevermind = (text: string): boolean =>
+  /^(算了|不改了|不用改了?|不需要改了?|不修改了|还是用原来的|还用原来的|就用原来的|保持原样|保持不变|维持原样|不变了?|没事了?|不用了)/.test(
     bare(text),
   );
 
@@ -37,6 +49,10 @@ export const isHelp = (text: string): boolean =>
 export const isSubmit = (text: string): boolean =>
   /^(确认提交|确定提交|提交申请|提交|确认无误|确认无误提交|没问题提交)[。.!！]*$/.test(bare(text));
 
+/** At the summary, which asks for 确认提交: plain agreement submits too. */
+export const isConfirm = (text: string): boolean =>
+  isSubmit(text) || /^(确认|确定|确认无误|无误|没问题|没有问题|可以提交|提交吧|就这样提交)[。.!！]*$/.test(bare(text));
+
 export const isYes = (text: string): boolean =>
   /^(是|是的|对|确定|确认|好|好的|嗯|可以|行|确认放弃|确定放弃|放弃|yes|y|ok)[。.!！]*$/.test(bare(text));
 
@@ -49,26 +65,30 @@ export function isQuestion(text: string, longAnswer = false): boolean {
   if (longAnswer && t.length > 60) return false;
   if (/[?？]\s*$/.test(t)) return true;
   if (/(吗|呢|么|嘛)[。.!！~～]*$/.test(t)) return true;
+  // "要交钱不", "能行没": a yes-no question the way it is said.
+  if (t.length <= 30 && /(要|是|能|可以|行|有|用|对|会)\S{0,12}(不|没|没有)[。.!！~～]*$/.test(t)) return true;
   // "贵州某某信息技术有限公司", "某某教育局": a name, whatever words it contains.
-  if (longAnswer || ORG_ENDING.test(t)) return false;
+  if (longAnswer || ORG_NAME_ENDING.test(t)) return false;
   return (
     /^(请问|问一下|问下|我想问|想问|怎么|如何|怎样|为什么|为啥|什么是|是否|能否|可否|可不可以|能不能|要不要|有没有|需不需要|需要什么|谁|哪)/.test(
       t,
     ) ||
     (t.length <= 30 &&
-      /(是什么|什么意思|怎么填|如何填|填什么|怎么写|写什么|哪些|哪天|哪里|哪个|多少|几个|什么时候|怎么办|为什么)/.test(
+      (/(是什么|什么意思|怎么填|如何填|填什么|怎么写|写什么|哪些|哪天|哪里|哪个|哪儿|在哪|多少|几个|什么时候|怎么办|为什么|是不是|要不要|能不能|可不可以|有没有|用不用|需不需要)/.test(
         t,
-      ))
+      ) ||
+        // "写注册地址还是办公地址": a choice asked about.
+        /\S{2,}还是\S{2,}/.test(t)))
   );
 }
-
-const ORG_ENDING =
-  /(公司|集团|局|厅|馆|站|中心|学校|中学|小学|大学|学院|协会|学会|研究会|联合会|委员会|研究院|研究所|社|厂)$/;
 
 const CHANGE = /(改|修改|更改|更正|填错|写错|弄错|搞错|打错|输错|错了|不对|换成|换一下|变更|重新填|重填)/;
 const VALUE_MARK = /(改成|改为|换成|换为|更正为|更改为|修改为|变更为|应该是|应为|应是|正确的是|正确的应该是)[:：]?\s*/;
 // Without an explicit "改成", the value follows the change word and a comma: "电话写错了，138…".
 const AFTER_CHANGE = new RegExp(`(?<=${CHANGE.source}了?)[，,:：]\\s*(?:是|为)?[:：]?\\s*`);
+
+// What may stand between the person and the value: "联系人改成", "把联系人换成", "联系人信息改为".
+const CHANGE_HEAD = /^(请|帮我)?(把|将)?|(要|需要)?(修改|更改|更正|改|换|变更)(一下)?$/g;
 
 export type Correction = { field?: FieldKey; part?: Part; person?: Person; value?: string };
 
@@ -86,11 +106,17 @@ export function parseCorrection(text: string): Correction | undefined {
   const head = mark ? text.slice(0, mark.index) : text;
   const value = mark ? text.slice(mark.index + mark[0].length).trim() : undefined;
   const word = FIELD_WORDS.find((w) => w.words.test(head));
-  if (!word) return undefined;
   const person: Person | undefined = PERSON_WORDS.contact.test(head)
     ? 'contact'
     : PERSON_WORDS.rep.test(head)
       ? 'rep'
+      : undefined;
+  // "联系人改成韩梅梅，办公室主任，…": the whole person block, given anew.
+  if (!word)
+    return person &&
+      value &&
+      /^\s*(?:单位)?(?:成员代表|代表|委托人|联系人)(?:的)?(?:信息)?\s*$/.test(head.replace(CHANGE_HEAD, ''))
+      ? { person, value }
       : undefined;
   return {
     field: isFieldKey(word.field) ? word.field : undefined,
@@ -100,14 +126,24 @@ export function parseCorrection(text: string): Correction | undefined {
   };
 }
 
-/** "同上", "联系人和代表是同一个人", "电话同上": the contact copies the representative. */
-export function parseSameAs(text: string): Part[] | undefined {
+/**
+ * "同上", "联系人和代表是同一个人", "电话同上": the contact copies the representative. `parts` are
+ * the parts named ("电话和邮箱同上") or, when none is, all four; `said` tells which: a bare "同上"
+ * answers the question asked, "同一个人" means the whole person.
+ */
+export type SameAs = { parts: Part[]; said: 'parts' | 'person' | 'bare' };
+
+export function parseSameAs(text: string): SameAs | undefined {
   const t = bare(text);
   if (!/(同上|同代表|和代表|与代表|跟代表|同一(个)?人|就是代表|代表本人|是代表|和上面|跟上面|与上面|上同)/.test(t))
     return undefined;
   if (CHANGE.test(t) && !/一样|相同|一致|同上|同一/.test(t)) return undefined;
   const named = FIELD_WORDS.filter((w) => w.part && w.words.test(t)).map((w) => w.part!);
-  return named.length > 0 ? named : ['name', 'title', 'phone', 'email'];
+  if (named.length > 0) return { parts: named, said: 'parts' };
+  return {
+    parts: ['name', 'title', 'phone', 'email'],
+    said: /同一(个)?人|就是代表|代表本人|是代表/.test(t) ? 'person' : 'bare',
+  };
 }
 
 export const isGreeting = (text: string): boolean =>

@@ -5,7 +5,11 @@ import { toHalfWidth } from './normalize.ts';
 
 export type PhoneResult =
   | { ok: true; value: string; type: 'mobile' | 'landline' | 'other' }
-  | { ok: false; reason: 'phone_mobile_digits' | 'phone_area_code' | 'phone_invalid'; digits: number };
+  | {
+      ok: false;
+      reason: 'phone_mobile_digits' | 'phone_mobile_invalid' | 'phone_area_code' | 'phone_invalid';
+      digits: number;
+    };
 
 const EXTENSION = /\s*(?:转|分机|ext\.?|x)\s*(\d{1,6})\s*$/i;
 
@@ -32,6 +36,8 @@ export function normalizePhone(raw: string): PhoneResult {
     return { ok: true, value: phone.formatNational().replace(/\s+/g, '-') + suffix, type: 'other' };
   }
   if (phone?.isValid()) return { ok: true, value: phone.formatInternational(), type: 'other' };
+  // Eleven digits from 1 but no mobile range ("12345678901"): the length is not what is wrong.
+  if (/^1\d{10}$/.test(national)) return { ok: false, reason: 'phone_mobile_invalid', digits: national.length };
   if (/^1\d*$/.test(national)) return { ok: false, reason: 'phone_mobile_digits', digits: national.length };
   if (/^[2-9]\d{6,7}$/.test(national)) return { ok: false, reason: 'phone_area_code', digits: national.length };
   return { ok: false, reason: 'phone_invalid', digits: national.length };

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ORG_TYPES, type FieldDef, type OrgType } from './form.ts';
 import { isBlank, isFiller, normalizeLine, normalizeParagraphs, toHalfWidth } from './normalize.ts';
 import { normalizePhone } from './phone.ts';
-import { ORG_TYPE_SYNONYMS, TITLE_ENDING } from './vocabulary.ts';
+import { ORG_NAME_ENDING, ORG_TYPE_SYNONYMS, TITLE_ENDING } from './vocabulary.ts';
 
 export type Validated =
   { ok: true; value: string } | { ok: false; reason: string; vars?: Record<string, string | number> };
@@ -13,7 +13,8 @@ const fail = (reason: string, vars?: Record<string, string | number>): Validated
 const emailSchema = z.email();
 
 export function validateField(def: FieldDef, raw: string): Validated {
-  const value = def.kind === 'paragraphs' ? normalizeParagraphs(raw) : normalizeLine(raw);
+  // A one-line value ends where the sentence does: "…护国路1号。" is kept without its full stop.
+  const value = def.kind === 'paragraphs' ? normalizeParagraphs(raw) : normalizeLine(raw).replace(/[。，、；！]+$/, '');
   if (isBlank(value)) return fail('blank');
   if (isFiller(value)) return fail('filler');
   const length = [...value].length;
@@ -62,6 +63,7 @@ function validateName(value: string, length: number): Validated {
   const latin = /^[A-Za-z][A-Za-z .'-]*$/.test(value);
   if (!cjk && !latin) return fail('name_invalid');
   if (cjk && TITLE_ENDING.test(value)) return fail('name_is_title');
+  if (cjk && ORG_NAME_ENDING.test(value)) return fail('name_invalid');
   if (cjk && length > 6) return fail('name_too_long');
   return length < 2 ? fail('too_short', { min: 2 }) : { ok: true, value };
 }

@@ -18,6 +18,10 @@ export const TITLE_WORDS =
 export const TITLE_ENDING =
   /(科长|处长|局长|校长|馆长|院长|站长|所长|组长|部长|厅长|主任|经理|总监|老师|书记|主管|干事|专员|董事长)$/;
 
+/** How organisation names end: a token ending so is not a person's name. */
+export const ORG_NAME_ENDING =
+  /(公司|集团|局|厅|馆|站|中心|学校|中学|小学|大学|学院|幼儿园|协会|学会|研究会|联合会|委员会|研究院|研究所|出版社|报社|杂志社|合作社|厂|单位)$/;
+
 /** Words that name a part of a person block, as applicants label what they type. */
 export const PART_LABELS: [Part, RegExp][] = [
   ['name', /^(姓名|名字|名称|称呼)/],

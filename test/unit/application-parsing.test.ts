@@ -6,6 +6,9 @@ import { validateField } from '../../src/application/validate.ts';
 import { extractAnswer } from '../../src/application/extract.ts';
 import {
   isCancel,
+  isConfirm,
+  isNevermind,
+  isPause,
   isQuestion,
   isStart,
   isStatus,
@@ -31,6 +34,8 @@ describe('normalisation', () => {
     expect(normalizePhone('(0851) 8557 1487')).toMatchObject({ ok: true, value: '0851-85571487' });
     expect(normalizePhone('+86 138-1234-5678')).toMatchObject({ ok: true, value: '13812345678' });
     expect(normalizePhone('１３８ １２３４ ５６７８')).toMatchObject({ ok: true, value: '13812345678' });
+    expect(normalizePhone('12345678901')).toMatchObject({ ok: false, reason: 'phone_mobile_invalid' });
+    expect(normalizePhone('1381234567')).toMatchObject({ ok: false, reason: 'phone_mobile_digits', digits: 10 });
     expect(normalizePhone('010 6612 3456')).toMatchObject({ ok: true, value: '010-66123456' });
     expect(normalizePhone('0851-85571487转123')).toMatchObject({ ok: true, value: '0851-85571487转123' });
     expect(normalizePhone('1381234567')).toMatchObject({ ok: false, reason: 'phone_mobile_digits', digits: 10 });
@@ -98,6 +103,20 @@ describe('one answer, several fields', () => {
     });
   });
 
+  it('never puts a guess over a saved field, and reads who a sentence is about', () => {
+    const saved = { repName: '李雷', repTitle: '信息科科长' };
+    expect(extractAnswer(fieldDef('repEmail'), 'lilei@qq,com', saved)).toEqual({ repEmail: 'lilei@qq,com' });
+    expect(extractAnswer(fieldDef('repEmail'), 'lilei 163.com', saved)).toEqual({ repEmail: 'lilei' });
+    expect(extractAnswer(fieldDef('repEmail'), 'lilei 163.com', {})).toMatchObject({ repName: 'lilei' });
+    expect(extractAnswer(fieldDef('repName'), '我们的代表是王小明，他是副校长，邮箱wxm@x.cn')).toEqual({
+      repName: '王小明',
+      repTitle: '副校长',
+      repEmail: 'wxm@x.cn',
+    });
+    expect(extractAnswer(fieldDef('repTitle'), '联系人是李四', { repName: '王磊' })).toEqual({ contactName: '李四' });
+    expect(extractAnswer(fieldDef('repName'), '我们是一家公司，员工200人')).not.toHaveProperty('repTitle');
+  });
+
   it('keeps a plain single answer for the field asked, and a profile whole', () => {
     expect(extractAnswer(fieldDef('repTitle'), '信息中心')).toEqual({ repTitle: '信息中心' });
     expect(extractAnswer(fieldDef('repName'), 'John Smith')).toEqual({ repName: 'John Smith' });
@@ -131,10 +150,30 @@ describe('intents', () => {
   });
 
   it('recognises 同上, whole or in part', () => {
-    expect(parseSameAs('同上')).toEqual(['name', 'title', 'phone', 'email']);
-    expect(parseSameAs('联系人和代表是同一个人')).toEqual(['name', 'title', 'phone', 'email']);
-    expect(parseSameAs('电话和邮箱同上')).toEqual(['phone', 'email']);
+    const all = ['name', 'title', 'phone', 'email'];
+    expect(parseSameAs('同上')).toEqual({ parts: all, said: 'bare' });
+    expect(parseSameAs('联系人和代表是同一个人')).toEqual({ parts: all, said: 'person' });
+    expect(parseSameAs('电话和邮箱同上')).toEqual({ parts: ['phone', 'email'], said: 'parts' });
     expect(parseSameAs('李娜')).toBeUndefined();
+  });
+
+  it('tells a pause, a change called off and a plain confirmation from answers', () => {
+    for (const text of ['暂停一下', '等一下', '我先去开会，回头再说', '下次再填', '再见'])
+      expect(isPause(text)).toBe(true);
+    for (const text of ['贵州省电化教育馆', '贵阳市回头湾路1号', '等级评估中心']) expect(isPause(text)).toBe(false);
+    for (const text of ['算了不改了', '还是用原来的地址吧', '不改了。']) expect(isNevermind(text)).toBe(true);
+    expect(isNevermind('贵阳市南明区1号')).toBe(false);
+    for (const text of ['确认', '确认提交', '没问题']) expect(isConfirm(text)).toBe(true);
+    for (const text of ['确认一下地址', '好的', '确认下截止日期']) expect(isConfirm(text)).toBe(false);
+    for (const text of ['取消', '退出', '不填了']) expect(isCancel(text)).toBe(true);
+    expect(isCancel('退出联盟以后还能加入吗')).toBe(false);
+  });
+
+  it('reads yes-no and either-or questions said without a question mark', () => {
+    for (const text of ['要交钱不', '秘书处设在哪', '单位地址写注册地址还是办公地址', '代表可不可以是校长'])
+      expect(isQuestion(text)).toBe(true);
+    for (const text of ['贵州省电化教育馆', '贵阳市云岩区北京路1号', '不', '还是原来那个'])
+      expect(isQuestion(text)).toBe(false);
   });
 
   it('tells questions, cancelling and status apart from answers', () => {

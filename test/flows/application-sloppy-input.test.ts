@@ -1,0 +1,248 @@
+// The application dialog against answers as people really type them on a phone: half sentences,
+// typos, questions and "wait" in the middle. Each case was found by trying the bot by hand; each
+// checks that nothing already saved is overwritten and nothing that is not an answer is stored.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type Harness, type TestUser } from '../support/app.ts';
+import { fillToSummary } from '../support/application-script.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness({ APPLICATION_DEADLINE: 'none' });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const fieldsOf = async (user: TestUser) => {
+  const row = await h.app.services.db.prisma.application.findFirst({
+    where: { userId: user.id },
+    orderBy: { createdAt: 'desc' },
+  });
+  return (row?.fields ?? {}) as Record<string, string>;
+};
+
+/** Starts the form and answers the organisation rows; the representative's name is asked next. */
+async function upToRepresentative(user: TestUser, org: string): Promise<void> {
+  await user.says('我要申请加入联盟');
+  await user.says(org);
+  await user.says('贵州省凯里市宁波路1号');
+  await user.says('教育部门');
+  await user.says(`${org}主管全州教育工作，已接入国家体系。`);
+  expect(user.lastText()).toContain('第 5/12 项');
+}
+
+describe('同上 copies only what it is said for', () => {
+  it('at the contact phone, copies the phone and keeps the contact’s own name and title', async () => {
+    const user = h.user('same-phone');
+    await upToRepresentative(user, '黔东南州教育局');
+    await user.says('杨帆，副局长，13800001111，yangfan@qdn.gov.cn');
+    await user.says('吴敏');
+    await user.says('办公室主任');
+    expect(user.lastText()).toContain('第 11/12 项');
+    await user.says('同上');
+    expect(user.lastText()).toContain('第 12/12 项');
+    expect(await fieldsOf(user)).toMatchObject({
+      contactName: '吴敏',
+      contactTitle: '办公室主任',
+      contactPhone: '13800001111',
+    });
+    expect((await fieldsOf(user)).contactEmail).toBeUndefined();
+  });
+
+  it('at the contact email, keeps the phone already given', async () => {
+    const user = h.user('same-email');
+    await upToRepresentative(user, '黔南州教育局');
+    await user.says('王磊，科长，13800001112，wanglei@qn.gov.cn');
+    await user.says('李娜，办公室主任，13900002222');
+    expect(user.lastText()).toContain('第 12/12 项');
+    await user.says('同上');
+    expect(user.lastText()).toContain('入盟申请汇总');
+    expect(await fieldsOf(user)).toMatchObject({
+      contactName: '李娜',
+      contactPhone: '13900002222',
+      contactEmail: 'wanglei@qn.gov.cn',
+    });
+  });
+});
+
+describe('a malformed answer never overwrites another field', () => {
+  it.each(['lilei@qq,com', 'lilei 163.com', 'lilei@qq。com，'])('%j at the e-mail step', async (answer) => {
+    const user = h.user(`email-${answer}`);
+    await upToRepresentative(user, '六盘水市教育局');
+    await user.says('李雷，信息科科长，13812345678');
+    expect(user.lastText()).toContain('第 8/12 项');
+    await user.says(answer);
+    const fields = await fieldsOf(user);
+    expect(fields.repName).toBe('李雷');
+    expect(fields.repTitle).toBe('信息科科长');
+    if (fields.repEmail === undefined) {
+      expect(user.lastText()).toContain('邮箱');
+      expect(user.lastText()).toContain('第 8/12 项');
+    } else expect(fields.repEmail).toBe('lilei@qq.com');
+  });
+});
+
+describe('sentences put each value where it belongs', () => {
+  it('reads a whole sentence about the representative', async () => {
+    const user = h.user('sentence-rep');
+    await upToRepresentative(user, '遵义市第一中学');
+    await user.says('我们的代表是王小明，他是副校长，电话是13812345678，邮箱wxm@zy1z.edu.cn');
+    expect(await fieldsOf(user)).toMatchObject({
+      repName: '王小明',
+      repTitle: '副校长',
+      repPhone: '13812345678',
+      repEmail: 'wxm@zy1z.edu.cn',
+    });
+    expect(user.lastText()).toContain('第 9/12 项');
+  });
+
+  it('reads 他叫…, and an e-mail said where the title was asked', async () => {
+    const user = h.user('sentence-contact');
+    await upToRepresentative(user, '安顺市教育局');
+    await user.says('王磊，科长，13800001113，wanglei@as.gov.cn');
+    await user.says('他叫张三');
+    expect((await fieldsOf(user)).contactName).toBe('张三');
+    expect(user.lastText()).toContain('第 10/12 项');
+    await user.says('我的邮箱是 Wang.Lei+1@Sub.Example.COM');
+    const fields = await fieldsOf(user);
+    expect(fields.contactEmail).toBe('wang.lei+1@sub.example.com');
+    expect(fields.contactTitle).toBeUndefined();
+    expect(user.lastText()).toContain('第 10/12 项');
+  });
+
+  it('puts 联系人是… said at the representative’s title into the contact’s name, not a title', async () => {
+    const user = h.user('sentence-other');
+    await upToRepresentative(user, '铜仁市教育局');
+    await user.says('王磊');
+    expect(user.lastText()).toContain('第 6/12 项');
+    await user.says('联系人是李四');
+    const fields = await fieldsOf(user);
+    expect(fields.contactTitle).toBeUndefined();
+    expect(fields.repTitle).toBeUndefined();
+    expect(fields.contactName).toBe('李四');
+  });
+});
+
+describe('what is not an answer is not stored', () => {
+  it.each([
+    ['暂停一下', '保存'],
+    ['我先去开会，回头再说', '保存'],
+    ['等一下', '保存'],
+    ['秘书处设在哪', '中央电化教育馆'],
+    ['要交钱不', '第 1/12 项'],
+    ['单位名称写全称还是简称', '第 1/12 项'],
+  ])('%j at the first step', async (text, reply) => {
+    const user = h.user(`not-answer-${text}`);
+    await user.says('我要申请加入联盟');
+    await user.says(text);
+    expect(user.lastText()).toContain(reply);
+    expect(await fieldsOf(user)).toEqual({});
+  });
+
+  it('a question about the address at the address step', async () => {
+    const user = h.user('address-question');
+    await user.says('我要申请加入联盟');
+    await user.says('毕节市教育局');
+    await user.says('单位地址写注册地址还是办公地址');
+    expect(await fieldsOf(user)).toEqual({ orgName: '毕节市教育局' });
+    expect(user.lastText()).toContain('第 2/12 项');
+  });
+
+  it('takes the answer after a pause as usual', async () => {
+    const user = h.user('pause-then');
+    await user.says('我要申请加入联盟');
+    await user.says('暂停一下');
+    await user.says('贵州省电化教育馆');
+    expect(await fieldsOf(user)).toEqual({ orgName: '贵州省电化教育馆' });
+  });
+});
+
+describe('changing one’s mind', () => {
+  it.each(['还是用原来的地址吧', '算了不改了', '不改了'])('%j after 改一下地址 keeps the address', async (text) => {
+    const user = h.user(`keep-${text}`);
+    await user.says('我要申请加入联盟');
+    await user.says('贵阳市教育局');
+    await user.says('贵州省贵阳市南明区护国路1号');
+    await user.says('改一下地址');
+    expect(user.lastText()).toContain('请告诉我新的“地址”');
+    await user.says(text);
+    expect((await fieldsOf(user)).address).toBe('贵州省贵阳市南明区护国路1号');
+    expect(user.lastText()).toContain('第 3/12 项');
+  });
+
+  it.each(['取消', '退出', '不填了'])('%j asks whether to give up, and an answer then is kept', async (text) => {
+    const user = h.user(`cancel-${text}`);
+    await user.says('我要申请加入联盟');
+    await user.says('安顺市教育局');
+    await user.says(text);
+    expect(user.lastText()).toContain('确认放弃');
+    await user.says('贵州省安顺市西秀区1号');
+    expect(user.lastText()).toContain('不放弃');
+    expect((await fieldsOf(user)).address).toBe('贵州省安顺市西秀区1号');
+    expect(user.lastText()).toContain('第 3/12 项');
+  });
+});
+
+describe('at the summary', () => {
+  it('asks whose phone again when a number comes instead of 代表/联系人, then changes it', async () => {
+    const user = h.user('summary-phone');
+    await fillToSummary(user, '贵州测试一科技有限公司', '李娜，办公室主任，13900002222，lina@example.com');
+    await user.says('改一下电话');
+    expect(user.lastText()).toContain('联系人');
+    await user.says('13912345678');
+    expect(user.lastText()).toContain('代表');
+    expect(user.lastText()).toContain('联系人');
+    await user.says('联系人');
+    expect(user.lastText()).toContain('入盟申请汇总');
+    expect(await fieldsOf(user)).toMatchObject({ contactPhone: '13912345678', repPhone: '13812345678' });
+  });
+
+  it('changes the whole contact block in one sentence', async () => {
+    const user = h.user('summary-contact');
+    await fillToSummary(user, '贵州测试二科技有限公司');
+    await user.says('联系人改成韩梅梅，办公室主任，0851-85571487，hanmm@qq.com');
+    expect(await fieldsOf(user)).toMatchObject({
+      contactName: '韩梅梅',
+      contactTitle: '办公室主任',
+      contactPhone: '0851-85571487',
+      contactEmail: 'hanmm@qq.com',
+      repName: '王磊',
+    });
+    expect(user.lastText()).toContain('入盟申请汇总');
+  });
+
+  it('submits on 确认', async () => {
+    const user = h.user('summary-yes');
+    await fillToSummary(user, '贵州测试三科技有限公司');
+    await user.says('确认');
+    expect(user.lastText()).toMatch(/编号 LM-\d{4}-\d{4}/);
+  });
+
+  it('says the form is not finished when 确认提交 comes early', async () => {
+    const user = h.user('early-submit');
+    await upToRepresentative(user, '黔西南州教育局');
+    await user.says('确认提交');
+    expect(user.lastText()).toContain('还没填完');
+    expect(user.lastText()).toContain('第 5/12 项');
+    expect((await fieldsOf(user)).repName).toBeUndefined();
+  });
+});
+
+describe('replies read well', () => {
+  it('does not contradict itself about a mobile number of the right length', async () => {
+    const user = h.user('phone-11');
+    await upToRepresentative(user, '黔南州电教馆');
+    await user.says('王磊，科长');
+    await user.says('12345678901');
+    expect(user.lastText()).not.toContain('您填的是 11 位');
+    expect(user.lastText()).toContain('第 7/12 项');
+  });
+
+  it('does not double the full stop when a corrected value ends with one', async () => {
+    const user = h.user('stop-twice');
+    await user.says('我要申请加入联盟');
+    await user.says('贵阳市教育局');
+    await user.says('地址改成贵州省贵阳市南明区护国路1号。');
+    expect(user.lastText()).not.toContain('。。');
+  });
+});
