@@ -4,20 +4,14 @@
 // word of every curated synonym found (退会 → 退出).
 import * as OpenCC from 'opencc-js';
 import { pinyin } from 'pinyin-pro';
+import { chineseNumber, NUMERAL_CHARS } from './numerals.ts';
+
+export { chineseNumber };
 
 const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
 const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'word' });
 const CJK = /\p{Script=Han}/u;
 const CJK_RUN = /\p{Script=Han}+/gu;
-
-const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-/** 19 → 十九, 20 → 二十, 25 → 二十五 (article numbers only go that far). */
-export function chineseNumber(n: number): string {
-  if (n < 10) return DIGITS[n]!;
-  const tens = Math.floor(n / 10);
-  const ones = n % 10;
-  return `${tens === 1 ? '' : DIGITS[tens]}十${ones ? DIGITS[ones] : ''}`;
-}
 
 /** Function words that say nothing about the topic; they neither score nor count as unknown. */
 export const STOPWORDS = new Set(
@@ -103,8 +97,21 @@ export function createAnalyzer(synonyms: string[][], segment: Segment = icuSegme
   };
 }
 
-function foldBasic(text: string): string {
+const DI_TYPO = new RegExp(`弟(?=\\s*[${NUMERAL_CHARS}]+\\s*[条章])`, 'g');
+
+/**
+ * Full-width → half-width, lower case, traditional → simplified, runs of spaces → one, and the
+ * homophone typo 弟 → 第 before an article or chapter number (弟20条, 弟二十条); digits stay as written.
+ */
+export function foldChars(text: string): string {
   return toSimplified(text.normalize('NFKC').toLowerCase())
-    .replace(/第?\s*(\d{1,2})\s*条/g, (_: string, n: string) => `第${chineseNumber(Number(n))}条`)
-    .replace(/\s+/g, ' ');
+    .replace(/\s+/g, ' ')
+    .replace(DI_TYPO, '第');
+}
+
+/** foldChars, and article numbers written the way the charter does: 19条, 第19条 → 第十九条. */
+function foldBasic(text: string): string {
+  return foldChars(text).replace(/(?<!\d)第?\s*(\d+)\s*条/g, (_: string, n: string) =>
+    Number(n) < 10_000 ? `第${chineseNumber(Number(n))}条` : `第${n}条`,
+  );
 }

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { chineseNumber, NUMERAL_CHARS, parseChineseNumber } from './numerals.ts';
 
 export type SectionDoc = 'charter' | 'notice' | 'form';
 
@@ -23,8 +24,15 @@ export type FaqEntry = { id: string; questions: string[]; sections: string[] };
 /** Something people ask that the documents do not say: answered with a plain "not in the documents". */
 export type UnansweredTopic = { id: string; match: RegExp[]; note: string };
 
+/** A chapter of the charter (`## 第三章 联盟成员`) and its articles, in order. */
+export type Chapter = { number: number; title: string; articles: Section[] };
+
+/** The charter's shape, read from charter.md: article n is `articles[n - 1]` (checked on load). */
+export type Charter = { title: string; articles: Section[]; chapters: Chapter[] };
+
 export type Corpus = {
   sections: Section[];
+  charter: Charter;
   byId: Map<string, Section>;
   faq: FaqEntry[];
   synonyms: string[][];
@@ -79,13 +87,20 @@ type FaqFile = { synonyms?: unknown; faq?: unknown; unanswered?: unknown };
 export function loadCorpus(dir: string): Corpus {
   const problems: string[] = [];
   const sections: Section[] = [];
+  let charterTitle = '';
   for (const [doc, file] of Object.entries(DOC_FILES) as [SectionDoc, string][]) {
     const full = path.join(dir, file);
     if (!fs.existsSync(full)) {
       problems.push(`缺少文件 ${file} (missing)`);
       continue;
     }
-    sections.push(...parseSections(fs.readFileSync(full, 'utf8'), doc, file, problems));
+    const markdown = fs.readFileSync(full, 'utf8');
+    const parsed = parseSections(markdown, doc, file, problems);
+    sections.push(...parsed);
+    if (doc === 'charter') {
+      charterTitle = /^#\s+(.+?)\s*$/m.exec(markdown)?.[1] ?? '';
+      checkCharterNumbering(parsed, problems);
+    }
   }
   const byId = new Map<string, Section>();
   for (const s of sections) {
@@ -105,7 +120,56 @@ export function loadCorpus(dir: string): Corpus {
   const unanswered = readUnanswered(data.unanswered, problems);
   if (problems.length > 0) throw new CorpusError(problems);
   const years = new Set(sections.flatMap((s) => s.text.match(/(?:19|20)\d{2}(?=年|\])/g) ?? []));
-  return { sections, byId, faq, synonyms, unanswered, years };
+  return { sections, charter: charterOf(charterTitle, sections), byId, faq, synonyms, unanswered, years };
+}
+
+const ARTICLE_LABEL = new RegExp(`^第([${NUMERAL_CHARS}]+)条$`);
+const CHAPTER_TITLE = new RegExp(`^第([${NUMERAL_CHARS}]+)章`);
+
+/** The number in `第十九条`, or undefined for any other label. */
+function articleNumber(label: string): number | undefined {
+  const m = ARTICLE_LABEL.exec(label);
+  return m ? parseChineseNumber(m[1]!) : undefined;
+}
+
+/** The number in `第四章 工作规则`, or undefined. */
+function chapterNumber(title: string): number | undefined {
+  const m = CHAPTER_TITLE.exec(title);
+  return m ? parseChineseNumber(m[1]!) : undefined;
+}
+
+/**
+ * Questions about "第二十六条" or "一共几条" are answered from the charter's numbering, so it must be
+ * exactly 第一条, 第二条, … in order, each inside a numbered chapter (第一章, 第二章, …).
+ */
+function checkCharterNumbering(articles: Section[], problems: string[]): void {
+  if (articles.length === 0) problems.push('charter.md: 没有任何条目 (no articles)');
+  let chapters = 0;
+  let chapter: string | undefined;
+  articles.forEach((s, i) => {
+    if (articleNumber(s.label) !== i + 1)
+      problems.push(`charter.md: ${s.label} 应为第${chineseNumber(i + 1)}条，条号须从第一条起连续 (articles must be numbered 1, 2, 3, …)`);
+    if (s.chapter === undefined) {
+      problems.push(`charter.md: ${s.label} 不在任何“## 第X章”之下 (article outside a chapter)`);
+      return;
+    }
+    if (s.chapter === chapter) return;
+    chapter = s.chapter;
+    chapters += 1;
+    if (chapterNumber(s.chapter) !== chapters)
+      problems.push(`charter.md: “${s.chapter}”应为第${chineseNumber(chapters)}章，章号须从第一章起连续 (chapters must be numbered 1, 2, 3, …)`);
+  });
+}
+
+function charterOf(title: string, sections: Section[]): Charter {
+  const articles = sections.filter((s) => s.doc === 'charter');
+  const chapters: Chapter[] = [];
+  for (const s of articles) {
+    const last = chapters.at(-1);
+    if (last && last.title === s.chapter) last.articles.push(s);
+    else if (s.chapter) chapters.push({ number: chapters.length + 1, title: s.chapter, articles: [s] });
+  }
+  return { title, articles, chapters };
 }
 
 function readSynonyms(raw: unknown, problems: string[]): string[][] {
