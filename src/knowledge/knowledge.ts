@@ -10,6 +10,7 @@ import { quoteFor } from './extract.ts';
 import { looksLikeInstruction } from './injection.ts';
 import type { Answer, Answerer } from './answer.ts';
 import { createLlmAnswerer } from './llm.ts';
+import { createCharterAnswers } from './charter.ts';
 
 /** Questions longer than this are understood by their beginning only. */
 export const MAX_QUESTION_CHARS = 300;
@@ -22,11 +23,22 @@ export const THRESHOLDS = {
   secondQuoteRatio: 0.75,
 };
 
+export type Retrieval = {
+  result: SearchResult;
+  relevant: SectionHit[];
+  instruction: boolean;
+  note?: string;
+  /** The whole answer when the charter's numbering answers the question (第二十六条, 一共几条). */
+  reply?: Answer;
+  /** Said before the answer: an article asked for that does not exist, next to ones that do. */
+  preface?: string;
+};
+
 export type Knowledge = Answerer & {
   corpus: Corpus;
   analyzer: Analyzer;
   index: SearchIndex;
-  retrieve(question: string): { result: SearchResult; relevant: SectionHit[]; instruction: boolean; note?: string };
+  retrieve(question: string): Retrieval;
   extractive(question: string): Answer;
 };
 
@@ -42,6 +54,7 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
   const corpus = loadCorpus(config.knowledgeDir);
   const analyzer = createAnalyzer(corpus.synonyms, options.segment);
   const index = new SearchIndex(corpus, analyzer);
+  const charter = createCharterAnswers(corpus.charter, analyzer, texts);
 
   const refusal = (instruction: boolean, note?: string): Answer => ({
     answer: [note, texts.t(instruction ? 'knowledge.refused_instruction' : 'knowledge.refused')].filter(Boolean).join('\n'),
@@ -63,18 +76,36 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
   const retrieve: Knowledge['retrieve'] = (raw) => {
     const question = raw.slice(0, MAX_QUESTION_CHARS);
     const instruction = looksLikeInstruction(question);
-    const result = index.search(question, 5);
+    const asked = charter.read(question);
+    const { named } = asked;
+    // Articles asked for by number are the answer; only the rest of the question is searched, so
+    // their numbers do not pull in look-alikes (第二条 → 第二十二条).
+    const result = index.search(named.length > 0 ? asked.rest : question, 5);
+    const missing = charter.missingNote(asked);
+    if (missing !== undefined && named.length === 0) {
+      return { result, relevant: [], instruction, reply: charter.missing(asked) };
+    }
     const note = notCovered(question);
+    if (note === undefined && asked.asksSize && named.length === 0) {
+      return { result, relevant: [], instruction, reply: charter.size(asked) };
+    }
     const top = result.hits[0];
     const answerable =
       note === undefined && top !== undefined && top.score >= THRESHOLDS.minScore && result.coverage >= THRESHOLDS.minCoverage;
-    const relevant = answerable
+    let relevant = answerable
       ? result.hits.filter((h) => h.score >= top.score * THRESHOLDS.relatedRatio).slice(0, 3)
       : [];
-    return { result, relevant, instruction, note };
+    if (note === undefined && named.length > 0) {
+      // Scored alike, so each named article is quoted; what the rest of the question found follows.
+      const score = Math.max(answerable ? top.score : 0, THRESHOLDS.minScore);
+      const related = asked.topical ? relevant.filter((h) => !named.includes(h.section)) : [];
+      relevant = [...named.map((section) => ({ section, score })), ...related].slice(0, 3);
+    }
+    return { result, relevant, instruction, note, preface: missing };
   };
 
-  const extractiveFrom = (raw: string, { relevant, instruction, note }: ReturnType<Knowledge['retrieve']>): Answer => {
+  const extractiveFrom = (raw: string, { relevant, instruction, note, reply, preface }: Retrieval): Answer => {
+    if (reply) return reply;
     if (relevant.length === 0) return refusal(instruction, note);
     const question = raw.slice(0, MAX_QUESTION_CHARS);
     const wanted = new Set(analyzer.terms(question));
@@ -90,6 +121,7 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
       lines.push(texts.t('knowledge.extractive_more', { source: sourceOf(texts, second.section), quote: quotes[1]! }));
     }
     const shown = lines.length;
+    if (preface) lines.unshift(preface);
     const others = relevant.slice(shown).map((h) => (h.section.doc === 'charter' ? `${h.section.label}（${h.section.title}）` : sourceOf(texts, h.section)));
     if (others.length > 0) lines.push(texts.t('knowledge.see_also', { list: others.join('、') }));
     if (raw.length > MAX_QUESTION_CHARS) lines.push(texts.t('knowledge.too_long_note', { n: MAX_QUESTION_CHARS }));
@@ -108,8 +140,10 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
     async answer(raw) {
       const retrieval = retrieve(raw);
       const fallback = extractiveFrom(raw, retrieval);
-      if (!llm || fallback.refused) return fallback;
-      return (await llm.answer(raw.slice(0, MAX_QUESTION_CHARS), retrieval.relevant, fallback)) ?? fallback;
+      if (!llm || fallback.refused || retrieval.reply) return fallback;
+      const grounded = await llm.answer(raw.slice(0, MAX_QUESTION_CHARS), retrieval.relevant, fallback);
+      if (!grounded) return fallback;
+      return retrieval.preface ? { ...grounded, answer: `${retrieval.preface}\n\n${grounded.answer}` } : grounded;
     },
   };
 }

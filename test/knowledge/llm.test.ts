@@ -72,6 +72,32 @@ describe('LLM-grounded answers', () => {
     expect(answer.refused).toBe(true);
     expect(fake.requests).toHaveLength(0);
   });
+
+  it('does not call the model for an article the charter does not have', async () => {
+    fake.reply = () => ({ content: '第二十六条规定解释权归秘书处【第二十五条】' });
+    const answer = await knowledge.answer('第二十六条说了啥');
+    expect(answer.answer).toContain('没有第二十六条');
+    expect(answer.citations).toEqual([]);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('answers the charter’s size from the charter itself, without the model', async () => {
+    fake.reply = () => ({ content: '章程有两个附件【通知】' });
+    const answer = await knowledge.answer('章程一共几条');
+    expect(answer.answer).toContain('共五章、二十五条');
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('gives the model only the article asked for by number, and says first which one is missing', async () => {
+    fake.reply = () => ({ content: '成员可以自愿退出，但需经批准【第二十条】。' });
+    const answer = await knowledge.answer('第二十条和第二十六条分别说了什么');
+    expect(answer.mode).toBe('llm');
+    expect(answer.answer).toMatch(/^《联盟章程》共二十五条（第一条至第二十五条），没有第二十六条。\n\n成员可以自愿退出/);
+    expect(answer.citations.map((c) => c.section)).toEqual(['第二十条']);
+    const system = fake.requests[0]!.messages[0]!.content;
+    expect(system).toContain('[第二十条]');
+    expect(system).not.toContain('[第二十五条]');
+  });
 });
 
 describe('LLM answers through the chat pipeline', () => {
