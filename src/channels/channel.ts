@@ -3,6 +3,13 @@
 import type { Inbound } from '../bot/inbound.ts';
 import type { Outbound } from '../bot/outbound.ts';
 
+/**
+ * Every channel the bot speaks on. The rest of the code takes the names from here (member import
+ * accepts them, operators see one deliver queue each): a new channel is a new folder beside the
+ * others and its name in this list.
+ */
+export const CHANNEL_NAMES = ['feishu', 'wechat', 'console'] as const;
+
 /** An incoming file larger than this is refused before it is read into memory. */
 export const MAX_INCOMING_FILE_BYTES = 50 * 1024 * 1024;
 

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Sql } from '../db/sql.ts';
-import type { Address, Channel } from '../channels/channel.ts';
+import { CHANNEL_NAMES, type Address, type Channel } from '../channels/channel.ts';
 import type { Inbound } from '../bot/inbound.ts';
 import type { OutboxRow } from '../bot/conversation.ts';
 import type { Deliver } from './direct.ts';
@@ -110,7 +110,7 @@ export class Delivery {
 
   /** Every queue operators should see: the platform deliver queues and the timers. */
   allQueues(): Queue[] {
-    for (const name of ['feishu', 'wechat', 'console']) this.queueFor(name);
+    for (const name of CHANNEL_NAMES) this.queueFor(name);
     return [...this.queues.values(), ...(this.timers ? [this.timers.queue] : [])];
   }
 

@@ -3,9 +3,11 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { CHANNEL_NAMES } from '../channels/channel.ts';
 import { audit } from './audit.ts';
 
-export const MEMBER_CHANNELS = ['feishu', 'wechat', 'console'] as const;
+/** A member's representative may be reached on any channel the bot speaks on. */
+export const MEMBER_CHANNELS = CHANNEL_NAMES;
 export const IMPORT_COLUMNS = ['orgName', 'orgType', 'repName', 'channel', 'userId'] as const;
 
 export type ImportProblem = {
