@@ -23,7 +23,9 @@ import {
   isHelp,
   isLater,
   isNevermind,
+  isNo,
   isPause,
+  isSkip,
   isQuestion,
   isResume,
   isStart,
@@ -185,8 +187,7 @@ export class ApplicationFlow {
       data.step = 'fill';
       ctx.say(t(ctx, 'cancel_aborted'));
       // "继续填写" only calls the cancel off; anything else is taken as what it is (an answer, say).
-      if (isResume(text) || /^(不|否|没有|no|n|继续|不放弃|不用)[。.!！]*$/i.test(text.trim()))
-        return this.prompt(ctx, data, fields);
+      if (isResume(text) || isNo(text)) return this.prompt(ctx, data, fields);
     }
     if (short && isHelp(text)) {
       ctx.say(t(ctx, 'help'));
@@ -205,6 +206,10 @@ export class ApplicationFlow {
           ? t(ctx, 'change_dropped', { label: label(ctx, kept), value: shorten(fields[kept]) })
           : t(ctx, 'change_dropped_empty'),
       );
+      return this.prompt(ctx, data, fields);
+    }
+    if (short && isSkip(text) && !isQuestion(text)) {
+      ctx.say(t(ctx, 'skip_not_possible'));
       return this.prompt(ctx, data, fields);
     }
     if (short && isCancel(text) && !isQuestion(text)) {
@@ -237,6 +242,12 @@ export class ApplicationFlow {
         const value = clarify.value ?? ([...rest].length >= 2 ? rest : undefined);
         return this.correct(ctx, data, app, fields, { field: personField(person, clarify.part), value });
       }
+      if (clarify && isNevermind(text)) {
+        data.step = 'fill';
+        delete data.clarify;
+        ctx.say(t(ctx, 'change_dropped_empty'));
+        return this.prompt(ctx, data, fields);
+      }
       // The new value came before saying whose it is: keep it and ask again.
       if (clarify && !isQuestion(text) && !isConfirm(text) && !parseCorrection(text)) {
         clarify.value = text;
@@ -248,9 +259,13 @@ export class ApplicationFlow {
     const correction = short ? parseCorrection(text) : undefined;
     if (correction) return this.correct(ctx, data, app, fields, correction);
     const currentDef = current ? fieldDef(current) : undefined;
-    const sameAs = short ? parseSameAs(text) : undefined;
-    if (sameAs && (currentDef?.person === 'contact' || /联系人/.test(text)))
-      return this.copyRepresentative(ctx, data, app, fields, this.sameAsParts(sameAs, fields, currentDef?.part));
+    const sameAs = short && !isQuestion(text) ? parseSameAs(text) : undefined;
+    if (sameAs && (currentDef?.person === 'contact' || /联系人/.test(text))) {
+      // "同上，邮箱是…" or the representative's details, then "联系人同上": take the rest first.
+      if (sameAs.rest && !(await this.absorb(ctx, data, app, fields, current ?? 'contactName', sameAs.rest))) return;
+      const asked = currentDef?.person === 'contact' ? currentDef.part : undefined;
+      return this.copyRepresentative(ctx, data, fields, this.sameAsParts(sameAs, fields, asked));
+    }
     if (sameAs && currentDef?.person === 'rep') {
       // "同上" is for the contact person; here it would be stored as the representative's name.
       ctx.say(t(ctx, 'same_as_not_here'));
@@ -258,7 +273,7 @@ export class ApplicationFlow {
     }
 
     if (!current && isConfirm(text)) return this.submit(ctx, data);
-    if (current && short && isSubmit(text)) {
+    if (current && short && isConfirm(text)) {
       ctx.say(t(ctx, 'not_finished', { filled: filledCount(fields), total: TOTAL }));
       return this.prompt(ctx, data, fields);
     }
@@ -287,9 +302,24 @@ export class ApplicationFlow {
     fields: Fields,
     current: FieldKey,
     text: string,
-    replacing = false,
   ): Promise<void> {
-    // A new value for a whole person block replaces what is there; an answer only adds to it.
+    if (await this.absorb(ctx, data, app, fields, current, text)) return this.prompt(ctx, data, fields);
+  }
+
+  /**
+   * Takes what an answer holds and says what was kept and what not; the fields accepted, or
+   * undefined when the draft is gone. `replacing`: a new value for a whole person block replaces
+   * what is there; an answer only adds to it.
+   */
+  private async absorb(
+    ctx: Context,
+    data: DialogData,
+    app: ApplicationView,
+    fields: Fields,
+    current: FieldKey,
+    text: string,
+    replacing = false,
+  ): Promise<FieldKey[] | undefined> {
     const extracted = extractAnswer(fieldDef(current), text, replacing ? {} : fields);
     const accepted: FieldKey[] = [];
     const problems: string[] = [];
@@ -306,7 +336,7 @@ export class ApplicationFlow {
       currentProblem = t(ctx, 'reason_blank');
     }
     if (accepted.length > 0) {
-      if (!(await this.save(ctx, data, fields, accepted))) return;
+      if (!(await this.save(ctx, data, fields, accepted))) return undefined;
       if (data.asking && accepted.includes(data.asking)) delete data.asking;
     }
     const lines: string[] = [];
@@ -314,7 +344,7 @@ export class ApplicationFlow {
     lines.push(...problems);
     if (currentProblem) lines.push(currentProblem);
     ctx.say(lines.join('\n'));
-    return this.prompt(ctx, data, fields);
+    return accepted;
   }
 
   /** Validates and sets one field; returns the reason text when it cannot be taken. */
@@ -344,9 +374,8 @@ export class ApplicationFlow {
   ): Promise<void> {
     let key = correction.field;
     if (!key && !correction.part && correction.person) {
-      const first = personField(correction.person, 'name');
-      if (correction.value) return this.takeAnswer(ctx, data, app, fields, first, correction.value, true);
-      key = first;
+      if (correction.value) return this.replacePerson(ctx, data, app, fields, correction.person, correction.value);
+      key = personField(correction.person, 'name');
     }
     if (!key && correction.part) {
       const person = correction.person ?? this.guessPerson(fields, correction.part, data);
@@ -375,6 +404,39 @@ export class ApplicationFlow {
     return this.prompt(ctx, data, fields);
   }
 
+  /**
+   * "联系人改成韩梅梅，办公室主任，…", "联系人改为代表本人": the person block given anew. A different
+   * person's name clears what belonged to the one before, and that is asked again.
+   */
+  private async replacePerson(
+    ctx: Context,
+    data: DialogData,
+    app: ApplicationView,
+    fields: Fields,
+    person: Person,
+    value: string,
+  ): Promise<void> {
+    const sameAs = parseSameAs(value);
+    if (sameAs) {
+      if (person === 'contact')
+        return this.copyRepresentative(ctx, data, fields, sameAs.said === 'parts' ? sameAs.parts : PART_KEYS);
+      ctx.say(t(ctx, 'same_as_not_here'));
+      return this.prompt(ctx, data, fields);
+    }
+    const nameKey = personField(person, 'name');
+    const before = fields[nameKey];
+    const accepted = await this.absorb(ctx, data, app, fields, nameKey, value, true);
+    if (!accepted) return;
+    if (before !== undefined && accepted.includes(nameKey) && fields[nameKey] !== before) {
+      const stale = PART_KEYS.map((p) => personField(person, p)).filter((k) => !accepted.includes(k) && fields[k]);
+      if (stale.length > 0) {
+        if (!(await this.save(ctx, data, fields, [], stale))) return;
+        ctx.say(t(ctx, 'person_cleared', { parts: stale.map((k) => label(ctx, k)).join(t(ctx, 'separator')) }));
+      }
+    }
+    return this.prompt(ctx, data, fields);
+  }
+
   /** "改一下电话": whose? The only one filled, else the person being asked about, else ask. */
   private guessPerson(fields: Fields, part: Part, data: DialogData): Person | undefined {
     const rep = Boolean(fields[personField('rep', part)]);
@@ -397,13 +459,7 @@ export class ApplicationFlow {
     return PART_KEYS.slice(PART_KEYS.indexOf(asked)).filter((p) => p === asked || !fields[personField('contact', p)]);
   }
 
-  private async copyRepresentative(
-    ctx: Context,
-    data: DialogData,
-    app: ApplicationView,
-    fields: Fields,
-    parts: Part[],
-  ): Promise<void> {
+  private async copyRepresentative(ctx: Context, data: DialogData, fields: Fields, parts: Part[]): Promise<void> {
     const copied = PART_KEYS.filter((p) => parts.includes(p) && fields[personField('rep', p)]);
     if (copied.length === 0) {
       ctx.say(t(ctx, 'same_as_no_rep'));
@@ -496,15 +552,23 @@ export class ApplicationFlow {
   }
 
   /** Writes the changed fields; false (and the dialog ends) when the draft is gone meanwhile. */
-  private async save(ctx: Context, data: DialogData, fields: Fields, keys: FieldKey[]): Promise<boolean> {
+  /** Writes the changed fields and empties `clear`; false (and the dialog ends) when the draft is gone. */
+  private async save(
+    ctx: Context,
+    data: DialogData,
+    fields: Fields,
+    keys: FieldKey[],
+    clear: FieldKey[] = [],
+  ): Promise<boolean> {
     const patch: Fields = {};
     for (const key of keys) patch[key] = fields[key];
-    const merged = await this.apps.patchFields(data.applicationId, patch);
+    const merged = await this.apps.patchFields(data.applicationId, patch, clear);
     if (!merged) {
       this.draftGone(ctx);
       return false;
     }
     data.fields = merged;
+    for (const key of clear) delete fields[key];
     Object.assign(fields, merged);
     return true;
   }

@@ -22,7 +22,7 @@ export function extractAnswer(current: FieldDef, text: string, saved: Extracted 
   return extractOrg(current, text);
 }
 
-const LABEL_GLUE = /^\s*(?:[:：=]|是|为)?\s*/;
+const LABEL_GLUE = /^\s*(?:[:：=]|是|为|在)?\s*/;
 
 function extractOrg(current: FieldDef, text: string): Extracted {
   const pieces = text
@@ -57,8 +57,12 @@ function extractOrg(current: FieldDef, text: string): Extracted {
       return { orgName: pieces.slice(0, split).join('，'), address: pieces.slice(split).join('，') };
     }
   }
-  return { [current.key]: text };
+  return { [current.key]: text.replace(ORG_LEAD_IN, '') };
 }
+
+// "我们是…", "我们单位是…", "学校名称是…", "我们的地址是…": the words before the value.
+const ORG_LEAD_IN =
+  /^(?:(?:我们|我方|我)(?:的)?(?:单位|学校|公司|学会|协会|机构)?(?:的)?(?:名称|名字|全称|地址|通讯地址|所在地)?|(?:本|我)?(?:单位|学校|公司|学会|协会|机构)(?:的)?(?:名称|名字|全称|地址|通讯地址|所在地)|名字|全称|所在地)(?:是|叫|为|在|：|:)\s*(?=\S{2})/;
 
 const looksLikeAddress = (text: string): boolean =>
   /(省|市|区|县|镇|乡|路|街|道|号|巷|村|楼|室)/.test(text) && /(路|街|道|号|巷|村|楼|室|\d)/.test(text);
@@ -68,7 +72,9 @@ const looksLikeAddress = (text: string): boolean =>
 const PHONE_RUN = /\+?[\d(][\d\s()\-–—]{4,24}\d(?:\s*(?:转|分机|ext\.?)\s*\d{1,6})?/gi;
 // The local part is ASCII, so "邮箱wxm@…" gives "wxm@…"; a comma typed for the dot before a common
 // ending ("qq,com") stays in, for validation to mend.
-const EMAIL_RUN = /[A-Za-z0-9._%+'-]{1,64}@[^\s，,；;、:：]{0,255}(?:[,，。](?:com|cn|net|org|edu|gov)\b)?/g;
+const EMAIL_RUN = /[A-Za-z0-9._%+'-]{1,64}@[^\s，,；;、:：]{0,255}(?:[,，。](?:com|cn|net|org|edu|gov)\b)*/g;
+
+const PARTS: Part[] = ['name', 'title', 'phone', 'email'];
 
 // Who the piece is about, before its label: "我们的代表", "联系人的", "他是", "我的".
 const SUBJECT =
@@ -79,8 +85,12 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
   const text = toHalfWidth(raw).replace(/[（]/g, '(').replace(/[）]/g, ')');
   const mentionsContact = PERSON_WORDS.contact.test(text);
   const mentionsRep = PERSON_WORDS.rep.test(text);
+  const named: Person | undefined =
+    mentionsContact && !mentionsRep ? 'contact' : mentionsRep && !mentionsContact ? 'rep' : undefined;
+  // Details for the other person are taken while theirs are still empty ("联系人的邮箱是…" said
+  // early); once filled, "代表" in an answer is a word in it ("代表的秘书", "首席代表").
   const person: Person =
-    mentionsContact && !mentionsRep ? 'contact' : mentionsRep && !mentionsContact ? 'rep' : currentPerson;
+    named && named !== currentPerson && !PARTS.some((p) => saved[personField(named, p)]) ? named : currentPerson;
   const parts: Partial<Record<Part, string>> = {};
   const take = (part: Part, value: string) => {
     if (parts[part] === undefined && value) parts[part] = value.trim();

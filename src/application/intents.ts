@@ -19,19 +19,48 @@ const START = [
 export const isStart = (text: string): boolean => START.some((re) => re.test(bare(text)));
 
 export const isCancel = (text: string): boolean =>
+  !isSkip(text) &&
   /(不想|不要|不打算|不准备|不用|不)(再)?(申请|加入|入盟|填)了?|取消申请|放弃申请|撤销申请|不申请了|不填了|退出申请|算了不申请|取消填写|放弃填写|^(取消|退出|放弃|不弄了|不办了)[。.!！]*$/.test(
     bare(text),
   );
 
-/** "暂停一下", "我先去开会，回头再说": the applicant steps away; what is filled stays saved. */
-export const isPause = (text: string): boolean =>
-  /^(暂停|等一下|等等|稍等|等会|等一会|先这样|先到这|再见|拜拜)|回头再(说|填|弄)|下次再(说|填|弄)|改天再(说|填|弄)|晚点再(说|填|弄)|待会儿?再(说|填|弄)|一会儿?再(说|填|弄)|先去(开会|忙|上课|吃饭)/.test(
+/**
+ * "暂停一下", "我先去开会，回头再说", "明天再填", "有事，先走了", "这个我得问问领导": the applicant
+ * steps away; what is filled stays saved.
+ */
+export function isPause(text: string): boolean {
+  const t = bare(text);
+  if (/^(暂停|等一下|等等|稍等|等会|等一会|先这样|先到这|再见|拜拜|有事|先走了|我先走|先撤|先下了|下线了|先忙)/.test(t))
+    return true;
+  if (/先走了|先去(开会|忙|上课|吃饭|吃个饭)|(问问|请示|问一下|确认一下)(领导|同事|单位|校长|局长)/.test(t))
+    return true;
+  // "…再说", "…再填", "…继续填", with when or why: "明天再填", "等领导签字了再说", "下午开完会再继续填".
+  return (
+    t.length <= 30 &&
+    /(再说|再填|再弄|再继续|继续填|继续弄|再来)[了吧啊呀。.!！~～]*$/.test(t) &&
+    /(明天|今天|下午|上午|晚上|晚点|回头|下次|改天|待会|一会|过会|等|先|之后|以后|开完|吃完|问问|有空)/.test(t)
+  );
+}
+
+/** "算了不改了", "还是原来那个地址吧", "原来的就行": the change asked for is called off. */
+export function isNevermind(text: string): boolean {
+  const t = bare(text);
+  // A new value ("原来的地址填错了，改成…1号") is a change, not calling it off.
+  if (t.length > 20 || /\d|@/.test(t) || VALUE_MARK.test(t)) return false;
+  return /(算了|不改了|不用改|不需要改|不修改了|不用了|没事了|保持原样|保持不变|维持原样|不变了|原来的|原来那个|跟原来|和原来|用原来|还是原来)/.test(
+    t,
+  );
+}
+
+/** "继续填写", "不了", "算了" in answer to "确定要放弃吗？": keep going. */
+export const isNo = (text: string): boolean =>
+  /^(不|否|没有|no|n|不要|不用|不了|算了|不放弃|不取消|别|先不|继续|接着|还是继续|好的?[，,]?(继续|接着)\S{0,3}|不是)[了吧啊。.!！]*$/i.test(
     bare(text),
   );
 
-/** "算了不改了", "还是用原来的吧": the change asked for is called off. */
-export const isNevermind = (text: string): boolean =>
-  /^(算了|不改了|不用改了?|不需要改了?|不修改了|还是用原来的|还用原来的|就用原来的|保持原样|保持不变|维持原样|不变了?|没事了?|不用了)/.test(
+/** "先跳过这一项", "职务不填": a field left out. Every field of 附件2 is required. */
+export const isSkip = (text: string): boolean =>
+  /跳过|(这一?项|这个|这栏|职务|职位|电话|手机|邮箱|地址|名称|姓名|简介|情况|性质)(可以|能)?(先|暂时)?不(填|写)(了|行不行|可以吗|行吗)?[。.!！?？]*$/.test(
     bare(text),
   );
 
@@ -69,12 +98,15 @@ export function isQuestion(text: string, longAnswer = false): boolean {
   if (t.length <= 30 && /(要|是|能|可以|行|有|用|对|会)\S{0,12}(不|没|没有)[。.!！~～]*$/.test(t)) return true;
   // "贵州某某信息技术有限公司", "某某教育局": a name, whatever words it contains.
   if (longAnswer || ORG_NAME_ENDING.test(t)) return false;
+  // About the charter itself: "第二十六条说了啥", "19条讲的啥", "章程一共几条" (not an address's 第三条街).
+  if (t.length <= 40 && /第\s*[\d一二三四五六七八九十百零〇两]+\s*[条章](?![街路巷道胡弄])|^\d+\s*条|章程/.test(t))
+    return true;
   return (
     /^(请问|问一下|问下|我想问|想问|怎么|如何|怎样|为什么|为啥|什么是|是否|能否|可否|可不可以|能不能|要不要|有没有|需不需要|需要什么|谁|哪)/.test(
       t,
     ) ||
     (t.length <= 30 &&
-      (/(是什么|什么意思|怎么填|如何填|填什么|怎么写|写什么|哪些|哪天|哪里|哪个|哪儿|在哪|多少|几个|什么时候|怎么办|为什么|是不是|要不要|能不能|可不可以|有没有|用不用|需不需要)/.test(
+      (/(是什么|什么意思|怎么填|如何填|填什么|怎么写|写什么|哪些|哪天|哪里|哪个|哪儿|在哪|多少|几个|什么时候|怎么办|为什么|是不是|要不要|能不能|可不可以|有没有|用不用|需不需要|啥|咋|怎么规定|如何规定|有什么|怎么弄|怎么处理|还能|还可以)/.test(
         t,
       ) ||
         // "写注册地址还是办公地址": a choice asked about.
@@ -127,23 +159,32 @@ export function parseCorrection(text: string): Correction | undefined {
 }
 
 /**
- * "同上", "联系人和代表是同一个人", "电话同上": the contact copies the representative. `parts` are
- * the parts named ("电话和邮箱同上") or, when none is, all four; `said` tells which: a bare "同上"
- * answers the question asked, "同一个人" means the whole person.
+ * "同上", "联系人和代表是同一个人", "电话同上，邮箱是…": the contact copies the representative.
+ * `parts` are the parts named in the clause that says so ("电话和邮箱同上") or, when none is, all
+ * four; `said` tells which: a bare "同上" answers the question asked, "同一个人" means the whole
+ * person. `rest` is what the other clauses say ("邮箱是…", or the representative's details given
+ * first), to be taken as an answer.
  */
-export type SameAs = { parts: Part[]; said: 'parts' | 'person' | 'bare' };
+export type SameAs = { parts: Part[]; said: 'parts' | 'person' | 'bare'; rest: string };
+
+const SAME_PERSON = /同一(个)?人|(就|也)?是代表(本人)?$|代表本人|(就|也)是(他|她)(本人)?$|(他|她)本人$/;
+const SAME_AS = new RegExp(
+  `同上|上同|(和|与|跟|同)(代表|上面|上边)(的)?\\S{0,6}(一样|相同|一致)|同代表$|${SAME_PERSON.source}`,
+);
 
 export function parseSameAs(text: string): SameAs | undefined {
-  const t = bare(text);
-  if (!/(同上|同代表|和代表|与代表|跟代表|同一(个)?人|就是代表|代表本人|是代表|和上面|跟上面|与上面|上同)/.test(t))
-    return undefined;
-  if (CHANGE.test(t) && !/一样|相同|一致|同上|同一/.test(t)) return undefined;
-  const named = FIELD_WORDS.filter((w) => w.part && w.words.test(t)).map((w) => w.part!);
-  if (named.length > 0) return { parts: named, said: 'parts' };
-  return {
-    parts: ['name', 'title', 'phone', 'email'],
-    said: /同一(个)?人|就是代表|代表本人|是代表/.test(t) ? 'person' : 'bare',
-  };
+  const clauses = text
+    .split(/[，,；;。\n]+/)
+    .map((c) => c.trim())
+    .filter(Boolean);
+  const marked = clauses.filter((c) => SAME_AS.test(bare(c)));
+  if (marked.length === 0) return undefined;
+  const said = bare(marked.join(''));
+  if (CHANGE.test(said) && !/一样|相同|一致|同上|同一/.test(said)) return undefined;
+  const rest = clauses.filter((c) => !marked.includes(c)).join('，');
+  const named = FIELD_WORDS.filter((w) => w.part && w.words.test(said)).map((w) => w.part!);
+  if (named.length > 0) return { parts: named, said: 'parts', rest };
+  return { parts: ['name', 'title', 'phone', 'email'], said: SAME_PERSON.test(said) ? 'person' : 'bare', rest };
 }
 
 export const isGreeting = (text: string): boolean =>

@@ -8,7 +8,7 @@ import type { Application } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 import { epochMs, utc, utcParam } from '../db/sql.ts';
 import { sha256Of } from '../db/files.ts';
-import { FIELD_KEYS, FORM, filledCount, readFields, type Fields } from './form.ts';
+import { FIELD_KEYS, FORM, filledCount, readFields, type FieldKey, type Fields } from './form.ts';
 import { orgKey } from './org-key.ts';
 import type { Deadline } from './notice.ts';
 
@@ -173,14 +173,15 @@ export class Applications {
    * Merges changed fields into a draft and returns all its fields; undefined when it is no longer a
    * draft. A merge (not a replace) so that a stale copy of the fields can never erase saved ones.
    */
-  async patchFields(id: string, patch: Fields): Promise<Fields | undefined> {
+  /** Merges `patch` into a draft's fields and removes `clear`; undefined when it is no draft any more. */
+  async patchFields(id: string, patch: Fields, clear: FieldKey[] = []): Promise<Fields | undefined> {
     const key = patch.orgName ? orgKey(patch.orgName) : null;
     const rows = await this.sql.query<{ fields: unknown }>(
       `UPDATE "Application"
-      SET fields = fields || $1::jsonb, "orgKey" = COALESCE($2, "orgKey"), "updatedAt" = ${utc('$3')}
+      SET fields = (fields || $1::jsonb) - $5::text[], "orgKey" = COALESCE($2, "orgKey"), "updatedAt" = ${utc('$3')}
       WHERE id = $4 AND status = 'draft'
       RETURNING fields`,
-      [JSON.stringify(patch), key, utcParam(this.now()), id],
+      [JSON.stringify(patch), key, utcParam(this.now()), id, clear],
     );
     return rows[0] ? readFields(rows[0].fields) : undefined;
   }

@@ -246,3 +246,188 @@ describe('replies read well', () => {
     expect(user.lastText()).not.toContain('。。');
   });
 });
+
+// A second round of trying it by hand, around the fixes above.
+describe('around 同上 and the two people', () => {
+  /** Up to the contact's name, with the representative 王磊 filled. */
+  async function upToContact(user: TestUser, org: string): Promise<void> {
+    await upToRepresentative(user, org);
+    await user.says('王磊，信息科科长，13812345678，wanglei@example.com');
+    expect(user.lastText()).toContain('第 9/12 项');
+  }
+  const rep = { repName: '王磊', repTitle: '信息科科长', repPhone: '13812345678', repEmail: 'wanglei@example.com' };
+
+  it('keeps 代表 inside a contact answer with the contact', async () => {
+    const user = h.user('r2-rep-word');
+    await upToContact(user, '毕节市教育局');
+    await user.says('李雷，代表的秘书，13987654321');
+    expect(await fieldsOf(user)).toMatchObject({
+      ...rep,
+      contactName: '李雷',
+      contactTitle: '秘书',
+      contactPhone: '13987654321',
+    });
+    await user.says('lilei@zy1z,edu,cn');
+    expect((await fieldsOf(user)).contactEmail).toBe('lilei@zy1z.edu.cn');
+  });
+
+  it('takes 首席代表 as the contact’s title', async () => {
+    const user = h.user('r2-title-word');
+    await upToContact(user, '遵义市教育局');
+    await user.says('李雷');
+    await user.says('首席代表');
+    expect(await fieldsOf(user)).toMatchObject({ ...rep, contactTitle: '首席代表' });
+  });
+
+  it('does not take 联系人是代表的秘书… as 同上', async () => {
+    const user = h.user('r2-not-same');
+    await upToContact(user, '安顺市电教馆');
+    await user.says('联系人是代表的秘书李雷');
+    const fields = await fieldsOf(user);
+    expect(fields).toMatchObject(rep);
+    expect(fields.contactName).not.toBe('王磊');
+    expect(user.lastText()).not.toContain('已按“同上”');
+  });
+
+  it('copies the phone and takes the e-mail given with it', async () => {
+    const user = h.user('r2-same-and-value');
+    await upToContact(user, '六盘水市教育局');
+    await user.says('李雷，办公室主任');
+    await user.says('电话同上，邮箱是lilei@qq.com');
+    expect(await fieldsOf(user)).toMatchObject({
+      ...rep,
+      contactPhone: '13812345678',
+      contactEmail: 'lilei@qq.com',
+    });
+    expect(user.lastText()).toContain('入盟申请汇总');
+  });
+
+  it('takes a title and 电话同上 in one answer', async () => {
+    const user = h.user('r2-title-and-same');
+    await upToContact(user, '黔南州电教馆');
+    await user.says('李雷');
+    await user.says('办公室主任，电话同上');
+    expect(await fieldsOf(user)).toMatchObject({ contactTitle: '办公室主任', contactPhone: '13812345678' });
+  });
+
+  it('fills both people from one line ending in 联系人同上', async () => {
+    const user = h.user('r2-both');
+    await upToRepresentative(user, '铜仁市电教馆');
+    await user.says('王磊，信息科科长，13812345678，wanglei@example.com，联系人同上');
+    expect(await fieldsOf(user)).toMatchObject({ ...rep, contactName: '王磊', contactEmail: 'wanglei@example.com' });
+    expect(user.lastText()).toContain('入盟申请汇总');
+  });
+
+  it('reads 联系人也是他 as the same person, and answers a question about it', async () => {
+    const asks = h.user('r2-ask-same');
+    await upToContact(asks, '黔西南州教育局');
+    await asks.says('联系人可以和代表是同一个人吗？');
+    expect((await fieldsOf(asks)).contactName).toBeUndefined();
+    expect(asks.lastText()).toContain('第 9/12 项');
+
+    const user = h.user('r2-also-him');
+    await upToContact(user, '黔东南州电教馆');
+    await user.says('联系人也是他');
+    expect(await fieldsOf(user)).toMatchObject({ contactName: '王磊', contactPhone: '13812345678' });
+  });
+
+  it.each([
+    ['联系人换成和代表一样', '贵州甲测试有限公司'],
+    ['联系人改为代表本人', '贵州乙测试有限公司'],
+    ['联系人改成同上', '贵州丙测试有限公司'],
+  ])('%j at the summary copies the representative and leaves them as they are', async (text, org) => {
+    const user = h.user(`r2-summary-${text}`);
+    await fillToSummary(user, org, '李娜，办公室主任，13900002222，lina@example.com');
+    await user.says(text);
+    expect(await fieldsOf(user)).toMatchObject({ ...rep, contactName: '王磊', contactPhone: '13812345678' });
+  });
+
+  it('clears what belonged to the contact before when a different person replaces them', async () => {
+    const user = h.user('r2-new-contact');
+    await fillToSummary(user, '贵州换人测试有限公司', '李娜，办公室主任，13900002222，lina@example.com');
+    await user.says('联系人改成韩梅梅，13900001111');
+    const fields = await fieldsOf(user);
+    expect(fields).toMatchObject({ ...rep, contactName: '韩梅梅', contactPhone: '13900001111' });
+    expect(fields.contactTitle).toBeUndefined();
+    expect(fields.contactEmail).toBeUndefined();
+    expect(user.lastText()).toContain('已清空');
+    expect(user.lastText()).toContain('第 10/12 项');
+  });
+});
+
+describe('more that is not an answer', () => {
+  it.each([
+    '明天再填',
+    '有事，先走了',
+    '等领导签字了再说',
+    '这个我得问问领导',
+    '下午开完会再继续填',
+    '第二十六条说了啥',
+    '19条讲的啥',
+    '章程一共几条',
+    '除名是怎么规定的',
+    '成员有啥权利',
+    '确认',
+    '提交吧',
+    '先跳过这一项',
+    '职务不填',
+  ])('%j at the representative’s title', async (text) => {
+    const user = h.user(`r2-title-${text}`);
+    await upToRepresentative(user, '贵阳市第一中学');
+    await user.says('王磊');
+    await user.says(text);
+    const fields = await fieldsOf(user);
+    expect(fields.repTitle).toBeUndefined();
+    expect(fields.repName).toBe('王磊');
+    expect(user.lastText()).not.toContain('确认放弃');
+  });
+
+  it.each(['算了', '不了', '不要', '好的，继续填'])('%j when asked whether to give up', async (text) => {
+    const user = h.user(`r2-no-${text}`);
+    await upToRepresentative(user, '凯里市教育局');
+    await user.says('取消');
+    expect(user.lastText()).toContain('确认放弃');
+    await user.says(text);
+    expect(user.lastText()).toContain('不放弃');
+    expect(user.lastText()).toContain('第 5/12 项');
+    expect((await fieldsOf(user)).repName).toBeUndefined();
+  });
+
+  it.each(['还是原来那个地址吧', '原来的就行', '哦不用了，原来的是对的'])('%j after 改一下地址', async (text) => {
+    const user = h.user(`r2-keep-${text}`);
+    await user.says('我要申请加入联盟');
+    await user.says('贵阳市教育局');
+    await user.says('贵州省贵阳市南明区护国路1号');
+    await user.says('改一下地址');
+    await user.says(text);
+    expect((await fieldsOf(user)).address).toBe('贵州省贵阳市南明区护国路1号');
+  });
+
+  it('calls a change off while asked whose it is', async () => {
+    const user = h.user('r2-whose-never-mind');
+    await fillToSummary(user, '贵州谁的测试有限公司', '李娜，办公室主任，13900002222，lina@example.com');
+    await user.says('改一下职务');
+    await user.says('不改了');
+    expect(user.lastText()).toContain('入盟申请汇总');
+    expect(await fieldsOf(user)).toMatchObject({ repTitle: '信息科科长', contactTitle: '办公室主任' });
+  });
+
+  it('answers a charter question at the summary', async () => {
+    const user = h.user('r2-summary-question');
+    await fillToSummary(user, '贵州提问测试有限公司');
+    await user.says('19条讲的啥');
+    expect(user.lastText()).toContain('第十九条');
+  });
+
+  it('drops the words before a name or an address', async () => {
+    const user = h.user('r2-lead-in');
+    await user.says('我要申请加入联盟');
+    await user.says('我们是遵义市第七十一中学');
+    await user.says('我们的地址是贵州省遵义市红花岗区1号');
+    expect(await fieldsOf(user)).toEqual({ orgName: '遵义市第七十一中学', address: '贵州省遵义市红花岗区1号' });
+    const other = h.user('r2-not-lead-in');
+    await other.says('我要申请加入联盟');
+    await other.says('为民教育科技有限公司');
+    expect((await fieldsOf(other)).orgName).toBe('为民教育科技有限公司');
+  });
+});

@@ -151,10 +151,17 @@ describe('intents', () => {
 
   it('recognises 同上, whole or in part', () => {
     const all = ['name', 'title', 'phone', 'email'];
-    expect(parseSameAs('同上')).toEqual({ parts: all, said: 'bare' });
-    expect(parseSameAs('联系人和代表是同一个人')).toEqual({ parts: all, said: 'person' });
-    expect(parseSameAs('电话和邮箱同上')).toEqual({ parts: ['phone', 'email'], said: 'parts' });
+    expect(parseSameAs('同上')).toEqual({ parts: all, said: 'bare', rest: '' });
+    expect(parseSameAs('联系人和代表是同一个人')).toEqual({ parts: all, said: 'person', rest: '' });
+    expect(parseSameAs('联系人也是他')).toMatchObject({ said: 'person' });
+    expect(parseSameAs('电话和邮箱同上')).toEqual({ parts: ['phone', 'email'], said: 'parts', rest: '' });
+    expect(parseSameAs('电话同上，邮箱是lilei@qq.com')).toEqual({
+      parts: ['phone'],
+      said: 'parts',
+      rest: '邮箱是lilei@qq.com',
+    });
     expect(parseSameAs('李娜')).toBeUndefined();
+    expect(parseSameAs('联系人是代表的秘书李雷')).toBeUndefined();
   });
 
   it('tells a pause, a change called off and a plain confirmation from answers', () => {
