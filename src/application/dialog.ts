@@ -31,7 +31,6 @@ import {
   isStart,
   isStatus,
   isStrongInstruction,
-  isSubmit,
   isYes,
   parseCorrection,
   parseSameAs,
