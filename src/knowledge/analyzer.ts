@@ -109,9 +109,13 @@ export function foldChars(text: string): string {
     .replace(DI_TYPO, '第');
 }
 
-/** foldChars, and article numbers written the way the charter does: 19条, 第19条 → 第十九条. */
+/**
+ * foldChars, and article and chapter numbers written the way the charter does: 19条, 第19条 → 第十九条,
+ * 第4章 → 第四章 (a bare 4章 stays).
+ */
 function foldBasic(text: string): string {
-  return foldChars(text).replace(/(?<!\d)第?\s*(\d+)\s*条/g, (_: string, n: string) =>
-    Number(n) < 10_000 ? `第${chineseNumber(Number(n))}条` : `第${n}条`,
-  );
+  const numeral = (n: string) => (Number(n) < 10_000 ? chineseNumber(Number(n)) : n);
+  return foldChars(text)
+    .replace(/(?<!\d)第?\s*(\d+)\s*条/g, (_: string, n: string) => `第${numeral(n)}条`)
+    .replace(/第\s*(\d+)\s*章/g, (_: string, n: string) => `第${numeral(n)}章`);
 }

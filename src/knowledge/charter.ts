@@ -1,12 +1,14 @@
 // Questions about the charter's numbering rather than its content: an article or chapter asked for by
-// number (第二十条, 19条, 第二十六条 — which may not exist) and its size (一共几条, 分几章). They are
-// answered from the charter as parsed (corpus.charter), never from a count written into the code.
+// number (第二十条, 19条, 第二十六条 — which may not exist), what a chapter holds (第三章讲什么) and the
+// charter's size (一共几条, 分几章). They are answered from the charter as parsed (corpus.charter),
+// never from a count written into the code.
 import type { Texts } from '../bot/texts.ts';
 import type { Citation } from '../bot/outbound.ts';
 import type { Answer } from './answer.ts';
 import type { Analyzer } from './analyzer.ts';
 import { foldChars } from './analyzer.ts';
 import type { Chapter, Charter, Section } from './corpus.ts';
+import { shortQuote } from './extract.ts';
 import { chineseNumber, NUMERAL_CHARS, parseChineseNumber } from './numerals.ts';
 
 /** 第二十条, 第20条, 第五章 (not 第一条件). */
@@ -16,6 +18,8 @@ const BARE = /(?<![\d第])(\d+)\s*条(?!件)/g;
 /** How many articles or chapters (一共几条, 有多少条款, 分几章, 哪几章, 目录); not 第几条. */
 const SIZE = /(?<!第)(几|多少)\s*个?\s*(条|章|部分|款)|哪(几|些)\s*(章|部分)|目录|章节|结构/g;
 const SIZE_ANY = new RegExp(SIZE.source);
+/** Which articles (哪几条, 哪些条): of a chapter, answered with its articles rather than their count. */
+const WHICH_ARTICLES = /哪(几|些)\s*个?\s*(条|款)/;
 /**
  * Words that only name the charter or its parts (besides the words of its title), or ask what an
  * article says (分别, 什么意思, 有什么区别): they leave nothing else to search for.
@@ -63,9 +67,27 @@ const CHARTER_WORDS = [
   '是啥',
   '讲的',
   '说的',
+  '关于',
+  '介绍',
+  '讲讲',
+  '看看',
+  '都有',
+  '东西',
+  '里面',
+  '里头',
+  '说明',
+  '事项',
+  '简单',
+  '大概',
+  '总结',
+  '概括',
 ];
 /** How many of the last articles an answer about a missing article offers instead. */
 const OFFERED_ARTICLES = 3;
+/** A chapter answer quotes the start of each article when it lists no more articles than this. */
+const QUOTED_ARTICLES = 5;
+/** How long each of those quotes may be (characters), so the answer stays readable on a phone. */
+const QUOTE_CHARS = 40;
 
 export type CharterQuestion = {
   /** Articles asked for by number that the charter has, in the order asked. */
@@ -78,6 +100,11 @@ export type CharterQuestion = {
   missingChapters: number[];
   /** The question asks how many articles or chapters the charter has (or for its outline). */
   asksSize: boolean;
+  /**
+   * The question asks what chapters hold (第三章讲什么, 章程第二章, 第一章): chapters by number, and
+   * nothing else — no article number, no count, no topic (第三章里关于退出的规定 is about 退出).
+   */
+  asksChapter: boolean;
   /** The question without its article and chapter numbers: what else it asks about. */
   rest: string;
   /**
@@ -95,15 +122,23 @@ export type CharterAnswers = {
   missing(asked: CharterQuestion): Answer;
   /** How many chapters and articles, with the outline (of the chapters asked for, if any). */
   size(asked: CharterQuestion): Answer;
+  /**
+   * The chapters asked for: each one's title and its articles (number and title, and the start of each
+   * when they are few), cited as those articles; `preface` (a chapter that does not exist) comes first.
+   */
+  chapter(asked: CharterQuestion, preface?: string): Answer;
 };
 
 export function createCharterAnswers(charter: Charter, analyzer: Analyzer, texts: Texts): CharterAnswers {
   const known = new Set([...CHARTER_WORDS, ...analyzer.contentWords(charter.title)]);
-  /** True when the text names something besides the charter and its parts. */
-  const isTopical = (text: string) =>
+  /** True when the text names something besides the charter and its parts (and `alsoKnown`). */
+  const isTopical = (text: string, alsoKnown: ReadonlySet<string> = new Set()) =>
     analyzer
       .contentWords(text.replace(SIZE, ' '))
-      .some((w) => !known.has(w) && !analyzer.canonicals(w).some((c) => known.has(c)));
+      .some(
+        (w) =>
+          !known.has(w) && !alsoKnown.has(w) && !analyzer.canonicals(w).some((c) => known.has(c) || alsoKnown.has(c)),
+      );
 
   const articles = charter.articles;
   const first = articles[0];
@@ -159,6 +194,31 @@ export function createCharterAnswers(charter: Charter, analyzer: Analyzer, texts
     return lines.length > 0 ? lines.join('\n') : undefined;
   };
 
+  const chapter: CharterAnswers['chapter'] = (asked, preface) => {
+    const shown = asked.chapters.flatMap((c) => c.articles);
+    const quoted = shown.length <= QUOTED_ARTICLES;
+    const quotes = new Map(shown.map((s) => [s, shortQuote(s.text, QUOTE_CHARS)]));
+    const blocks = asked.chapters.map((c) =>
+      [
+        texts.t('knowledge.chapter_intro', {
+          chapter: c.title,
+          count: chineseNumber(c.articles.length),
+          range: range(c.articles[0]!, c.articles.at(-1)!),
+        }),
+        ...c.articles.map((s) =>
+          quoted
+            ? texts.t('knowledge.chapter_article_quoted', { label: s.label, title: s.title, quote: quotes.get(s)! })
+            : texts.t('knowledge.article_with_title', { label: s.label, title: s.title }),
+        ),
+      ].join('\n'),
+    );
+    const answer = [preface, ...blocks, texts.t('knowledge.chapter_more', { example: shown[0]!.label })]
+      .filter(Boolean)
+      .join('\n\n');
+    const citations: Citation[] = shown.map((s) => ({ section: s.label, title: s.title, quote: quotes.get(s)! }));
+    return { answer, citations, refused: false, mode: 'extractive' };
+  };
+
   return {
     read(question) {
       const text = foldChars(question);
@@ -187,10 +247,15 @@ export function createCharterAnswers(charter: Charter, analyzer: Analyzer, texts
         .filter((c) => c !== undefined);
       const missingChapters = unique(chapterNumbers).filter((n) => charter.chapters[n - 1] === undefined);
       const counting = SIZE_ANY.test(rest);
+      // A chapter's own title says nothing new about it: 第三章联盟成员讲什么 asks for the chapter.
+      const titleWords = new Set(chapters.flatMap((c) => analyzer.contentWords(c.title)));
       // Segmenting again costs time; most questions name no article and count nothing.
-      const topical = articleNumbers.length + chapterNumbers.length > 0 || counting ? isTopical(rest) : true;
-      const asksSize = counting && !topical;
-      return { named, missingArticles, chapters, missingChapters, asksSize, rest: rest.trim(), topical };
+      const topical = articleNumbers.length + chapterNumbers.length > 0 || counting ? isTopical(rest, titleWords) : true;
+      // 第三章有哪几条 asks which articles, and the chapter's answer says how many as well.
+      const asksChapter =
+        chapters.length > 0 && articleNumbers.length === 0 && !topical && (!counting || WHICH_ARTICLES.test(rest));
+      const asksSize = counting && !topical && !asksChapter;
+      return { named, missingArticles, chapters, missingChapters, asksSize, asksChapter, rest: rest.trim(), topical };
     },
     missingNote,
     missing(asked) {
@@ -210,5 +275,6 @@ export function createCharterAnswers(charter: Charter, analyzer: Analyzer, texts
       return { answer: lines.join('\n'), citations: [], refused: true, mode: 'refused' };
     },
     size: (asked) => size(asked.chapters.length > 0 ? asked.chapters : charter.chapters),
+    chapter,
   };
 }

@@ -48,3 +48,25 @@ export function quoteFor(section: Section, wanted: ReadonlySet<string>, analyzer
     })
     .join('');
 }
+
+/** Where a short quote may end: after a clause. */
+const CLAUSE_END = /[。；;，,：:]/g;
+
+/**
+ * The start of a text, about `max` characters (list items run on), for a one-line excerpt: whole when it
+ * fits, else up to the last clause end (。；，：) within `max`, or — when that would leave less than
+ * half — the first one within 1.5 × `max`, or cut at `max`; ended with “……”.
+ */
+export function shortQuote(text: string, max: number): string {
+  const flat = text
+    .split('\n')
+    .map((l) => l.trim())
+    .join('');
+  if (flat.length <= max) return flat;
+  const ends = [...flat.matchAll(CLAUSE_END)].map((m) => m.index);
+  const within = ends.filter((i) => i >= max / 2 && i < max).at(-1);
+  const end = within ?? ends.find((i) => i >= max / 2 && i < max * 1.5) ?? max;
+  // Keep a colon (必须具备下列条件：……); drop a comma or a full stop before the ellipsis.
+  const kept = /[：:]/.test(flat[end] ?? '') ? flat.slice(0, end + 1) : flat.slice(0, end);
+  return `${kept}……`;
+}

@@ -28,7 +28,7 @@ export type Retrieval = {
   relevant: SectionHit[];
   instruction: boolean;
   note?: string;
-  /** The whole answer when the charter's numbering answers the question (第二十六条, 一共几条). */
+  /** The whole answer when the charter's numbering answers the question (第二十六条, 一共几条, 第三章). */
   reply?: Answer;
   /** Said before the answer: an article asked for that does not exist, next to ones that do. */
   preface?: string;
@@ -82,12 +82,16 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
     // their numbers do not pull in look-alikes (第二条 → 第二十二条).
     const result = index.search(named.length > 0 ? asked.rest : question, 5);
     const missing = charter.missingNote(asked);
-    if (missing !== undefined && named.length === 0) {
+    if (missing !== undefined && named.length === 0 && !asked.asksChapter) {
       return { result, relevant: [], instruction, reply: charter.missing(asked) };
     }
     const note = notCovered(question);
     if (note === undefined && asked.asksSize && named.length === 0) {
       return { result, relevant: [], instruction, reply: charter.size(asked) };
+    }
+    // 第三章讲什么: the chapter's articles, not whatever its number happens to match (第二章 → 申请表).
+    if (note === undefined && asked.asksChapter) {
+      return { result, relevant: [], instruction, reply: charter.chapter(asked, missing) };
     }
     const top = result.hits[0];
     const answerable =

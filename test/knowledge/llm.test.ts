@@ -88,6 +88,14 @@ describe('LLM-grounded answers', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('answers a chapter asked for by number from the charter itself, without the model', async () => {
+    fake.reply = () => ({ content: '第三章讲的是附件【通知】' });
+    const answer = await knowledge.answer('第三章讲什么');
+    expect(answer.answer).toContain('《联盟章程》第三章 联盟成员，共四条（第十三条至第十六条）');
+    expect(answer.citations.map((c) => c.section)).toEqual(['第十三条', '第十四条', '第十五条', '第十六条']);
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('gives the model only the article asked for by number, and says first which one is missing', async () => {
     fake.reply = () => ({ content: '成员可以自愿退出，但需经批准【第二十条】。' });
     const answer = await knowledge.answer('第二十条和第二十六条分别说了什么');
