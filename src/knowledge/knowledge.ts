@@ -94,8 +94,15 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
       return { result, relevant: [], instruction, reply: charter.chapter(asked, missing) };
     }
     const top = result.hits[0];
+    // A word the documents never use, and only one other word in common with them (地址 in
+    // 地址可以填英文吗, 地址要写到门牌号不): they name the thing but say nothing of what is asked.
+    const offTopic = result.unknownWords.length > 0 && !result.linked;
     const answerable =
-      note === undefined && top !== undefined && top.score >= THRESHOLDS.minScore && result.coverage >= THRESHOLDS.minCoverage;
+      note === undefined &&
+      !offTopic &&
+      top !== undefined &&
+      top.score >= THRESHOLDS.minScore &&
+      result.coverage >= THRESHOLDS.minCoverage;
     let relevant = answerable
       ? result.hits.filter((h) => h.score >= top.score * THRESHOLDS.relatedRatio).slice(0, 3)
       : [];

@@ -17,6 +17,12 @@ export type SearchResult = {
   coverage: number;
   /** Content words of the question that the corpus does not know. */
   unknownWords: string[];
+  /**
+   * Some indexed text (a section or a FAQ phrasing) shares more than one word with the question — two
+   * of its terms, pinyin aside, or a curated synonym. When it is false, a single word of the question
+   * (地址 in 地址可以填英文吗) is all that ties it to the documents.
+   */
+  linked: boolean;
 };
 
 const FAQ_WEIGHT = 1.0;
@@ -71,12 +77,13 @@ export class SearchIndex {
   }
 
   search(question: string, limit = 5): SearchResult {
-    const terms = [...new Set([...this.analyzer.terms(question), ...this.analyzer.pinyinTerms(question)])];
+    const pinyinTerms = new Set(this.analyzer.pinyinTerms(question));
+    const terms = [...new Set([...this.analyzer.terms(question), ...pinyinTerms])];
     const words = this.analyzer.contentWords(question);
     const unknownWords = words.filter((w) => !this.known(w));
     // No meaningful Han word at all (e.g. only a homophone typo): leave the decision to the score.
     const coverage = words.length === 0 ? 1 : 1 - unknownWords.length / words.length;
-    if (terms.length === 0) return { hits: [], coverage, unknownWords };
+    if (terms.length === 0) return { hits: [], coverage, unknownWords, linked: false };
 
     const results = this.mini.search(terms.join(' '), {
       combineWith: 'OR',
@@ -85,7 +92,10 @@ export class SearchIndex {
       boostTerm: (term) => (term.startsWith('=') ? SYNONYM_BOOST : 1),
     });
     const best = new Map<string, SectionHit>();
+    let linked = false;
     for (const r of results) {
+      const shared = r.terms.filter((t) => !pinyinTerms.has(t));
+      if (shared.length >= 2 || shared.some((t) => t.startsWith('='))) linked = true;
       const sections = r.sections as string[];
       sections.forEach((id, i) => {
         const section = this.corpus.byId.get(id);
@@ -99,7 +109,7 @@ export class SearchIndex {
       });
     }
     const hits = [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
-    return { hits, coverage, unknownWords };
+    return { hits, coverage, unknownWords, linked };
   }
 
   /** A word is known when the corpus has it, or every bigram of it. */

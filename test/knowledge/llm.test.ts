@@ -96,6 +96,14 @@ describe('LLM-grounded answers', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('does not call the model when only one word of the question is in the documents', async () => {
+    fake.reply = () => ({ content: '地址可以填英文【通知】' });
+    const answer = await knowledge.answer('地址可以填英文吗');
+    expect(answer.refused).toBe(true);
+    expect(answer.citations).toEqual([]);
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('gives the model only the article asked for by number, and says first which one is missing', async () => {
     fake.reply = () => ({ content: '成员可以自愿退出，但需经批准【第二十条】。' });
     const answer = await knowledge.answer('第二十条和第二十六条分别说了什么');
