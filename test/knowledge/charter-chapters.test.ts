@@ -1,16 +1,9 @@
 // A chapter of the charter asked for by number (第三章讲什么, 章程第二章, 第4章是什么, 第一章): through the
 // chat pipeline, the way a user asks. The charter has five chapters (第一章 总则 … 第五章 附则).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { loadTexts } from '../../src/bot/texts.ts';
-import { createLogger } from '../../src/log.ts';
 import { loadCorpus } from '../../src/knowledge/corpus.ts';
-import { createKnowledge } from '../../src/knowledge/knowledge.ts';
-import type { Outbound } from '../../src/bot/outbound.ts';
 import { createHarness, type Harness } from '../support/app.ts';
+import { citedSections, withTwentySixthArticle } from '../support/charter.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,8 +13,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-const citedSections = (replies: Outbound[]) =>
-  replies.flatMap((r) => (r.kind === 'text' ? (r.citations ?? []).map((c) => c.section) : []));
 
 /** What QA saw instead: the form, the notice's attachment list, the generic refusal. */
 const OFF_TOPIC = ['申请表', '附件', '通知', '没有写到这个问题', '根据《'];
@@ -112,21 +103,13 @@ describe('a chapter together with a topic', () => {
 
 describe('the chapters come from charter.md, not from the code', () => {
   it('shows a sixth article in 第五章 once the secretariat adds one, and lists it without quotes', async () => {
-    const base = loadConfig({});
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charter-chapter-'));
-    try {
-      for (const name of fs.readdirSync(base.knowledgeDir)) fs.copyFileSync(path.join(base.knowledgeDir, name), path.join(dir, name));
-      fs.appendFileSync(path.join(dir, 'charter.md'), '\n### 第二十六条 施行日期\n本章程自成员大会通过之日起施行。\n');
-      const config = { ...loadConfig({ KNOWLEDGE_DIR: dir }), llm: undefined };
-      const knowledge = createKnowledge(config, loadTexts(config.promptsDir), createLogger('silent'));
+    await withTwentySixthArticle(async (knowledge) => {
 
       const answer = await knowledge.answer('第五章讲什么');
       expect(answer.answer).toContain('《联盟章程》第五章 附则，共六条（第二十一条至第二十六条）：');
       expect(answer.answer).toContain('第二十六条（施行日期）');
       expect(answer.answer).not.toContain('本章程解释权和修改权归联盟秘书处');
       expect(answer.citations.map((c) => c.section).at(-1)).toBe('第二十六条');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -1,17 +1,10 @@
 // Articles and chapters asked for by number, and "how many articles": through the chat pipeline, the
 // way a user asks. The charter has 第一条…第二十五条 in five chapters (附件1 of the notice).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { loadTexts } from '../../src/bot/texts.ts';
-import { createLogger } from '../../src/log.ts';
 import { chineseNumber } from '../../src/knowledge/analyzer.ts';
 import { loadCorpus } from '../../src/knowledge/corpus.ts';
-import { createKnowledge } from '../../src/knowledge/knowledge.ts';
-import type { Outbound } from '../../src/bot/outbound.ts';
 import { createHarness, type Harness } from '../support/app.ts';
+import { citedSections, withTwentySixthArticle } from '../support/charter.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -21,8 +14,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-const citedSections = (replies: Outbound[]) =>
-  replies.flatMap((r) => (r.kind === 'text' ? (r.citations ?? []).map((c) => c.section) : []));
 
 describe('an article the charter does not have', () => {
   it.each([
@@ -129,13 +120,7 @@ describe('how many articles the charter has', () => {
 
 describe('the numbers come from charter.md, not from the code', () => {
   it('knows a 26th article once the secretariat adds one', async () => {
-    const base = loadConfig({});
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charter-26-'));
-    try {
-      for (const name of fs.readdirSync(base.knowledgeDir)) fs.copyFileSync(path.join(base.knowledgeDir, name), path.join(dir, name));
-      fs.appendFileSync(path.join(dir, 'charter.md'), '\n### 第二十六条 施行日期\n本章程自成员大会通过之日起施行。\n');
-      const config = { ...loadConfig({ KNOWLEDGE_DIR: dir }), llm: undefined };
-      const knowledge = createKnowledge(config, loadTexts(config.promptsDir), createLogger('silent'));
+    await withTwentySixthArticle(async (knowledge) => {
 
       const added = await knowledge.answer('第二十六条说了啥');
       expect(added.citations.map((c) => c.section)).toEqual(['第二十六条']);
@@ -145,8 +130,6 @@ describe('the numbers come from charter.md, not from the code', () => {
       const size = await knowledge.answer('章程一共几条');
       expect(size.answer).toContain('共五章、二十六条');
       expect(size.answer).toContain('第五章 附则：第二十一条至第二十六条，共六条');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -1,8 +1,8 @@
 // Questions that share one word with the documents but ask what they do not say (the form has an
 // 地址 field; nothing says how to write it): through the chat pipeline, the way a user asks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Outbound } from '../../src/bot/outbound.ts';
 import { createHarness, type Harness } from '../support/app.ts';
+import { citedSections } from '../support/charter.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -12,8 +12,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-const citedSections = (replies: Outbound[]) =>
-  replies.flatMap((r) => (r.kind === 'text' ? (r.citations ?? []).map((c) => c.section) : []));
 
 describe('a detail the documents do not give', () => {
   it.each(['地址要写到门牌号不', '地址可以填英文吗', '地址写省市就行吗'])(
