@@ -232,6 +232,26 @@ describe('Feishu sends', () => {
     expect(sentText(sent)).toContain('联盟助手');
   });
 
+  it('reports a 500 as PLATFORM_TRANSIENT, to be retried', async () => {
+    w.fake.failNext(1, '500');
+    await expect(
+      w.service.channel.send({ chatId: 'oc_500' }, { kind: 'text', text: '服务器出错' }, randomUUID()),
+    ).rejects.toMatchObject({ name: 'BotError', code: 'PLATFORM_TRANSIENT' });
+  });
+
+  it.each(['500', 'cut'] as const)(
+    'a reply whose first send fails (%s) arrives once, after a retry with the same uuid',
+    async (how) => {
+      const calls = w.fake.sendCalls;
+      w.fake.failNext(1, how);
+      const sent = await w.user(`ou_fail_${how}`, `oc_fail_${how}`).says('你好');
+      expect(sent).toHaveLength(1);
+      expect(sentText(sent)).toContain('联盟助手');
+      // A cut connection had recorded the first call: the retry carried the same uuid and was dropped.
+      expect(w.fake.sendCalls - calls).toBe(how === '500' ? 1 : 2);
+    },
+  );
+
   it('sends a stored DOCX as a file message', async () => {
     const data = Buffer.from('PK fake docx bytes');
     const stored = await storeFile(w.service.app.services.db.prisma, {

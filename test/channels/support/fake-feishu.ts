@@ -32,6 +32,12 @@ export type FakeFeishu = {
   rateLimited: number;
   /** The next `count` send or reply calls get HTTP 429, code 99991400, reset after `resetSeconds`. */
   rateLimitNext(count: number, resetSeconds?: number): void;
+  /**
+   * The next `count` send or reply calls fail the way networks do: `500` answers an internal error
+   * without sending; `cut` records the message, then drops the connection before answering (the
+   * sender cannot know it went out).
+   */
+  failNext(count: number, how: '500' | 'cut'): void;
   /** Token endpoint answer delay, to make concurrent token fetches overlap. */
   tokenDelayMs: number;
   /** Forgets every issued token, as Feishu does when one is revoked or expires early. */
@@ -48,8 +54,10 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
   const byUuid = new Map<string, SentMessage>();
   let limitLeft = 0;
   let resetSeconds = 1;
+  let failLeft = 0;
+  let failHow: '500' | 'cut' = '500';
   let seq = 0;
-  const state: Omit<FakeFeishu, 'url' | 'close' | 'rateLimitNext' | 'textsTo' | 'ws' | 'revokeTokens'> = {
+  const state: Omit<FakeFeishu, 'url' | 'close' | 'rateLimitNext' | 'failNext' | 'textsTo' | 'ws' | 'revokeTokens'> = {
     messages: [],
     updates: [],
     uploads: [],
@@ -79,6 +87,20 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
       .send({ code: 99991400, msg: 'request trigger frequency limit' });
     return true;
   };
+  /** Answers a 500 (nothing sent) and returns true while failures are due. */
+  const failing = (reply: FastifyReply): boolean => {
+    if (failLeft <= 0 || failHow !== '500') return false;
+    failLeft -= 1;
+    void reply.code(500).send({ code: 1, msg: 'internal error' });
+    return true;
+  };
+  /** After recording a message: cuts the connection instead of answering, while such failures are due. */
+  const cut = (reply: FastifyReply): boolean => {
+    if (failLeft <= 0 || failHow !== 'cut') return false;
+    failLeft -= 1;
+    reply.raw.socket?.destroy();
+    return true;
+  };
   const record = (message: Omit<SentMessage, 'messageId' | 'at'>): SentMessage => {
     state.sendCalls += 1;
     if (message.uuid && byUuid.has(message.uuid)) return byUuid.get(message.uuid)!;
@@ -105,7 +127,7 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
   });
 
   app.post('/open-apis/im/v1/messages', async (request, reply) => {
-    if (!authorised(request, reply) || limited(reply)) return reply;
+    if (!authorised(request, reply) || limited(reply) || failing(reply)) return reply;
     const query = request.query as { receive_id_type?: string };
     const body = request.body as { receive_id: string; msg_type: string; content: string; uuid?: string };
     if (query.receive_id_type !== 'chat_id' && query.receive_id_type !== 'open_id')
@@ -119,11 +141,12 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
       content: parse(body.content),
       uuid: body.uuid,
     });
+    if (cut(reply)) return reply;
     return { code: 0, msg: 'success', data: { message_id: sent.messageId, chat_id: body.receive_id } };
   });
 
   app.post('/open-apis/im/v1/messages/:id/reply', async (request, reply) => {
-    if (!authorised(request, reply) || limited(reply)) return reply;
+    if (!authorised(request, reply) || limited(reply) || failing(reply)) return reply;
     const { id } = request.params as { id: string };
     const body = request.body as { msg_type: string; content: string; uuid?: string };
     const sent = record({
@@ -133,6 +156,7 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
       content: parse(body.content),
       uuid: body.uuid,
     });
+    if (cut(reply)) return reply;
     return { code: 0, msg: 'success', data: { message_id: sent.messageId } };
   });
 
@@ -175,6 +199,10 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
   baseUrl = fake.url;
   fake.ws = longConnection.ws;
   fake.revokeTokens = () => tokens.clear();
+  fake.failNext = (count, how) => {
+    failLeft = count;
+    failHow = how;
+  };
   fake.rateLimitNext = (count, reset = 1) => {
     limitLeft = count;
     resetSeconds = reset;
