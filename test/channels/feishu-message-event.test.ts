@@ -43,6 +43,20 @@ describe('messageToInbound', () => {
     expect(result).toMatchObject({ inbound: { chat: { kind: 'group' }, text: '请问 @张三 的单位能加入吗' } });
   });
 
+  it('takes a group message that @s someone as meant for the bot while the bot info cannot be had', async () => {
+    const blind: MessageContext = { ...ctx, botOpenId: async () => undefined };
+    const e = eventOf({
+      openId: 'ou_a',
+      chatId: 'oc_g',
+      chatType: 'group',
+      text: '@_user_1 章程谁解释',
+      mentions: [bot],
+    });
+    expect(await messageToInbound(e, blind)).toMatchObject({ inbound: { text: '章程谁解释' } });
+    const none = eventOf({ openId: 'ou_a', chatId: 'oc_g', chatType: 'group', text: '大家好' });
+    expect(await messageToInbound(none, blind)).toHaveProperty('ignored');
+  });
+
   it('ignores group messages that do not mention the bot, and messages from apps', async () => {
     expect(
       await messageToInbound(

@@ -418,6 +418,26 @@ describe('Feishu webhook without an Encrypt Key (plain requests, token only)', (
     expect(plain.fake.messages.length).toBe(before);
   });
 
+  it('answers an @ in a group even while Feishu cannot say who the bot is', async () => {
+    plain.fake.botInfoDown = true;
+    try {
+      const event = messageEvent(SECRETS.verificationToken, {
+        openId: 'ou_plain_group',
+        chatId: 'oc_plain_group',
+        chatType: 'group',
+        text: '@_user_1 联盟章程谁有解释权',
+        mentions: [{ key: '@_user_1', openId: BOT_OPEN_ID, name: '联盟助手' }],
+      });
+      const before = plain.fake.messages.length;
+      expect((await plain.post('/feishu/events', json(event))).status).toBe(200);
+      await plain.service.channel.idle();
+      await outboxSettled(plain.service.app);
+      expect(sentText(plain.fake.messages.slice(before))).toContain('第二十五条');
+    } finally {
+      plain.fake.botInfoDown = false;
+    }
+  });
+
   it('takes card clicks on /feishu/cards too', async () => {
     const card = { title: '测试卡片', buttons: [{ label: '确认', action: 'channel-test.ok', value: {} }] };
     await plain.service.channel.send({ chatId: 'oc_plain', userId: 'ou_plain' }, { kind: 'card', card }, randomUUID());

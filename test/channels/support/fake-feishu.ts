@@ -38,6 +38,8 @@ export type FakeFeishu = {
    * sender cannot know it went out).
    */
   failNext(count: number, how: '500' | 'cut'): void;
+  /** While true, the bot info endpoint answers HTTP 500. */
+  botInfoDown: boolean;
   /** Token endpoint answer delay, to make concurrent token fetches overlap. */
   tokenDelayMs: number;
   /** Forgets every issued token, as Feishu does when one is revoked or expires early. */
@@ -66,6 +68,7 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
     sendCalls: 0,
     rateLimited: 0,
     tokenDelayMs: 0,
+    botInfoDown: false,
   };
 
   app.addContentTypeParser(/^multipart\/form-data/, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -123,6 +126,7 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
 
   app.get('/open-apis/bot/v3/info', async (request, reply) => {
     if (!authorised(request, reply)) return reply;
+    if (state.botInfoDown) return reply.code(500).send({ code: 1, msg: 'internal error' });
     return { code: 0, msg: 'ok', bot: { open_id: BOT_OPEN_ID, app_name: '联盟助手' } };
   });
 
