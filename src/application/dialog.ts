@@ -377,7 +377,8 @@ export class ApplicationFlow {
       key = personField(correction.person, 'name');
     }
     if (!key && correction.part) {
-      const person = correction.person ?? this.guessPerson(fields, correction.part, data);
+      const person =
+        correction.person ?? this.namedPerson(fields, ctx.text) ?? this.guessPerson(fields, correction.part, data);
       if (!person) {
         data.step = 'clarify';
         data.clarify = { part: correction.part, value: correction.value };
@@ -434,6 +435,14 @@ export class ApplicationFlow {
       }
     }
     return this.prompt(ctx, data, fields);
+  }
+
+  /** "王磊的电话改成…": the person whose saved name the message uses, when only one of them does. */
+  private namedPerson(fields: Fields, text: string): Person | undefined {
+    const rep = fields.repName !== undefined && text.includes(fields.repName);
+    const contact = fields.contactName !== undefined && text.includes(fields.contactName);
+    if (rep === contact) return undefined;
+    return rep ? 'rep' : 'contact';
   }
 
   /** "改一下电话": whose? The only one filled, else the person being asked about, else ask. */

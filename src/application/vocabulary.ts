@@ -20,7 +20,7 @@ export const TITLE_ENDING =
 
 /** How organisation names end: a token ending so is not a person's name. */
 export const ORG_NAME_ENDING =
-  /(公司|集团|局|厅|馆|站|中心|学校|中学|小学|大学|学院|幼儿园|协会|学会|研究会|联合会|委员会|研究院|研究所|出版社|报社|杂志社|合作社|厂|单位)$/;
+  /(公司|集团|局|厅|馆|站|中心|学校|中学|小学|大学|学院|幼儿园|协会|学会|研究会|联合会|委员会|研究院|研究所|出版社|报社|杂志社|合作社|厂|单位|部门)$/;
 
 /** Words that name a part of a person block, as applicants label what they type. */
 export const PART_LABELS: [Part, RegExp][] = [

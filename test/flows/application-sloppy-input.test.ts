@@ -412,6 +412,14 @@ describe('more that is not an answer', () => {
     expect(await fieldsOf(user)).toMatchObject({ repTitle: '信息科科长', contactTitle: '办公室主任' });
   });
 
+  it('changes the phone of the person named, without asking whose', async () => {
+    const user = h.user('r2-named-person');
+    await fillToSummary(user, '贵州点名测试有限公司', '李娜，办公室主任，13900002222，lina@example.com');
+    await user.says('李娜的电话改成13700001111');
+    expect(await fieldsOf(user)).toMatchObject({ contactPhone: '13700001111', repPhone: '13812345678' });
+    expect(user.lastText()).toContain('入盟申请汇总');
+  });
+
   it('answers a charter question at the summary', async () => {
     const user = h.user('r2-summary-question');
     await fillToSummary(user, '贵州提问测试有限公司');

@@ -70,6 +70,8 @@ describe('normalisation', () => {
     expect(ok('orgProfile', '简介'.repeat(1000))).toHaveLength(2000);
     expect(ok('repName', '科长')).toBe('!name_is_title');
     expect(ok('repName', '王磊2')).toBe('!name_invalid');
+    expect(ok('repName', '教育部门')).toBe('!name_invalid');
+    expect(ok('repName', '一家公司')).toBe('!name_invalid');
   });
 
   it('compares organisation names loosely', () => {
