@@ -27,6 +27,14 @@ const TEXT_LIMIT = 3_000;
  * instead of all asking the database at once (which starves its pool and fails every one of them).
  */
 const DEFAULT_CONCURRENCY = 16;
+/**
+ * An event acknowledged but still unsettled this long was held by a process that died: another one
+ * takes it over. Far above the time an event waits here under load.
+ */
+const ORPHAN_AFTER_MS = 60_000;
+const SWEEP_EVERY_MS = 30_000;
+/** An event that was taken over this often kills whoever handles it: it is given up and logged. */
+const MAX_TAKEOVERS = 3;
 
 export type FeishuChannelOptions = {
   config: FeishuConfig;
@@ -49,6 +57,7 @@ export class FeishuChannel implements Channel {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly now: () => Date;
   private readonly limit: LimitFunction;
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: FeishuChannelOptions) {
     this.api = new FeishuApi(options.config, options.log);
@@ -58,6 +67,7 @@ export class FeishuChannel implements Channel {
 
   async start(onInbound: OnInbound): Promise<void> {
     this.onInbound = onInbound;
+    this.sweeper = setInterval(() => void this.sweep(), SWEEP_EVERY_MS).unref();
     if (this.options.config.mode !== 'ws') return;
     const { config, log } = this.options;
     this.ws = new lark.WSClient({
@@ -84,6 +94,7 @@ export class FeishuChannel implements Channel {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.sweeper);
     this.ws?.close({ force: true });
     await this.idle();
   }
@@ -95,44 +106,85 @@ export class FeishuChannel implements Channel {
 
   /** A verified v2 envelope: answers at once, processes in the background. */
   receive(envelope: FeishuEnvelope): ImmediateAnswer {
-    const { log, texts } = this.options;
+    const { log } = this.options;
     const header = envelope?.header;
     if (!header?.event_id) {
       log.warn('feishu event without header ignored');
       return {};
     }
-    switch (header.event_type) {
+    const { answer, task } = this.work(envelope, header.event_id);
+    if (task) this.background(header.event_id, JSON.stringify(envelope), task);
+    return answer;
+  }
+
+  /**
+   * Takes over the events another process acknowledged and then died holding (see
+   * EventDedup.takeOrphans); runs every half minute while the channel is started.
+   */
+  async sweep(): Promise<void> {
+    const { log, dedup } = this.options;
+    let orphans;
+    try {
+      orphans = await dedup.takeOrphans('feishu', ORPHAN_AFTER_MS, this.now().getTime());
+    } catch (error) {
+      return log.warn({ err: (error as Error).message }, 'feishu orphaned events not checked');
+    }
+    for (const orphan of orphans) {
+      let envelope: FeishuEnvelope | undefined;
+      try {
+        envelope = JSON.parse(orphan.payload) as FeishuEnvelope;
+      } catch {
+        envelope = undefined;
+      }
+      const task = orphan.tries <= MAX_TAKEOVERS && envelope ? this.work(envelope, orphan.id).task : undefined;
+      if (!task) {
+        log.error({ event: orphan.id, tries: orphan.tries }, 'feishu event given up after its handlers died');
+        await dedup.settle('feishu', orphan.id, true).catch(() => undefined);
+        continue;
+      }
+      log.warn({ event: orphan.id, tries: orphan.tries }, 'feishu event taken over from a process that died');
+      this.track(
+        orphan.id,
+        () => this.limit(task),
+        () => dedup.settle('feishu', orphan.id, true),
+      );
+    }
+  }
+
+  /** What to answer at once, and the work to do afterwards (none for an event that is refused). */
+  private work(envelope: FeishuEnvelope, eventId: string): { answer: ImmediateAnswer; task?: () => Promise<void> } {
+    const { log, texts } = this.options;
+    switch (envelope.header?.event_type) {
       case 'im.message.receive_v1':
-        this.background(header.event_id, async () => {
-          const received = this.now();
-          const result = await messageToInbound(envelope.event, {
-            botOpenId: () => this.api.botOpenId(),
-            download: (messageId, key, type) => this.api.download(messageId, key, type),
-            receivedAt: received,
-          });
-          if ('ignored' in result)
-            log.debug({ event: header.event_id, reason: result.ignored }, 'feishu message ignored');
-          else await this.deliverInbound(result.inbound);
-        });
-        return {};
+        return {
+          answer: {},
+          task: async () => {
+            const result = await messageToInbound(envelope.event, {
+              botOpenId: () => this.api.botOpenId(),
+              download: (messageId, key, type) => this.api.download(messageId, key, type),
+              receivedAt: this.now(),
+            });
+            if ('ignored' in result) log.debug({ event: eventId, reason: result.ignored }, 'feishu message ignored');
+            else await this.deliverInbound(result.inbound);
+          },
+        };
       case 'card.action.trigger': {
-        const result = cardActionToInbound(header.event_id, envelope.event, this.now());
+        const result = cardActionToInbound(eventId, envelope.event, this.now());
         if ('refused' in result) {
-          log.warn(
-            { event: header.event_id, reason: result.refused, detail: result.detail },
-            'feishu card action refused',
-          );
+          log.warn({ event: eventId, reason: result.refused, detail: result.detail }, 'feishu card action refused');
           const key = { not_addressee: 'card_not_for_you', expired: 'card_expired', malformed: 'card_invalid' }[
             result.refused
           ];
-          return { toast: { type: 'warning', content: texts.t(`channels.${key}`) } };
+          return { answer: { toast: { type: 'warning', content: texts.t(`channels.${key}`) } } };
         }
-        this.background(header.event_id, () => this.deliverInbound(result.inbound));
-        return { toast: { type: 'info', content: texts.t('channels.card_received') } };
+        return {
+          answer: { toast: { type: 'info', content: texts.t('channels.card_received') } },
+          task: () => this.deliverInbound(result.inbound),
+        };
       }
       default:
-        log.debug({ type: header.event_type }, 'feishu event type not handled');
-        return {};
+        log.debug({ type: envelope.header?.event_type }, 'feishu event type not handled');
+        return { answer: {} };
     }
   }
 
@@ -197,23 +249,41 @@ export class FeishuChannel implements Channel {
   }
 
   /** Runs after the answer went out; a redelivered event id (any process) is dropped here. */
-  private background(eventId: string, task: () => Promise<void>): void {
+  /**
+   * Claims the event (kept with its payload until settled) and handles it once; a redelivery of an
+   * event already claimed is dropped.
+   */
+  private background(eventId: string, payload: string, task: () => Promise<void>): void {
     const { log, dedup } = this.options;
-    const run = (async () => {
-      let first = true;
-      try {
-        first = await dedup.claim('feishu', eventId);
-      } catch (error) {
-        // Without Redis a duplicate may slip through; losing the message would be worse.
-        log.warn({ err: (error as Error).message, event: eventId }, 'event dedup unavailable, processing anyway');
-      }
-      if (!first) {
-        log.info({ event: eventId }, 'feishu event redelivered, ignored');
-        return;
-      }
-      await this.limit(task);
-    })()
+    let kept = false;
+    this.track(
+      eventId,
+      async () => {
+        let first = true;
+        try {
+          first = await dedup.claimAndKeep('feishu', eventId, payload, this.now().getTime());
+          kept = first;
+        } catch (error) {
+          // Without Redis a duplicate may slip through; losing the message would be worse.
+          log.warn({ err: (error as Error).message, event: eventId }, 'event dedup unavailable, processing anyway');
+        }
+        if (!first) {
+          log.info({ event: eventId }, 'feishu event redelivered, ignored');
+          return;
+        }
+        await this.limit(task);
+      },
+      () => (kept ? dedup.settle('feishu', eventId) : Promise.resolve()),
+    );
+  }
+
+  /** Runs `task` in the background, logs a failure, then `settle`s: the event is done either way. */
+  private track(eventId: string, task: () => Promise<void>, settle: () => Promise<void>): void {
+    const { log } = this.options;
+    const run = task()
       .catch((error: unknown) => log.error({ err: error, event: eventId }, 'feishu event processing failed'))
+      .then(settle)
+      .catch((error: unknown) => log.warn({ err: error, event: eventId }, 'feishu event not settled'))
       .finally(() => this.inFlight.delete(run));
     this.inFlight.add(run);
   }
