@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { EventDedup } from '../../src/channels/event-dedup.ts';
 import { FeishuChannel } from '../../src/channels/feishu/feishu-channel.ts';
 import type { OnInbound } from '../../src/channels/channel.ts';
+import type { FeishuEnvelope } from '../../src/channels/feishu/webhook-verify.ts';
 import { createLogger } from '../../src/log.ts';
 import { messageEvent, signedRequest } from './support/feishu-requests.ts';
 import { SECRETS, sentText, startFeishuWorld, type FeishuWorld } from './support/feishu-service.ts';
@@ -130,6 +131,36 @@ describe('a Feishu event whose process died after the ack', () => {
       expect.objectContaining({ msg: 'feishu event given up after its handlers died', tries: 4 }),
     );
     expect(await dedup.takeOrphans('feishu', 60_000, t0 + 3_600_000)).toEqual([]);
+  });
+
+  it('settles through a short Redis outage, so the event is not taken over and handled twice', async () => {
+    const { config } = w.service.app.services;
+    class FlakyDedup extends EventDedup {
+      failures = 2;
+      attempts = 0;
+      override async settle(channel: string, id: string, orphan?: boolean): Promise<void> {
+        this.attempts += 1;
+        if (this.failures-- > 0) throw new Error('Connection is closed.');
+        return super.settle(channel, id, orphan);
+      }
+    }
+    const dedup = new FlakyDedup(w.service.redis, `${config.queuePrefix}:`);
+    const seen: string[] = [];
+    const channel = new FeishuChannel({
+      config: config.feishu!,
+      log: createLogger('silent'),
+      texts: w.service.app.services.texts,
+      dedup,
+      readFile: async () => undefined,
+    });
+    await channel.start(async (inbound) => void seen.push(inbound.text ?? ''));
+    const event = messageEvent(SECRETS.verificationToken, { openId: 'ou_blip', chatId: 'oc_blip', text: '你好' });
+    channel.receive(event as unknown as FeishuEnvelope);
+    await channel.idle();
+    await channel.stop();
+    expect(seen).toEqual(['你好']);
+    expect(dedup.attempts).toBe(3);
+    expect(await dedup.takeOrphans('feishu', 60_000, Date.now() + 3_600_000)).toEqual([]);
   });
 
   it('keeps nothing once events are handled normally', async () => {

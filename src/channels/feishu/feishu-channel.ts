@@ -282,10 +282,26 @@ export class FeishuChannel implements Channel {
     const { log } = this.options;
     const run = task()
       .catch((error: unknown) => log.error({ err: error, event: eventId }, 'feishu event processing failed'))
-      .then(settle)
-      .catch((error: unknown) => log.warn({ err: error, event: eventId }, 'feishu event not settled'))
+      .then(() => settleSoon(settle))
+      .catch((error: unknown) => log.error({ err: error, event: eventId }, 'feishu event not settled'))
       .finally(() => this.inFlight.delete(run));
     this.inFlight.add(run);
+  }
+}
+
+/**
+ * Settles, retrying through a short Redis outage: an event left kept would be taken over and
+ * handled twice. Gives up before the orphan age, when a takeover could start anyway.
+ */
+async function settleSoon(settle: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + ORPHAN_AFTER_MS - 10_000;
+  for (let wait = 200; ; wait = Math.min(wait * 2, 5_000)) {
+    try {
+      return await settle();
+    } catch (error) {
+      if (Date.now() + wait > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 }
 
