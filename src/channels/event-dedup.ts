@@ -1,20 +1,29 @@
 // Platforms redeliver events (Feishu retries an event until it sees an ack); the first process to
 // claim an event id in Redis handles it, every other delivery of the same id is dropped.
-// An event claimed with its payload is also "kept" until it is settled: if the process dies after
-// acknowledging it but before handling it, another process finds it (an orphan) and handles it.
+// An event claimed with its payload is also "kept" until it is settled, and the process handling it
+// renews it while it works: if that process dies after acknowledging the event but before handling
+// it, the event stops being renewed and another process takes it over (an orphan).
 import type { Redis } from 'ioredis';
 
-// KEYS: the claim, the kept set. ARGV: payload, ttl, now, id.
+// KEYS: claim, kept (id → last renewed, ms), payloads (id → payload). ARGV: ttl, now, id, payload.
 const CLAIM_KEEP = `
-if redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then
-  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+if redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then
+  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+  redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
   return 1
 end
 return 0`;
 
-// KEYS: the kept set, its tries. ARGV: kept before (ms), now, at most, claim key prefix.
-// Takes each orphan for this caller by moving its time to now (another sweep within the orphan age
-// leaves it alone); returns id, tries, payload triples.
+// KEYS: kept, payloads, tries. ARGV: id.
+const SETTLE = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+return 1`;
+
+// KEYS: kept, tries, payloads. ARGV: not renewed since (ms), now, at most.
+// Takes each orphan for this caller by renewing it now (another sweep leaves it alone while this
+// process renews it); returns id, tries, payload triples.
 const TAKE_ORPHANS = `
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
 local out = {}
@@ -23,20 +32,14 @@ for _, id in ipairs(ids) do
   redis.call('ZADD', KEYS[1], ARGV[2], id)
   out[#out + 1] = id
   out[#out + 1] = tries
-  out[#out + 1] = redis.call('GET', ARGV[4] .. id) or ''
+  out[#out + 1] = redis.call('HGET', KEYS[3], id) or ''
 end
 return out`;
 
 type Scripts = Redis & {
-  dedupClaimKeep(claim: string, kept: string, payload: string, ttl: number, now: number, id: string): Promise<number>;
-  dedupTakeOrphans(
-    kept: string,
-    tries: string,
-    before: number,
-    now: number,
-    most: number,
-    prefix: string,
-  ): Promise<(string | number)[]>;
+  dedupClaimKeep(claim: string, kept: string, payloads: string, ...args: (string | number)[]): Promise<number>;
+  dedupSettle(kept: string, payloads: string, tries: string, id: string): Promise<number>;
+  dedupTakeOrphans(kept: string, tries: string, payloads: string, ...args: number[]): Promise<(string | number)[]>;
 };
 
 export type Orphan = { id: string; tries: number; payload: string };
@@ -51,8 +54,9 @@ export class EventDedup {
     private readonly ttlSeconds = 86_400,
   ) {
     if (!('dedupClaimKeep' in redis)) {
-      redis.defineCommand('dedupClaimKeep', { numberOfKeys: 2, lua: CLAIM_KEEP });
-      redis.defineCommand('dedupTakeOrphans', { numberOfKeys: 2, lua: TAKE_ORPHANS });
+      redis.defineCommand('dedupClaimKeep', { numberOfKeys: 3, lua: CLAIM_KEEP });
+      redis.defineCommand('dedupSettle', { numberOfKeys: 3, lua: SETTLE });
+      redis.defineCommand('dedupTakeOrphans', { numberOfKeys: 3, lua: TAKE_ORPHANS });
     }
     this.redis = redis as Scripts;
   }
@@ -67,31 +71,41 @@ export class EventDedup {
   async claimAndKeep(channel: string, id: string, payload: string, now = Date.now()): Promise<boolean> {
     const kept = await this.redis.dedupClaimKeep(
       this.claimKey(channel, id),
-      this.keptKey(channel),
-      payload,
+      this.key('inbound-kept', channel),
+      this.key('inbound-payload', channel),
       this.ttlSeconds,
       now,
       id,
+      payload,
     );
     return kept === 1;
   }
 
-  /** The kept event was handled (or failed for good): nobody needs to take it over. */
-  async settle(channel: string, id: string, orphan = false): Promise<void> {
-    await this.redis.zrem(this.keptKey(channel), id);
-    // Only a taken-over event has a count of tries.
-    if (orphan) await this.redis.hdel(this.triesKey(channel), id);
+  /** This process is still working on these kept events: nobody is to take them over. */
+  async renew(channel: string, ids: string[], now = Date.now()): Promise<void> {
+    if (ids.length === 0) return;
+    await this.redis.zadd(this.key('inbound-kept', channel), 'XX', ...ids.flatMap((id) => [now, id]));
   }
 
-  /** Takes over events kept longer than `ageMs` without being settled (their process died). */
+  /** The kept event was handled (or failed for good): nobody needs to take it over. */
+  async settle(channel: string, id: string): Promise<void> {
+    await this.redis.dedupSettle(
+      this.key('inbound-kept', channel),
+      this.key('inbound-payload', channel),
+      this.key('inbound-tries', channel),
+      id,
+    );
+  }
+
+  /** Takes over events not renewed for `ageMs` (their process died). */
   async takeOrphans(channel: string, ageMs: number, now = Date.now(), most = 100): Promise<Orphan[]> {
     const flat = await this.redis.dedupTakeOrphans(
-      this.keptKey(channel),
-      this.triesKey(channel),
+      this.key('inbound-kept', channel),
+      this.key('inbound-tries', channel),
+      this.key('inbound-payload', channel),
       now - ageMs,
       now,
       most,
-      this.claimKey(channel, ''),
     );
     const orphans: Orphan[] = [];
     for (let i = 0; i + 2 < flat.length; i += 3)
@@ -108,11 +122,7 @@ export class EventDedup {
     return `${this.prefix}dedup:${channel}:${id}`;
   }
 
-  private keptKey(channel: string): string {
-    return `${this.prefix}inbound-kept:${channel}`;
-  }
-
-  private triesKey(channel: string): string {
-    return `${this.prefix}inbound-tries:${channel}`;
+  private key(kind: string, channel: string): string {
+    return `${this.prefix}${kind}:${channel}`;
   }
 }

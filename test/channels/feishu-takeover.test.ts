@@ -44,9 +44,16 @@ describe('EventDedup keeps what it claims until it is settled', () => {
     expect(await dedup.takeOrphans('feishu', 60_000, t0 + 122_000)).toEqual([
       { id: 'ev1', tries: 2, payload: '{"a":1}' },
     ]);
-    await dedup.settle('feishu', 'ev1', true);
+    // Renewed by the process working on it: not an orphan.
+    await dedup.renew('feishu', ['ev1', 'ev-unknown'], t0 + 170_000);
+    expect(await dedup.takeOrphans('feishu', 60_000, t0 + 200_000)).toEqual([]);
+    await dedup.settle('feishu', 'ev1');
     expect(await dedup.takeOrphans('feishu', 60_000, t0 + 999_000)).toEqual([]);
-    expect(await redis.hlen(`${prefix}inbound-tries:feishu`)).toBe(0);
+    // Nothing is left behind: the claim alone stays (it says '1'), for redeliveries.
+    for (const kind of ['inbound-tries', 'inbound-payload'])
+      expect(await redis.hlen(`${prefix}${kind}:feishu`)).toBe(0);
+    expect(await redis.zcard(`${prefix}inbound-kept:feishu`)).toBe(0);
+    expect(await redis.get(`${prefix}dedup:feishu:ev1`)).toBe('1');
   });
 });
 
@@ -138,10 +145,10 @@ describe('a Feishu event whose process died after the ack', () => {
     class FlakyDedup extends EventDedup {
       failures = 2;
       attempts = 0;
-      override async settle(channel: string, id: string, orphan?: boolean): Promise<void> {
+      override async settle(channel: string, id: string): Promise<void> {
         this.attempts += 1;
         if (this.failures-- > 0) throw new Error('Connection is closed.');
-        return super.settle(channel, id, orphan);
+        return super.settle(channel, id);
       }
     }
     const dedup = new FlakyDedup(w.service.redis, `${config.queuePrefix}:`);
@@ -161,6 +168,43 @@ describe('a Feishu event whose process died after the ack', () => {
     expect(seen).toEqual(['你好']);
     expect(dedup.attempts).toBe(3);
     expect(await dedup.takeOrphans('feishu', 60_000, Date.now() + 3_600_000)).toEqual([]);
+  });
+
+  it('does not take over an event that is slow but still being handled, in this process or another', async () => {
+    const { config } = w.service.app.services;
+    let clock = Date.now();
+    const processOf = () =>
+      new FeishuChannel({
+        config: config.feishu!,
+        log: createLogger('silent'),
+        texts: w.service.app.services.texts,
+        dedup: new EventDedup(w.service.redis, `${config.queuePrefix}:`),
+        readFile: async () => undefined,
+        now: () => new Date(clock),
+      });
+    const [a, b] = [processOf(), processOf()];
+    const calls: string[] = [];
+    let finish: (() => void) | undefined;
+    await a.start(async (inbound) => {
+      calls.push(inbound.id);
+      await new Promise<void>((resolve) => (finish = resolve));
+    });
+    await b.start(async (inbound) => void calls.push(inbound.id));
+    const event = messageEvent(SECRETS.verificationToken, { openId: 'ou_slow', chatId: 'oc_slow', text: '你好' });
+    a.receive(event as unknown as FeishuEnvelope);
+    await expect.poll(() => finish !== undefined).toBe(true);
+    // Its handler is still at work when a minute and more has passed, and again after that.
+    for (let minute = 1; minute <= 3; minute++) {
+      clock += 61_000;
+      await a.sweep();
+      await b.sweep();
+    }
+    expect(calls).toHaveLength(1);
+    finish!();
+    await a.idle();
+    for (const p of [a, b]) await p.stop();
+    expect(calls).toHaveLength(1);
+    expect(await w.service.redis.zcard(`${config.queuePrefix}:inbound-kept:feishu`)).toBe(0);
   });
 
   it('keeps nothing once events are handled normally', async () => {

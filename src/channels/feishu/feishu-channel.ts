@@ -28,11 +28,13 @@ const TEXT_LIMIT = 3_000;
  */
 const DEFAULT_CONCURRENCY = 16;
 /**
- * An event acknowledged but still unsettled this long was held by a process that died: another one
- * takes it over. Far above the time an event waits here under load.
+ * A process renews the events it is working on every SWEEP_EVERY_MS; one not renewed for
+ * ORPHAN_AFTER_MS was held by a process that died, and another one takes it over.
  */
+const SWEEP_EVERY_MS = 20_000;
 const ORPHAN_AFTER_MS = 60_000;
-const SWEEP_EVERY_MS = 30_000;
+/** How long settling a handled event keeps trying through a Redis outage (it is renewed meanwhile). */
+const SETTLE_FOR_MS = 5 * 60_000;
 /** An event that was taken over this often kills whoever handles it: it is given up and logged. */
 const MAX_TAKEOVERS = 3;
 
@@ -58,6 +60,10 @@ export class FeishuChannel implements Channel {
   private readonly now: () => Date;
   private readonly limit: LimitFunction;
   private sweeper: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+  private stopping = false;
+  /** Kept events this process is working on (or still settling): renewed on every sweep. */
+  private readonly working = new Set<string>();
 
   constructor(private readonly options: FeishuChannelOptions) {
     this.api = new FeishuApi(options.config, options.log);
@@ -67,6 +73,7 @@ export class FeishuChannel implements Channel {
 
   async start(onInbound: OnInbound): Promise<void> {
     this.onInbound = onInbound;
+    this.stopping = false;
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_EVERY_MS).unref();
     if (this.options.config.mode !== 'ws') return;
     const { config, log } = this.options;
@@ -94,8 +101,10 @@ export class FeishuChannel implements Channel {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.sweeper);
     this.ws?.close({ force: true });
+    await this.sweeping;
     await this.idle();
   }
 
@@ -118,18 +127,32 @@ export class FeishuChannel implements Channel {
   }
 
   /**
-   * Takes over the events another process acknowledged and then died holding (see
-   * EventDedup.takeOrphans); runs every half minute while the channel is started.
+   * Renews the kept events this process is working on, then takes over those another process
+   * acknowledged and died holding (see EventDedup); runs every 20 seconds while started.
    */
-  async sweep(): Promise<void> {
+  sweep(): Promise<void> {
+    this.sweeping ??= this.sweepOnce().finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
+  private async sweepOnce(): Promise<void> {
     const { log, dedup } = this.options;
+    const now = this.now().getTime();
     let orphans;
     try {
-      orphans = await dedup.takeOrphans('feishu', ORPHAN_AFTER_MS, this.now().getTime());
+      await dedup.renew('feishu', [...this.working], now);
+      orphans = await dedup.takeOrphans('feishu', ORPHAN_AFTER_MS, now);
     } catch (error) {
-      return log.warn({ err: (error as Error).message }, 'feishu orphaned events not checked');
+      return log.warn({ err: (error as Error).message }, 'feishu kept events not renewed or checked');
     }
     for (const orphan of orphans) {
+      // Stopping: leave it; having been renewed just now, another process takes it in a minute.
+      if (this.stopping || this.working.has(orphan.id)) continue;
+      if (!orphan.payload) {
+        // Settled meanwhile by the process that had it.
+        await dedup.settle('feishu', orphan.id).catch(() => undefined);
+        continue;
+      }
       let envelope: FeishuEnvelope | undefined;
       try {
         envelope = JSON.parse(orphan.payload) as FeishuEnvelope;
@@ -139,15 +162,12 @@ export class FeishuChannel implements Channel {
       const task = orphan.tries <= MAX_TAKEOVERS && envelope ? this.work(envelope, orphan.id).task : undefined;
       if (!task) {
         log.error({ event: orphan.id, tries: orphan.tries }, 'feishu event given up after its handlers died');
-        await dedup.settle('feishu', orphan.id, true).catch(() => undefined);
+        await dedup.settle('feishu', orphan.id).catch(() => undefined);
         continue;
       }
       log.warn({ event: orphan.id, tries: orphan.tries }, 'feishu event taken over from a process that died');
-      this.track(
-        orphan.id,
-        () => this.limit(task),
-        () => dedup.settle('feishu', orphan.id, true),
-      );
+      this.working.add(orphan.id);
+      this.track(orphan.id, () => this.limit(task), true);
     }
   }
 
@@ -248,10 +268,9 @@ export class FeishuChannel implements Channel {
     await this.onInbound(inbound);
   }
 
-  /** Runs after the answer went out; a redelivered event id (any process) is dropped here. */
   /**
-   * Claims the event (kept with its payload until settled) and handles it once; a redelivery of an
-   * event already claimed is dropped.
+   * Runs after the answer went out: claims the event (kept with its payload until settled) and
+   * handles it once; a redelivery of an event already claimed (by any process) is dropped.
    */
   private background(eventId: string, payload: string, task: () => Promise<void>): void {
     const { log, dedup } = this.options;
@@ -263,6 +282,7 @@ export class FeishuChannel implements Channel {
         try {
           first = await dedup.claimAndKeep('feishu', eventId, payload, this.now().getTime());
           kept = first;
+          if (kept) this.working.add(eventId);
         } catch (error) {
           // Without Redis a duplicate may slip through; losing the message would be worse.
           log.warn({ err: (error as Error).message, event: eventId }, 'event dedup unavailable, processing anyway');
@@ -273,34 +293,37 @@ export class FeishuChannel implements Channel {
         }
         await this.limit(task);
       },
-      () => (kept ? dedup.settle('feishu', eventId) : Promise.resolve()),
+      () => kept,
     );
   }
 
-  /** Runs `task` in the background, logs a failure, then `settle`s: the event is done either way. */
-  private track(eventId: string, task: () => Promise<void>, settle: () => Promise<void>): void {
+  /**
+   * Runs `task` in the background and logs a failure; then, if the event was kept, settles it:
+   * done either way. Until settled it stays in `working`, so sweeps keep renewing it.
+   */
+  private track(eventId: string, task: () => Promise<void>, kept: boolean | (() => boolean)): void {
     const { log } = this.options;
     const run = task()
       .catch((error: unknown) => log.error({ err: error, event: eventId }, 'feishu event processing failed'))
-      .then(() => settleSoon(settle))
+      .then(() => ((typeof kept === 'function' ? kept() : kept) ? this.settle(eventId) : undefined))
       .catch((error: unknown) => log.error({ err: error, event: eventId }, 'feishu event not settled'))
-      .finally(() => this.inFlight.delete(run));
+      .finally(() => {
+        this.working.delete(eventId);
+        this.inFlight.delete(run);
+      });
     this.inFlight.add(run);
   }
-}
 
-/**
- * Settles, retrying through a short Redis outage: an event left kept would be taken over and
- * handled twice. Gives up before the orphan age, when a takeover could start anyway.
- */
-async function settleSoon(settle: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + ORPHAN_AFTER_MS - 10_000;
-  for (let wait = 200; ; wait = Math.min(wait * 2, 5_000)) {
-    try {
-      return await settle();
-    } catch (error) {
-      if (Date.now() + wait > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+  /** Settles, retrying through a Redis outage (while stopping, once): an event left kept would be handled twice. */
+  private async settle(eventId: string): Promise<void> {
+    const deadline = Date.now() + SETTLE_FOR_MS;
+    for (let wait = 200; ; wait = Math.min(wait * 2, 5_000)) {
+      try {
+        return await this.options.dedup.settle('feishu', eventId);
+      } catch (error) {
+        if (this.stopping || Date.now() + wait > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait).unref());
+      }
     }
   }
 }
