@@ -33,19 +33,32 @@ export function chineseNumber(n: number): string {
   return out;
 }
 
-/** 十九 → 19, 二十五 → 25, 一百零五 → 105, 两 → 2, 〇 → 0, "26" → 26; undefined when it is not a numeral. */
+/**
+ * 十九 → 19, 二十五 → 25, 一百零五 → 105, 两 → 2, 〇 → 0, "26" → 26; digits alone read place by place
+ * (二五 → 25, as people say it); undefined when it is not a well-formed numeral (十十, 一二十).
+ */
 export function parseChineseNumber(text: string): number | undefined {
   if (/^\d+$/.test(text)) return Number(text);
-  if (!text || ![...text].every((c) => c in DIGIT_VALUE || c in UNIT_VALUE)) return undefined;
+  const chars = [...text];
+  if (chars.length === 0 || !chars.every((c) => c in DIGIT_VALUE || c in UNIT_VALUE)) return undefined;
+  if (chars.every((c) => c in DIGIT_VALUE)) return Number(chars.map((c) => DIGIT_VALUE[c]).join(''));
   let total = 0;
   let digit: number | undefined;
-  for (const c of text) {
+  let lastUnit = Infinity;
+  let previous = '';
+  for (const c of chars) {
     if (c in DIGIT_VALUE) {
+      // Two digits in a row only after 零 (一百零五).
+      if (digit !== undefined && previous !== '零') return undefined;
       digit = DIGIT_VALUE[c]!;
-      continue;
+    } else {
+      const unit = UNIT_VALUE[c]!;
+      if (unit >= lastUnit) return undefined;
+      total += (digit === undefined || digit === 0 ? 1 : digit) * unit;
+      lastUnit = unit;
+      digit = undefined;
     }
-    total += (digit ?? 1) * UNIT_VALUE[c]!;
-    digit = undefined;
+    previous = c;
   }
   return total + (digit ?? 0);
 }

@@ -2,6 +2,7 @@
 // way a user asks. The charter has 第一条…第二十五条 in five chapters (附件1 of the notice).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chineseNumber } from '../../src/knowledge/analyzer.ts';
+import { parseChineseNumber } from '../../src/knowledge/numerals.ts';
 import { loadCorpus } from '../../src/knowledge/corpus.ts';
 import { createHarness, type Harness } from '../support/app.ts';
 import { citedSections, withTwentySixthArticle } from '../support/charter.ts';
@@ -131,5 +132,26 @@ describe('the numbers come from charter.md, not from the code', () => {
       expect(size.answer).toContain('共五章、二十六条');
       expect(size.answer).toContain('第五章 附则：第二十一条至第二十六条，共六条');
     });
+  });
+});
+
+describe('reading a numeral in a question', () => {
+  it.each([
+    ['十九', 19],
+    ['二十五', 25],
+    ['一百零五', 105],
+    ['两', 2],
+    ['26', 26],
+    // Said digit by digit.
+    ['二五', 25],
+    ['一九', 19],
+  ])('%s is %d', (text, n) => expect(parseChineseNumber(text)).toBe(n));
+
+  it.each(['十十', '一二十', '十百', ''])('%j is not a numeral', (text) => expect(parseChineseNumber(text)).toBeUndefined());
+
+  it('answers 第二五条 with article 25, not article 5', async () => {
+    const user = h.user('numeral-25');
+    const replies = await user.says('第二五条说了啥');
+    expect(citedSections(replies)).toEqual(['第二十五条']);
   });
 });
