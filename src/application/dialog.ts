@@ -11,6 +11,7 @@ import {
   filledCount,
   nextEmptyField,
   personField,
+  type FieldDef,
   type FieldKey,
   type Fields,
   type Part,
@@ -42,6 +43,7 @@ import { receiveScan } from './receive-scan.ts';
 import { acceptedText, askPending, blockText, label, reasonText, shorten, t, TOTAL } from './replies.ts';
 import type { Applications, ApplicationView } from './service.ts';
 import { validateField } from './validate.ts';
+import { ORG_NAME_ENDING, TITLE_WORDS } from './vocabulary.ts';
 import { createDocxRenderer, DOCX_MIME, type DocxRenderer } from './document.ts';
 
 export const DIALOG_NAME = 'application';
@@ -185,8 +187,10 @@ export class ApplicationFlow {
       }
       data.step = 'fill';
       ctx.say(t(ctx, 'cancel_aborted'));
-      // "继续填写" only calls the cancel off; anything else is taken as what it is (an answer, say).
-      if (isResume(text) || isNo(text)) return this.prompt(ctx, data, fields);
+      // Only what clearly answers the field asked is kept ("贵州省安顺市西秀区1号"); "继续填写",
+      // "我再考虑考虑" and the like just call the cancel off.
+      if (isResume(text) || isNo(text) || !current || !readsAsAnswer(fieldDef(current), text))
+        return this.prompt(ctx, data, fields);
     }
     if (short && isHelp(text)) {
       ctx.say(t(ctx, 'help'));
@@ -198,6 +202,10 @@ export class ApplicationFlow {
     }
     if (short && isPause(text)) return ctx.say(t(ctx, 'paused', { filled: filledCount(fields), total: TOTAL }));
     if (short && data.asking && isNevermind(text)) {
+      // "算了，还是写综合科科长吧": a change after all, to this.
+      const instead = /(?:还是|就)(?:写|填|用|改成|改为)(?:成|为)?[:：]?\s*(.+?)[吧。.!！]*$/.exec(text)?.[1];
+      if (instead && validateField(fieldDef(data.asking), instead).ok)
+        return this.correct(ctx, data, app, fields, { field: data.asking, value: instead });
       const kept = data.asking;
       delete data.asking;
       ctx.say(
@@ -230,14 +238,19 @@ export class ApplicationFlow {
     }
     if (data.step === 'clarify') {
       const clarify = data.clarify;
-      const person: Person | undefined = /联系人/.test(text) ? 'contact' : /代表|委托人/.test(text) ? 'rep' : undefined;
+      const person: Person | undefined = /联系人/.test(text)
+        ? 'contact'
+        : /代表|委托人/.test(text)
+          ? 'rep'
+          : this.namedPerson(fields, text);
       if (clarify && person) {
         data.step = 'fill';
         delete data.clarify;
         // "联系人的，13912345678": the new value may come with the answer.
-        const rest = text
-          .replace(/(单位)?(成员代表|代表|委托人|联系人)(的)?/g, '')
-          .replace(/^[\s，,。.:：是]+|[\s，,。.]+$/g, '');
+        const names = [fields.repName, fields.contactName].filter((n): n is string => Boolean(n));
+        let rest = text.replace(/(单位)?(成员代表|代表|委托人|联系人)(的)?/g, '');
+        for (const name of names) rest = rest.split(`${name}的`).join('').split(name).join('');
+        rest = rest.replace(/^[\s，,。.:：是]+|[\s，,。.]+$/g, '');
         const value = clarify.value ?? ([...rest].length >= 2 ? rest : undefined);
         return this.correct(ctx, data, app, fields, { field: personField(person, clarify.part), value });
       }
@@ -247,9 +260,10 @@ export class ApplicationFlow {
         ctx.say(t(ctx, 'change_dropped_empty'));
         return this.prompt(ctx, data, fields);
       }
-      // The new value came before saying whose it is: keep it and ask again.
+      // The new value came before saying whose it is: keep it and ask again. Anything else that is
+      // not a question or a command does not replace a value already given.
       if (clarify && !isQuestion(text) && !isConfirm(text) && !parseCorrection(text)) {
-        clarify.value = text;
+        if (validateField(fieldDef(personField('rep', clarify.part)), text).ok) clarify.value = text;
         return ctx.say(t(ctx, 'clarify_person', { part: ctx.t(`application.part_${clarify.part}`) }));
       }
       data.step = 'fill';
@@ -266,7 +280,9 @@ export class ApplicationFlow {
       return this.copyRepresentative(ctx, data, fields, this.sameAsParts(sameAs, fields, asked));
     }
     if (sameAs && currentDef?.person === 'rep') {
-      // "同上" is for the contact person; here it would be stored as the representative's name.
+      // "我就是代表，王磊": the rest is the answer. A bare "同上" is for the contact person; here it
+      // would be stored as the representative's name.
+      if (sameAs.rest) return this.takeAnswer(ctx, data, app, fields, current!, sameAs.rest);
       ctx.say(t(ctx, 'same_as_not_here'));
       return this.prompt(ctx, data, fields);
     }
@@ -427,7 +443,8 @@ export class ApplicationFlow {
     const before = fields[nameKey];
     const accepted = await this.absorb(ctx, data, app, fields, nameKey, value, true);
     if (!accepted) return;
-    if (before !== undefined && accepted.includes(nameKey) && fields[nameKey] !== before) {
+    // Only a new person with details of their own: "联系人改成李雅" alone mends a name.
+    if (before !== undefined && accepted.includes(nameKey) && accepted.length > 1 && fields[nameKey] !== before) {
       const stale = PART_KEYS.map((p) => personField(person, p)).filter((k) => !accepted.includes(k) && fields[k]);
       if (stale.length > 0) {
         if (!(await this.save(ctx, data, fields, [], stale))) return;
@@ -639,4 +656,26 @@ function cachedDraft(data: DialogData, fields: Fields): ApplicationView {
     createdAt: epoch,
     updatedAt: epoch,
   };
+}
+
+/** While asked whether to give up: does this clearly answer the field (kept), or is it talk (re-asked)? */
+function readsAsAnswer(def: FieldDef, text: string): boolean {
+  if (!validateField(def, text).ok) return false;
+  switch (def.kind) {
+    case 'phone':
+    case 'email':
+    case 'orgType':
+      return true;
+    case 'paragraphs':
+      return text.length >= 20;
+    case 'jobTitle':
+      return TITLE_WORDS.test(text);
+    case 'personName':
+      // Two to four characters are as likely a short reply ("再想想") as a name.
+      return false;
+    default:
+      return def.key === 'orgName'
+        ? ORG_NAME_ENDING.test(text)
+        : /\d/.test(text) && /[省市区县路街道巷村镇乡号楼]/.test(text);
+  }
 }

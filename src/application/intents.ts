@@ -30,6 +30,9 @@ export const isCancel = (text: string): boolean =>
  */
 export function isPause(text: string): boolean {
   const t = bare(text);
+  // "有事科技有限公司", "稍等网络": a name.
+  if (ORG_NAME_ENDING.test(t)) return false;
+  if (/^(那)?(我|让我)?(再|先)?(考虑|想想|想一想|琢磨)/.test(t) && t.length <= 12) return true;
   if (/^(暂停|等一下|等等|稍等|等会|等一会|先这样|先到这|再见|拜拜|有事|先走了|我先走|先撤|先下了|下线了|先忙)/.test(t))
     return true;
   if (/先走了|先去(开会|忙|上课|吃饭|吃个饭)|(问问|请示|问一下|确认一下)(领导|同事|单位|校长|局长)/.test(t))

@@ -439,3 +439,52 @@ describe('more that is not an answer', () => {
     expect((await fieldsOf(other)).orgName).toBe('为民教育科技有限公司');
   });
 });
+
+// Found in review of the two rounds above.
+describe('what review found', () => {
+  it('calls the cancel off on 我再考虑考虑 without storing it as the address', async () => {
+    const user = h.user('r3-think');
+    await user.says('我要申请加入联盟');
+    await user.says('安顺市第二中学');
+    await user.says('取消');
+    await user.says('我再考虑考虑');
+    expect(await fieldsOf(user)).toEqual({ orgName: '安顺市第二中学' });
+    expect(user.lastText()).toContain('第 2/12 项');
+  });
+
+  it('keeps the new number while asked whose it is, and takes a person named by name', async () => {
+    const user = h.user('r3-whose-name');
+    await fillToSummary(user, '贵州评审一测试有限公司', '李娜，办公室主任，13900002222，lina@example.com');
+    await user.says('电话改成13700001111');
+    expect(user.lastText()).toContain('联系人');
+    await user.says('王磊的');
+    expect(await fieldsOf(user)).toMatchObject({ repPhone: '13700001111', contactPhone: '13900002222' });
+  });
+
+  it('takes the name from 我就是代表，王磊', async () => {
+    const user = h.user('r3-i-am-rep');
+    await upToRepresentative(user, '黔西南州电教馆');
+    await user.says('我就是代表，王磊');
+    expect((await fieldsOf(user)).repName).toBe('王磊');
+  });
+
+  it('mends a contact’s name without clearing their other details', async () => {
+    const user = h.user('r3-typo');
+    await fillToSummary(user, '贵州评审二测试有限公司', '李娜，办公室主任，13900002222，lina@example.com');
+    await user.says('联系人改成李雅');
+    expect(await fieldsOf(user)).toMatchObject({
+      contactName: '李雅',
+      contactTitle: '办公室主任',
+      contactPhone: '13900002222',
+      contactEmail: 'lina@example.com',
+    });
+  });
+
+  it('takes 算了，还是写… as the new value after all', async () => {
+    const user = h.user('r3-instead');
+    await fillToSummary(user, '贵州评审三测试有限公司', '李娜，办公室主任，13900002222，lina@example.com');
+    await user.says('改一下联系人职务');
+    await user.says('算了，还是写综合科科长吧');
+    expect((await fieldsOf(user)).contactTitle).toBe('综合科科长');
+  });
+});

@@ -169,7 +169,15 @@ describe('intents', () => {
   it('tells a pause, a change called off and a plain confirmation from answers', () => {
     for (const text of ['暂停一下', '等一下', '我先去开会，回头再说', '下次再填', '再见'])
       expect(isPause(text)).toBe(true);
-    for (const text of ['贵州省电化教育馆', '贵阳市回头湾路1号', '等级评估中心']) expect(isPause(text)).toBe(false);
+    for (const text of [
+      '贵州省电化教育馆',
+      '贵阳市回头湾路1号',
+      '等级评估中心',
+      '有事科技有限公司',
+      '稍等网络科技有限公司',
+    ])
+      expect(isPause(text)).toBe(false);
+    expect(isPause('我再考虑考虑')).toBe(true);
     for (const text of ['算了不改了', '还是用原来的地址吧', '不改了。']) expect(isNevermind(text)).toBe(true);
     expect(isNevermind('贵阳市南明区1号')).toBe(false);
     for (const text of ['确认', '确认提交', '没问题']) expect(isConfirm(text)).toBe(true);
