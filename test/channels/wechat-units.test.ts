@@ -152,6 +152,11 @@ describe('PendingCards', () => {
     expect(await pending.take('frank', 'frank', 2, now)).toEqual({ found: { action: 'x.b', value: {} }, ref: 'm6' });
   });
 
+  it('sends a card whose expiry cannot be read as one without expiry', async () => {
+    expect(await sendCard('hana', 'hana', { ...card, expiresAt: 'not a date' }, 'm7')).toBe(1);
+    expect(await pending.take('hana', 'hana', 1, now)).toMatchObject({ ref: 'm7' });
+  });
+
   it('has nothing to number on a card without buttons', async () => {
     expect(await pending.reserve('gina', 'gina', { title: 'no buttons' }, now)).toBeUndefined();
   });

@@ -109,7 +109,9 @@ export class PendingCards {
   ): Promise<Reservation | undefined> {
     const options = (card.buttons ?? []).map((b) => ({ a: b.action, v: b.value }));
     if (options.length === 0) return undefined;
-    const expiry = card.expiresAt ? Date.parse(card.expiresAt) : 0;
+    // An unreadable expiry counts as none (NaN would make the script fail, and the card unsendable).
+    const parsed = card.expiresAt ? Date.parse(card.expiresAt) : NaN;
+    const expiry = Number.isFinite(parsed) ? parsed : 0;
     // Even a card sent already expired is remembered for the grace period, to explain the refusal.
     const keep = Math.max(now.getTime() + GRACE_MS, expiry ? expiry + GRACE_MS : now.getTime() + DEFAULT_TTL_MS);
     const id = randomUUID();
