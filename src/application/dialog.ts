@@ -3,7 +3,7 @@
 // means at the current step. State: the draft in the Application row, the step in the session.
 import type { Context } from '../bot/context.ts';
 import { looksLikeInstruction } from '../knowledge/injection.ts';
-import { extractAnswer } from './extract.ts';
+import { countContacts, extractAnswer } from './extract.ts';
 import {
   FIELD_KEYS,
   fieldDef,
@@ -358,6 +358,12 @@ export class ApplicationFlow {
     if (accepted.length > 0) lines.push(acceptedText(ctx, fields, accepted));
     lines.push(...problems);
     if (currentProblem) lines.push(currentProblem);
+    // "13812345678，座机0851-85571487": one of each is kept; say so rather than drop the rest quietly.
+    if (fieldDef(current).person) {
+      const given = countContacts(text);
+      for (const part of ['phone', 'email'] as const)
+        if (given[part] > 1) lines.push(t(ctx, 'one_kept', { part: ctx.t(`application.part_${part}`) }));
+    }
     ctx.say(lines.join('\n'));
     return accepted;
   }

@@ -74,6 +74,19 @@ const PHONE_RUN = /\+?[\d(][\d\s()\-–—]{4,24}\d(?:\s*(?:转|分机|ext\.?)\s
 // ending ("qq,com") stays in, for validation to mend.
 const EMAIL_RUN = /[A-Za-z0-9._%+'-]{1,64}@[^\s，,；;、:：]{0,255}(?:[,，。](?:com|cn|net|org|edu|gov)\b)*/g;
 
+/**
+ * How many phone numbers and e-mail addresses an answer holds. Only the first of each is taken
+ * (a person block has one of each), so the dialog says when more were given.
+ */
+export function countContacts(raw: string): { phone: number; email: number } {
+  const text = toHalfWidth(raw);
+  const email = text.match(EMAIL_RUN)?.length ?? 0;
+  const phone = (text.replace(EMAIL_RUN, ' ').match(PHONE_RUN) ?? []).filter(
+    (m) => m.replace(/\D/g, '').length >= 6,
+  ).length;
+  return { phone, email };
+}
+
 const PARTS: Part[] = ['name', 'title', 'phone', 'email'];
 
 // Who the piece is about, before its label: "我们的代表", "联系人的", "他是", "我的".

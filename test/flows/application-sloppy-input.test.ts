@@ -480,6 +480,14 @@ describe('what review found', () => {
     });
   });
 
+  it('says that only the first of two phone numbers was kept', async () => {
+    const user = h.user('r3-two-phones');
+    await upToRepresentative(user, '黔南州第一中学');
+    await user.says('王磊，校长，13812345678，座机0851-85571487');
+    expect((await fieldsOf(user)).repPhone).toBe('13812345678');
+    expect(user.lastText()).toContain('只填一个电话');
+  });
+
   it('takes 算了，还是写… as the new value after all', async () => {
     const user = h.user('r3-instead');
     await fillToSummary(user, '贵州评审三测试有限公司', '李娜，办公室主任，13900002222，lina@example.com');
