@@ -109,6 +109,16 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
     if (parts[part] === undefined && value) parts[part] = value.trim();
   };
 
+  // Asked for an e-mail, given one address with stray spaces ("Li Lei@qq.com"): it is all the
+  // address, not a name and "Lei@qq.com".
+  if (
+    currentPart === 'email' &&
+    person === currentPerson &&
+    /^[^\s@]*(\s+[^\s@]+)*@[^\s@]+$/.test(text.trim()) &&
+    !/[，,；;、\u3400-\u9fff]|\d{6,}/.test(text)
+  )
+    return { [personField(person, 'email')]: text.trim() };
+
   let rest = text.replace(EMAIL_RUN, (m) => (take('email', m), ' ¦ '));
   rest = rest.replace(PHONE_RUN, (m) => {
     if (m.replace(/\D/g, '').length < 6) return m;

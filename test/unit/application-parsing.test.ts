@@ -110,6 +110,9 @@ describe('one answer, several fields', () => {
     expect(extractAnswer(fieldDef('repEmail'), 'lilei@qq,com', saved)).toEqual({ repEmail: 'lilei@qq,com' });
     expect(extractAnswer(fieldDef('repEmail'), 'lilei 163.com', saved)).toEqual({ repEmail: 'lilei' });
     expect(extractAnswer(fieldDef('repEmail'), 'lilei 163.com', {})).toMatchObject({ repName: 'lilei' });
+    // One address with a stray space is all the address (validation removes the space).
+    expect(extractAnswer(fieldDef('repEmail'), 'Li Lei@qq.com', saved)).toEqual({ repEmail: 'Li Lei@qq.com' });
+    expect(validateField(fieldDef('repEmail'), 'Li Lei@qq.com')).toEqual({ ok: true, value: 'lilei@qq.com' });
     expect(extractAnswer(fieldDef('repName'), '我们的代表是王小明，他是副校长，邮箱wxm@x.cn')).toEqual({
       repName: '王小明',
       repTitle: '副校长',
