@@ -129,7 +129,8 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
   const tokens = rest
     .split(/[，,；;、/|\n\s:：¦]+/)
     .map((t) => t.trim())
-    .filter(Boolean);
+    .filter(Boolean)
+    .flatMap(splitNameTitle);
   const loose: string[] = [];
   let pending: Part | undefined;
   for (const token of tokens) {
@@ -173,6 +174,20 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
   const result: Extracted = {};
   for (const [part, value] of Object.entries(parts) as [Part, string][]) result[personField(person, part)] = value;
   return result;
+}
+
+// Common surnames: "王小明副校长" is a name and a title written together; "信息科科长" or
+// "高新区主任" (a unit, not a surname and a given name) is not split.
+const SURNAME =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+const NAME_THEN_TITLE = new RegExp(
+  `^([${SURNAME}][\\u4e00-\\u9fff]{1,2})((?:常务副|副)?(?:校长|院长|局长|馆长|主任|处长|科长|站长|所长|部长|总经理|经理|书记|主席|秘书长|理事长|会长|董事长|老师))$`,
+);
+const UNIT_ENDING = /(区|处|科|部|局|室|办|院|校|所|站|司|厅|馆|组|队|中心|级|席)$/;
+
+function splitNameTitle(token: string): string[] {
+  const m = NAME_THEN_TITLE.exec(token);
+  return m && !UNIT_ENDING.test(m[1]!) ? [m[1]!, m[2]!] : [token];
 }
 
 // "员工200人" has a title word but is a head count, not a job title.

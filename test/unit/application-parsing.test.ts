@@ -120,6 +120,10 @@ describe('one answer, several fields', () => {
     });
     expect(extractAnswer(fieldDef('repTitle'), '联系人是李四', { repName: '王磊' })).toEqual({ contactName: '李四' });
     expect(extractAnswer(fieldDef('repName'), '我们是一家公司，员工200人')).not.toHaveProperty('repTitle');
+    expect(extractAnswer(fieldDef('repName'), '王小明副校长')).toEqual({ repName: '王小明', repTitle: '副校长' });
+    expect(extractAnswer(fieldDef('repTitle'), '信息科科长')).toEqual({ repTitle: '信息科科长' });
+    expect(extractAnswer(fieldDef('repTitle'), '高新区主任')).toEqual({ repTitle: '高新区主任' });
+    expect(extractAnswer(fieldDef('repTitle'), '高级经理', { repName: '王磊' })).toEqual({ repTitle: '高级经理' });
   });
 
   it('keeps a plain single answer for the field asked, and a profile whole', () => {
