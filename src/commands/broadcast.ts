@@ -9,6 +9,7 @@ import { loadTexts } from '../bot/texts.ts';
 import { storeFile } from '../db/files.ts';
 import { broadcastStatus, createBroadcast } from '../membership/broadcast.ts';
 import { broadcastCard } from '../membership/cards.ts';
+import { isBlank } from '../application/normalize.ts';
 
 export async function broadcastCommand(
   config: Config,
@@ -20,7 +21,7 @@ export async function broadcastCommand(
   };
   if (opts.to !== 'members') return usage(`--to 目前只支持 members (only "members" is supported), got "${opts.to}"`);
   const text = opts.text.trim();
-  if (!text) return usage('--text 不能为空 (--text must not be empty)');
+  if (isBlank(text)) return usage('--text 不能为空或只有标点 (--text must say something)');
   if (opts.file && !fs.existsSync(opts.file)) return usage(`找不到附件 ${opts.file} (file not found)`);
   const texts = loadTexts(config.promptsDir);
   const db = await openMigratedDatabase(config, createLogger(config.logLevel));

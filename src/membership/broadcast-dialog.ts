@@ -5,6 +5,7 @@ import { storeFile } from '../db/files.ts';
 import { isSecretariat } from './roles.ts';
 import { broadcastStatus, createBroadcast } from './broadcast.ts';
 import { broadcastCard } from './cards.ts';
+import { isBlank } from '../application/normalize.ts';
 
 export const BROADCAST_DIALOG = 'broadcast';
 const MAX_TEXT = 2_000;
@@ -34,7 +35,7 @@ export async function continueBroadcast(ctx: Context): Promise<void> {
     return ctx.say(ctx.t('membership.broadcast_cancelled'));
   }
   if (data.step === 'text') {
-    if (ctx.inbound.file || !ctx.text) return ctx.say(ctx.t('membership.broadcast_empty_text'));
+    if (ctx.inbound.file || isBlank(ctx.text)) return ctx.say(ctx.t('membership.broadcast_empty_text'));
     if (ctx.text.length > MAX_TEXT)
       return ctx.say(ctx.t('membership.broadcast_too_long', { length: ctx.text.length, max: MAX_TEXT }));
     data.text = ctx.text;

@@ -8,6 +8,7 @@ import { Review, REVIEW_REASON_MAX, type DecideResult, type Decision } from './r
 import { Notices } from './notice.ts';
 import { Withdrawals } from './withdrawal.ts';
 import { formatPeriod, formatTime } from './format.ts';
+import { isBlank } from '../application/normalize.ts';
 
 export const REASON_DIALOG = 'membership-reason';
 type ReasonKind = 'review-return' | 'review-reject' | 'objection' | 'withdrawal';
@@ -86,7 +87,8 @@ export class MembershipProcess {
       return ctx.say(ctx.t(`membership.${key}`, { number: data.label }));
     }
     const reason = ctx.text.trim();
-    if (!reason || ctx.inbound.file) return ctx.say(ctx.t('membership.review_reason_empty'));
+    // "。" or "…" says nothing: the person it goes to would read an empty reason.
+    if (isBlank(reason) || ctx.inbound.file) return ctx.say(ctx.t('membership.review_reason_empty'));
     if (reason.length > REVIEW_REASON_MAX)
       return ctx.say(ctx.t('membership.review_reason_too_long', { length: reason.length, max: REVIEW_REASON_MAX }));
     ctx.session.dialog = undefined;

@@ -7,6 +7,10 @@ import { changeRole, listMembers, listSecretariat } from './secretariat-commands
 import { MembershipProcess, REASON_DIALOG } from './process-handlers.ts';
 import { remindCongress } from './congress-reminder.ts';
 import { DIALOG_NAME as APPLICATION_DIALOG } from '../application/dialog.ts';
+import { isHelp, isResume, isStatus } from '../application/intents.ts';
+
+/** How long a reason prompt ("请输入不予通过的原因") waits for its answer. */
+const REASON_PROMPT_MS = 30 * 60_000;
 
 type Command = { pattern: RegExp; run: (ctx: Context, match: RegExpExecArray) => Promise<void> };
 
@@ -31,7 +35,23 @@ export function registerMembership(bot: Bot): MembershipProcess {
   });
 
   bot.use('dialog', async (ctx, next) => {
-    if (ctx.session.dialog?.name !== REASON_DIALOG || ctx.inbound.action) return next();
+    const dialog = ctx.session.dialog;
+    if (dialog?.name !== REASON_DIALOG || ctx.inbound.action) return next();
+    // A reason prompt left open is over after a while: the message is taken as what it is.
+    if (services.now().getTime() - Date.parse(dialog.startedAt) > REASON_PROMPT_MS) {
+      ctx.session.dialog = undefined;
+      return next();
+    }
+    // A command is not a reason: "帮助" must not become why an application was rejected.
+    const text = ctx.text.trim();
+    const bare = text.replace(/[\s！!。.]+/g, '');
+    if (
+      commands.some((c) => c.pattern.test(text) || c.pattern.test(bare)) ||
+      isHelp(text) ||
+      isStatus(text) ||
+      isResume(text)
+    )
+      return ctx.say(ctx.t('membership.reason_is_command', { text }));
     await process.reason(ctx);
   });
 

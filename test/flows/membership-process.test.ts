@@ -144,6 +144,12 @@ describe('membership process', () => {
     expect(sec1.lastText()).toContain('退回补充的原因');
     await sec1.says('');
     expect(sec1.lastText()).toContain('原因不能为空');
+    // Neither punctuation nor a command becomes the reason the applicant reads.
+    await sec1.says('。');
+    expect(sec1.lastText()).toContain('原因不能为空');
+    for (const command of ['帮助', '成员名单', '申请 退出联盟'])
+      await sec1.says(command).then(() => expect(sec1.lastText()).toContain('没有当作原因'));
+    expect((await appOf(li)).status).toBe('submitted');
     await sec1.says('请补充单位接入国家体系的时间和平台名称。');
     expect(sec1.lastText()).toContain('已将申请');
     const returned = await li.waitFor('退回补充');
@@ -175,6 +181,22 @@ describe('membership process', () => {
     await li.waitFor('未通过秘书处资格审查');
     expect((await appOf(li)).status).toBe('rejected');
   }, 90000);
+
+  it('a reason prompt left open for an hour is over: the next message is not taken as the reason', async () => {
+    const wang = h.user('wang-later');
+    const sec1 = h.user('sec1');
+    await submit(wang, '贵州搁置测试有限公司');
+    await sec1.waitFor('贵州搁置测试有限公司');
+    await click(sec1, button(sec1, '入盟申请待资格审查', '不予通过'));
+    expect(sec1.lastText()).toContain('原因');
+    // An hour passes (the prompt's start is moved back, as the clock would).
+    await prisma().$executeRaw`UPDATE "Conversation"
+      SET state = jsonb_set(state, '{dialog,startedAt}', to_jsonb('2000-01-01T00:00:00.000Z'::text))
+      WHERE channel = 'console' AND "userId" = 'sec1'`;
+    await sec1.says('资料不全');
+    expect(sec1.lastText()).not.toContain('不予通过');
+    expect((await appOf(wang)).status).toBe('submitted');
+  });
 
   it('an upheld objection ends the notice without membership', async () => {
     const wu = h.user('wu');
