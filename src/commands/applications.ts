@@ -1,5 +1,5 @@
 // `applications [--json]` and `applications export --csv`: what the secretariat and tests read.
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCsv } from '../spreadsheet.ts';
 import type { Config } from '../config.ts';
 import { openMigratedDatabase } from '../app.ts';
 import { createLogger } from '../log.ts';
@@ -75,10 +75,7 @@ export async function exportApplicationsCommand(config: Config, opts: { csv?: bo
     texts.t(app.scanFileId ? 'application.csv_yes' : 'application.csv_no'),
     app.updatedAt.toISOString(),
   ]);
-  // A BOM so that Excel on Windows opens the Chinese text as UTF-8; applicant text that starts like a
-  // formula is quoted so that opening the file cannot run it.
-  const safe = rows.map((row) => row.map((cell) => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell)));
-  process.stdout.write(stringify([header, ...safe], { bom: true }));
+  process.stdout.write(spreadsheetCsv(header, rows));
 }
 
 function statusName(texts: ReturnType<typeof loadTexts>, status: string): string {

@@ -1,7 +1,8 @@
 // The member registry (第十四条(三) 公布成员名单): import of the existing list, export, and the list
 // members and the secretariat see.
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCsv } from '../spreadsheet.ts';
+import { ORG_TYPES } from '../application/form.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { CHANNEL_NAMES } from '../channels/channel.ts';
 import { audit } from './audit.ts';
@@ -12,7 +13,8 @@ export const IMPORT_COLUMNS = ['orgName', 'orgType', 'repName', 'channel', 'user
 
 export type ImportProblem = {
   line: number;
-  reason: 'columns' | 'org_name' | 'channel' | 'user_id' | 'duplicate';
+  reason:
+    'format' | 'columns' | 'org_name' | 'org_type' | 'rep_name' | 'channel' | 'user_id' | 'duplicate' | 'user_twice';
   value?: string;
 };
 export type ImportResult = { created: number; updated: number; unchanged: number; problems: ImportProblem[] };
@@ -21,18 +23,11 @@ type Row = { orgName: string; orgType: string; repName: string; channel: string;
 
 /** Reads the CSV; a bad row is reported by its line number and skipped, the rest are imported. */
 export function parseMemberCsv(content: string): { rows: (Row & { line: number })[]; problems: ImportProblem[] } {
-  const records = parse(content.replace(/^\uFEFF/, ''), {
-    relax_column_count: true,
-    skip_empty_lines: true,
-    trim: true,
-    info: true,
-  }) as unknown as {
-    record: string[];
-    info: { lines: number };
-  }[];
   const problems: ImportProblem[] = [];
+  const records = readRecords(content.replace(/^\uFEFF/, ''), problems);
   const rows: (Row & { line: number })[] = [];
   const seen = new Set<string>();
+  const reps = new Set<string>();
   for (const [index, { record, info }] of records.entries()) {
     const line = info.lines;
     if (index === 0 && record[0] === 'orgName') continue;
@@ -42,16 +37,45 @@ export function parseMemberCsv(content: string): { rows: (Row & { line: number }
     }
     const [orgName, orgType, repName, channel, userId] = record as [string, string, string, string, string];
     if (!orgName || orgName.length > 200) problems.push({ line, reason: 'org_name', value: orgName });
+    else if (!(ORG_TYPES as readonly string[]).includes(orgType))
+      problems.push({ line, reason: 'org_type', value: orgType });
+    else if (!repName || repName.length > 40) problems.push({ line, reason: 'rep_name', value: repName });
     else if (!(MEMBER_CHANNELS as readonly string[]).includes(channel))
       problems.push({ line, reason: 'channel', value: channel });
     else if (!/^[A-Za-z0-9_@.-]{1,100}$/.test(userId)) problems.push({ line, reason: 'user_id', value: userId });
     else if (seen.has(orgName)) problems.push({ line, reason: 'duplicate', value: orgName });
+    // One representative acts for one member unit (第十三条(四)): withdrawal and votes go by it.
+    else if (reps.has(`${channel}:${userId}`)) problems.push({ line, reason: 'user_twice', value: userId });
     else {
       seen.add(orgName);
+      reps.add(`${channel}:${userId}`);
       rows.push({ line, orgName, orgType, repName, channel, userId });
     }
   }
   return { rows, problems };
+}
+
+/**
+ * The file's records with the line each starts on. A line the CSV reader cannot read (a stray
+ * quote) is reported as a problem and skipped, not the whole file refused.
+ */
+function readRecords(content: string, problems: ImportProblem[]): { record: string[]; info: { lines: number } }[] {
+  const options = { relax_column_count: true, skip_empty_lines: true, trim: true, info: true } as const;
+  try {
+    return parse(content, options) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch {
+    const records: { record: string[]; info: { lines: number } }[] = [];
+    for (const [index, text] of content.split(/\r?\n/).entries()) {
+      if (!text.trim()) continue;
+      try {
+        for (const { record } of parse(text, options) as unknown as { record: string[] }[])
+          records.push({ record, info: { lines: index + 1 } });
+      } catch {
+        problems.push({ line: index + 1, reason: 'format', value: text.slice(0, 40) });
+      }
+    }
+    return records;
+  }
 }
 
 /** Idempotent: matched by organisation name; a re-import updates, never duplicates. */
@@ -114,9 +138,9 @@ export async function exportMembersCsv(prisma: PrismaClient, all = false): Promi
     where: all ? {} : { status: 'active' },
     orderBy: [{ joinedAt: 'asc' }, { orgName: 'asc' }],
   });
-  return stringify(
+  return spreadsheetCsv(
+    [...IMPORT_COLUMNS, 'status', 'joinedAt'],
     members.map((m) => [m.orgName, m.orgType, m.repName, m.channel, m.userId, m.status, m.joinedAt.toISOString()]),
-    { header: true, columns: [...IMPORT_COLUMNS, 'status', 'joinedAt'], bom: false },
   );
 }
 
