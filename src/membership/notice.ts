@@ -220,6 +220,13 @@ export class Notices {
       applicationId: app.id,
     };
     const existing = await tx.member.findUnique({ where: { orgName: org } });
+    // Put on the list some other way during 公示 (an import): its representative stays as it is.
+    if (existing?.status === 'active') {
+      const said = text(this.t('membership.grant_already_member', { org }));
+      await addToOutbox(tx, [toUser(`${app.channel}:${app.userId}`, said, `granted:${notice.id}`)]);
+      await addToOutbox(tx, await toSecretariat(tx, this.services.config, [said], `granted-member:${notice.id}`));
+      return;
+    }
     const member = existing
       ? await tx.member.update({
           where: { id: existing.id },

@@ -136,6 +136,7 @@ export class MembershipProcess {
   private sayReviewResult(ctx: Context, result: Exclude<DecideResult, { kind: 'done' }> | DecideResult): void {
     if (result.kind === 'not_found') return ctx.say(ctx.t('membership.review_not_found'));
     if (result.kind === 'stale') return ctx.say(ctx.t('membership.review_stale'));
+    if (result.kind === 'member') return ctx.say(ctx.t('membership.review_already_member', { org: result.org }));
     if (result.kind === 'decided') {
       return ctx.say(
         ctx.t('membership.review_already_decided', {

@@ -19,6 +19,7 @@ export type DecideResult =
   | { kind: 'done'; decision: Decision; number: string; org: string; endsAt?: Date; noticeId?: string }
   | { kind: 'decided'; number: string; by: string; at: Date; decision: Decision }
   | { kind: 'stale' }
+  | { kind: 'member'; org: string }
   | { kind: 'not_found' };
 
 export const REVIEW_REASON_MAX = 500;
@@ -188,6 +189,14 @@ export class Review {
       if (!found) return { kind: 'not_found' };
       const { app } = found;
       if (found.reviewCase.status === 'open' && !isCurrent(found.reviewCase, app)) return { kind: 'stale' };
+      // The unit may have been put on the member list (import) since it applied: no 公示 for it.
+      const unit = describe(app).org;
+      if (
+        decision === 'approved' &&
+        found.reviewCase.status === 'open' &&
+        (await tx.member.findFirst({ where: { orgName: unit, status: 'active' }, select: { id: true } }))
+      )
+        return { kind: 'member', org: unit };
       const won = await tx.reviewCase.updateMany({
         where: { id: caseId, status: 'open' },
         data: { status: decision, decidedBy: actor, decidedAt: now, reason: reason ?? null },

@@ -198,6 +198,29 @@ describe('membership process', () => {
     expect((await appOf(wang)).status).toBe('submitted');
   });
 
+  it('a unit put on the member list meanwhile is neither sent to 公示 nor re-registered over its representative', async () => {
+    const sec1 = h.user('sec1');
+    // Imported while the application waits for review: approval is refused.
+    const qian = h.user('qian-listed');
+    await submit(qian, '贵州已在名单测试有限公司');
+    await sec1.waitFor('贵州已在名单测试有限公司');
+    await h.importMembers([['贵州已在名单测试有限公司', 'mq']]);
+    await click(sec1, button(sec1, '入盟申请待资格审查', '通过资格审查'));
+    expect(sec1.lastText()).toContain('已经在联盟成员名单上');
+    expect((await appOf(qian)).status).toBe('submitted');
+
+    // Imported during 公示: at its end the representative stays the imported one.
+    const sun = h.user('sun-listed');
+    await submit(sun, '贵州公示中导入测试有限公司');
+    await sec1.waitFor('贵州公示中导入测试有限公司');
+    await click(sec1, button(sec1, '入盟申请待资格审查', '通过资格审查'));
+    expect((await appOf(sun)).status).toBe('notice');
+    await h.importMembers([['贵州公示中导入测试有限公司', 'ms']]);
+    await sun.waitFor('没有重复登记');
+    const member = await prisma().member.findUniqueOrThrow({ where: { orgName: '贵州公示中导入测试有限公司' } });
+    expect(member).toMatchObject({ userId: 'ms', channel: 'console', status: 'active' });
+  }, 60000);
+
   it('an upheld objection ends the notice without membership', async () => {
     const wu = h.user('wu');
     const sec1 = h.user('sec1');
