@@ -100,15 +100,19 @@ export class ApplicationFlow {
   async status(ctx: Context): Promise<void> {
     const list = await this.apps.listForUser(ctx.inbound.channel, ctx.inbound.actor);
     if (list.length === 0) return ctx.say(t(ctx, 'status_none'));
+    const reasons = await this.apps.decisionReasons(list.filter((a) => a.number).map((a) => a.id));
     const lines = list.map((app) => {
       const org = app.fields.orgName ?? t(ctx, 'org_unnamed');
+      const why = reasons.get(app.id);
+      // Returned for amendment, or rejected: the applicant sees why, whenever they ask.
+      const reason = why ? t(ctx, `status_reason_${why.decision}`, { reason: shorten(why.reason, 200) }) : '';
       if (app.status === 'draft')
-        return t(ctx, 'status_line_draft', { org, filled: filledCount(app.fields), total: TOTAL });
+        return t(ctx, 'status_line_draft', { org, filled: filledCount(app.fields), total: TOTAL }) + reason;
       const key = `application.status_${app.status}`;
       let status = ctx.services.texts.has(key) ? ctx.t(key) : t(ctx, 'status_unknown', { status: app.status });
       if (app.status !== 'cancelled' && app.number)
         status += t(ctx, 'list_separator') + t(ctx, app.scanFileId ? 'status_scan_yes' : 'status_scan_no');
-      return t(ctx, 'status_line', { number: app.number ?? '—', org, status });
+      return t(ctx, 'status_line', { number: app.number ?? '—', org, status }) + reason;
     });
     ctx.say([t(ctx, 'status_header'), ...lines].join('\n'));
   }

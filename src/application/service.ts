@@ -141,6 +141,24 @@ export class Applications {
     return rows.map(view);
   }
 
+  /**
+   * The secretariat's reason, for applications whose latest review decision returned or rejected
+   * them (what 我的申请 shows the applicant).
+   */
+  async decisionReasons(ids: string[]): Promise<Map<string, { decision: string; reason: string }>> {
+    if (ids.length === 0) return new Map();
+    const cases = await this.prisma.reviewCase.findMany({
+      where: { applicationId: { in: ids }, decidedAt: { not: null } },
+      orderBy: { decidedAt: 'desc' },
+      select: { applicationId: true, status: true, reason: true },
+    });
+    const latest = new Map<string, { decision: string; reason: string }>();
+    for (const c of cases)
+      if (!latest.has(c.applicationId)) latest.set(c.applicationId, { decision: c.status, reason: c.reason ?? '' });
+    for (const [id, d] of latest) if (!['returned', 'rejected'].includes(d.decision) || !d.reason) latest.delete(id);
+    return latest;
+  }
+
   async listAll(): Promise<ApplicationView[]> {
     const rows = await this.prisma.application.findMany({ orderBy: { createdAt: 'asc' } });
     return rows.map(view);

@@ -155,6 +155,8 @@ describe('membership process', () => {
     const returned = await li.waitFor('退回补充');
     expect(returned.kind === 'text' && returned.text).toContain('请补充单位接入国家体系的时间和平台名称');
     expect((await appOf(li)).status).toBe('draft');
+    await li.says('我的申请');
+    expect(li.lastText()).toContain('秘书处退回补充，原因：请补充单位接入国家体系的时间和平台名称');
 
     // The old card is stale now.
     await click(sec2, approveOld);
@@ -180,6 +182,9 @@ describe('membership process', () => {
     await sec2.says('不符合章程第十三条的条件。');
     await li.waitFor('未通过秘书处资格审查');
     expect((await appOf(li)).status).toBe('rejected');
+    await li.says('我的申请');
+    expect(li.lastText()).toContain('原因：不符合章程第十三条的条件');
+    expect(li.lastText()).not.toContain('退回补充');
   }, 90000);
 
   it('a reason prompt left open for an hour is over: the next message is not taken as the reason', async () => {
