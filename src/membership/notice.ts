@@ -46,7 +46,11 @@ export async function openNotice(tx: Tx, services: Services, app: Application, n
 }
 
 export type ObjectionCheck =
-  { kind: 'ok'; org: string } | { kind: 'not_member' } | { kind: 'closed' } | { kind: 'duplicate'; org: string };
+  | { kind: 'ok'; org: string }
+  | { kind: 'not_member' }
+  | { kind: 'closed' }
+  | { kind: 'not_found' }
+  | { kind: 'duplicate'; org: string; decided?: 'upheld' | 'dismissed' };
 
 export class Notices {
   constructor(private readonly services: Services) {}
@@ -63,11 +67,18 @@ export class Notices {
     const member = await memberOf(this.prisma, actor);
     if (!member) return { kind: 'not_member' };
     const notice = await this.prisma.publicNotice.findUnique({ where: { id: noticeId } });
-    if (!notice || notice.status !== 'open' || notice.endsAt <= this.services.now()) return { kind: 'closed' };
+    if (!notice) return { kind: 'not_found' };
     const existing = await this.prisma.objection.findUnique({
       where: { noticeId_memberId: { noticeId, memberId: member.id } },
     });
-    if (existing) return { kind: 'duplicate', org: notice.orgName };
+    // Already raised: say what became of it, also once the notice is over.
+    if (existing)
+      return {
+        kind: 'duplicate',
+        org: notice.orgName,
+        ...(existing.status === 'upheld' || existing.status === 'dismissed' ? { decided: existing.status } : {}),
+      };
+    if (notice.status !== 'open' || notice.endsAt <= this.services.now()) return { kind: 'closed' };
     return { kind: 'ok', org: notice.orgName };
   }
 

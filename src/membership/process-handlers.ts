@@ -170,7 +170,13 @@ export class MembershipProcess {
   private sayObjectionCheck(ctx: Context, check: Awaited<ReturnType<Notices['canObject']>>, okKey: string): void {
     if (check.kind === 'not_member') return ctx.say(ctx.t('membership.not_member'));
     if (check.kind === 'closed') return ctx.say(ctx.t('membership.notice_not_open'));
-    if (check.kind === 'duplicate') return ctx.say(ctx.t('membership.objection_duplicate', { org: check.org }));
+    if (check.kind === 'not_found') return ctx.say(ctx.t('membership.notice_not_found'));
+    if (check.kind === 'duplicate')
+      return ctx.say(
+        ctx.t(check.decided ? `membership.objection_duplicate_${check.decided}` : 'membership.objection_duplicate', {
+          org: check.org,
+        }),
+      );
     ctx.say(ctx.t(`membership.${okKey}`, { org: check.org }));
   }
 

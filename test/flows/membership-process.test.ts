@@ -103,6 +103,9 @@ describe('membership process', () => {
     await click(sec2, dismiss);
     expect(sec2.lastText()).toContain('已驳回');
     await m1.waitFor('未予采纳');
+    // Objecting again after the decision is told what became of the first objection.
+    await click(m1, object);
+    expect(m1.lastText()).toContain('已经处理，未予采纳');
 
     // The end of 公示 is a delayed BullMQ job.
     await zhang.waitFor('已取得国家数字教育资源公共服务体系联盟成员资格');
@@ -325,7 +328,7 @@ describe('membership process', () => {
     await sec1.clicks('objection.dismiss', { objection: '\'; DROP TABLE "Member"; --' });
     expect(sec1.lastText()).toContain('找不到这份申请');
     await m1.clicks('notice.object', { notice: 'nope' });
-    expect(m1.lastText()).toContain('公示已经结束');
+    expect(m1.lastText()).toContain('没有找到这项公示');
     await sec1.clicks('withdrawal.approve', { request: 'nope' });
     expect(sec1.lastText()).toContain('找不到这份申请');
 
