@@ -71,6 +71,7 @@ export function splitKey(userKey: string): { channel: string; userId: string } {
 
 /** A user key typed by the secretariat: `feishu:ou_x`, `wechat:x`, `console:x`. */
 export function parseUserKey(text: string): string | undefined {
-  const match = /^(feishu|wechat|console)[:：]([A-Za-z0-9_@.-]{1,100})$/.exec(text.trim());
-  return match ? `${match[1]}:${match[2]}` : undefined;
+  // "：console:sec4" (a colon after the command), "FEISHU:ou_…": as people type it.
+  const match = /^[:：]?\s*(feishu|wechat|console)\s*[:：]\s*([A-Za-z0-9_@.-]{1,100})$/i.exec(text.trim());
+  return match ? `${match[1]!.toLowerCase()}:${match[2]}` : undefined;
 }

@@ -55,6 +55,11 @@ describe('secretariat roles', () => {
     expect(h.user('carol').lastText()).toContain('仅限联盟秘书处');
     await h.user('sec1').says('添加秘书处 bob');
     expect(h.user('sec1').lastText()).toContain('请写明平台和账号');
+    // As people type it: a colon after the command, capitals, 移出.
+    await h.user('sec1').says('添加秘书处：CONSOLE：dave');
+    expect(h.user('sec1').lastText()).toContain('已将 console:dave 设为秘书处成员');
+    await h.user('sec1').says('移出秘书处 console:dave');
+    expect(h.user('sec1').lastText()).toContain('已移除');
   });
 });
 
