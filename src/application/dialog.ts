@@ -10,6 +10,7 @@ import {
   readFields,
   filledCount,
   nextEmptyField,
+  PARTS,
   personField,
   type FieldDef,
   type FieldKey,
@@ -43,7 +44,7 @@ import { receiveScan } from './receive-scan.ts';
 import { acceptedText, askPending, blockText, label, reasonText, shorten, t, TOTAL } from './replies.ts';
 import type { Applications, ApplicationView } from './service.ts';
 import { validateField } from './validate.ts';
-import { ORG_NAME_ENDING, TITLE_WORDS } from './vocabulary.ts';
+import { ORG_NAME_ENDING, PERSON_WORDS, TITLE_WORDS } from './vocabulary.ts';
 import { createDocxRenderer, DOCX_MIME, type DocxRenderer } from './document.ts';
 
 export const DIALOG_NAME = 'application';
@@ -61,8 +62,6 @@ export type DialogData = {
   /** Set when the review returned a submitted application for amendment: it keeps its number. */
   number?: string;
 };
-
-const PART_KEYS: Part[] = ['name', 'title', 'phone', 'email'];
 
 export class ApplicationFlow {
   /** Built on the first submission: the DOCX template derived from the form. */
@@ -242,9 +241,9 @@ export class ApplicationFlow {
     }
     if (data.step === 'clarify') {
       const clarify = data.clarify;
-      const person: Person | undefined = /联系人/.test(text)
+      const person: Person | undefined = PERSON_WORDS.contact.test(text)
         ? 'contact'
-        : /代表|委托人/.test(text)
+        : PERSON_WORDS.rep.test(text)
           ? 'rep'
           : this.namedPerson(fields, text);
       if (clarify && person) {
@@ -445,7 +444,7 @@ export class ApplicationFlow {
     const sameAs = parseSameAs(value);
     if (sameAs) {
       if (person === 'contact')
-        return this.copyRepresentative(ctx, data, fields, sameAs.said === 'parts' ? sameAs.parts : PART_KEYS);
+        return this.copyRepresentative(ctx, data, fields, sameAs.said === 'parts' ? sameAs.parts : PARTS);
       ctx.say(t(ctx, 'same_as_not_here'));
       return this.prompt(ctx, data, fields);
     }
@@ -455,7 +454,7 @@ export class ApplicationFlow {
     if (!accepted) return;
     // Only a new person with details of their own: "联系人改成李雅" alone mends a name.
     if (before !== undefined && accepted.includes(nameKey) && accepted.length > 1 && fields[nameKey] !== before) {
-      const stale = PART_KEYS.map((p) => personField(person, p)).filter((k) => !accepted.includes(k) && fields[k]);
+      const stale = PARTS.map((p) => personField(person, p)).filter((k) => !accepted.includes(k) && fields[k]);
       if (stale.length > 0) {
         if (!(await this.save(ctx, data, fields, [], stale))) return;
         ctx.say(t(ctx, 'person_cleared', { parts: stale.map((k) => label(ctx, k)).join(t(ctx, 'separator')) }));
@@ -487,15 +486,20 @@ export class ApplicationFlow {
    * A bare "同上" answers the part asked, and the parts after it still empty while the contact may
    * be the representative; once the contact has a name of their own, only the part asked.
    */
-  private sameAsParts(sameAs: SameAs, fields: Fields, asked: Part | undefined): Part[] {
+  private sameAsParts(sameAs: SameAs, fields: Fields, asked: Part | undefined): readonly Part[] {
     if (sameAs.said !== 'bare' || !asked) return sameAs.parts;
     const own = fields.contactName !== undefined && fields.contactName !== fields.repName;
     if (own) return [asked];
-    return PART_KEYS.slice(PART_KEYS.indexOf(asked)).filter((p) => p === asked || !fields[personField('contact', p)]);
+    return PARTS.slice(PARTS.indexOf(asked)).filter((p) => p === asked || !fields[personField('contact', p)]);
   }
 
-  private async copyRepresentative(ctx: Context, data: DialogData, fields: Fields, parts: Part[]): Promise<void> {
-    const copied = PART_KEYS.filter((p) => parts.includes(p) && fields[personField('rep', p)]);
+  private async copyRepresentative(
+    ctx: Context,
+    data: DialogData,
+    fields: Fields,
+    parts: readonly Part[],
+  ): Promise<void> {
+    const copied = PARTS.filter((p) => parts.includes(p) && fields[personField('rep', p)]);
     if (copied.length === 0) {
       ctx.say(t(ctx, 'same_as_no_rep'));
       return this.prompt(ctx, data, fields);
@@ -586,7 +590,6 @@ export class ApplicationFlow {
     if ((await receiveScan(ctx, this.apps, app)) && this.activeData(ctx)) delete ctx.session.dialog;
   }
 
-  /** Writes the changed fields; false (and the dialog ends) when the draft is gone meanwhile. */
   /** Writes the changed fields and empties `clear`; false (and the dialog ends) when the draft is gone. */
   private async save(
     ctx: Context,

@@ -1,6 +1,6 @@
 // Splits one answer into the fields it holds: "王磊，信息科科长", "王磊 科长 13812345678 wl@x.cn",
 // "单位名称：…；地址：…". Returns raw values; validate.ts decides whether each is acceptable.
-import { personField, type FieldDef, type FieldKey, type Part, type Person } from './form.ts';
+import { PARTS, personField, type FieldDef, type FieldKey, type Part, type Person } from './form.ts';
 import { toHalfWidth } from './normalize.ts';
 import { ORG_LABELS, ORG_NAME_ENDING, PART_LABELS, PERSON_WORDS, TITLE_ENDING, TITLE_WORDS } from './vocabulary.ts';
 
@@ -86,8 +86,6 @@ export function countContacts(raw: string): { phone: number; email: number } {
   ).length;
   return { phone, email };
 }
-
-const PARTS: Part[] = ['name', 'title', 'phone', 'email'];
 
 // Who the piece is about, before its label: "我们的代表", "联系人的", "他是", "我的".
 const SUBJECT =

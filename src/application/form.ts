@@ -7,6 +7,8 @@ export type OrgType = (typeof ORG_TYPES)[number];
 
 export type Person = 'rep' | 'contact';
 export type Part = 'name' | 'title' | 'phone' | 'email';
+/** The parts of a person block, in the form's order. */
+export const PARTS: readonly Part[] = ['name', 'title', 'phone', 'email'];
 export type FieldKind = 'line' | 'paragraphs' | 'orgType' | 'personName' | 'jobTitle' | 'phone' | 'email';
 
 export type FieldDef = {

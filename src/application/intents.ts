@@ -1,7 +1,7 @@
 // What an applicant's message asks for, beyond answering the current field. Recognised on the
 // cleaned text; each returns false/undefined when the message is something else.
 import { FIELD_WORDS, ORG_NAME_ENDING, PERSON_WORDS } from './vocabulary.ts';
-import { isFieldKey, type FieldKey, type Part, type Person } from './form.ts';
+import { isFieldKey, PARTS, type FieldKey, type Part, type Person } from './form.ts';
 import { toHalfWidth } from './normalize.ts';
 
 const END = '[。.!！~～了吧啊呀哈]*$';
@@ -187,7 +187,7 @@ export function parseSameAs(text: string): SameAs | undefined {
   const rest = clauses.filter((c) => !marked.includes(c)).join('，');
   const named = FIELD_WORDS.filter((w) => w.part && w.words.test(said)).map((w) => w.part!);
   if (named.length > 0) return { parts: named, said: 'parts', rest };
-  return { parts: ['name', 'title', 'phone', 'email'], said: SAME_PERSON.test(said) ? 'person' : 'bare', rest };
+  return { parts: [...PARTS], said: SAME_PERSON.test(said) ? 'person' : 'bare', rest };
 }
 
 export const isGreeting = (text: string): boolean =>
