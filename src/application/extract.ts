@@ -72,6 +72,8 @@ const looksLikeAddress = (text: string): boolean =>
 const PHONE_RUN = /\+?[\d(][\d\s()\-–—]{4,24}\d(?:\s*(?:转|分机|ext\.?)\s*\d{1,6})?/gi;
 // The local part is ASCII, so "邮箱wxm@…" gives "wxm@…"; a comma typed for the dot before a common
 // ending ("qq,com") stays in, for validation to mend.
+/** A run that is a number to call, not a year or a house number: six digits or more. */
+const isPhoneRun = (run: string): boolean => run.replace(/\D/g, '').length >= 6;
 const EMAIL_RUN = /[A-Za-z0-9._%+'-]{1,64}@[^\s，,；;、:：]{0,255}(?:[,，。](?:com|cn|net|org|edu|gov)\b)*/g;
 
 /**
@@ -81,9 +83,7 @@ const EMAIL_RUN = /[A-Za-z0-9._%+'-]{1,64}@[^\s，,；;、:：]{0,255}(?:[,，�
 export function countContacts(raw: string): { phone: number; email: number } {
   const text = toHalfWidth(raw);
   const email = text.match(EMAIL_RUN)?.length ?? 0;
-  const phone = (text.replace(EMAIL_RUN, ' ').match(PHONE_RUN) ?? []).filter(
-    (m) => m.replace(/\D/g, '').length >= 6,
-  ).length;
+  const phone = (text.replace(EMAIL_RUN, ' ').match(PHONE_RUN) ?? []).filter(isPhoneRun).length;
   return { phone, email };
 }
 
@@ -119,7 +119,7 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
 
   let rest = text.replace(EMAIL_RUN, (m) => (take('email', m), ' ¦ '));
   rest = rest.replace(PHONE_RUN, (m) => {
-    if (m.replace(/\D/g, '').length < 6) return m;
+    if (!isPhoneRun(m)) return m;
     take('phone', m);
     return ' ¦ ';
   });
