@@ -167,7 +167,11 @@ export class FeishuChannel implements Channel {
       }
       log.warn({ event: orphan.id, tries: orphan.tries }, 'feishu event taken over from a process that died');
       this.working.add(orphan.id);
-      this.track(orphan.id, () => this.limit(task), true);
+      this.track(
+        orphan.id,
+        () => this.limit(task),
+        () => true,
+      );
     }
   }
 
@@ -301,11 +305,11 @@ export class FeishuChannel implements Channel {
    * Runs `task` in the background and logs a failure; then, if the event was kept, settles it:
    * done either way. Until settled it stays in `working`, so sweeps keep renewing it.
    */
-  private track(eventId: string, task: () => Promise<void>, kept: boolean | (() => boolean)): void {
+  private track(eventId: string, task: () => Promise<void>, kept: () => boolean): void {
     const { log } = this.options;
     const run = task()
       .catch((error: unknown) => log.error({ err: error, event: eventId }, 'feishu event processing failed'))
-      .then(() => ((typeof kept === 'function' ? kept() : kept) ? this.settle(eventId) : undefined))
+      .then(() => (kept() ? this.settle(eventId) : undefined))
       .catch((error: unknown) => log.error({ err: error, event: eventId }, 'feishu event not settled'))
       .finally(() => {
         this.working.delete(eventId);
