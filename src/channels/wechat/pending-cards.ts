@@ -45,7 +45,19 @@ end
 if redis.call('PTTL', KEYS[1]) < keep - now then redis.call('PEXPIRE', KEYS[1], keep - now) end
 return first`;
 
-const TAKE = `
+/** Lua: removes one card's options and its message id from the chat's hash. */
+const DROP_CARD = `
+local function dropCard(key, card)
+  local fields = redis.call('HGETALL', key)
+  for i = 1, #fields, 2 do
+    if string.sub(fields[i], 1, 4) == 'opt:' and cjson.decode(fields[i + 1]).c == card then
+      redis.call('HDEL', key, fields[i])
+    end
+  end
+  redis.call('HDEL', key, 'ref:' .. card)
+end`;
+
+const TAKE = `${DROP_CARD}
 local raw = redis.call('HGET', KEYS[1], 'opt:' .. ARGV[1])
 if not raw then return false end
 local e = cjson.decode(raw)
@@ -53,25 +65,11 @@ local now = tonumber(ARGV[3])
 if (e.w ~= ARGV[2] and e.w ~= '*') or e.u < now then return false end
 if e.x > 0 and e.x <= now then return 'expired' end
 local ref = redis.call('HGET', KEYS[1], 'ref:' .. e.c) or ''
-if e.w ~= '*' then
-  local fields = redis.call('HGETALL', KEYS[1])
-  for i = 1, #fields, 2 do
-    if string.sub(fields[i], 1, 4) == 'opt:' and cjson.decode(fields[i + 1]).c == e.c then
-      redis.call('HDEL', KEYS[1], fields[i])
-    end
-  end
-  redis.call('HDEL', KEYS[1], 'ref:' .. e.c)
-end
+if e.w ~= '*' then dropCard(KEYS[1], e.c) end
 return cjson.encode({ a = e.a, v = e.v, r = ref })`;
 
-const FORGET = `
-local fields = redis.call('HGETALL', KEYS[1])
-for i = 1, #fields, 2 do
-  if string.sub(fields[i], 1, 4) == 'opt:' and cjson.decode(fields[i + 1]).c == ARGV[1] then
-    redis.call('HDEL', KEYS[1], fields[i])
-  end
-end
-redis.call('HDEL', KEYS[1], 'ref:' .. ARGV[1])
+const FORGET = `${DROP_CARD}
+dropCard(KEYS[1], ARGV[1])
 return 1`;
 
 type Scripts = Redis & {
