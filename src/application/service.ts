@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Application } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
-import { epochMs, utc, utcParam } from '../db/sql.ts';
+import { epochMs, fromEpochMs, utc, utcParam } from '../db/sql.ts';
 import { sha256Of } from '../db/files.ts';
 import { FIELD_KEYS, FORM, filledCount, readFields, type FieldKey, type Fields } from './form.ts';
 import { orgKey } from './org-key.ts';
@@ -72,21 +72,13 @@ const COLUMNS = `id, number, status, channel, "userId", fields, "documentFileId"
   ${epochMs('"submittedAt"')} AS "submittedAt", ${epochMs('"scanAt"')} AS "scanAt",
   ${epochMs('"createdAt"')} AS "createdAt", ${epochMs('"updatedAt"')} AS "updatedAt"`;
 
-const date = (ms: number | null): Date | null => (ms === null ? null : new Date(Math.round(ms)));
-
 const sqlView = (row: SqlRow): ApplicationView => ({
-  id: row.id,
-  number: row.number,
-  status: row.status,
-  channel: row.channel,
-  userId: row.userId,
+  ...row,
   fields: readFields(row.fields),
-  documentFileId: row.documentFileId,
-  scanFileId: row.scanFileId,
-  submittedAt: date(row.submittedAt),
-  scanAt: date(row.scanAt),
-  createdAt: date(row.createdAt)!,
-  updatedAt: date(row.updatedAt)!,
+  submittedAt: fromEpochMs(row.submittedAt),
+  scanAt: fromEpochMs(row.scanAt),
+  createdAt: fromEpochMs(row.createdAt),
+  updatedAt: fromEpochMs(row.updatedAt),
 });
 
 /** name, mime, size, sha256, data — the StoredFile columns of a file (as db/files.ts stores them). */
@@ -188,10 +180,10 @@ export class Applications {
   }
 
   /**
-   * Merges changed fields into a draft and returns all its fields; undefined when it is no longer a
-   * draft. A merge (not a replace) so that a stale copy of the fields can never erase saved ones.
+   * Merges changed fields into a draft, removes `clear`, and returns all its fields; undefined when
+   * it is no longer a draft. A merge (not a replace) so that a stale copy of the fields can never
+   * erase saved ones.
    */
-  /** Merges `patch` into a draft's fields and removes `clear`; undefined when it is no draft any more. */
   async patchFields(id: string, patch: Fields, clear: FieldKey[] = []): Promise<Fields | undefined> {
     const key = patch.orgName ? orgKey(patch.orgName) : null;
     const rows = await this.sql.query<{ fields: unknown }>(
@@ -226,8 +218,8 @@ export class Applications {
     const now = this.now();
     for (const m of row!.members.filter((x) => orgKey(x.orgName) === key)) {
       if (m.status === 'active') return { kind: 'member' };
-      const leftAt = date(m.leftAt) ?? now;
-      const until = date(m.lockedUntil) ?? addYears(leftAt, LOCK_YEARS);
+      const leftAt = fromEpochMs(m.leftAt) ?? now;
+      const until = fromEpochMs(m.lockedUntil) ?? addYears(leftAt, LOCK_YEARS);
       if (until > now) return { kind: 'locked', reason: m.status as 'withdrawn' | 'expelled', leftAt, until };
     }
     return undefined;

@@ -43,3 +43,10 @@ export const utc = (param: string): string => `(${param}::timestamptz AT TIME ZO
 
 /** Milliseconds since the epoch of a `timestamp(3)` column holding UTC, as a JS number. */
 export const epochMs = (column: string): string => `(extract(epoch from ${column}) * 1000)::float8`;
+
+/** The other way: an `epochMs` value read back as a Date (null stays null). */
+export function fromEpochMs(ms: number): Date;
+export function fromEpochMs(ms: number | null): Date | null;
+export function fromEpochMs(ms: number | null): Date | null {
+  return ms === null ? null : new Date(Math.round(ms));
+}
