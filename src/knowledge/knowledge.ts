@@ -133,7 +133,7 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
     }
     const shown = lines.length;
     if (preface) lines.unshift(preface);
-    const others = relevant.slice(shown).map((h) => (h.section.doc === 'charter' ? `${h.section.label}（${h.section.title}）` : sourceOf(texts, h.section)));
+    const others = relevant.slice(shown).map((h) => (h.section.doc === 'charter' ? texts.t('knowledge.article_with_title', { label: h.section.label, title: h.section.title }) : sourceOf(texts, h.section)));
     if (others.length > 0) lines.push(texts.t('knowledge.see_also', { list: others.join('、') }));
     if (raw.length > MAX_QUESTION_CHARS) lines.push(texts.t('knowledge.too_long_note', { n: MAX_QUESTION_CHARS }));
     return { answer: lines.join('\n\n'), citations, refused: false, mode: 'extractive' };
