@@ -189,14 +189,14 @@ export class Review {
       if (!found) return { kind: 'not_found' };
       const { app } = found;
       if (found.reviewCase.status === 'open' && !isCurrent(found.reviewCase, app)) return { kind: 'stale' };
+      const { number, org } = describe(app);
       // The unit may have been put on the member list (import) since it applied: no 公示 for it.
-      const unit = describe(app).org;
       if (
         decision === 'approved' &&
         found.reviewCase.status === 'open' &&
-        (await tx.member.findFirst({ where: { orgName: unit, status: 'active' }, select: { id: true } }))
+        (await tx.member.findFirst({ where: { orgName: org, status: 'active' }, select: { id: true } }))
       )
-        return { kind: 'member', org: unit };
+        return { kind: 'member', org };
       const won = await tx.reviewCase.updateMany({
         where: { id: caseId, status: 'open' },
         data: { status: decision, decidedBy: actor, decidedAt: now, reason: reason ?? null },
@@ -205,7 +205,6 @@ export class Review {
         const latest = await tx.reviewCase.findUniqueOrThrow({ where: { id: caseId } });
         return decided(latest, app);
       }
-      const { number, org } = describe(app);
       const applicant = `${app.channel}:${app.userId}`;
       const before = { status: app.status };
       if (decision === 'approved') {
