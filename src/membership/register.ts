@@ -16,8 +16,8 @@ type Command = { pattern: RegExp; run: (ctx: Context, match: RegExpExecArray) =>
 
 const commandsOf = (process: MembershipProcess): Command[] => [
   { pattern: /^(我要|申请|我们要|本单位)?(申请)?退出联盟$/, run: (ctx) => process.startWithdrawal(ctx) },
-  { pattern: /^(添加|增加|新增)秘书处(成员)?[:：]?\s*(\S+)$/, run: (ctx, m) => changeRole(ctx, 'grant', m[3]!) },
-  { pattern: /^(移除|移出|删除|撤销)秘书处(成员)?[:：]?\s*(\S+)$/, run: (ctx, m) => changeRole(ctx, 'revoke', m[3]!) },
+  { pattern: /^(添加|增加|新增)秘书处(成员)?\s*(\S+)$/, run: (ctx, m) => changeRole(ctx, 'grant', m[3]!) },
+  { pattern: /^(移除|移出|删除|撤销)秘书处(成员)?\s*(\S+)$/, run: (ctx, m) => changeRole(ctx, 'revoke', m[3]!) },
   { pattern: /^秘书处(名单|成员|账号)$/, run: (ctx) => listSecretariat(ctx) },
   { pattern: /^((联盟)?成员(单位)?名单|members list)$/i, run: (ctx) => listMembers(ctx) },
   { pattern: /^群发(通知)?$/, run: (ctx) => startBroadcast(ctx) },
