@@ -60,7 +60,9 @@ export async function openMigratedTestDatabase(embedded: boolean): Promise<Opene
   return {
     db,
     async close() {
-      process.env.TZ = zone;
+      // Assigning undefined would store the string "undefined".
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
       await db.close();
       await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
