@@ -48,7 +48,8 @@ export function registerMembership(bot: Bot): MembershipProcess {
     if (
       commands.some((c) => c.pattern.test(text) || c.pattern.test(bare)) ||
       isHelp(text) ||
-      isStatus(text) ||
+      // The status words as the whole message, not a reason that mentions "申请编号".
+      (isStatus(text) && bare.length <= 8) ||
       isResume(text)
     )
       return ctx.say(ctx.t('membership.reason_is_command', { text }));

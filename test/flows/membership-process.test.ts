@@ -190,6 +190,17 @@ describe('membership process', () => {
     expect(li.lastText()).not.toContain('退回补充');
   }, 90000);
 
+  it('takes a reason that mentions the application number as the reason', async () => {
+    const zhou = h.user('zhou-reason');
+    const sec1 = h.user('sec1');
+    await submit(zhou, '贵州编号原因测试有限公司');
+    await sec1.waitFor('贵州编号原因测试有限公司');
+    await click(sec1, button(sec1, '入盟申请待资格审查', '不予通过'));
+    await sec1.says('申请编号有误，请核对');
+    const rejected = await zhou.waitFor('未通过秘书处资格审查');
+    expect(rejected.kind === 'text' && rejected.text).toContain('申请编号有误，请核对');
+  });
+
   it('a reason prompt left open for an hour is over: the next message is not taken as the reason', async () => {
     const wang = h.user('wang-later');
     const sec1 = h.user('sec1');
