@@ -4,9 +4,8 @@
 // word of every curated synonym found (退会 → 退出).
 import * as OpenCC from 'opencc-js';
 import { pinyin } from 'pinyin-pro';
-import { chineseNumber, NUMERAL_CHARS } from './numerals.ts';
+import { NUMERAL_CHARS, ordinal } from './numerals.ts';
 
-export { chineseNumber };
 
 const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
 const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'word' });
@@ -114,8 +113,7 @@ export function foldChars(text: string): string {
  * 第4章 → 第四章 (a bare 4章 stays).
  */
 function foldBasic(text: string): string {
-  const numeral = (n: string) => (Number(n) < 10_000 ? chineseNumber(Number(n)) : n);
   return foldChars(text)
-    .replace(/(?<!\d)第?\s*(\d+)\s*条/g, (_: string, n: string) => `第${numeral(n)}条`)
-    .replace(/第\s*(\d+)\s*章/g, (_: string, n: string) => `第${numeral(n)}章`);
+    .replace(/(?<!\d)第?\s*(\d+)\s*条/g, (_: string, n: string) => ordinal(n, '条'))
+    .replace(/第\s*(\d+)\s*章/g, (_: string, n: string) => ordinal(n, '章'));
 }

@@ -9,7 +9,7 @@ import type { Analyzer } from './analyzer.ts';
 import { foldChars } from './analyzer.ts';
 import type { Chapter, Charter, Section } from './corpus.ts';
 import { shortQuote } from './extract.ts';
-import { chineseNumber, NUMERAL_CHARS, parseChineseNumber } from './numerals.ts';
+import { chineseNumber, NUMERAL_CHARS, ordinal, parseChineseNumber } from './numerals.ts';
 
 /** 第二十条, 第20条, 第五章 (not 第一条件). */
 const EXPLICIT = new RegExp(`第\\s*([${NUMERAL_CHARS}]+)\\s*(条|章)(?!件)`, 'g');
@@ -146,9 +146,8 @@ export function createCharterAnswers(charter: Charter, analyzer: Analyzer, texts
   const range = (from: Section, to: Section) =>
     from === to ? from.label : texts.t('knowledge.article_range', { first: from.label, last: to.label });
   // Whatever number was asked for is named the charter's way (第二十六条), however it was typed.
-  const numeral = (n: number) => (n < 10_000 ? chineseNumber(n) : String(n));
-  const articleLabel = (n: number) => `第${numeral(n)}条`;
-  const chapterLabel = (n: number) => `第${numeral(n)}章`;
+  const articleLabel = (n: number) => ordinal(n, '条');
+  const chapterLabel = (n: number) => ordinal(n, '章');
 
   const outline = (chapters: Chapter[]) =>
     chapters.map((c) =>

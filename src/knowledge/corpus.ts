@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { chineseNumber, NUMERAL_CHARS, parseChineseNumber } from './numerals.ts';
+import { NUMERAL_CHARS, ordinal, parseChineseNumber } from './numerals.ts';
 
 export type SectionDoc = 'charter' | 'notice' | 'form';
 
@@ -148,7 +148,7 @@ function checkCharterNumbering(articles: Section[], problems: string[]): void {
   let chapter: string | undefined;
   articles.forEach((s, i) => {
     if (articleNumber(s.label) !== i + 1)
-      problems.push(`charter.md: ${s.label} 应为第${chineseNumber(i + 1)}条，条号须从第一条起连续 (articles must be numbered 1, 2, 3, …)`);
+      problems.push(`charter.md: ${s.label} 应为${ordinal(i + 1, '条')}，条号须从第一条起连续 (articles must be numbered 1, 2, 3, …)`);
     if (s.chapter === undefined) {
       problems.push(`charter.md: ${s.label} 不在任何“## 第X章”之下 (article outside a chapter)`);
       return;
@@ -157,7 +157,7 @@ function checkCharterNumbering(articles: Section[], problems: string[]): void {
     chapter = s.chapter;
     chapters += 1;
     if (chapterNumber(s.chapter) !== chapters)
-      problems.push(`charter.md: “${s.chapter}”应为第${chineseNumber(chapters)}章，章号须从第一章起连续 (chapters must be numbered 1, 2, 3, …)`);
+      problems.push(`charter.md: “${s.chapter}”应为${ordinal(chapters, '章')}，章号须从第一章起连续 (chapters must be numbered 1, 2, 3, …)`);
   });
 }
 

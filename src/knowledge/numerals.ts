@@ -34,6 +34,15 @@ export function chineseNumber(n: number): string {
 }
 
 /**
+ * An article or chapter named the charter's way: (19, '条') → 第十九条, ("4", '章') → 第四章; a number
+ * of 10 000 or more keeps its digits as given.
+ */
+export function ordinal(n: number | string, unit: '条' | '章'): string {
+  const value = Number(n);
+  return `第${value < 10_000 ? chineseNumber(value) : String(n)}${unit}`;
+}
+
+/**
  * 十九 → 19, 二十五 → 25, 一百零五 → 105, 两 → 2, 〇 → 0, "26" → 26; digits alone read place by place
  * (二五 → 25, as people say it); undefined when it is not a well-formed numeral (十十, 一二十).
  */

@@ -1,8 +1,7 @@
 // Articles and chapters asked for by number, and "how many articles": through the chat pipeline, the
 // way a user asks. The charter has 第一条…第二十五条 in five chapters (附件1 of the notice).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chineseNumber } from '../../src/knowledge/analyzer.ts';
-import { parseChineseNumber } from '../../src/knowledge/numerals.ts';
+import { chineseNumber, parseChineseNumber } from '../../src/knowledge/numerals.ts';
 import { loadCorpus } from '../../src/knowledge/corpus.ts';
 import { createHarness, type Harness } from '../support/app.ts';
 import { citedSections, withTwentySixthArticle } from '../support/charter.ts';

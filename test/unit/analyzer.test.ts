@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chineseNumber, createAnalyzer } from '../../src/knowledge/analyzer.ts';
+import { createAnalyzer } from '../../src/knowledge/analyzer.ts';
+import { chineseNumber } from '../../src/knowledge/numerals.ts';
 
 const analyzer = createAnalyzer([
   ['退出', '退会', '退盟'],
