@@ -8,7 +8,6 @@
 // --channel-only runs the channel layer alone (verify, ack, dedup, SDK send; echo, no bot, no database).
 // --as-image runs the compiled bot (`npm run build` first) with the Dockerfile's node flags and ENV.
 // Needs PostgreSQL (TEST_PG_ADMIN_URL or 127.0.0.1:5432) and Redis (REDIS_URL or 127.0.0.1:6379).
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -24,7 +23,7 @@ import { createTestDatabase } from '../test/support/db.ts';
 import { startFakeFeishu } from '../test/channels/support/fake-feishu.ts';
 import { messageEvent, signedRequest } from '../test/channels/support/feishu-requests.ts';
 import { removeKeys } from '../test/channels/support/redis-keys.ts';
-import { freePort, imageSetup, procStat, untilHealthy } from './service-process.ts';
+import { imageSetup, procStat, startWebhookService } from './service-process.ts';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -126,25 +125,6 @@ async function main(): Promise<void> {
   const fake = await startFakeFeishu();
   const database = await createTestDatabase('ab_bench');
   const queuePrefix = `b-${randomBytes(4).toString('hex')}`;
-  const port = await freePort();
-  const env = {
-    ...process.env,
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    QUEUE_PREFIX: queuePrefix,
-    LOG_LEVEL: 'warn',
-    FEISHU_MODE: 'webhook',
-    FEISHU_APP_ID: 'cli_bench',
-    FEISHU_APP_SECRET: 'secret',
-    FEISHU_VERIFICATION_TOKEN: SECRETS.verificationToken,
-    FEISHU_ENCRYPT_KEY: SECRETS.encryptKey,
-    FEISHU_DOMAIN: fake.url,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    // The fake has no limit; Feishu's real one (50 sends/s per app) would queue replies at this rate.
-    FEISHU_SEND_PER_MIN: String(rate * 120),
-    FEISHU_API_PER_SEC: String(rate * 2),
-  };
   // BENCH_CPU_PROF=dir writes CPU profiles of the service processes there (open them in Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const mode = process.argv.includes('--channel-only') ? 'serve-channel' : 'serve';
@@ -157,16 +137,21 @@ async function main(): Promise<void> {
     mode === 'serve'
       ? [...profile, ...entry, 'serve', '--processes', String(processes)]
       : [...profile, '--import', 'tsx', import.meta.filename, mode];
-  const child = spawn(process.execPath, args, {
-    env: { ...env, ...image?.env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const service = await startWebhookService({
+    args,
+    domain: fake.url,
+    secrets: SECRETS,
+    queuePrefix,
+    env: {
+      DATABASE_URL: database.url,
+      REDIS_URL,
+      // The fake has no limit; Feishu's real one (50 sends/s per app) would queue replies at this rate.
+      FEISHU_SEND_PER_MIN: String(rate * 120),
+      FEISHU_API_PER_SEC: String(rate * 2),
+      ...image?.env,
+    },
   });
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`service exited with ${code}`))),
-  );
-  exited.catch(() => undefined);
-  const url = `http://127.0.0.1:${port}`;
-  await Promise.race([exited, untilHealthy(url)]);
+  const { child, url } = service;
 
   const questions = [
     '你好',
@@ -285,8 +270,7 @@ async function main(): Promise<void> {
     `non-200 acks ${failures}, lost replies ${lost}, doubled replies ${doubled}, apologies ${apologies}, send calls ${fake.sendCalls}, token fetches ${fake.tokenCalls}`,
   );
 
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  await service.stop();
   await fake.close();
   await database.drop();
   await removeKeys(REDIS_URL, queuePrefix);

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadEvalSet } from '../test/eval/evaluate.ts';
-import { freePort, imageSetup, procStat, untilHealthy } from './service-process.ts';
+import { imageSetup, procStat, startWebhookService } from './service-process.ts';
 import { startFakeFeishu } from '../test/channels/support/fake-feishu.ts';
 import { messageEvent, signedRequest } from '../test/channels/support/feishu-requests.ts';
 import { removeKeys } from '../test/channels/support/redis-keys.ts';
@@ -63,35 +63,21 @@ async function startChat(setup: Setup): Promise<Bot & { stop(): Promise<void> }>
 async function startServe(setup: Setup): Promise<Bot & { stop(): Promise<void> }> {
   const secrets = { verificationToken: 'vt-memory', encryptKey: 'ek-memory-key' };
   const fake = await startFakeFeishu();
-  const port = await freePort();
   const queuePrefix = `mem-${randomBytes(4).toString('hex')}`;
-  const child = spawn(process.execPath, [...setup.flags, main, 'serve'], {
+  const service = await startWebhookService({
+    args: [...setup.flags, main, 'serve'],
+    domain: fake.url,
+    secrets,
+    queuePrefix,
     env: {
-      ...process.env,
       ...setup.env,
-      LOG_LEVEL: 'warn',
       REDIS_URL,
-      QUEUE_PREFIX: queuePrefix,
-      FEISHU_MODE: 'webhook',
-      FEISHU_APP_ID: 'cli_memory',
-      FEISHU_APP_SECRET: 'secret',
-      FEISHU_VERIFICATION_TOKEN: secrets.verificationToken,
-      FEISHU_ENCRYPT_KEY: secrets.encryptKey,
-      FEISHU_DOMAIN: fake.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
       // The fake has no rate limit; Feishu's real one would only make the run longer.
       FEISHU_SEND_PER_MIN: '120000',
       FEISHU_API_PER_SEC: '2000',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`))),
-  );
-  exited.catch(() => undefined);
-  await Promise.race([exited, untilHealthy(url)]);
+  const { child, url } = service;
   const replied = new Set<string>();
   return {
     child,
@@ -108,8 +94,7 @@ async function startServe(setup: Setup): Promise<Bot & { stop(): Promise<void> }
       return replied.size;
     },
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await service.stop();
       await fake.close();
       await removeKeys(REDIS_URL, queuePrefix);
     },

@@ -1,5 +1,6 @@
 // The bot as a child process of a bench: started as the Docker image starts it (read from the
 // Dockerfile), on a free port, waited for until healthy, and its CPU time read from /proc.
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -58,5 +59,53 @@ export function procStat(pid: number): { ppid: number; comm: string; cpuMs: numb
     ppid: Number(fields[1]),
     comm: stat.slice(stat.indexOf('(') + 1, close),
     cpuMs: (Number(fields[11]) + Number(fields[12])) * 10, // USER_HZ = 100
+  };
+}
+
+export type WebhookService = { child: ChildProcess; url: string; stop(): Promise<void> };
+
+/**
+ * Starts `args` (the bot's `serve`, or a bench's own child) as a Feishu webhook service against the
+ * fake Open API at `domain`, on a free port, and waits until it is healthy. `env` adds to or
+ * overrides the common settings (DATABASE_URL, the image's ENV, send limits).
+ */
+export async function startWebhookService(options: {
+  args: string[];
+  domain: string;
+  secrets: { verificationToken: string; encryptKey: string };
+  queuePrefix: string;
+  env: Record<string, string | undefined>;
+}): Promise<WebhookService> {
+  const port = await freePort();
+  const child = spawn(process.execPath, options.args, {
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      QUEUE_PREFIX: options.queuePrefix,
+      FEISHU_MODE: 'webhook',
+      FEISHU_APP_ID: 'cli_bench',
+      FEISHU_APP_SECRET: 'secret',
+      FEISHU_VERIFICATION_TOKEN: options.secrets.verificationToken,
+      FEISHU_ENCRYPT_KEY: options.secrets.encryptKey,
+      FEISHU_DOMAIN: options.domain,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...options.env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`service exited with ${code}`))),
+  );
+  exited.catch(() => undefined);
+  await Promise.race([exited, untilHealthy(url)]);
+  return {
+    child,
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
   };
 }
