@@ -2,13 +2,12 @@
 // members and the secretariat see.
 import { parse } from 'csv-parse/sync';
 import { spreadsheetCsv } from '../spreadsheet.ts';
-import { ORG_TYPES } from '../application/form.ts';
+import { fieldDef, ORG_TYPES } from '../application/form.ts';
+import { userKey } from '../bot/inbound.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { CHANNEL_NAMES } from '../channels/channel.ts';
 import { audit } from './audit.ts';
 
-/** A member's representative may be reached on any channel the bot speaks on. */
-export const MEMBER_CHANNELS = CHANNEL_NAMES;
 export const IMPORT_COLUMNS = ['orgName', 'orgType', 'repName', 'channel', 'userId'] as const;
 
 export type ImportProblem = {
@@ -39,16 +38,17 @@ export function parseMemberCsv(content: string): { rows: (Row & { line: number }
     if (!orgName || orgName.length > 200) problems.push({ line, reason: 'org_name', value: orgName });
     else if (!(ORG_TYPES as readonly string[]).includes(orgType))
       problems.push({ line, reason: 'org_type', value: orgType });
-    else if (!repName || repName.length > 40) problems.push({ line, reason: 'rep_name', value: repName });
-    else if (!(MEMBER_CHANNELS as readonly string[]).includes(channel))
+    else if (!repName || repName.length > fieldDef('repName').max)
+      problems.push({ line, reason: 'rep_name', value: repName });
+    else if (!(CHANNEL_NAMES as readonly string[]).includes(channel))
       problems.push({ line, reason: 'channel', value: channel });
     else if (!/^[A-Za-z0-9_@.-]{1,100}$/.test(userId)) problems.push({ line, reason: 'user_id', value: userId });
     else if (seen.has(orgName)) problems.push({ line, reason: 'duplicate', value: orgName });
     // One representative acts for one member unit (第十三条(四)): withdrawal and votes go by it.
-    else if (reps.has(`${channel}:${userId}`)) problems.push({ line, reason: 'user_twice', value: userId });
+    else if (reps.has(userKey(channel, userId))) problems.push({ line, reason: 'user_twice', value: userId });
     else {
       seen.add(orgName);
-      reps.add(`${channel}:${userId}`);
+      reps.add(userKey(channel, userId));
       rows.push({ line, orgName, orgType, repName, channel, userId });
     }
   }
