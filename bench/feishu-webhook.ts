@@ -18,6 +18,7 @@ import { loadTexts } from '../src/bot/texts.ts';
 import { EventDedup } from '../src/channels/event-dedup.ts';
 import { FeishuChannel } from '../src/channels/feishu/feishu-channel.ts';
 import { buildHttpServer } from '../src/http/server.ts';
+import { registerFeishuRoutes } from '../src/channels/feishu/routes.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from '../test/support/db.ts';
 import { startFakeFeishu } from '../test/channels/support/fake-feishu.ts';
@@ -37,7 +38,7 @@ if (process.argv[2] === 'serve-channel') {
   const redis = openRedis(config.redisUrl!, log);
   const texts = loadTexts(config.promptsDir);
   const channel = new FeishuChannel({
-    config: config.feishu!,
+    config: config.channels.feishu!,
     log,
     texts,
     dedup: new EventDedup(redis, `${config.queuePrefix}:`),
@@ -50,7 +51,7 @@ if (process.argv[2] === 'serve-channel') {
   );
   const http = buildHttpServer({
     log,
-    feishu: { channel, secrets: config.feishu! },
+    routes: [(server) => registerFeishuRoutes(server, { channel, secrets: config.channels.feishu!, log })],
     health: async () => ({ server: true }),
   });
   await http.listen({ port: config.http.port, host: '127.0.0.1' });

@@ -1,4 +1,6 @@
-// Composition root: builds the database, texts, knowledge and the bot from the one config.
+// Composition root: builds the database, texts, the delivery backbone, each module once, and the bot
+// from the one config. Every entry point — chat, serve, worker, the CLI commands, a future dashboard —
+// uses these instances (`app.modules`) rather than building its own.
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { openDatabase, type Db } from './db/client.ts';
@@ -10,15 +12,27 @@ import { createLogger } from './log.ts';
 import type { Services } from './bot/services.ts';
 import { createKnowledge, type Knowledge } from './knowledge/knowledge.ts';
 import { registerKnowledge } from './knowledge/register.ts';
-import { registerApplication } from './application/register.ts';
+import { registerApplication, type ApplicationModule } from './application/register.ts';
 import { Delivery } from './delivery/delivery.ts';
 import { registerMembership } from './membership/register.ts';
+import type { MembershipProcess } from './membership/process-handlers.ts';
 import { bootstrapSecretariat } from './membership/roles.ts';
+
+/** The domain modules, built once by createApp. */
+export type Modules = {
+  /** The Q&A module (services.knowledge is its Answerer face). */
+  knowledge: Knowledge;
+  /** Applications (the service) and the application dialog. */
+  application: ApplicationModule;
+  /** Review, public notices, withdrawals. */
+  membership: MembershipProcess;
+};
 
 export type App = {
   bot: Bot;
   services: Services;
-  /** The Q&A module itself (services.knowledge is its Answerer face). */
+  modules: Modules;
+  /** The Q&A module itself (same as modules.knowledge). */
   knowledge: Knowledge;
   close(): Promise<void>;
 };
@@ -39,6 +53,7 @@ export async function openMigratedDatabase(config: Config, log: Logger): Promise
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
+  for (const line of config.deprecations) log.warn(line);
   const texts = loadTexts(config.promptsDir);
   const knowledge = createKnowledge(config, texts, log);
   const db = await openMigratedDatabase(config, log);
@@ -48,12 +63,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   await bootstrapSecretariat(db.prisma, config.secretariat);
   const bot = new Bot(services);
   registerCommands(bot);
-  registerMembership(bot);
-  registerApplication(bot, knowledge.corpus);
+  const membership = registerMembership(bot);
+  const application = registerApplication(bot, knowledge.corpus);
   registerKnowledge(bot);
   return {
     bot,
     services,
+    modules: { knowledge, application, membership },
     knowledge,
     async close() {
       await delivery.close();

@@ -3,31 +3,13 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './paths.ts';
+import { ConfigError, type ConfigProblem } from './config-error.ts';
+import { optional, orDefault, splitList, whole } from './env-schema.ts';
+import { CHANNELS, type RegisteredChannel } from './channels/registry.ts';
+import type { ChannelLimits } from './channels/define.ts';
 
-/** Unset, empty and blank all mean "not configured". */
-const optional = <T extends z.ZodType>(inner: T) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v), inner.optional());
-
-/** Unset, empty and blank take the inner schema's default. */
-const orDefault = <T extends z.ZodType>(inner: T) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), inner);
-
-/** A whole number within bounds, with the reason in Chinese and English. */
-const whole = (min: number, max: number, fallback: number) =>
-  orDefault(
-    z.coerce
-      .number('应是数字 (must be a number)')
-      .int('应是整数 (must be a whole number)')
-      .min(min, `应不小于 ${min} (must be at least ${min})`)
-      .max(max, `应不大于 ${max} (must be at most ${max})`)
-      .default(fallback),
-  );
-
-/** Comma- or space-separated platform ids. */
-const idList = z
-  .string()
-  .optional()
-  .transform((v) => (v ?? '').split(/[\s,，]+/).filter(Boolean));
+export { ConfigError } from './config-error.ts';
+export type { ChannelLimits } from './channels/define.ts';
 
 /** `7d`, `12h`, `30m`, `90s`, `500ms` → milliseconds. */
 const duration = z
@@ -40,7 +22,8 @@ const duration = z
     return Math.round(Number(n) * scale);
   });
 
-const schema = z.object({
+/** The variables the bot itself reads; each channel's own are in its definition (channels/registry.ts). */
+const core = {
   DATABASE_URL: optional(
     z.string().regex(/^postgres(ql)?:\/\//, '应以 postgres:// 或 postgresql:// 开头 (must start with postgres://)'),
   ),
@@ -53,33 +36,13 @@ const schema = z.object({
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge'),
   PROMPTS_DIR: z.string().trim().min(1).default('prompts'),
-  // Feishu / Lark, WeChat and the HTTP server (issue 5). Blank means default: .env files keep empty keys.
-  FEISHU_MODE: orDefault(z.enum(['webhook', 'ws'], '应是 webhook 或 ws (must be webhook or ws)').default('ws')),
-  FEISHU_APP_ID: optional(z.string()),
-  FEISHU_APP_SECRET: optional(z.string()),
-  FEISHU_VERIFICATION_TOKEN: optional(z.string()),
-  FEISHU_ENCRYPT_KEY: optional(z.string()),
-  FEISHU_DOMAIN: orDefault(
-    z
-      .string()
-      .trim()
-      .refine(
-        (v) => v === 'feishu' || v === 'lark' || /^https?:\/\/\S+$/.test(v),
-        '应是 feishu、lark 或完整网址 (feishu, lark or a URL)',
-      )
-      .default('feishu'),
-  ),
+  // The one HTTP server: ops endpoints and every channel's routes.
   PORT: orDefault(z.coerce.number().int().min(0).max(65_535, '应是 0–65535 的端口号 (a port number)').default(3000)),
   HOST: orDefault(z.string().trim().min(1).default('0.0.0.0')),
-  WECHATY_PUPPET: orDefault(z.string().trim().min(1).default('wechaty-puppet-wechat4u')),
-  WECHATY_PUPPET_SERVICE_TOKEN: optional(z.string()),
-  WECHATY_NAME: orDefault(z.string().trim().min(1).default('alliance-bot')),
   // Delivery and membership (issue 6)
   QUEUE_PREFIX: optional(z.string().regex(/^[A-Za-z0-9_.-]+$/, '只能含字母、数字、_.- (letters, digits, _.- only)')),
-  SECRETARIAT_FEISHU_OPEN_IDS: idList,
-  SECRETARIAT_WECHAT_IDS: idList,
-  SECRETARIAT_CONSOLE_IDS: idList,
-  SECRETARIAT_FEISHU_CHAT_ID: optional(z.string()),
+  SECRETARIAT: optional(z.string()),
+  CHANNELS: optional(z.string()),
   PUBLIC_NOTICE_PERIOD: orDefault(duration.default(7 * 86_400_000)),
   CONGRESS_REMINDER_CRON: orDefault(
     z
@@ -91,11 +54,6 @@ const schema = z.object({
   DELIVERY_ATTEMPTS: whole(1, 50, 10),
   DELIVERY_BACKOFF_MS: whole(10, 600_000, 2_000),
   DELIVERY_LOCK_MS: whole(1_000, 600_000, 30_000),
-  FEISHU_SEND_PER_MIN: whole(1, 1_000_000, 1_000),
-  FEISHU_API_PER_SEC: whole(1, 100_000, 50),
-  FEISHU_PER_CHAT_PER_SEC: whole(1, 1_000, 5),
-  WECHAT_SEND_PER_MIN: whole(1, 1_000_000, 60),
-  WECHAT_PER_CHAT_PER_SEC: whole(1, 1_000, 1),
   OPS_USER: orDefault(z.string().trim().min(1).default('ops')),
   OPS_PASSWORD: optional(z.string().min(8, '至少 8 个字符 (at least 8 characters)')),
   // Membership application (issue 4)
@@ -108,25 +66,40 @@ const schema = z.object({
       ),
   ),
   APPLICATION_RESUME_AFTER: duration.default(30 * 60_000),
-});
+};
+
+// Channel variables first: problems are reported in this order.
+const schema = z.object({ ...Object.assign({}, ...CHANNELS.map((c) => c.env)), ...core } as typeof core &
+  UnionToIntersection<RegisteredChannel['env']>);
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type Env = z.infer<typeof schema>;
+
+/** Each registered channel's settings under its name; undefined: not set up. */
+export type ChannelSettings = {
+  [C in RegisteredChannel as C['name']]: ReturnType<C['settings']>;
+};
 
 export type Config = {
   databaseUrl: string | undefined;
   dataDir: string;
   redisUrl: string | undefined;
-  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  logLevel: Env['LOG_LEVEL'];
   llm: { apiKey: string | undefined; baseUrl: string | undefined; model: string; timeoutMs: number } | undefined;
   knowledgeDir: string;
   promptsDir: string;
-  /** Undefined when FEISHU_APP_ID is not set: the Feishu channel is off. */
-  feishu: FeishuConfig | undefined;
+  /** Each channel's own settings, read by its definition from the variables it owns. */
+  channels: ChannelSettings;
+  /** The channels `serve` runs (CHANNELS); undefined: every configured one. */
+  serveChannels: string[] | undefined;
   http: { port: number; host: string };
-  wechaty: { puppet: string; puppetToken: string | undefined; name: string };
   queuePrefix: string;
-  /** Bootstrap secretariat accounts as user keys (`feishu:ou_x`, `wechat:x`, `console:x`). */
+  /** Bootstrap secretariat accounts as user keys (`channel:id`), from SECRETARIAT and the deprecated per-channel lists. */
   secretariat: string[];
-  /** Feishu group that also receives review cards. */
-  secretariatFeishuChatId: string | undefined;
+  /** Secretariat group chats that also receive review cards, per channel. */
+  secretariatChats: { channel: string; chatId: string }[];
+  /** Deprecated variables in use: one line each for the log at start-up. */
+  deprecations: string[];
   publicNoticeMs: number;
   congressReminderCron: string;
   delivery: {
@@ -146,40 +119,28 @@ export type Config = {
   };
 };
 
-/** Per-channel send limits; the defaults are the platform's documented ones. */
-export type ChannelLimits = { sendPerMin: number; apiPerSec?: number; perChatPerSec: number };
-
-export type FeishuConfig = {
-  mode: 'webhook' | 'ws';
-  appId: string;
-  appSecret: string;
-  verificationToken: string | undefined;
-  encryptKey: string | undefined;
-  /** Open API base URL: Feishu, Lark, or (tests) a local fake. */
-  domain: string;
-};
-
-/** Thrown when the environment is wrong; the message names every bad variable, in Chinese and English. */
-export class ConfigError extends Error {
-  constructor(readonly problems: { variable: string; reason: string }[]) {
-    super('配置有误 / invalid configuration:\n' + problems.map((p) => `  - ${p.variable}: ${p.reason}`).join('\n'));
-    this.name = 'ConfigError';
-  }
-}
+/** Variables whose value is never repeated in an error message. */
+const QUIET = new Set(['SECRETARIAT']);
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const picked = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k]]));
   const parsed = schema.safeParse(picked);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
-        variable: String(issue.path[0] ?? '?'),
-        reason: `${issue.message}（取值 / value: ${JSON.stringify(env[String(issue.path[0])] ?? null)}）`,
-      })),
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '?');
+        return {
+          variable,
+          reason: QUIET.has(variable)
+            ? issue.message
+            : `${issue.message}（取值 / value: ${JSON.stringify(env[variable] ?? null)}）`,
+        };
+      }),
     );
   }
   const e = parsed.data;
-  const feishu = feishuConfig(e);
+  const channels = channelSettings(e);
+  const secretariat = secretariatKeys(e, env);
   const llmConfigured = e.OPENAI_API_KEY !== undefined || e.OPENAI_BASE_URL !== undefined;
   return {
     databaseUrl: e.DATABASE_URL,
@@ -191,9 +152,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : undefined,
     knowledgeDir: path.resolve(projectRoot, e.KNOWLEDGE_DIR),
     promptsDir: path.resolve(projectRoot, e.PROMPTS_DIR),
-    feishu,
+    channels,
+    serveChannels: serveChannels(e.CHANNELS),
     http: { port: e.PORT, host: e.HOST },
-    wechaty: { puppet: e.WECHATY_PUPPET, puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, name: e.WECHATY_NAME },
     // Two databases must never share queues (a worker would find no row for the other's job), so
     // by default the prefix is tied to the database.
     queuePrefix:
@@ -202,61 +163,100 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         .update(e.DATABASE_URL ?? path.resolve(projectRoot, e.DATA_DIR))
         .digest('hex')
         .slice(0, 8)}`,
-    secretariat: [
-      ...e.SECRETARIAT_FEISHU_OPEN_IDS.map((id) => `feishu:${id}`),
-      ...e.SECRETARIAT_WECHAT_IDS.map((id) => `wechat:${id}`),
-      ...e.SECRETARIAT_CONSOLE_IDS.map((id) => `console:${id}`),
-    ],
-    secretariatFeishuChatId: e.SECRETARIAT_FEISHU_CHAT_ID,
+    secretariat: secretariat.keys,
+    secretariatChats: CHANNELS.flatMap((c) => {
+      const settings = (channels as Record<string, unknown>)[c.name];
+      const chats =
+        'secretariatChats' in c && settings !== undefined ? (c.secretariatChats?.(settings as never) ?? []) : [];
+      return chats.map((chatId) => ({ channel: c.name, chatId }));
+    }),
+    deprecations: secretariat.deprecations,
     publicNoticeMs: e.PUBLIC_NOTICE_PERIOD,
     congressReminderCron: e.CONGRESS_REMINDER_CRON,
     delivery: {
       attempts: e.DELIVERY_ATTEMPTS,
       backoffMs: e.DELIVERY_BACKOFF_MS,
       lockMs: e.DELIVERY_LOCK_MS,
-      limits: {
-        feishu: {
-          sendPerMin: e.FEISHU_SEND_PER_MIN,
-          apiPerSec: e.FEISHU_API_PER_SEC,
-          perChatPerSec: e.FEISHU_PER_CHAT_PER_SEC,
-        },
-        wechat: { sendPerMin: e.WECHAT_SEND_PER_MIN, perChatPerSec: e.WECHAT_PER_CHAT_PER_SEC },
-      },
+      limits: Object.fromEntries(
+        CHANNELS.flatMap((c) => ('limits' in c && c.limits ? [[c.name, c.limits(e as never)] as const] : [])),
+      ),
     },
     ops: { user: e.OPS_USER, password: e.OPS_PASSWORD },
     application: { deadline: e.APPLICATION_DEADLINE, resumeAfterMs: e.APPLICATION_RESUME_AFTER },
   };
 }
 
-const feishuDomains: Record<string, string> = { feishu: 'https://open.feishu.cn', lark: 'https://open.larksuite.com' };
-
-/** The Feishu settings that only make sense together are checked together. */
-function feishuConfig(e: z.infer<typeof schema>): FeishuConfig | undefined {
-  if (!e.FEISHU_APP_ID) return undefined;
-  const problems: { variable: string; reason: string }[] = [];
-  if (!e.FEISHU_APP_SECRET)
-    problems.push({
-      variable: 'FEISHU_APP_SECRET',
-      reason: '设置了 FEISHU_APP_ID 时必须设置 (required with FEISHU_APP_ID)',
-    });
-  // The SDK's long connection silently refuses any other form, leaving a bot that never hears anything.
-  if (e.FEISHU_MODE === 'ws' && !/^cli_[0-9a-f]{16}$/i.test(e.FEISHU_APP_ID))
-    problems.push({
-      variable: 'FEISHU_APP_ID',
-      reason: '应形如 cli_ 加 16 位十六进制字符 (should look like cli_ + 16 hex digits)',
-    });
-  if (e.FEISHU_MODE === 'webhook' && !e.FEISHU_VERIFICATION_TOKEN)
-    problems.push({
-      variable: 'FEISHU_VERIFICATION_TOKEN',
-      reason: 'webhook 模式必须设置，用于校验请求来源 (required in webhook mode)',
-    });
+/** Every channel's settings; the problems of all of them are reported together. */
+function channelSettings(e: Env): ChannelSettings {
+  const problems: ConfigProblem[] = [];
+  const settings: Record<string, unknown> = {};
+  for (const channel of CHANNELS) {
+    try {
+      settings[channel.name] = channel.settings(e as never);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
-  return {
-    mode: e.FEISHU_MODE,
-    appId: e.FEISHU_APP_ID,
-    appSecret: e.FEISHU_APP_SECRET!,
-    verificationToken: e.FEISHU_VERIFICATION_TOKEN,
-    encryptKey: e.FEISHU_ENCRYPT_KEY,
-    domain: (feishuDomains[e.FEISHU_DOMAIN] ?? e.FEISHU_DOMAIN).replace(/\/+$/, ''),
-  };
+  return settings as ChannelSettings;
+}
+
+const channelNames = (): string => CHANNELS.map((c) => c.name).join(', ');
+
+/**
+ * SECRETARIAT (`feishu:ou_x,wechat:wxid_y,console:alice`) plus the per-channel lists it replaces,
+ * which still work with a deprecation line. Ids are never repeated in an error: they identify people.
+ */
+function secretariatKeys(e: Env, env: Record<string, string | undefined>): { keys: string[]; deprecations: string[] } {
+  const keys: string[] = [];
+  const problems: ConfigProblem[] = [];
+  const names = new Set<string>(CHANNELS.map((c) => c.name));
+  splitList(e.SECRETARIAT).forEach((item, i) => {
+    const match = /^([A-Za-z][\w-]*)\s*[:：]\s*(\S+)$/.exec(item);
+    if (!match) {
+      problems.push({
+        variable: 'SECRETARIAT',
+        reason: `第 ${i + 1} 项应形如 渠道:账号，如 feishu:ou_xxx (item ${i + 1} should look like channel:id)`,
+      });
+      return;
+    }
+    const channel = match[1]!.toLowerCase();
+    if (!names.has(channel)) {
+      problems.push({
+        variable: 'SECRETARIAT',
+        reason: `第 ${i + 1} 项的渠道 "${channel.slice(0, 20)}" 不存在，可用：${channelNames()} (item ${i + 1}: unknown channel; known: ${channelNames()})`,
+      });
+      return;
+    }
+    keys.push(`${channel}:${match[2]}`);
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  const deprecations: string[] = [];
+  for (const channel of CHANNELS) {
+    const variable = 'legacySecretariatVariable' in channel ? channel.legacySecretariatVariable : undefined;
+    if (!variable) continue;
+    const ids = splitList(env[variable]);
+    if (ids.length === 0) continue;
+    keys.push(...ids.map((id) => `${channel.name}:${id}`));
+    deprecations.push(
+      `${variable} 已弃用，请改用 SECRETARIAT=${channel.name}:<账号>,… (${variable} is deprecated; use SECRETARIAT=${channel.name}:<id>,…)`,
+    );
+  }
+  return { keys: [...new Set(keys)], deprecations };
+}
+
+/** CHANNELS: which channels `serve` runs, by name. */
+function serveChannels(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = splitList(value).map((n) => n.toLowerCase());
+  const unknown = list.filter((n) => !CHANNELS.some((c) => c.name === n));
+  if (unknown.length > 0)
+    throw new ConfigError([
+      {
+        variable: 'CHANNELS',
+        reason: `没有这些渠道：${unknown.join(', ')}，可用：${channelNames()} (unknown channels; known: ${channelNames()})`,
+      },
+    ]);
+  return list;
 }

@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './log.ts';
 import { CorpusError } from './knowledge/corpus.ts';
+import { CHANNELS } from './channels/registry.ts';
+import type { AnyChannelDefinition } from './channels/define.ts';
 
 const program = new Command('alliance-bot')
   .description('联盟助手 — 国家数字教育资源公共服务体系联盟的咨询与入盟机器人')
@@ -59,7 +61,9 @@ program
 
 program
   .command('serve')
-  .description('在飞书/Lark 上运行机器人（FEISHU_MODE=ws 长连接，或 webhook 事件回调），并提供 /healthz')
+  .description(
+    '运行机器人：已配置的全部渠道（或 CHANNELS 指定的渠道，可以一个也没有），一个 HTTP 服务提供各渠道的回调地址、/healthz、/metrics',
+  )
   .option('--processes <n>', '进程数（多核时可设为核数；事件去重和发送队列在 Redis 中共享）', '1')
   .action(async (opts: { processes: string }) => {
     const processes = Number(opts.processes);
@@ -70,13 +74,18 @@ program
     await serveCommand(config(), { processes });
   });
 
-program
-  .command('wechat')
-  .description('以微信号运行机器人（Wechaty；WECHATY_PUPPET 选择协议，首次运行在终端显示登录二维码）')
-  .action(async () => {
-    const { wechatCommand } = await import('./commands/wechat.ts');
-    await wechatCommand(config());
-  });
+// A channel may name a command that runs `serve` with it alone (e.g. `wechat`).
+for (const definition of CHANNELS as readonly AnyChannelDefinition[]) {
+  const command = definition.command;
+  if (!command) continue;
+  program
+    .command(command.name)
+    .description(command.description)
+    .action(async () => {
+      const { serveCommand } = await import('./commands/serve.ts');
+      await serveCommand(config(), { channels: [definition] });
+    });
+}
 
 const applications = program
   .command('applications')
@@ -97,7 +106,7 @@ applications
 
 program
   .command('worker')
-  .description('只运行投递与计时：发件箱转发、飞书消息投递、公示期等计时（可多开以扩容）')
+  .description('只运行投递与计时：发件箱转发、可在任意进程发送的渠道的消息投递、公示期等计时（可多开以扩容）')
   .action(async () => {
     const { workerCommand } = await import('./commands/worker.ts');
     await workerCommand(config());

@@ -10,6 +10,7 @@ import { addToOutbox } from '../delivery/outbox.ts';
 import { Router, type Handler, type Stage } from './router.ts';
 import type { Services } from './services.ts';
 import { cleanText } from './clean-text.ts';
+import type { HandleOptions } from './inline-window.ts';
 
 export class Bot {
   private readonly router = new Router();
@@ -25,13 +26,17 @@ export class Bot {
     return this;
   }
 
-  /** Handles one event; never throws — a failure becomes an apology reply and a log line. */
-  handle(inbound: Inbound): Promise<Outbound[]> {
+  /**
+   * Handles one event; never throws — a failure becomes an apology reply and a log line. The replies
+   * are returned; whether they were also written to the outbox depends on the channel's answer mode
+   * and, for an inline answer, on whether `options.inline` was still open at commit.
+   */
+  handle(inbound: Inbound, options: HandleOptions = {}): Promise<Outbound[]> {
     const key = userKey(inbound.channel, inbound.actor);
-    return this.queue.run(key, () => this.process(inbound, key));
+    return this.queue.run(key, () => this.process(inbound, key, options));
   }
 
-  private async process(inbound: Inbound, key: string): Promise<Outbound[]> {
+  private async process(inbound: Inbound, key: string, options: HandleOptions): Promise<Outbound[]> {
     const { services } = this;
     const started = performance.now();
     try {
@@ -51,13 +56,13 @@ export class Bot {
       await this.router.run(ctx, fallback);
       // Always saved: lastSeenAt is what "welcome back, continue?" is decided on.
       session.lastSeenAt = services.now().toISOString();
-      await this.commit(inbound, session, replies);
+      await this.commit(inbound, session, replies, options);
       services.log.debug({ user: key, ms: +(performance.now() - started).toFixed(2) }, 'handled');
       return replies;
     } catch (error) {
       services.log.error({ err: error, user: key, event: inbound.id }, 'handler failed');
       const apology = [text(services.texts.t('bot.internal_error'))];
-      await this.commitReplies(inbound, apology).catch((err: unknown) =>
+      await this.commitReplies(inbound, apology, options).catch((err: unknown) =>
         services.log.error({ err }, 'apology not queued'),
       );
       return apology;
@@ -66,11 +71,17 @@ export class Bot {
 
   /**
    * Saves the session; for platform channels the replies are written to the outbox in the same
-   * statement (issue 6), so a reply exists exactly when the state change that caused it does.
+   * statement (issue 6), so a reply exists exactly when the state change that caused it does —
+   * unless the caller carries them (the console, or an inline answer still within its deadline).
    */
-  private async commit(inbound: Inbound, session: SessionState, replies: Outbound[]): Promise<void> {
+  private async commit(
+    inbound: Inbound,
+    session: SessionState,
+    replies: Outbound[],
+    options: HandleOptions,
+  ): Promise<void> {
     const { delivery } = this.services;
-    if (!delivery?.repliesViaOutbox(inbound.channel)) {
+    if (options.inline?.take() || !delivery?.repliesViaOutbox(inbound.channel)) {
       await this.store.save(inbound.channel, inbound.actor, session);
       return;
     }
@@ -83,9 +94,9 @@ export class Bot {
     if (outbox) delivery.enqueueCommitted(outbox);
   }
 
-  private async commitReplies(inbound: Inbound, replies: Outbound[]): Promise<void> {
+  private async commitReplies(inbound: Inbound, replies: Outbound[], options: HandleOptions): Promise<void> {
     const { delivery, db } = this.services;
-    if (!delivery?.repliesViaOutbox(inbound.channel)) return;
+    if (options.inline?.take() || !delivery?.repliesViaOutbox(inbound.channel)) return;
     await addToOutbox(db.prisma, [
       { channel: inbound.channel, address: delivery.replyAddress(inbound), outbound: replies },
     ]);

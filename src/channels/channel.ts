@@ -3,20 +3,17 @@
 import type { Inbound } from '../bot/inbound.ts';
 import type { Outbound } from '../bot/outbound.ts';
 
-/**
- * Every channel the bot speaks on. The rest of the code takes the names from here (member import
- * accepts them, operators see one deliver queue each): a new channel is a new folder beside the
- * others and its name in this list.
- */
-export const CHANNEL_NAMES = ['feishu', 'wechat', 'console'] as const;
-
 /** An incoming file larger than this is refused before it is read into memory. */
 export const MAX_INCOMING_FILE_BYTES = 50 * 1024 * 1024;
 
 /** Where to send: a chat (p2p or group) on this channel, optionally replying to a message. */
 export type Address = { chatId: string; userId?: string; replyTo?: string };
 
-export type OnInbound = (inbound: Inbound) => Promise<void>;
+/**
+ * Hands an event to the bot. For a channel that answers inline it resolves to the replies to put in
+ * the platform's HTTP response (undefined: they come through the outbox instead); otherwise to nothing.
+ */
+export type OnInbound = (inbound: Inbound) => Promise<Outbound[] | void>;
 
 export interface Channel {
   readonly name: string;
@@ -27,6 +24,8 @@ export interface Channel {
   update?(ref: string, outbound: Outbound, address: Address): Promise<void>;
   /** Where replies to this inbound go (e.g. as a reply to the user's message). Default: its chat, to its actor. */
   replyAddress?(inbound: Inbound): Address;
+  /** Resolves when every event received so far has been handled (tests, shutdown). */
+  idle?(): Promise<void>;
   stop(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import { openConsoleSession } from '../delivery/console-session.ts';
+import { openConsoleSession } from './console-session.ts';
 import { renderForTerminal } from '../channels/console/render.ts';
 import { createLogger } from '../log.ts';
 import { runJsonl } from '../channels/console/jsonl.ts';

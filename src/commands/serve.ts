@@ -1,5 +1,7 @@
-// `serve`: the bot on Feishu / Lark. Webhook mode listens for events and card callbacks; ws mode
-// holds the SDK's long connection. Both start the HTTP server for /healthz.
+// `serve`: the bot on every configured channel (or those CHANNELS names), any subset including
+// none, on one HTTP server: /healthz, /metrics, the queue board, and each channel's own routes.
+// This process also runs the outbox relay, the deliver workers for its channels and the timers
+// (`worker` processes can be added to scale out).
 import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -9,114 +11,131 @@ import { createApp, openMigratedDatabase, type App } from '../app.ts';
 import { warmUp } from '../warm-up.ts';
 import { createLogger } from '../log.ts';
 import { openRedis } from '../db/redis.ts';
-import { readFile } from '../db/files.ts';
-import { EventDedup } from '../channels/event-dedup.ts';
-import { FeishuChannel } from '../channels/feishu/feishu-channel.ts';
+import type { Channel } from '../channels/channel.ts';
+import type { AnyChannelDefinition } from '../channels/define.ts';
 import { connectChannel } from '../channels/connect.ts';
+import { channelDeps, servedChannels, settingsOf } from '../channels/runtime.ts';
 import { DirectDelivery } from '../delivery/direct.ts';
-import { buildHttpServer } from '../http/server.ts';
+import { buildHttpServer, type MountRoutes } from '../http/server.ts';
 
-export type FeishuService = {
+export type Service = {
   app: App;
-  channel: FeishuChannel;
-  http: FastifyInstance;
+  /** The running channels by name. */
+  channels: Map<string, Channel>;
+  /** Absent when started without an HTTP server. */
+  http: FastifyInstance | undefined;
   redis: Redis;
-  /** Base URL the HTTP server listens on. */
+  /** Base URL the HTTP server listens on ('' without one). */
   url: string;
   close(): Promise<void>;
 };
 
-export type FeishuServiceOptions = { log?: Logger; now?: () => Date; redisPrefix?: string };
+export type ServiceOptions = {
+  log?: Logger;
+  now?: () => Date;
+  redisPrefix?: string;
+  /** The channels to run (default: what `serve` runs for this config). */
+  channels?: AnyChannelDefinition[];
+  /** Whether to open the HTTP server (default: yes). */
+  http?: boolean;
+};
 
-export async function startFeishuService(config: Config, options: FeishuServiceOptions = {}): Promise<FeishuService> {
-  const feishu = config.feishu;
-  if (!feishu)
-    throw new ConfigError([
-      { variable: 'FEISHU_APP_ID', reason: 'serve 需要飞书应用凭证 (serve needs the Feishu app credentials)' },
-    ]);
+type Running = { definition: AnyChannelDefinition; channel: Channel; settings: unknown };
+
+export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   if (!config.redisUrl)
     throw new ConfigError([
-      { variable: 'REDIS_URL', reason: 'serve 需要 Redis，用于事件去重 (serve needs Redis for event dedup)' },
+      {
+        variable: 'REDIS_URL',
+        reason: 'serve 需要 Redis，用于事件去重和发送队列 (serve needs Redis for event dedup and delivery)',
+      },
     ]);
+  const definitions = options.channels ?? servedChannels(config);
   const log = options.log ?? createLogger(config.logLevel);
   const app = await createApp(config, { log, now: options.now });
   const redis = openRedis(config.redisUrl, log);
   const { services } = app;
-  const channel = new FeishuChannel({
-    config: feishu,
-    log,
-    texts: services.texts,
-    dedup: new EventDedup(redis, options.redisPrefix ?? `${config.queuePrefix}:`),
-    readFile: (id) => readFile(services.db.prisma, id),
-    now: services.now,
-  });
-  const direct = new DirectDelivery({ log });
-  // Replies and notifications leave through the outbox; this process also runs the relay, the
-  // deliver worker for this channel and the timers (`worker` processes can be added to scale out).
   const delivery = services.delivery!;
-  await delivery.startWorkers({ channels: [channel] });
-  const http = buildHttpServer({
-    log,
-    feishu: feishu.mode === 'webhook' ? { channel, secrets: feishu } : undefined,
-    ops: { delivery, ops: config.ops },
-    health: async () => ({
-      server: true,
-      database: await services.db.prisma.$queryRaw`SELECT 1`.then(
-        () => true,
-        () => false,
-      ),
-      redis: await redis.ping().then(
-        (pong) => pong === 'PONG',
-        () => false,
-      ),
-      ...(feishu.mode === 'ws' ? { feishuLongConnection: channel.longConnectionUp() === true } : {}),
-    }),
-  });
+  const keyPrefix = options.redisPrefix ?? `${config.queuePrefix}:`;
+  const running: Running[] = [];
+  let http: FastifyInstance | undefined;
   try {
+    for (const definition of definitions) {
+      const settings = settingsOf(config, definition);
+      const channel = await definition.create(channelDeps(services, redis, keyPrefix, settings));
+      delivery.useAnswerMode(definition.name, definition.answerMode);
+      running.push({ definition, channel, settings });
+    }
+    await delivery.startWorkers({ channels: running.map((r) => r.channel) });
+    if (options.http !== false) {
+      const routes: MountRoutes[] = running.flatMap(({ definition, channel, settings }) =>
+        definition.routes ? [(server) => definition.routes!(server, { channel, settings, log })] : [],
+      );
+      http = buildHttpServer({
+        log,
+        routes,
+        ops: { delivery, ops: config.ops },
+        health: async () => ({
+          server: true,
+          database: await services.db.prisma.$queryRaw`SELECT 1`.then(
+            () => true,
+            () => false,
+          ),
+          redis: await redis.ping().then(
+            (pong) => pong === 'PONG',
+            () => false,
+          ),
+          ...Object.assign({}, ...running.map((r) => r.definition.health?.(r.channel) ?? {})),
+        }),
+      });
+    }
     await warmUp(app, log);
-    await channel.start(connectChannel(channel, app.bot, delivery.outboxDeliver(direct.deliver)));
-    await http.listen({ port: config.http.port, host: config.http.host });
+    const direct = new DirectDelivery({ log });
+    for (const { definition, channel } of running)
+      await channel.start(
+        connectChannel(channel, app.bot, delivery.outboxDeliver(direct.deliver), definition.answerMode),
+      );
+    await http?.listen({ port: config.http.port, host: config.http.host });
   } catch (error) {
-    await Promise.allSettled([channel.stop(), http.close(), app.close()]);
+    await Promise.allSettled([...running.map((r) => r.channel.stop()), http?.close(), app.close()]);
     redis.disconnect();
     throw error;
   }
-  const address = http.server.address();
+  const address = http?.server.address();
   const url =
     typeof address === 'object' && address
       ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
       : '';
-  log.info({ url, mode: feishu.mode, domain: feishu.domain }, 'feishu channel ready');
-  if (feishu.mode === 'webhook' && !feishu.encryptKey)
-    log.warn(
-      '未设置 FEISHU_ENCRYPT_KEY：飞书不会给请求签名，只能核对 Verification Token，知道它的人可以冒充任何用户 ' +
-        '(no Encrypt Key: requests are unsigned and only the verification token is checked)',
-    );
+  log.info({ url, channels: running.map((r) => r.definition.name) }, 'service ready');
+  // A channel whose sends need its session stops after the deliver workers; the others before.
+  const inSession = running.filter((r) => r.definition.sendsFrom === 'session');
+  const anywhere = running.filter((r) => r.definition.sendsFrom !== 'session');
   return {
     app,
-    channel,
+    channels: new Map(running.map((r) => [r.definition.name, r.channel])),
     http,
     redis,
     url,
     async close() {
       // Stop taking events first, then let the ones already acknowledged finish.
-      log.debug('closing http');
-      await http.close();
-      log.debug('closing channel');
-      await channel.stop();
-      log.debug('closing app');
+      await http?.close();
+      await Promise.all([...anywhere.map((r) => r.channel.stop()), ...inSession.map((r) => r.channel.idle?.())]);
       await app.close();
-      log.debug('closing redis');
+      await Promise.all(inSession.map((r) => r.channel.stop()));
       await redis.quit().catch(() => redis.disconnect());
-      log.debug('closed');
     },
   };
 }
 
-export async function serveCommand(config: Config, options: { processes?: number } = {}): Promise<void> {
+export async function serveCommand(
+  config: Config,
+  options: { processes?: number; channels?: AnyChannelDefinition[] } = {},
+): Promise<void> {
   const processes = options.processes ?? 1;
-  if (processes > 1 && cluster.isPrimary) return runCluster(config, processes);
-  const service = await startFeishuService(config);
+  if (processes > 1 && cluster.isPrimary) return runCluster(config, processes, options.channels);
+  // A channel alone (e.g. `wechat`) needs no HTTP server unless it mounts routes; `serve` always has one.
+  const http = options.channels ? options.channels.some((d) => d.routes) : true;
+  const service = await startService(config, { channels: options.channels, http });
   await untilSignal();
   await service.close();
   // A cluster copy stays alive while its channel to the primary is open.
@@ -125,9 +144,20 @@ export async function serveCommand(config: Config, options: { processes?: number
 
 /**
  * `serve --processes N`: N copies sharing the port (node:cluster), for more than one core. Safe
- * because event dedup, the outbox and the queues live in Redis and the database, not in a process.
+ * because event dedup, the outbox and the queues live in Redis and the database, not in a process —
+ * but not for a channel that holds one login session (run it in its own process).
  */
-async function runCluster(config: Config, processes: number): Promise<void> {
+async function runCluster(config: Config, processes: number, channels?: AnyChannelDefinition[]): Promise<void> {
+  const single = (channels ?? servedChannels(config)).filter((d) => d.sendsFrom === 'session').map((d) => d.name);
+  if (single.length > 0)
+    throw new ConfigError([
+      {
+        variable: '--processes',
+        reason:
+          `${single.join(', ')} 只能在一个进程中运行：用 CHANNELS 把它分到单独的进程 ` +
+          `(${single.join(', ')} holds one login session: run it in a process of its own, see CHANNELS)`,
+      },
+    ]);
   const log = createLogger(config.logLevel);
   // Migrate once here, so the copies do not race to apply the same migration.
   await (await openMigratedDatabase(config, log)).close();

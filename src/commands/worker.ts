@@ -1,12 +1,13 @@
-// `worker`: the delivery backbone alone — outbox relay, deliver workers for the platform channels
-// this process can send on (Feishu), and timers. Run more of them to scale out; SIGTERM/SIGINT
-// finish the jobs in flight (or hand them back) before exiting.
+// `worker`: the delivery backbone alone — outbox relay, deliver workers for the configured channels
+// whose sends can run in any process (see each channel's definition), and timers. Run more of them
+// to scale out; SIGTERM/SIGINT finish the jobs in flight (or hand them back) before exiting.
 import type { Config } from '../config.ts';
 import { ConfigError } from '../config.ts';
 import { createApp } from '../app.ts';
 import { createLogger } from '../log.ts';
+import { openRedis } from '../db/redis.ts';
 import { DEFAULT_REDIS_URL, pingRedis } from '../delivery/redis.ts';
-import { platformChannels } from '../delivery/platform-channels.ts';
+import { senderChannels } from '../channels/runtime.ts';
 import { untilSignal } from './serve.ts';
 
 export async function workerCommand(config: Config): Promise<void> {
@@ -21,12 +22,13 @@ export async function workerCommand(config: Config): Promise<void> {
     ]);
   }
   const app = await createApp({ ...config, redisUrl }, { log });
-  const platforms = await platformChannels({ ...config, redisUrl }, app, log);
+  const redis = openRedis(redisUrl, log);
+  const channels = await senderChannels(app.services, redis, `${config.queuePrefix}:`);
   const delivery = app.services.delivery!;
-  await delivery.startWorkers({ channels: platforms.channels });
-  log.info({ channels: platforms.channels.map((c) => c.name), prefix: config.queuePrefix }, 'worker ready');
+  await delivery.startWorkers({ channels });
+  log.info({ channels: channels.map((c) => c.name), prefix: config.queuePrefix }, 'worker ready');
   await untilSignal();
   log.info('worker stopping: finishing jobs in flight');
   await app.close();
-  await platforms.close();
+  await redis.quit().catch(() => redis.disconnect());
 }

@@ -7,7 +7,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Sql } from '../db/sql.ts';
-import { CHANNEL_NAMES, type Address, type Channel } from '../channels/channel.ts';
+import type { Address, Channel } from '../channels/channel.ts';
+import type { AnswerMode } from '../channels/define.ts';
+import { CHANNELS } from '../channels/registry.ts';
 import type { Inbound } from '../bot/inbound.ts';
 import type { OutboxRow } from '../bot/conversation.ts';
 import type { Deliver } from './direct.ts';
@@ -67,6 +69,8 @@ export class Delivery {
   }
 
   private readonly replyAddressers = new Map<string, (inbound: Inbound) => Address>();
+  /** How each channel answers: the registry's, plus any other channel a service runs (useAnswerMode). */
+  private readonly answerModes = new Map<string, AnswerMode>(CHANNELS.map((c) => [c.name, c.answerMode]));
 
   /** Lets replies to this channel's events use its own addressing (e.g. Feishu replies in thread). */
   useChannel(channel: Channel): void {
@@ -77,9 +81,21 @@ export class Delivery {
     return this.replyAddressers.get(inbound.channel)?.(inbound) ?? { chatId: inbound.chat.id, userId: inbound.actor };
   }
 
-  /** Replies to the console are printed at once; everything to a platform goes through the outbox. */
+  /** Declares how a channel outside the registry answers (a service started with its own channel list). */
+  useAnswerMode(channel: string, mode: AnswerMode): void {
+    this.answerModes.set(channel, mode);
+  }
+
+  answerMode(channel: string): AnswerMode {
+    return this.answerModes.get(channel) ?? 'outbox';
+  }
+
+  /**
+   * Whether replies on this channel go through the outbox when the caller does not carry them: not
+   * for a channel whose caller always does (the console prints them at once), nor without Redis.
+   */
   repliesViaOutbox(channel: string): boolean {
-    return this.enabled && channel !== 'console';
+    return this.enabled && this.answerMode(channel) !== 'caller';
   }
 
   queueFor(channel: string): Queue<DeliverJob> {
@@ -108,9 +124,9 @@ export class Delivery {
     };
   }
 
-  /** Every queue operators should see: the platform deliver queues and the timers. */
+  /** Every queue operators should see: the channels' deliver queues and the timers. */
   allQueues(): Queue[] {
-    for (const name of CHANNEL_NAMES) this.queueFor(name);
+    for (const name of this.answerModes.keys()) this.queueFor(name);
     return [...this.queues.values(), ...(this.timers ? [this.timers.queue] : [])];
   }
 

@@ -1,24 +1,24 @@
-// The HTTP face of `serve`: Feishu webhooks (events and card callbacks) and a readiness probe.
-// Feishu requests are parsed and checked here before the channel sees them: malformed → 400,
-// forged, wrongly tokened or stale → 401, each logged; the SDK's adapters would answer 200.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+// The one HTTP server of `serve`: a readiness probe, the ops routes, and whatever routes the running
+// channels mount on it (their webhooks and callbacks — see each channel's definition).
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { FeishuChannel } from '../channels/feishu/feishu-channel.ts';
-import { verifyWebhook, type WebhookSecrets } from '../channels/feishu/webhook-verify.ts';
 import { registerOpsRoutes, type OpsDeps } from './ops.ts';
 
 export type HealthCheck = () => Promise<Record<string, boolean>>;
 
+/** Mounts one channel's routes. */
+export type MountRoutes = (server: FastifyInstance) => void;
+
 export type HttpServerOptions = {
   log: Logger;
   health: HealthCheck;
-  feishu?: { channel: FeishuChannel; secrets: WebhookSecrets };
+  /** The running channels' routes. */
+  routes?: MountRoutes[];
   /** /metrics and the queue dashboard (issue 6). */
   ops?: OpsDeps;
-  now?: () => number;
 };
 
-/** Feishu events are small; a card callback with a big form is still well under this. */
+/** Platform events are small; a card callback with a big form is still well under this. */
 const BODY_LIMIT = 1024 * 1024;
 
 export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
@@ -36,34 +36,6 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   });
 
   if (options.ops) registerOpsRoutes(app, options.ops);
-
-  const feishu = options.feishu;
-  if (feishu) {
-    void app.register(async (scope) => {
-      // The signature covers the raw bytes, so the body stays a string until it is verified.
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-      const now = options.now ?? Date.now;
-      const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-        const raw = typeof request.body === 'string' ? request.body : '';
-        const verdict = verifyWebhook(raw, request.headers, feishu.secrets, now());
-        if (!verdict.ok) {
-          log.warn(
-            { path: request.url, ip: request.ip, status: verdict.status, reason: verdict.reason },
-            'feishu request rejected',
-          );
-          return reply.code(verdict.status).send({ error: verdict.reason });
-        }
-        if (verdict.kind === 'challenge') return reply.send({ challenge: verdict.challenge });
-        if (verdict.kind === 'ignored') {
-          log.info({ reason: verdict.reason }, 'feishu request ignored');
-          return reply.send({});
-        }
-        return reply.send(feishu.channel.receive(verdict.envelope));
-      };
-      scope.post('/feishu/events', handler);
-      scope.post('/feishu/cards', handler);
-    });
-  }
+  for (const mount of options.routes ?? []) mount(app);
   return app;
 }

@@ -5,7 +5,7 @@ import { spreadsheetCsv } from '../spreadsheet.ts';
 import { fieldDef, ORG_TYPES } from '../application/form.ts';
 import { userKey } from '../bot/inbound.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { CHANNEL_NAMES } from '../channels/channel.ts';
+import { CHANNEL_NAMES } from '../channels/registry.ts';
 import { audit } from './audit.ts';
 
 export const IMPORT_COLUMNS = ['orgName', 'orgType', 'repName', 'channel', 'userId'] as const;

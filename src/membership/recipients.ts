@@ -1,5 +1,5 @@
-// Who hears about what: the secretariat (each account, plus the secretariat's Feishu group when
-// configured), all active member representatives, one user.
+// Who hears about what: the secretariat (each account, plus the secretariat's group chats when a
+// channel has one configured), all active member representatives, one user.
 import type { Config } from '../config.ts';
 import type { Outbound } from '../bot/outbound.ts';
 import { toUser, type OutboxEntry, type Tx } from '../delivery/outbox.ts';
@@ -14,12 +14,13 @@ export async function toSecretariat(
 ): Promise<OutboxEntry[]> {
   const keys = await secretariatKeys(tx);
   const entries = keys.map((key) => toUser(key, messages, `${dedupe}:${key}`));
-  if (config.secretariatFeishuChatId) {
+  for (const [i, chat] of config.secretariatChats.entries()) {
     entries.push({
-      channel: 'feishu',
-      address: { chatId: config.secretariatFeishuChatId },
+      channel: chat.channel,
+      address: { chatId: chat.chatId },
       outbound: messages,
-      dedupeKey: `${dedupe}:group`,
+      // The first group keeps the key it always had, so fan-outs made before stay repeatable.
+      dedupeKey: i === 0 ? `${dedupe}:group` : `${dedupe}:group:${chat.channel}:${chat.chatId}`,
     });
   }
   return entries;

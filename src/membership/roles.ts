@@ -4,6 +4,7 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Tx } from '../delivery/outbox.ts';
 import { audit } from './audit.ts';
+import { CHANNEL_NAMES } from '../channels/registry.ts';
 
 export const SECRETARIAT = 'secretariat';
 
@@ -69,9 +70,10 @@ export function splitKey(userKey: string): { channel: string; userId: string } {
   return { channel: userKey.slice(0, cut), userId: userKey.slice(cut + 1) };
 }
 
-/** A user key typed by the secretariat: `feishu:ou_x`, `wechat:x`, `console:x`. */
+/** A user key typed by the secretariat: `<channel>:<id>`, the channel one of the registry's. */
 export function parseUserKey(text: string): string | undefined {
   // "：console:sec4" (a colon after the command), "FEISHU:ou_…": as people type it.
-  const match = /^[:：]?\s*(feishu|wechat|console)\s*[:：]\s*([A-Za-z0-9_@.-]{1,100})$/i.exec(text.trim());
-  return match ? `${match[1]!.toLowerCase()}:${match[2]}` : undefined;
+  const match = /^[:：]?\s*([A-Za-z][\w-]*)\s*[:：]\s*([A-Za-z0-9_@.-]{1,100})$/.exec(text.trim());
+  const channel = match?.[1]!.toLowerCase();
+  return channel && (CHANNEL_NAMES as readonly string[]).includes(channel) ? `${channel}:${match![2]}` : undefined;
 }

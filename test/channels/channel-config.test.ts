@@ -14,16 +14,16 @@ const problems = (env: Record<string, string>) => {
 describe('channel configuration', () => {
   it('leaves Feishu off without an app id, and reads blanks as defaults', () => {
     const c = loadConfig({ FEISHU_MODE: '', PORT: '', HOST: ' ', FEISHU_DOMAIN: '', WECHATY_PUPPET: '' });
-    expect(c.feishu).toBeUndefined();
+    expect(c.channels.feishu).toBeUndefined();
     expect(c.http).toEqual({ port: 3000, host: '0.0.0.0' });
-    expect(c.wechaty.puppet).toBe('wechaty-puppet-wechat4u');
+    expect(c.channels.wechat.puppet).toBe('wechaty-puppet-wechat4u');
   });
 
   it('resolves FEISHU_DOMAIN names and URLs', () => {
     const base = { FEISHU_APP_ID: 'cli_0123456789abcdef', FEISHU_APP_SECRET: 's' };
-    expect(loadConfig(base).feishu?.domain).toBe('https://open.feishu.cn');
-    expect(loadConfig({ ...base, FEISHU_DOMAIN: 'lark' }).feishu?.domain).toBe('https://open.larksuite.com');
-    expect(loadConfig({ ...base, FEISHU_DOMAIN: 'http://127.0.0.1:9000/' }).feishu?.domain).toBe(
+    expect(loadConfig(base).channels.feishu?.domain).toBe('https://open.feishu.cn');
+    expect(loadConfig({ ...base, FEISHU_DOMAIN: 'lark' }).channels.feishu?.domain).toBe('https://open.larksuite.com');
+    expect(loadConfig({ ...base, FEISHU_DOMAIN: 'http://127.0.0.1:9000/' }).channels.feishu?.domain).toBe(
       'http://127.0.0.1:9000',
     );
   });

@@ -70,7 +70,7 @@ describe('a Feishu event whose process died after the ack', () => {
   const otherProcess = async (minutes: number, onInbound: OnInbound, log = createLogger('silent')) => {
     const { config } = w.service.app.services;
     const other = new FeishuChannel({
-      config: config.feishu!,
+      config: config.channels.feishu!,
       log,
       texts: w.service.app.services.texts,
       dedup: new EventDedup(w.service.redis, `${config.queuePrefix}:`),
@@ -154,7 +154,7 @@ describe('a Feishu event whose process died after the ack', () => {
     const dedup = new FlakyDedup(w.service.redis, `${config.queuePrefix}:`);
     const seen: string[] = [];
     const channel = new FeishuChannel({
-      config: config.feishu!,
+      config: config.channels.feishu!,
       log: createLogger('silent'),
       texts: w.service.app.services.texts,
       dedup,
@@ -175,7 +175,7 @@ describe('a Feishu event whose process died after the ack', () => {
     let clock = Date.now();
     const processOf = () =>
       new FeishuChannel({
-        config: config.feishu!,
+        config: config.channels.feishu!,
         log: createLogger('silent'),
         texts: w.service.app.services.texts,
         dedup: new EventDedup(w.service.redis, `${config.queuePrefix}:`),

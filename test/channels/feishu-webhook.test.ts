@@ -183,7 +183,7 @@ describe('Feishu sends', () => {
 
   it('shares one token fetch among concurrent sends (the SDK alone fetches one per caller)', async () => {
     const fresh = new FeishuChannel({
-      config: w.service.app.services.config.feishu!,
+      config: w.service.app.services.config.channels.feishu!,
       log: createLogger('silent'),
       texts: w.service.app.services.texts,
       dedup: { claim: async () => true } as never,

@@ -4,7 +4,7 @@
 // bootstrapped secretariat.
 import { randomBytes } from 'node:crypto';
 import type { Outbound } from '../../src/bot/outbound.ts';
-import { consoleDeliveryChannel } from '../../src/delivery/console-channel.ts';
+import { consoleDeliveryChannel } from '../../src/channels/console/delivery-channel.ts';
 import { importMembers } from '../../src/membership/members.ts';
 import { createHarness, outboundText, type Harness, type TestUser } from './app.ts';
 import { obliterate } from './delivery-rig.ts';

@@ -5,7 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
-import type { FeishuConfig } from '../../config.ts';
+import type { FeishuConfig } from './settings.ts';
 import { checkCode, toPlatformError, tokenRefused } from './api-error.ts';
 import { MAX_INCOMING_FILE_BYTES } from '../channel.ts';
 

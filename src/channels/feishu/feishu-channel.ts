@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import * as lark from '@larksuiteoapi/node-sdk';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
-import type { FeishuConfig } from '../../config.ts';
+import type { FeishuConfig } from './settings.ts';
 import type { Inbound } from '../../bot/inbound.ts';
 import type { Card, Outbound } from '../../bot/outbound.ts';
 import type { Texts } from '../../bot/texts.ts';

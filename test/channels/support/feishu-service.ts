@@ -2,7 +2,11 @@
 // plus a Feishu user who talks to it through signed, encrypted webhook requests.
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../../src/config.ts';
-import { startFeishuService, type FeishuService } from '../../../src/commands/serve.ts';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { startService } from '../../../src/commands/serve.ts';
+import type { App } from '../../../src/app.ts';
+import type { FeishuChannel } from '../../../src/channels/feishu/feishu-channel.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/db.ts';
 import { removeKeys } from './redis-keys.ts';
 import { capturingLogger, testQueuePrefix } from './world-env.ts';
@@ -11,6 +15,16 @@ import { startFakeFeishu, type FakeFeishu, type SentMessage } from './fake-feish
 import { cardActionEvent, messageEvent, signedRequest, type Mention } from './feishu-requests.ts';
 
 export const SECRETS = { verificationToken: 'vt-alliance-test', encryptKey: 'ek-alliance-test-key' };
+
+/** `serve` with Feishu configured, and its Feishu channel at hand. */
+export type FeishuService = {
+  app: App;
+  channel: FeishuChannel;
+  http: FastifyInstance;
+  redis: Redis;
+  url: string;
+  close(): Promise<void>;
+};
 
 export type FeishuWorld = {
   fake: FakeFeishu;
@@ -57,7 +71,13 @@ export async function startFeishuWorld(env: Record<string, string> = {}): Promis
     HOST: '127.0.0.1',
     ...env,
   });
-  const service = await startFeishuService(config, { log });
+  // What `serve` runs for this configuration, found through the channel registry.
+  const started = await startService(config, { log });
+  const service: FeishuService = {
+    ...started,
+    channel: started.channels.get('feishu') as FeishuChannel,
+    http: started.http!,
+  };
 
   const post: FeishuWorld['post'] = async (path, request) => {
     const res = await fetch(`${service.url}${path}`, { method: 'POST', headers: request.headers, body: request.body });

@@ -6,9 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { FileBox, type FileBoxInterface } from 'file-box';
-import type { Message } from 'wechaty';
+import { WechatyBuilder, type Message, type Wechaty } from 'wechaty';
+import type { Redis } from 'ioredis';
 import { loadConfig } from '../../../src/config.ts';
-import { startWechatService, type WechatService } from '../../../src/commands/wechat.ts';
+import { startService } from '../../../src/commands/serve.ts';
+import type { App } from '../../../src/app.ts';
+import { defineWechatChannel } from '../../../src/channels/wechat/definition.ts';
+import type { WechatChannel } from '../../../src/channels/wechat/wechat-channel.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/db.ts';
 import { removeKeys } from './redis-keys.ts';
 import { capturingLogger, testQueuePrefix } from './world-env.ts';
@@ -26,6 +30,15 @@ export function puppetAttachment(name: string, data: Buffer): FileBox {
 }
 
 export type Received = { text: string; type: string; file?: FileBoxInterface; to: string };
+
+/** `wechat` (serve with WeChat alone) on a mock puppet, and its WeChat channel at hand. */
+export type WechatService = {
+  app: App;
+  channel: WechatChannel;
+  wechaty: Wechaty;
+  redis: Redis;
+  close(): Promise<void>;
+};
 
 export type WechatWorld = {
   service: WechatService;
@@ -62,10 +75,20 @@ export async function startWechatWorld(env: Record<string, string> = {}): Promis
   });
   const mocker = new mock.Mocker();
   const puppet = new PuppetMock({ mocker });
-  const service = await startWechatService(config, {
-    log,
-    wechatyOptions: { puppet, name: path.join(os.tmpdir(), `ab-wechat-${randomBytes(4).toString('hex')}`) },
+  const wechaty = WechatyBuilder.build({
+    puppet,
+    name: path.join(os.tmpdir(), `ab-wechat-${randomBytes(4).toString('hex')}`),
   });
+  const started = await startService(config, {
+    log,
+    channels: [defineWechatChannel({ wechaty })],
+    http: false,
+  });
+  const service: WechatService = {
+    ...started,
+    channel: started.channels.get('wechat') as WechatChannel,
+    wechaty,
+  };
   const bot = mocker.createContact({ name: '联盟助手' });
   const loggedIn = new Promise((resolve) => service.wechaty.once('login', resolve));
   mocker.login(bot);

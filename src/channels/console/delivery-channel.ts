@@ -1,8 +1,8 @@
 // Delivery to console users: a console has no platform to push to, so messages for other console
 // users (a review card for the secretariat, a notice card for a member) are handed to a sink —
 // printed by `chat`, collected into mailboxes by tests.
-import type { Address, Channel } from '../channels/channel.ts';
-import type { Outbound } from '../bot/outbound.ts';
+import type { Address, Channel } from '../channel.ts';
+import type { Outbound } from '../../bot/outbound.ts';
 
 export type ConsoleSink = (userId: string, outbound: Outbound, idempotencyKey: string | undefined) => void;
 
