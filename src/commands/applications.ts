@@ -1,20 +1,16 @@
 // `applications [--json]` and `applications export --csv`: what the secretariat and tests read.
 import { spreadsheetCsv } from '../spreadsheet.ts';
 import type { Config } from '../config.ts';
-import { openMigratedDatabase } from '../app.ts';
-import { createLogger } from '../log.ts';
-import { loadTexts } from '../bot/texts.ts';
+import type { Texts } from '../bot/texts.ts';
 import { FORM } from '../application/form.ts';
-import { Applications, type ApplicationView } from '../application/service.ts';
+import type { ApplicationView } from '../application/service.ts';
+import { withApp } from './with-app.ts';
 
-async function loadAll(config: Config): Promise<ApplicationView[]> {
-  const db = await openMigratedDatabase(config, createLogger(config.logLevel));
-  try {
-    // No deadline needed for reading.
-    return await new Applications(db, () => new Date(), undefined).listAll();
-  } finally {
-    await db.close();
-  }
+async function loadAll(config: Config): Promise<{ all: ApplicationView[]; texts: Texts }> {
+  return withApp(config, async (app) => ({
+    all: await app.modules.application.applications.listAll(),
+    texts: app.services.texts,
+  }));
 }
 
 export function applicationJson(app: ApplicationView) {
@@ -33,12 +29,11 @@ export function applicationJson(app: ApplicationView) {
 }
 
 export async function listApplicationsCommand(config: Config, opts: { json?: boolean }): Promise<void> {
-  const all = await loadAll(config);
+  const { all, texts } = await loadAll(config);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(all.map(applicationJson), null, 2)}\n`);
     return;
   }
-  const texts = loadTexts(config.promptsDir);
   if (all.length === 0) console.log(texts.t('application.cli_none'));
   for (const app of all) {
     console.log(
@@ -55,8 +50,7 @@ export async function listApplicationsCommand(config: Config, opts: { json?: boo
 
 export async function exportApplicationsCommand(config: Config, opts: { csv?: boolean }): Promise<void> {
   if (!opts.csv) throw new Error('请指定导出格式：--csv (specify --csv)');
-  const all = await loadAll(config);
-  const texts = loadTexts(config.promptsDir);
+  const { all, texts } = await loadAll(config);
   const header = [
     texts.t('application.csv_number'),
     texts.t('application.csv_status'),
@@ -78,7 +72,7 @@ export async function exportApplicationsCommand(config: Config, opts: { csv?: bo
   process.stdout.write(spreadsheetCsv(header, rows));
 }
 
-function statusName(texts: ReturnType<typeof loadTexts>, status: string): string {
+function statusName(texts: Texts, status: string): string {
   const key = `application.status_${status}`;
   return texts.has(key) ? texts.t(key) : status;
 }

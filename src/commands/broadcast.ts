@@ -3,9 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import { openMigratedDatabase } from '../app.ts';
-import { createLogger } from '../log.ts';
-import { loadTexts } from '../bot/texts.ts';
+import { withApp } from './with-app.ts';
 import { storeFile } from '../db/files.ts';
 import { broadcastStatus, createBroadcast } from '../membership/broadcast.ts';
 import { broadcastCard } from '../membership/cards.ts';
@@ -23,9 +21,8 @@ export async function broadcastCommand(
   const text = opts.text.trim();
   if (isBlank(text)) return usage('--text 不能为空或只有标点 (--text must say something)');
   if (opts.file && !fs.existsSync(opts.file)) return usage(`找不到附件 ${opts.file} (file not found)`);
-  const texts = loadTexts(config.promptsDir);
-  const db = await openMigratedDatabase(config, createLogger(config.logLevel));
-  try {
+  await withApp(config, async (app) => {
+    const { texts, db } = app.services;
     let file: { id: string; name: string; mime: string } | undefined;
     if (opts.file) {
       const data = fs.readFileSync(opts.file);
@@ -42,15 +39,12 @@ export async function broadcastCommand(
     });
     console.log(id);
     console.error(texts.t('membership.broadcast_queued', { id, total }));
-  } finally {
-    await db.close();
-  }
+  });
 }
 
 export async function broadcastStatusCommand(config: Config, id: string, opts: { json?: boolean }): Promise<void> {
-  const texts = loadTexts(config.promptsDir);
-  const db = await openMigratedDatabase(config, createLogger(config.logLevel));
-  try {
+  await withApp(config, async (app) => {
+    const { texts, db } = app.services;
     const status = /^[0-9a-f-]{36}$/i.test(id) ? await broadcastStatus(db.prisma, id) : undefined;
     if (!status) {
       console.error(texts.t('membership.broadcast_not_found', { id }));
@@ -58,7 +52,5 @@ export async function broadcastStatusCommand(config: Config, id: string, opts: {
       return;
     }
     console.log(opts.json ? JSON.stringify(status) : texts.t('membership.broadcast_status', status));
-  } finally {
-    await db.close();
-  }
+  });
 }

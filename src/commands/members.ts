@@ -1,9 +1,8 @@
 // `members import --csv FILE`, `members export --csv`, `members list`: the secretariat's registry.
 import fs from 'node:fs';
 import type { Config } from '../config.ts';
-import { openMigratedDatabase } from '../app.ts';
-import { createLogger } from '../log.ts';
 import { loadTexts } from '../bot/texts.ts';
+import { withApp } from './with-app.ts';
 import { activeMembers, exportMembersCsv, importMembers } from '../membership/members.ts';
 
 export async function membersImportCommand(config: Config, opts: { csv: string }): Promise<void> {
@@ -18,9 +17,8 @@ export async function membersImportCommand(config: Config, opts: { csv: string }
     process.exitCode = 2;
     return;
   }
-  const db = await openMigratedDatabase(config, createLogger(config.logLevel));
-  try {
-    const result = await importMembers(db.prisma, 'cli', content);
+  await withApp(config, async (app) => {
+    const result = await importMembers(app.services.db.prisma, 'cli', content);
     for (const p of result.problems) {
       console.error(
         texts.t('membership.import_problem', {
@@ -38,17 +36,13 @@ export async function membersImportCommand(config: Config, opts: { csv: string }
       }),
     );
     if (result.problems.length > 0) process.exitCode = 3;
-  } finally {
-    await db.close();
-  }
+  });
 }
 
 export async function membersExportCommand(config: Config, opts: { csv?: boolean; all?: boolean }): Promise<void> {
-  const db = await openMigratedDatabase(config, createLogger(config.logLevel));
-  try {
-    if (opts.csv) process.stdout.write(await exportMembersCsv(db.prisma, opts.all));
-    else console.log(JSON.stringify(await activeMembers(db.prisma), null, 2));
-  } finally {
-    await db.close();
-  }
+  await withApp(config, async (app) => {
+    const { prisma } = app.services.db;
+    if (opts.csv) process.stdout.write(await exportMembersCsv(prisma, opts.all));
+    else console.log(JSON.stringify(await activeMembers(prisma), null, 2));
+  });
 }
