@@ -89,9 +89,15 @@ async function askOnFeishu(s: Service, openId: string): Promise<string> {
 
 describe('serve with the configured channels', () => {
   it('starts with no channel configured: /healthz, /metrics, no platform routes', async () => {
-    const config = configWith({});
+    const config = configWith({ SECRETARIAT: 'console:sec-new', SECRETARIAT_WECHAT_IDS: 'wxid_old' });
     expect(servedChannels(config)).toEqual([]);
-    service = await startService(config, { log: capturingLogger().log });
+    const { log, logs } = capturingLogger();
+    service = await startService(config, { log });
+    // The secretariat from both variables, and one start-up line about the deprecated one.
+    const grants = await service.app.services.db.prisma.roleGrant.findMany({ orderBy: { userKey: 'asc' } });
+    expect(grants.map((g) => g.userKey)).toEqual(['console:sec-new', 'wechat:wxid_old']);
+    const deprecated = logs.filter((l) => l.level === 40 && String(l.msg).includes('SECRETARIAT_WECHAT_IDS'));
+    expect(deprecated).toHaveLength(1);
     expect([...service.channels.keys()]).toEqual([]);
     const health = await fetch(`${service.url}/healthz`);
     expect(health.status).toBe(200);
