@@ -3,6 +3,13 @@ import fs from 'node:fs';
 import type { Config } from '../config.ts';
 import { loadTexts } from '../bot/texts.ts';
 import { withApp } from './with-app.ts';
+import { CHANNEL_NAMES } from '../channels/registry.ts';
+
+/** `a、b 或 c`: the registry's channel names as the import message lists them. */
+const channelChoices = (): string =>
+  CHANNEL_NAMES.length > 1
+    ? `${CHANNEL_NAMES.slice(0, -1).join('、')} 或 ${CHANNEL_NAMES.at(-1)}`
+    : CHANNEL_NAMES.join('');
 import { activeMembers, exportMembersCsv, importMembers } from '../membership/members.ts';
 
 export async function membersImportCommand(config: Config, opts: { csv: string }): Promise<void> {
@@ -23,7 +30,7 @@ export async function membersImportCommand(config: Config, opts: { csv: string }
       console.error(
         texts.t('membership.import_problem', {
           line: p.line,
-          reason: texts.t(`membership.import_reason_${p.reason}`, { value: p.value ?? '' }),
+          reason: texts.t(`membership.import_reason_${p.reason}`, { value: p.value ?? '', channels: channelChoices() }),
         }),
       );
     }
