@@ -3,6 +3,8 @@
 // means at the current step. State: the draft in the Application row, the step in the session.
 import type { Context } from '../bot/context.ts';
 import { looksLikeInstruction } from '../knowledge/injection.ts';
+import { recordUnplaced } from '../knowledge/learned.ts';
+import { answerAndRecord } from '../knowledge/register.ts';
 import { countContacts, extractAnswer } from './extract.ts';
 import {
   FIELD_KEYS,
@@ -307,6 +309,7 @@ export class ApplicationFlow {
       return this.prompt(ctx, data, fields);
     }
     if (!current) {
+      await recordUnplaced(ctx.services.db.prisma, 'dialog_unplaced', text, ctx.inbound.channel);
       ctx.say(t(ctx, 'summary_waiting'));
       return this.prompt(ctx, data, fields);
     }
@@ -353,6 +356,8 @@ export class ApplicationFlow {
     if (accepted.length === 0 && currentProblem === undefined && problems.length === 0) {
       currentProblem = t(ctx, 'reason_blank');
     }
+    if (accepted.length === 0)
+      await recordUnplaced(ctx.services.db.prisma, 'dialog_unplaced', text, ctx.inbound.channel);
     if (accepted.length > 0) {
       if (!(await this.save(ctx, data, fields, accepted))) return undefined;
       if (data.asking && accepted.includes(data.asking)) delete data.asking;
@@ -521,7 +526,7 @@ export class ApplicationFlow {
   }
 
   private async answerQuestion(ctx: Context): Promise<void> {
-    const result = await ctx.services.knowledge.answer(ctx.text);
+    const result = await answerAndRecord(ctx);
     ctx.say(result.answer, result.citations);
     // The notice's date may have been extended by configuration: say which one applies now.
     if (/截止|期限|最晚|deadline|什么时候(交|提交|报送)/i.test(ctx.text)) {

@@ -40,7 +40,13 @@ export type Knowledge = Answerer & {
   index: SearchIndex;
   retrieve(question: string): Retrieval;
   extractive(question: string): Answer;
+  /** The secretariat's mappings (learned.ts): consulted before retrieval. */
+  useLearned(lookup: LearnedLookup): void;
+  /** A section by its id, or by its label when that names one section first (第十八条, 通知). */
+  sectionFor(idOrLabel: string): Section | undefined;
 };
+
+export type LearnedLookup = (question: string) => { section: string | null } | undefined;
 
 export function sourceOf(texts: Texts, section: Section): string {
   return texts.t(`knowledge.source_${section.doc}`, { label: section.label, title: section.title });
@@ -61,6 +67,7 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
     citations: [],
     refused: true,
     mode: 'refused',
+    ...(instruction ? { instruction } : {}),
   });
 
   /** A fact the documents cannot hold: a curated unanswered topic, or a year they never mention. */
@@ -73,9 +80,20 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
     return unknownYear ? texts.t('knowledge.unknown_year', { year: unknownYear }) : undefined;
   };
 
+  let learned: LearnedLookup | undefined;
+  const sectionFor = (idOrLabel: string): Section | undefined =>
+    corpus.byId.get(idOrLabel) ?? corpus.sections.find((s) => s.label === idOrLabel);
+
   const retrieve: Knowledge['retrieve'] = (raw) => {
     const question = raw.slice(0, MAX_QUESTION_CHARS);
     const instruction = looksLikeInstruction(question);
+    const mapped = learned?.(question);
+    if (mapped && !instruction) {
+      const result: SearchResult = { hits: [], coverage: 1, unknownWords: [], linked: true };
+      const section = mapped.section === null ? undefined : sectionFor(mapped.section);
+      if (section) return { result, relevant: [{ section, score: THRESHOLDS.minScore }], instruction };
+      return { result, relevant: [], instruction, note: texts.t('knowledge.not_covered_mapped') };
+    }
     const asked = charter.read(question);
     const { named } = asked;
     // Articles asked for by number are the answer; only the rest of the question is searched, so
@@ -148,6 +166,10 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
     index,
     retrieve,
     extractive,
+    sectionFor,
+    useLearned(lookup) {
+      learned = lookup;
+    },
     async answer(raw) {
       const retrieval = retrieve(raw);
       const fallback = extractiveFrom(raw, retrieval);
