@@ -3,7 +3,11 @@
 import type { Bot } from '../bot/bot.ts';
 import type { Corpus } from '../knowledge/corpus.ts';
 import { ApplicationFlow, DIALOG_NAME } from './dialog.ts';
-import { isResume, isStart, isStatus } from './intents.ts';
+import { normalizeInput } from '../bot/normalize-input.ts';
+import { isResume, isStatus, isYes } from './intents.ts';
+import { startIntent } from './start-intent.ts';
+
+const OFFER_SLOT = 'applyOffered';
 import { readNoticeFacts, resolveDeadline } from './notice.ts';
 import { Applications } from './service.ts';
 
@@ -28,6 +32,8 @@ export function registerApplication(bot: Bot, corpus: Corpus): ApplicationModule
 
   bot.use('dialog', async (ctx, next) => {
     if (ctx.session.dialog?.name !== DIALOG_NAME || ctx.inbound.action) return next();
+    // The applicant's words in one plain form: 简体, half-width, no emoji or politeness around them.
+    ctx.text = normalizeInput(ctx.text);
     if (!(await flow.continue(ctx))) return next();
   });
 
@@ -38,9 +44,20 @@ export function registerApplication(bot: Bot, corpus: Corpus): ApplicationModule
     }
     // Another module's dialog may have let this through; starting ours would abandon it.
     if (!ctx.text || (ctx.session.dialog && ctx.session.dialog.name !== DIALOG_NAME)) return next();
-    if (isStart(ctx.text)) return flow.start(ctx);
-    if (isResume(ctx.text)) return flow.resume(ctx);
-    if (isStatus(ctx.text)) return flow.status(ctx);
+    const text = normalizeInput(ctx.text);
+    const offered = ctx.session.slots[OFFER_SLOT] === true;
+    delete ctx.session.slots[OFFER_SLOT];
+    if (offered && isYes(text)) return flow.start(ctx);
+    const intent = startIntent(text);
+    if (intent === 'start') return flow.start(ctx);
+    if (intent === 'unsure') {
+      // Answer what may be a question, then ask whether they meant to start; "是" starts.
+      await next();
+      ctx.session.slots[OFFER_SLOT] = true;
+      return ctx.say(ctx.t('application.start_offer'));
+    }
+    if (isResume(text)) return flow.resume(ctx);
+    if (isStatus(text)) return flow.status(ctx);
     return next();
   });
 

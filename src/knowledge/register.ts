@@ -3,6 +3,7 @@
 import type { Bot } from '../bot/bot.ts';
 import type { Context } from '../bot/context.ts';
 import type { Answer } from './answer.ts';
+import { normalizeInput } from '../bot/normalize-input.ts';
 import type { Knowledge } from './knowledge.ts';
 import { recordUnplaced, type LearnedQuestions } from './learned.ts';
 import { registerLearnedCommands } from './learned-commands.ts';
@@ -24,7 +25,7 @@ export function registerKnowledge(bot: Bot, learned?: { questions: LearnedQuesti
   if (learned) registerLearnedCommands(bot, learned.questions, learned.knowledge);
   bot.use('question', async (ctx, next) => {
     if (!ctx.text || ctx.inbound.action || ctx.inbound.file) return next();
-    const result = await answerAndRecord(ctx);
+    const result = await answerAndRecord(ctx, normalizeInput(ctx.text));
     ctx.say(result.answer, result.citations);
   });
 }

@@ -1,0 +1,46 @@
+// Understanding starts here: what people type on phones, by voice or from Hong Kong and Taiwan is
+// brought to one plain form before any handler reads it — simplified characters, half-width letters
+// and digits, no emoji, no greeting or politeness around the message, and a few common typos mended.
+// A message that is only a greeting or a thank-you stays as it is (handlers answer those).
+import * as OpenCC from 'opencc-js';
+import { stripEmoji, toHalfWidth } from '../application/normalize.ts';
+
+const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
+const toSimplifiedTw = OpenCC.Converter({ from: 'tw', to: 'cn' });
+// Only messages with a character the simplified set lacks go through OpenCC (most do not).
+const MAYBE_TRADITIONAL = /[\u4e00-\u9fff]/u;
+
+/** Words before the message that carry no content: greetings, politeness, acknowledgements, fillers. */
+const SEP = '[\\s,，.。!！~～、…:：]';
+const LEAD = new RegExp(
+  `^(?:(?:您好|你好|哈喽|早上好|上午好|下午好|晚上好|好的|好吧|好嘞|麻烦(?:您|你)了?|打扰(?:一下|了)|不好意思|劳驾|谢谢|感谢)${SEP}*|(?:hi|hello|嗨|好|行|嗯+|哦+|噢|喔|呃|额|那个|ok|okay)${SEP}+)+(?=\\S{2})`,
+  'i',
+);
+/** …and after it: thanks and politeness. */
+const TAIL =
+  /(?:[\s,，.。!！~～、…]*(?:谢谢(?:您|你|啦|了)?|多谢|感谢|麻烦(?:您|你)?了|辛苦(?:您|你)?了|拜托了|thanks|thank you))+[\s.。!！~～]*$/i;
+
+/** Typos common enough to mend everywhere: a wrong character with the same sound. */
+const TYPOS: [RegExp, string][] = [
+  [/申清|伸请|申亲/g, '申请'],
+  [/联萌|联蒙|连盟/g, '联盟'],
+  [/教育步门|教育布门|教育不门/g, '教育部门'],
+  [/社会团休|社会图体/g, '社会团体'],
+  [/章成(?=[^\u4e00-\u9fff]|$|第|说|里|规定|怎么)/g, '章程'],
+  // 付 for 副 before a post: 付校长, 付局长, 付主任.
+  [
+    /付(?=(?:校长|局长|院长|主任|处长|科长|馆长|所长|站长|部长|书记|主席|会长|理事长|秘书长|总经理|总裁|经理|总监))/g,
+    '副',
+  ],
+];
+
+export function normalizeInput(text: string): string {
+  if (!text) return text;
+  let out = stripEmoji(toHalfWidth(text));
+  if (MAYBE_TRADITIONAL.test(out)) out = toSimplifiedTw(toSimplified(out));
+  for (const [re, to] of TYPOS) out = out.replace(re, to);
+  out = out.replace(/[ \t]{2,}/g, ' ').trim();
+  const stripped = out.replace(LEAD, '').replace(TAIL, '').trim();
+  // Keep a message that was nothing but politeness ("谢谢", "好的"): handlers answer those.
+  return /[\p{L}\p{N}]/u.test(stripped) ? stripped : out;
+}
