@@ -43,7 +43,19 @@ import {
 } from './intents.ts';
 import { chineseDate, type NoticeFacts } from './notice.ts';
 import { receiveScan } from './receive-scan.ts';
-import { acceptedText, askPending, blockText, label, reasonText, shorten, t, TOTAL } from './replies.ts';
+import {
+  acceptedText,
+  askPending,
+  blockText,
+  changedText,
+  label,
+  personEchoes,
+  reasonText,
+  shorten,
+  t,
+  TOTAL,
+} from './replies.ts';
+import { correctedField, unnamedCorrectionValue } from './corrections.ts';
 import type { Applications, ApplicationView } from './service.ts';
 import { validateField } from './validate.ts';
 import { ORG_NAME_ENDING, PERSON_WORDS, TITLE_WORDS } from './vocabulary.ts';
@@ -63,6 +75,8 @@ export type DialogData = {
   fields?: Fields;
   /** Set when the review returned a submitted application for amendment: it keeps its number. */
   number?: string;
+  /** The fields the last answer filled: a correction that names no field mends one of them. */
+  lastAnswered?: FieldKey[];
 };
 
 export class ApplicationFlow {
@@ -276,6 +290,11 @@ export class ApplicationFlow {
     }
     const correction = short ? parseCorrection(text) : undefined;
     if (correction) return this.correct(ctx, data, app, fields, correction);
+    const unnamed = short && data.lastAnswered?.length ? unnamedCorrectionValue(text) : undefined;
+    if (unnamed !== undefined) {
+      const field = unnamed ? correctedField(unnamed, data.lastAnswered!, fields) : data.lastAnswered!.at(-1);
+      if (field) return this.correct(ctx, data, app, fields, { field, value: unnamed || undefined });
+    }
     const currentDef = current ? fieldDef(current) : undefined;
     const sameAs = short && !isQuestion(text) ? parseSameAs(text) : undefined;
     if (sameAs && (currentDef?.person === 'contact' || /联系人/.test(text))) {
@@ -342,6 +361,7 @@ export class ApplicationFlow {
     replacing = false,
   ): Promise<FieldKey[] | undefined> {
     const extracted = extractAnswer(fieldDef(current), text, replacing ? {} : fields);
+    const before: Fields = { ...fields };
     const accepted: FieldKey[] = [];
     const problems: string[] = [];
     let currentProblem: string | undefined;
@@ -364,6 +384,11 @@ export class ApplicationFlow {
     }
     const lines: string[] = [];
     if (accepted.length > 0) lines.push(acceptedText(ctx, fields, accepted));
+    // Nothing saved is replaced without saying so, and a finished person block is shown whole.
+    for (const key of accepted)
+      if (before[key] !== undefined && before[key] !== fields[key])
+        lines.push(changedText(ctx, key, before[key], fields[key]!));
+    lines.push(...personEchoes(ctx, before, fields, accepted));
     lines.push(...problems);
     if (currentProblem) lines.push(currentProblem);
     // "13812345678，座机0851-85571487": one of each is kept; say so rather than drop the rest quietly.
@@ -421,11 +446,12 @@ export class ApplicationFlow {
       return this.prompt(ctx, data, fields);
     }
     if (correction.value) {
+      const before = fields[key];
       const problem = await this.accept(ctx, app, fields, key, correction.value);
       if (problem === undefined) {
         if (!(await this.save(ctx, data, fields, [key]))) return;
         if (data.asking === key) delete data.asking;
-        ctx.say(t(ctx, 'changed', { label: label(ctx, key), value: shorten(fields[key]!) }));
+        ctx.say(changedText(ctx, key, before, fields[key]!));
         return this.prompt(ctx, data, fields);
       }
       ctx.say(problem);
@@ -611,6 +637,7 @@ export class ApplicationFlow {
       return false;
     }
     data.fields = merged;
+    if (keys.length > 0) data.lastAnswered = keys;
     for (const key of clear) delete fields[key];
     Object.assign(fields, merged);
     return true;

@@ -2,6 +2,7 @@
 // "单位名称：…；地址：…". Returns raw values; validate.ts decides whether each is acceptable.
 import { PARTS, personField, type FieldDef, type FieldKey, type Part, type Person } from './form.ts';
 import { toHalfWidth } from './normalize.ts';
+import { checkPersonName, isChineseName, isLatinName, SELF_REFERENCE } from './person-name.ts';
 import { ORG_LABELS, ORG_NAME_ENDING, PART_LABELS, PERSON_WORDS, TITLE_ENDING, TITLE_WORDS } from './vocabulary.ts';
 
 export type Extracted = Partial<Record<FieldKey, string>>;
@@ -125,7 +126,7 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
   });
 
   const tokens = rest
-    .split(/[，,；;、/|\n\s:：¦]+/)
+    .split(/[，,；;、/|\n\s:：¦()]+/)
     .map((t) => t.trim())
     .filter(Boolean)
     .flatMap(splitNameTitle);
@@ -135,7 +136,9 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
     let value = token.replace(SUBJECT, '');
     const label = PART_LABELS.find(([, re]) => re.test(value));
     if (label) value = value.replace(label[1], '').replace(LABEL_GLUE, '');
-    value = value.replace(INTRO, '');
+    value = tidyPersonToken(value.replace(INTRO, ''));
+    // "是我", "就是我本人": the one typing; their name comes in another token or is asked for.
+    if (SELF_REFERENCE.test(value)) continue;
     if (!value) {
       pending = label?.[0] ?? pending;
       continue;
@@ -157,7 +160,7 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
     take(currentPart, loose[0]!);
   } else {
     const leftovers: string[] = [];
-    for (const token of joinLatinWords(loose)) {
+    for (const token of joinMixedNames(joinLatinWords(loose))) {
       if (isTitle(token) && free('title')) take('title', token);
       else if (looksLikeName(token) && free('name')) take('name', token);
       else leftovers.push(token);
@@ -192,9 +195,33 @@ function splitNameTitle(token: string): string[] {
 const isTitle = (token: string): boolean => TITLE_WORDS.test(token) && !/\d/.test(token);
 
 const looksLikeName = (token: string): boolean =>
-  !isTitle(token) &&
-  !ORG_NAME_ENDING.test(token) &&
-  (/^[\u3400-\u9FFF]{2,4}$/.test(token) || /^[A-Za-z][A-Za-z.'-]*( [A-Za-z][A-Za-z.'-]*){0,3}$/.test(token));
+  !isTitle(token) && !ORG_NAME_ENDING.test(token) && checkPersonName(token).ok;
+
+// "我们主任", "我校的校长", "电教站的站长": the title without the possessive or the 的.
+const POSSESSIVE = /^(?:我们|咱们|我校|本校|我单位|本单位|我局|我馆|我院|我司|本公司|我们单位|我们学校)的?(?=\S{2})/;
+function tidyPersonToken(token: string): string {
+  const value = token.replace(POSSESSIVE, '');
+  const m = /^(\S{2,})的(\S{1,6})$/.exec(value);
+  return m && TITLE_ENDING.test(m[2]!) ? `${m[1]}${m[2]}` : value;
+}
+
+/** "陈静", "Jessica Chen" side by side are one person's two names: keep them together. */
+function joinMixedNames(tokens: string[]): string[] {
+  const out: string[] = [];
+  for (const token of tokens) {
+    const previous = out.at(-1);
+    const pair = previous !== undefined && `${previous} ${token}`;
+    if (
+      pair &&
+      !isTitle(token) &&
+      !isTitle(previous!) &&
+      ((isChineseName(previous!) && isLatinName(token)) || (isLatinName(previous!) && isChineseName(token)))
+    ) {
+      out[out.length - 1] = pair;
+    } else out.push(token);
+  }
+  return out;
+}
 
 /** "John Smith" was split on the space: put Latin-only neighbours back together. */
 function joinLatinWords(tokens: string[]): string[] {

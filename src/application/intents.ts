@@ -83,7 +83,23 @@ export const isSubmit = (text: string): boolean =>
 
 /** At the summary, which asks for 确认提交: plain agreement submits too. */
 export const isConfirm = (text: string): boolean =>
-  isSubmit(text) || /^(确认|确定|确认无误|无误|没问题|没有问题|可以提交|提交吧|就这样提交)[。.!！]*$/.test(bare(text));
+  isSubmit(text) ||
+  /^(确认|确定|确认无误|无误|没问题|没有问题|可以提交|提交吧|就这样提交)[。.!！]*$/.test(bare(text)) ||
+  isClearAffirmative(text);
+
+// Any clear "yes, submit" in a sentence: "没问题，提交", "OK, submit 提交", "都对，麻烦帮我们提交",
+// "确认 queren tijiao" — unless it holds a no, a wait or a change.
+const SUBMIT_WORD = /提交|submit|tijiao|確認|确认无误|核对无误|都对|都没问题/i;
+const HOLD_BACK =
+  /不要|不用|不提交|别|先不|暂不|暂时不|等一?下|等等|还没|再看|再检查|不对|错|改|修改|换|don'?t|not\s*yet|wait|cancel|取消|放弃|[?？吗]/i;
+// What may stand around the yes: agreement, politeness, filler. Anything else (a name with 提交 in
+// it) means the message is not a confirmation.
+const AROUND_YES =
+  /提交|submit|tijiao|queren|确认|确定|核对|无误|都对|没问题|没有问题|可以|好的?|好了|行|嗯+|对的?|ok|yes|please|麻烦|您|你|帮|我们|我|一下|看了|都|的|了|吧|啦|呀|谢谢|感谢|辛苦|非常|耐心|就这样|[\s\p{P}]/giu;
+function isClearAffirmative(text: string): boolean {
+  const t = toHalfWidth(text).trim();
+  return t.length <= 40 && SUBMIT_WORD.test(t) && !HOLD_BACK.test(t) && t.replace(AROUND_YES, '').length <= 2;
+}
 
 export const isYes = (text: string): boolean =>
   /^(是|是的|对|确定|确认|好|好的|嗯|可以|行|确认放弃|确定放弃|放弃|yes|y|ok)[。.!！]*$/.test(bare(text));

@@ -5,9 +5,10 @@ import type { OrgType, Part } from './form.ts';
 /** Synonyms people use for the three 单位性质 boxes; the first match in this order wins. */
 export const ORG_TYPE_SYNONYMS: Record<OrgType, RegExp> = {
   教育部门:
-    /教育部门|教育局|教体局|教育厅|教委|教育委员会|教育部|电化教育馆|电教馆|电教站|教育技术中心|教育行政|教育系统|学校|大学|学院|中学|小学|中小学|幼儿园/,
-  企业: /企业|公司|集团|厂家|厂商|商家|有限|股份|民营|国企|私企|工作室/,
-  社会团体: /社会团体|社团|协会|学会|研究会|促进会|联合会|基金会|商会|社会组织|民非|民办非企业|团体/,
+    /教育部门|教育局|教体局|教育厅|教委|教育委员会|教育部|电化教育馆|电教馆|电教站|教育技术中心|教育行政|教育系统|学校|大学|学院|中学|小学|中小学|幼儿园|jiaoyu\s*bu\s*men|jiaoyu|education|school|university|college|kindergarten/i,
+  企业: /企业|公司|集团|厂家|厂商|商家|有限|股份|民营|国企|私企|工作室|qi\s*ye|gong\s*si|enterprise|company|corporation|business|\bltd\b|\binc\b/i,
+  社会团体:
+    /社会团体|社团|协会|学会|研究会|促进会|联合会|基金会|商会|社会组织|民非|民办非企业|团体|shehui\s*tuanti|xie\s*hui|association|society|\bngo\b|federation|foundation/i,
 };
 
 /** 职务 words: a token with one of these is a job title, not a name. */

@@ -34,11 +34,31 @@ const TYPOS: [RegExp, string][] = [
   ],
 ];
 
+// A phone number said in Chinese digits ("幺三八…"): seven or more of them in a row, spaces allowed.
+const DIGIT_OF: Record<string, string> = {
+  零: '0',
+  〇: '0',
+  一: '1',
+  幺: '1',
+  二: '2',
+  两: '2',
+  三: '3',
+  四: '4',
+  五: '5',
+  六: '6',
+  七: '7',
+  八: '8',
+  九: '9',
+};
+const CHINESE_DIGIT_RUN = /[零〇一幺二两三四五六七八九](?:[\s-]?[零〇一幺二两三四五六七八九]){6,}/g;
+
 export function normalizeInput(text: string): string {
-  if (!text) return text;
+  // Nothing but emoji or symbols: left as typed, so the handler can say what it received.
+  if (!text || !/[\p{L}\p{N}]/u.test(stripEmoji(text))) return text;
   let out = stripEmoji(toHalfWidth(text));
   if (MAYBE_TRADITIONAL.test(out)) out = toSimplifiedTw(toSimplified(out));
   for (const [re, to] of TYPOS) out = out.replace(re, to);
+  out = out.replace(CHINESE_DIGIT_RUN, (run) => run.replace(/[^\s-]/g, (c) => DIGIT_OF[c] ?? c));
   out = out.replace(/[ \t]{2,}/g, ' ').trim();
   const stripped = out.replace(LEAD, '').replace(TAIL, '').trim();
   // Keep a message that was nothing but politeness ("谢谢", "好的"): handlers answer those.
