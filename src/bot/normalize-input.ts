@@ -13,7 +13,7 @@ const MAYBE_TRADITIONAL = /[\u4e00-\u9fff]/u;
 /** Words before the message that carry no content: greetings, politeness, acknowledgements, fillers. */
 const SEP = '[\\s,，.。!！~～、…:：]';
 const LEAD = new RegExp(
-  `^(?:(?:您好|你好|哈喽|早上好|上午好|下午好|晚上好|好的|好吧|好嘞|麻烦(?:您|你)了?|打扰(?:一下|了)|不好意思|劳驾|谢谢|感谢)${SEP}*|(?:hi|hello|嗨|好|行|嗯+|哦+|噢|喔|呃|额|那个|ok|okay)${SEP}+)+(?=\\S{2})`,
+  `^(?:(?:您好|你好|喂|喂喂|(?:老师|领导|同志|大家)好|在吗|在不在|哈喽|早上好|上午好|下午好|晚上好|好的|好吧|好嘞|麻烦(?:您|你)了?|打扰(?:一下|了)|不好意思|劳驾|谢谢|感谢)${SEP}*|(?:hi|hello|嗨|好|行|嗯+|哦+|噢|喔|呃|额|那个|ok|okay)${SEP}+)+(?=\\S{2})`,
   'i',
 );
 /** …and after it: thanks and politeness. */
@@ -22,7 +22,9 @@ const TAIL =
 
 /** Typos common enough to mend everywhere: a wrong character with the same sound. */
 const TYPOS: [RegExp, string][] = [
-  [/申清|伸请|申亲/g, '申请'],
+  [/申清|伸请|申亲|申轻|申情/g, '申请'],
+  [/家入|加如|佳入/g, '加入'],
+  [/^你号(?=[\s,，!！]|$)/, '你好'],
   [/联萌|联蒙|连盟/g, '联盟'],
   [/教育步门|教育布门|教育不门/g, '教育部门'],
   [/社会团休|社会图体/g, '社会团体'],
