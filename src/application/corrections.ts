@@ -42,3 +42,13 @@ export function correctedField(
   const score = (k: FieldKey) => [...bigrams(fields[k] ?? '')].filter((b) => mine.has(b)).length;
   return [...fits].sort((a, b) => score(b) - score(a))[0];
 }
+
+// "接上条：…", "还没说完——…", "补充一下单位基本情况：…": the profile sent in two messages.
+const CONTINUES =
+  /^(?:接上条|接上一条|接上|续上条|续|还没说完|没说完|上面没说完|上条没写完|补充一下|补充|再补充一点|另外补充)(?:一下)?(?:单位)?(?:的)?(?:基本情况|简介|情况)?[:：，,。—\-–\s]*(?=\S)/;
+
+/** The rest of a profile begun in the message before, or undefined. */
+export function profileContinuation(text: string): string | undefined {
+  const m = CONTINUES.exec(text);
+  return m ? text.slice(m[0].length).trim() : undefined;
+}

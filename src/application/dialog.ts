@@ -55,7 +55,7 @@ import {
   t,
   TOTAL,
 } from './replies.ts';
-import { correctedField, unnamedCorrectionValue } from './corrections.ts';
+import { correctedField, profileContinuation, unnamedCorrectionValue } from './corrections.ts';
 import type { Applications, ApplicationView } from './service.ts';
 import { validateField } from './validate.ts';
 import { ORG_NAME_ENDING, PERSON_WORDS, TITLE_WORDS } from './vocabulary.ts';
@@ -290,6 +290,9 @@ export class ApplicationFlow {
     }
     const correction = short ? parseCorrection(text) : undefined;
     if (correction) return this.correct(ctx, data, app, fields, correction);
+    const more = fields.orgProfile && data.lastAnswered?.includes('orgProfile') ? profileContinuation(text) : undefined;
+    if (more)
+      return this.correct(ctx, data, app, fields, { field: 'orgProfile', value: `${fields.orgProfile}${more}` });
     const unnamed = short && data.lastAnswered?.length ? unnamedCorrectionValue(text) : undefined;
     if (unnamed !== undefined) {
       const field = unnamed ? correctedField(unnamed, data.lastAnswered!, fields) : data.lastAnswered!.at(-1);
@@ -311,7 +314,11 @@ export class ApplicationFlow {
       return this.prompt(ctx, data, fields);
     }
 
-    if (!current && isConfirm(text)) return this.submit(ctx, data);
+    // Everything is filled: "确认提交" submits, even while a change was asked for and not given.
+    if (isConfirm(text) && !nextEmptyField(fields)) {
+      delete data.asking;
+      return this.submit(ctx, data);
+    }
     if (current && short && isConfirm(text)) {
       ctx.say(t(ctx, 'not_finished', { filled: filledCount(fields), total: TOTAL }));
       return this.prompt(ctx, data, fields);

@@ -23,9 +23,15 @@ export function extractAnswer(current: FieldDef, text: string, saved: Extracted 
   return extractOrg(current, text);
 }
 
-const LABEL_GLUE = /^\s*(?:[:：=]|是|为|在)?\s*/;
+const LABEL_GLUE = /^\s*(?:嘛|呢|啊|呀)?[，,]?\s*(?:[:：=]|是|为|在|is)?\s*/i;
 
-function extractOrg(current: FieldDef, text: string): Extracted {
+// A run-on said without pauses ("…第二十八中学地址在…372号属于教育部门"): a comma before each cue
+// that opens another row, so the labels below can split it.
+const RUN_ON_CUE =
+  /(?<=[\u3400-\u9fff\d])(?=(?:单位)?地址(?:在|是|为|[:：])|(?:单位)?性质(?:是|为|属于|[:：])|属于(?:教育部门|企业|社会团体)|(?:单位)?(?:基本情况|简介)(?:是|为|[:：]))/g;
+
+function extractOrg(current: FieldDef, raw: string): Extracted {
+  const text = raw.replace(RUN_ON_CUE, '，');
   const pieces = text
     .split(/[，,；;\n]+/)
     .map((p) => p.trim())
@@ -63,7 +69,7 @@ function extractOrg(current: FieldDef, text: string): Extracted {
 
 // "我们是…", "我们单位是…", "学校名称是…", "我们的地址是…": the words before the value.
 const ORG_LEAD_IN =
-  /^(?:(?:我们|我方|我)(?:的)?(?:单位|学校|公司|学会|协会|机构)?(?:的)?(?:名称|名字|全称|地址|通讯地址|所在地)?|(?:本|我)?(?:单位|学校|公司|学会|协会|机构)(?:的)?(?:名称|名字|全称|地址|通讯地址|所在地)|名字|全称|所在地)(?:是|叫|为|在|：|:)\s*(?=\S{2})/;
+  /^(?:(?:我们|我方|我)(?:的)?(?:单位|学校|公司|学会|协会|机构)?(?:的)?(?:名称|名字|全称|地址|通讯地址|所在地)?|(?:本|我)?(?:单位|学校|公司|学会|协会|机构)(?:的)?(?:名称|名字|全称|地址|通讯地址|所在地)|名字|全称|所在地)(?:嘛|呢)?[，,]?(?:是|叫做|叫|为|在|：|:)\s*(?=\S{2})/;
 
 const looksLikeAddress = (text: string): boolean =>
   /(省|市|区|县|镇|乡|路|街|道|号|巷|村|楼|室)/.test(text) && /(路|街|道|号|巷|村|楼|室|\d)/.test(text);

@@ -11,7 +11,7 @@ const LATIN_ONLY = new RegExp(`^${LATIN_NAME}$`);
 const MIXED = new RegExp(`^(?:[${HAN}]{2,4} ${LATIN_NAME}|${LATIN_NAME} [${HAN}]{2,4})$`);
 
 /** Characters a Chinese name practically never has, and that talk is full of. */
-const NOT_IN_NAMES = /[我你您他她它谁吗呢吧啊呀嘛了着是没还先空写填哪啥么咱个些这那就也都要想请让叫等]/;
+const NOT_IN_NAMES = /[我你您他她它谁吗呢吧啊呀嘛了着是没还先空写填哪啥么咱些这那]/;
 const NOT_A_NAME = /本人|自己|待定|未定|不知道|不清楚|比较|下一|上一|同上|一样|暂无|没有/;
 
 /** "我", "是我", "本人", "就是我本人", "我自己", "也是我", "就写我吧": the one typing, not a name. */

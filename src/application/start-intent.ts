@@ -75,7 +75,8 @@ export const START_MARGIN = 0.08;
 export const UNSURE_THRESHOLD = 0.4;
 
 /** Words that show a message is about applying at all; without one an unsure guess is not offered. */
-const ABOUT_APPLYING = /申请|加入|入盟|入会|报名|登记|填表|申请表|成员单位|apply|application|join|member|register|shenqing|jiaru|rumeng/i;
+const ABOUT_APPLYING =
+  /申请|加入|入盟|入会|报名|登记|填表|申请表|成员单位|apply|application|join|member|register|shenqing|jiaru|rumeng/i;
 
 /** Someone who wants (or was sent) to do it, and the act of applying: "领导让我来填一下申请表". */
 const WANT =
@@ -84,7 +85,8 @@ const ACT =
   /(申请|加入|入盟|入会|报名|登记|办理|填(写|一下|个)?.{0,8}(表|申请)|成为.{0,6}(成员|会员))|shenqing|jiaru|rumeng|ruhui|baoming|tian\s*\S*biao|\b(join|apply|application|membership|sign\s*up|register)\b/i;
 const NOT_NOW = /不想|不要|不用|不打算|已经(提交|申请|填)|取消|退出|撤回|退会|除名/;
 /** "怎么申请加入", "要填什么", "how do I join": how to do it, with nothing more specific asked. */
-const HOW = /怎么|如何|怎样|咋|(要|需要|得)?填(什么|啥|哪些)|在这里?(办|申请|填)|\bhow\s+(do|can|to|should)\b|\bzenme\b/i;
+const HOW =
+  /怎么|如何|怎样|咋|(要|需要|得)?填(什么|啥|哪些)|在这里?(办|申请|填)|\bhow\s+(do|can|to|should)\b|\bzenme\b/i;
 /** A question about one point of applying (the conditions, the deadline, where to send it…) is answered. */
 const SPECIFIC =
   /条件|要求|资格|门槛|材料|截止|期限|时间|哪天|几号|交给|寄|发到|发给|邮箱|邮件|盖章|公章|费用|钱|收费|多久|审核|审批|流程|程序|步骤|区别|好处|权利|义务|个人|requirement|deadline|fee|cost|who\b|where\b|when\b/i;

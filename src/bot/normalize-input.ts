@@ -13,12 +13,12 @@ const MAYBE_TRADITIONAL = /[\u4e00-\u9fff]/u;
 /** Words before the message that carry no content: greetings, politeness, acknowledgements, fillers. */
 const SEP = '[\\s,，.。!！~～、…:：]';
 const LEAD = new RegExp(
-  `^(?:(?:您好|你好|喂|喂喂|(?:老师|领导|同志|大家)好|在吗|在不在|哈喽|早上好|上午好|下午好|晚上好|好的|好吧|好嘞|麻烦(?:您|你)了?|打扰(?:一下|了)|不好意思|劳驾|谢谢|感谢)${SEP}*|(?:hi|hello|嗨|好|行|嗯+|哦+|噢|喔|呃|额|那个|ok|okay)${SEP}+)+(?=\\S{2})`,
+  `^(?:(?:您好|你好|喂|喂喂|(?:老师|领导|同志|大家)好|在吗|在不在|哈喽|早上好|上午好|下午好|晚上好|好的|好吧|好嘞|麻烦(?:您|你)了?|打扰(?:一下|了)|不好意思|劳驾|(?:谢谢|感谢)(?:您|你)?)${SEP}*|(?:hi|hello|嗨|好|行|嗯+|哦+|噢|喔|呃|额|那个|ok|okay)${SEP}+)+(?=\\S{2})`,
   'i',
 );
 /** …and after it: thanks and politeness. */
 const TAIL =
-  /(?:[\s,，.。!！~～、…]*(?:谢谢(?:您|你|啦|了)?|多谢|感谢|麻烦(?:您|你)?了|辛苦(?:您|你)?了|拜托了|thanks|thank you))+[\s.。!！~～]*$/i;
+  /(?:[\s,，.。!！~～、…]*(?:(?:非常|十分)?(?:谢谢|感谢)(?:您|你)?(?:的耐心)?(?:啦|了)?|多谢|麻烦(?:您|你)?了|辛苦(?:您|你)?了|拜托了|(?:麻烦|请)(?:您|你)?记(?:一下|下)?|thanks|thank you))+[\s.。!！~～]*$/i;
 
 /** Typos common enough to mend everywhere: a wrong character with the same sound. */
 const TYPOS: [RegExp, string][] = [
