@@ -16,12 +16,16 @@ const MAX_SPLIT_CHARS = 1_000;
  */
 export function extractAnswer(current: FieldDef, text: string, saved: Extracted = {}): Extracted {
   // A profile is free text: kept whole, commas and all.
-  if (current.kind === 'paragraphs') return { [current.key]: text };
+  if (current.kind === 'paragraphs') return { [current.key]: text.replace(PROFILE_LABEL, '') };
   // Far longer than any one-line field: not worth splitting, validation says it is too long.
   if (text.length > MAX_SPLIT_CHARS) return { [current.key]: text };
   if (current.person && current.part) return extractPerson(current.person, current.part, text, saved);
   return extractOrg(current, text);
 }
+
+// "profile: …", "基本情况我说一下：…": the label before a profile.
+const PROFILE_LABEL =
+  /^\s*(?:单位基本情况|基本情况|单位简介|简介|profile|introduction|about us|overview)\s*(?:我说一下|如下|是)?\s*[:：]\s*/i;
 
 const LABEL_GLUE = /^\s*(?:嘛|呢|啊|呀)?[，,]?\s*(?:[:：=]|是|为|在|is)?\s*/i;
 
@@ -205,7 +209,10 @@ const looksLikeName = (token: string): boolean =>
 
 // "我们主任", "我校的校长", "电教站的站长": the title without the possessive or the 的.
 const POSSESSIVE = /^(?:我们|咱们|我校|本校|我单位|本单位|我局|我馆|我院|我司|本公司|我们单位|我们学校)的?(?=\S{2})/;
+// English words for whose details these are: they say who, they are not a name.
+const ENGLISH_PERSON_WORD = /^(?:representative|rep|contact|person|contact person|name|title|phone|email|e-mail)$/i;
 function tidyPersonToken(token: string): string {
+  if (ENGLISH_PERSON_WORD.test(token)) return '';
   const value = token.replace(POSSESSIVE, '');
   const m = /^(\S{2,})的(\S{1,6})$/.exec(value);
   return m && TITLE_ENDING.test(m[2]!) ? `${m[1]}${m[2]}` : value;
