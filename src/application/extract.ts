@@ -52,6 +52,11 @@ function extractOrg(current: FieldDef, raw: string): Extracted {
     } else if (last) {
       // An address or name with a comma in it continues the labelled value.
       labelled[last] = `${labelled[last]}，${piece}`;
+    } else {
+      // What comes before the first label answers the question asked: "遵义三中，地址在…".
+      labelled[current.key] = labelled[current.key]
+        ? `${labelled[current.key]}，${piece}`
+        : piece.replace(ORG_LEAD_IN, '');
     }
   }
   if (anyLabel) return labelled;
@@ -142,13 +147,17 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
     .flatMap(splitNameTitle);
   const loose: string[] = [];
   let pending: Part | undefined;
+  let self: string | undefined;
   for (const token of tokens) {
     let value = token.replace(SUBJECT, '');
     const label = PART_LABELS.find(([, re]) => re.test(value));
     if (label) value = value.replace(label[1], '').replace(LABEL_GLUE, '');
     value = tidyPersonToken(value.replace(INTRO, ''));
     // "是我", "就是我本人": the one typing; their name comes in another token or is asked for.
-    if (SELF_REFERENCE.test(value)) continue;
+    if (SELF_REFERENCE.test(value)) {
+      self = value;
+      continue;
+    }
     if (!value) {
       pending = label?.[0] ?? pending;
       continue;
@@ -182,6 +191,8 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
     }
   }
 
+  // Only "我自己" where the name was asked: kept for validation to ask for the name itself.
+  if (self !== undefined && asked && currentPart === 'name' && parts.name === undefined) parts.name = self;
   const result: Extracted = {};
   for (const [part, value] of Object.entries(parts) as [Part, string][]) result[personField(person, part)] = value;
   return result;

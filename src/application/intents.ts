@@ -192,7 +192,7 @@ export function parseCorrection(text: string): Correction | undefined {
 export type SameAs = { parts: Part[]; said: 'parts' | 'person' | 'bare'; rest: string };
 
 const SAME_PERSON =
-  /同一(个)?人|(就|也)?是代表(本人)?$|代表本人|(就|也)是(他|她|我)(本人)?$|(他|她)本人$|^same\s*as\s*(above|the\s*representative)/i;
+  /同一(个)?人|(就|也)?是代表(本人)?$|代表本人|(就|也)是(他|她|我)(本人)?$|(他|她)本人$|same\s*as\s*(above|the\s*representative)/i;
 const SAME_AS = new RegExp(
   `同上|上同|(和|与|跟|同)(代表|上面|上边)(的)?\\S{0,6}(一样|相同|一致)|同代表$|${SAME_PERSON.source}`,
 );
