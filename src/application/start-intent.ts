@@ -87,9 +87,9 @@ const NOT_NOW = /不想|不要|不用|不打算|已经(提交|申请|填)|取消
 /** "怎么申请加入", "要填什么", "how do I join": how to do it, with nothing more specific asked. */
 const HOW =
   /怎么|如何|怎样|咋|(要|需要|得)?填(什么|啥|哪些)|在这里?(办|申请|填)|\bhow\s+(do|can|to|should)\b|\bzenme\b/i;
-/** A question about one point of applying (the conditions, the deadline, where to send it…) is answered. */
+/** A question about one point of applying (the conditions, the deadline, where to send it, one field…) is answered. */
 const SPECIFIC =
-  /条件|要求|资格|门槛|材料|截止|期限|时间|哪天|几号|交给|寄|发到|发给|邮箱|邮件|盖章|公章|费用|钱|收费|多久|审核|审批|流程|程序|步骤|区别|好处|权利|义务|个人|requirement|deadline|fee|cost|who\b|where\b|when\b/i;
+  /条件|要求|资格|门槛|材料|截止|期限|时间|哪天|几号|交给|寄|发到|发给|邮箱|邮件|盖章|公章|费用|钱|收费|多久|审核|审批|流程|程序|步骤|区别|好处|权利|义务|个人|地址|名称|性质|基本情况|简介|姓名|职务|电话|代表|联系人|requirement|deadline|fee|cost|who\b|where\b|when\b/i;
 
 export type StartIntent = 'start' | 'unsure' | 'no';
 
