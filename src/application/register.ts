@@ -19,11 +19,12 @@ export function registerApplication(bot: Bot, corpus: Corpus): ApplicationModule
   );
   const flow = new ApplicationFlow(applications, facts);
 
-  bot.use('action', async (ctx, next) => {
-    const name = ctx.inbound.action?.name;
-    if (name === 'application.submit' && (await flow.submitAction(ctx))) return;
-    if (name === 'application.cancel' && (await flow.cancelAction(ctx))) return;
-    return next();
+  // Buttons of the summary card; with no form open they are stale and go on to "unknown action".
+  bot.action('application.submit', async (ctx, next) => {
+    if (!(await flow.submitAction(ctx))) return next();
+  });
+  bot.action('application.cancel', async (ctx, next) => {
+    if (!(await flow.cancelAction(ctx))) return next();
   });
 
   bot.use('dialog', async (ctx, next) => {

@@ -1,6 +1,7 @@
 // The membership process in chat: card buttons (review, objections, withdrawals) and the one-line
 // reason each decision may need. Every handler re-reads the actor's role from the database; a
 // click from someone without it, a forwarded card or a stale one changes nothing.
+import type { Bot } from '../bot/bot.ts';
 import type { Context } from '../bot/context.ts';
 import type { Services } from '../bot/services.ts';
 import { isSecretariat } from './roles.ts';
@@ -27,42 +28,30 @@ export class MembershipProcess {
     this.withdrawals = new Withdrawals(services);
   }
 
-  /** Handles a membership card button; false when the action is not ours. */
-  async action(ctx: Context): Promise<boolean> {
-    const action = ctx.inbound.action;
-    if (!action) return false;
-    const value = action.value ?? {};
-    switch (action.name) {
-      case 'review.approve':
-        return this.secretariatOnly(ctx, () => this.decideReview(ctx, value.case ?? '', 'approved'));
-      case 'review.return':
-      case 'review.reject':
-        return this.secretariatOnly(ctx, () =>
-          this.askReviewReason(
-            ctx,
-            value.case ?? '',
-            action.name === 'review.return' ? 'review-return' : 'review-reject',
-          ),
-        );
-      case 'notice.object':
-        return this.startObjection(ctx, value.notice ?? '').then(() => true);
-      case 'objection.uphold':
-      case 'objection.dismiss':
-        return this.secretariatOnly(ctx, () =>
-          this.decideObjection(ctx, value.objection ?? '', action.name === 'objection.uphold' ? 'upheld' : 'dismissed'),
-        );
-      case 'withdrawal.approve':
-      case 'withdrawal.reject':
-        return this.secretariatOnly(ctx, () =>
-          this.decideWithdrawal(
-            ctx,
-            value.request ?? '',
-            action.name === 'withdrawal.approve' ? 'approved' : 'rejected',
-          ),
-        );
-      default:
-        return false;
-    }
+  /** The membership card buttons. */
+  registerActions(bot: Bot): void {
+    bot.action('review.approve', (ctx) =>
+      this.secretariatOnly(ctx, () => this.decideReview(ctx, ctx.action.value.case ?? '', 'approved')),
+    );
+    bot.action('review.return', (ctx) =>
+      this.secretariatOnly(ctx, () => this.askReviewReason(ctx, ctx.action.value.case ?? '', 'review-return')),
+    );
+    bot.action('review.reject', (ctx) =>
+      this.secretariatOnly(ctx, () => this.askReviewReason(ctx, ctx.action.value.case ?? '', 'review-reject')),
+    );
+    bot.action('notice.object', (ctx) => this.startObjection(ctx, ctx.action.value.notice ?? ''));
+    bot.action('objection.uphold', (ctx) =>
+      this.secretariatOnly(ctx, () => this.decideObjection(ctx, ctx.action.value.objection ?? '', 'upheld')),
+    );
+    bot.action('objection.dismiss', (ctx) =>
+      this.secretariatOnly(ctx, () => this.decideObjection(ctx, ctx.action.value.objection ?? '', 'dismissed')),
+    );
+    bot.action('withdrawal.approve', (ctx) =>
+      this.secretariatOnly(ctx, () => this.decideWithdrawal(ctx, ctx.action.value.request ?? '', 'approved')),
+    );
+    bot.action('withdrawal.reject', (ctx) =>
+      this.secretariatOnly(ctx, () => this.decideWithdrawal(ctx, ctx.action.value.request ?? '', 'rejected')),
+    );
   }
 
   async startWithdrawal(ctx: Context): Promise<void> {
@@ -110,10 +99,9 @@ export class MembershipProcess {
     );
   }
 
-  private async secretariatOnly(ctx: Context, run: () => Promise<void>): Promise<boolean> {
+  private async secretariatOnly(ctx: Context, run: () => Promise<void>): Promise<void> {
     if (!(await isSecretariat(this.services.db.prisma, ctx.user))) ctx.say(ctx.t('membership.not_secretariat'));
     else await run();
-    return true;
   }
 
   private openReason(ctx: Context, data: ReasonData): void {

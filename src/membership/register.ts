@@ -29,10 +29,7 @@ export function registerMembership(bot: Bot): MembershipProcess {
   const process = new MembershipProcess(services);
   const commands = commandsOf(process);
 
-  bot.use('action', async (ctx, next) => {
-    if (await process.action(ctx)) return;
-    return next();
-  });
+  process.registerActions(bot);
 
   bot.use('dialog', async (ctx, next) => {
     const dialog = ctx.session.dialog;
