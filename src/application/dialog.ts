@@ -1,7 +1,11 @@
 // The application, field by field, the way a patient secretariat clerk would on the phone. The form
 // declaration (form.ts) decides what is asked and in which order; this file decides what a message
 // means at the current step. State: the draft in the Application row, the step in the session.
+import { z } from 'zod';
+import type { Bot } from '../bot/bot.ts';
 import type { Context } from '../bot/context.ts';
+import { openDialogName, type Dialog } from '../bot/dialogs.ts';
+import type { Next } from '../bot/router.ts';
 import { looksLikeInstruction } from '../knowledge/injection.ts';
 import { countContacts, extractAnswer } from './extract.ts';
 import {
@@ -47,30 +51,46 @@ import { validateField } from './validate.ts';
 import { ORG_NAME_ENDING, PERSON_WORDS, TITLE_WORDS } from './vocabulary.ts';
 import { createDocxRenderer, DOCX_MIME, type DocxRenderer } from './document.ts';
 
-export const DIALOG_NAME = 'application';
+const DIALOG_NAME = 'application';
 
-type Step = 'fill' | 'confirmCancel' | 'clarify' | 'scan';
-export type DialogData = {
-  applicationId: string;
-  step: Step;
+const dialogState = z.object({
+  applicationId: z.string(),
+  step: z.enum(['fill', 'confirmCancel', 'clarify', 'scan']),
   /** A field the applicant asked to change; otherwise the first empty one is asked. */
-  asking?: FieldKey;
-  clarify?: { part: Part; value?: string };
+  asking: z.enum(FIELD_KEYS).optional(),
+  clarify: z.object({ part: z.enum(PARTS), value: z.string().optional() }).optional(),
   /** The draft's fields as last written: saves a database read on every message. Writes merge, so
    *  a stale copy cannot lose anything; submission reads the row afresh. */
-  fields?: Fields;
+  fields: z.unknown().transform(readFields).optional(),
   /** Set when the review returned a submitted application for amendment: it keeps its number. */
-  number?: string;
-};
+  number: z.string().optional(),
+});
+type DialogData = z.infer<typeof dialogState>;
 
 export class ApplicationFlow {
   /** Built on the first submission: the DOCX template derived from the form. */
   private docx?: Promise<DocxRenderer>;
+  private readonly dialog: Dialog<DialogData>;
 
   constructor(
+    bot: Bot,
     private readonly apps: Applications,
     private readonly facts: NoticeFacts,
-  ) {}
+  ) {
+    this.dialog = bot.dialog({
+      name: DIALOG_NAME,
+      version: 1,
+      schema: dialogState,
+      droppedText: 'application.dialog_dropped',
+      resume: (ctx, data, next) => this.continue(ctx, data, next),
+    });
+  }
+
+  /** Whether another module's dialog is open (starting the form would abandon it). */
+  otherDialogOpen(ctx: Context): boolean {
+    const open = openDialogName(ctx);
+    return open !== undefined && open !== DIALOG_NAME;
+  }
 
   // ── Entry points when no application dialog is active ─────────────────────────────────────────
 
@@ -126,29 +146,17 @@ export class ApplicationFlow {
 
   // ── The active dialog ─────────────────────────────────────────────────────────────────────────
 
-  /** Handles a message while the dialog is active; false when the dialog turned out stale. */
-  async continue(ctx: Context): Promise<boolean> {
-    const data = ctx.session.dialog!.data as DialogData;
+  /** A message while the dialog is open; passed on when the dialog turned out stale. */
+  private async continue(ctx: Context, data: DialogData, next: Next): Promise<void> {
     const app: ApplicationView | undefined =
       data.step !== 'scan' && data.fields ? cachedDraft(data, data.fields) : await this.apps.get(data.applicationId);
-    if (app?.status === 'draft') {
-      // Waiting for a scan, but the review returned the application for amendment: fill again.
-      if (data.step === 'scan')
-        Object.assign(data, {
-          step: 'fill',
-          fields: app.fields,
-          number: app.number ?? undefined,
-        } satisfies Partial<DialogData>);
-      await this.fillStep(ctx, data, app);
-      return true;
-    }
-    if (app?.status === 'submitted' && data.step === 'scan') {
-      await this.scanStep(ctx, app);
-      return true;
-    }
-    // Cancelled, decided by the review, or gone: this dialog is over.
-    delete ctx.session.dialog;
-    return false;
+    if (app?.status === 'draft' && data.step !== 'scan') return this.fillStep(ctx, data, app);
+    if (app?.status === 'submitted' && data.step === 'scan') return this.scanStep(ctx, app);
+    // Cancelled, decided by the review (returned to a draft, rejected, in 公示…), or gone: the wait
+    // is over, and the message is taken as what it is — "继续申请" reaches the amended draft, "成员
+    // 名单" the list. A scan sent later is still taken outside the dialog.
+    this.dialog.leave(ctx);
+    return next();
   }
 
   async submitAction(ctx: Context): Promise<boolean> {
@@ -185,7 +193,7 @@ export class ApplicationFlow {
     if (data.step === 'confirmCancel') {
       if (isYes(text) || isCancel(text)) {
         await this.apps.cancel(app.id);
-        delete ctx.session.dialog;
+        this.dialog.leave(ctx);
         return ctx.say(t(ctx, 'cancelled'));
       }
       data.step = 'fill';
@@ -574,7 +582,7 @@ export class ApplicationFlow {
     if (isHelp(text)) return ctx.say(t(ctx, 'help_scan'));
     if (isStatus(text)) return this.status(ctx);
     if (isLater(text)) {
-      delete ctx.session.dialog;
+      this.dialog.leave(ctx);
       return ctx.say(t(ctx, 'scan_later'));
     }
     if (isCancel(text)) return ctx.say(t(ctx, 'cancel_after_submit', { number }));
@@ -587,7 +595,7 @@ export class ApplicationFlow {
 
   private async takeScan(ctx: Context, app: ApplicationView): Promise<void> {
     // Received: the wait for it is over.
-    if ((await receiveScan(ctx, this.apps, app)) && this.activeData(ctx)) delete ctx.session.dialog;
+    if (await receiveScan(ctx, this.apps, app)) this.dialog.leave(ctx);
   }
 
   /** Writes the changed fields and empties `clear`; false (and the dialog ends) when the draft is gone. */
@@ -612,7 +620,7 @@ export class ApplicationFlow {
   }
 
   private draftGone(ctx: Context): void {
-    delete ctx.session.dialog;
+    this.dialog.leave(ctx);
     ctx.say(t(ctx, 'draft_gone'));
   }
 
@@ -630,18 +638,16 @@ export class ApplicationFlow {
   // ── State ─────────────────────────────────────────────────────────────────────────────────────
 
   private open(ctx: Context, app: ApplicationView): DialogData {
-    const data: DialogData = {
+    return this.dialog.enter(ctx, {
       applicationId: app.id,
       step: 'fill',
       fields: app.fields,
       number: app.number ?? undefined,
-    };
-    ctx.session.dialog = { name: DIALOG_NAME, data, startedAt: ctx.services.now().toISOString() };
-    return data;
+    });
   }
 
   private activeData(ctx: Context): DialogData | undefined {
-    return ctx.session.dialog?.name === DIALOG_NAME ? (ctx.session.dialog.data as DialogData) : undefined;
+    return this.dialog.state(ctx);
   }
 
   private isAway(ctx: Context): boolean {

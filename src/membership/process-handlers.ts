@@ -1,7 +1,9 @@
 // The membership process in chat: card buttons (review, objections, withdrawals) and the one-line
 // reason each decision may need. Every handler re-reads the actor's role from the database; a
 // click from someone without it, a forwarded card or a stale one changes nothing.
+import { z } from 'zod';
 import type { Bot } from '../bot/bot.ts';
+import type { Dialog } from '../bot/dialogs.ts';
 import type { Context } from '../bot/context.ts';
 import type { Services } from '../bot/services.ts';
 import { isSecretariat } from './roles.ts';
@@ -11,25 +13,50 @@ import { Withdrawals } from './withdrawal.ts';
 import { formatPeriod, formatTime } from './format.ts';
 import { isBlank } from '../application/normalize.ts';
 
-export const REASON_DIALOG = 'membership-reason';
-type ReasonKind = 'review-return' | 'review-reject' | 'objection' | 'withdrawal';
-type ReasonData = { kind: ReasonKind; id: string; label: string };
+/** What the one-line reason is for: the decision or request waiting for it. */
+const reasonState = z.object({
+  kind: z.enum(['review-return', 'review-reject', 'objection', 'withdrawal']),
+  id: z.string(),
+  label: z.string(),
+});
+type ReasonData = z.infer<typeof reasonState>;
+
+/** How long a reason prompt ("请输入不予通过的原因") waits for its answer. */
+const REASON_PROMPT_MS = 30 * 60_000;
 
 const CANCEL = /^(取消|算了|不了|退出|cancel)[。.!！]*$/i;
 
 export class MembershipProcess {
+  private readonly services: Services;
   readonly review: Review;
   readonly notices: Notices;
   readonly withdrawals: Withdrawals;
+  private readonly reasonDialog: Dialog<ReasonData>;
 
-  constructor(private readonly services: Services) {
+  /** `isCommand`: a message that is a command, not a reason ("帮助" must not become why an
+   *  application was rejected). */
+  constructor(bot: Bot, isCommand: (text: string) => boolean) {
+    const services = bot.services;
+    this.services = services;
     this.review = new Review(services);
     this.notices = new Notices(services);
     this.withdrawals = new Withdrawals(services);
+    this.reasonDialog = bot.dialog({
+      name: 'membership-reason',
+      version: 1,
+      schema: reasonState,
+      // A reason prompt left open is over after a while: the message is taken as what it is.
+      expiresAfterMs: REASON_PROMPT_MS,
+      resume: (ctx, data) => {
+        if (!isCommand(ctx.text)) return this.reason(ctx, data);
+        ctx.say(ctx.t('membership.reason_is_command', { text: ctx.text.trim() }));
+      },
+    });
+    this.registerActions(bot);
   }
 
   /** The membership card buttons. */
-  registerActions(bot: Bot): void {
+  private registerActions(bot: Bot): void {
     bot.action('review.approve', (ctx) =>
       this.secretariatOnly(ctx, () => this.decideReview(ctx, ctx.action.value.case ?? '', 'approved')),
     );
@@ -63,10 +90,9 @@ export class MembershipProcess {
   }
 
   /** The reason dialog: the next message is the reason for the pending decision. */
-  async reason(ctx: Context): Promise<void> {
-    const data = ctx.session.dialog!.data as ReasonData;
+  private async reason(ctx: Context, data: ReasonData): Promise<void> {
     if (CANCEL.test(ctx.text)) {
-      ctx.session.dialog = undefined;
+      this.reasonDialog.leave(ctx);
       const key = {
         'review-return': 'review_reason_cancelled',
         'review-reject': 'review_reason_cancelled',
@@ -80,7 +106,7 @@ export class MembershipProcess {
     if (isBlank(reason) || ctx.inbound.file) return ctx.say(ctx.t('membership.review_reason_empty'));
     if (reason.length > REVIEW_REASON_MAX)
       return ctx.say(ctx.t('membership.review_reason_too_long', { length: reason.length, max: REVIEW_REASON_MAX }));
-    ctx.session.dialog = undefined;
+    this.reasonDialog.leave(ctx);
     if (data.kind === 'review-return' || data.kind === 'review-reject') {
       if (!(await isSecretariat(this.services.db.prisma, ctx.user)))
         return ctx.say(ctx.t('membership.not_secretariat'));
@@ -105,7 +131,7 @@ export class MembershipProcess {
   }
 
   private openReason(ctx: Context, data: ReasonData): void {
-    ctx.session.dialog = { name: REASON_DIALOG, data, startedAt: this.services.now().toISOString() };
+    this.reasonDialog.enter(ctx, data);
   }
 
   private async askReviewReason(ctx: Context, caseId: string, kind: 'review-return' | 'review-reject'): Promise<void> {

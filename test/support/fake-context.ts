@@ -23,6 +23,7 @@ export function fakeContext(
   const now = input.now ?? new Date('2026-01-01T00:00:00Z');
   const services = {
     now: () => now,
+    log: { warn: () => undefined, info: () => undefined, debug: () => undefined, error: () => undefined },
     knowledge: { answer: async (q: string) => ({ answer: input.answer ?? `答：${q}`, citations: [] }) },
   } as unknown as Services;
   return {
