@@ -2,14 +2,14 @@
 // until it ends, "我的申请" shows the status, a file after submission is the stamped scan.
 import type { Bot } from '../bot/bot.ts';
 import type { Corpus } from '../knowledge/corpus.ts';
-import { ApplicationFlow, DIALOG_NAME } from './dialog.ts';
 import { normalizeInput } from '../bot/normalize-input.ts';
+import { ApplicationFlow } from './dialog.ts';
 import { isResume, isStatus, isYes } from './intents.ts';
+import { readNoticeFacts, resolveDeadline } from './notice.ts';
+import { Applications } from './service.ts';
 import { startIntent } from './start-intent.ts';
 
 const OFFER_SLOT = 'applyOffered';
-import { readNoticeFacts, resolveDeadline } from './notice.ts';
-import { Applications } from './service.ts';
 
 export type ApplicationModule = { applications: Applications; flow: ApplicationFlow };
 
@@ -21,20 +21,14 @@ export function registerApplication(bot: Bot, corpus: Corpus): ApplicationModule
     services.now,
     resolveDeadline(services.config.application.deadline, facts),
   );
-  const flow = new ApplicationFlow(applications, facts);
+  const flow = new ApplicationFlow(bot, applications, facts);
 
-  bot.use('action', async (ctx, next) => {
-    const name = ctx.inbound.action?.name;
-    if (name === 'application.submit' && (await flow.submitAction(ctx))) return;
-    if (name === 'application.cancel' && (await flow.cancelAction(ctx))) return;
-    return next();
+  // Buttons of the summary card; with no form open they are stale and go on to "unknown action".
+  bot.action('application.submit', async (ctx, next) => {
+    if (!(await flow.submitAction(ctx))) return next();
   });
-
-  bot.use('dialog', async (ctx, next) => {
-    if (ctx.session.dialog?.name !== DIALOG_NAME || ctx.inbound.action) return next();
-    // The applicant's words in one plain form: 简体, half-width, no emoji or politeness around them.
-    ctx.text = normalizeInput(ctx.text);
-    if (!(await flow.continue(ctx))) return next();
+  bot.action('application.cancel', async (ctx, next) => {
+    if (!(await flow.cancelAction(ctx))) return next();
   });
 
   bot.use('command', async (ctx, next) => {
@@ -43,7 +37,7 @@ export function registerApplication(bot: Bot, corpus: Corpus): ApplicationModule
       return next();
     }
     // Another module's dialog may have let this through; starting ours would abandon it.
-    if (!ctx.text || (ctx.session.dialog && ctx.session.dialog.name !== DIALOG_NAME)) return next();
+    if (!ctx.text || flow.otherDialogOpen(ctx)) return next();
     const text = normalizeInput(ctx.text);
     const offered = ctx.session.slots[OFFER_SLOT] === true;
     delete ctx.session.slots[OFFER_SLOT];

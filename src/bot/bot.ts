@@ -11,14 +11,31 @@ import { Router, type Handler, type Stage } from './router.ts';
 import type { Services } from './services.ts';
 import { cleanText } from './clean-text.ts';
 import type { HandleOptions } from './inline-window.ts';
+import { ActionRegistry, type ActionHandler } from './actions.ts';
+import { Dialogs, type Dialog, type DialogSpec } from './dialogs.ts';
 
 export class Bot {
   private readonly router = new Router();
   private readonly queue = new KeyedQueue();
   private readonly store: ConversationStore;
+  private readonly actions = new ActionRegistry();
+  private readonly dialogs = new Dialogs();
 
   constructor(readonly services: Services) {
     this.store = new ConversationStore(services.db.sql);
+    this.router.use('action', this.actions.dispatch);
+    this.router.use('dialog', this.dialogs.dispatch);
+  }
+
+  /** Declares a dialog; the handle returned is the only way to its state. */
+  dialog<S>(spec: DialogSpec<S>): Dialog<S> {
+    return this.dialogs.define(spec);
+  }
+
+  /** Registers the handler of one card action; a name registered twice throws at start-up. */
+  action(name: string, handler: ActionHandler): this {
+    this.actions.add(name, handler);
+    return this;
   }
 
   use(stage: Stage, handler: Handler): this {

@@ -10,7 +10,8 @@ export type Context = {
   user: string;
   /** Cleaned text of the message ('' when the event carries none). */
   text: string;
-  session: SessionState;
+  /** The user's session; the open dialog's state is not in sight (bot/dialogs.ts holds it). */
+  session: Omit<SessionState, 'dialog'>;
   services: Services;
   replies: Outbound[];
   reply(...outbound: Outbound[]): void;

@@ -8,12 +8,15 @@ export const SESSION_VERSION = 1;
 
 export type DialogState = {
   name: string;
+  /** The dialog's state version (bot/dialogs.ts); absent in rows written before versions: 1. */
+  v?: number;
   data: Record<string, unknown>;
   startedAt: string;
 };
 
 export type SessionState = {
   v: number;
+  /** Read and written only through bot/dialogs.ts: each dialog owns its own state. */
   dialog?: DialogState;
   /** Free slots owned by modules, keyed by module name. */
   slots: Record<string, unknown>;
