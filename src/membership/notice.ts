@@ -2,11 +2,11 @@
 // period; any member may object; the secretariat decides objections. At the end (a timer), with no
 // upheld objection, membership is granted and the new member list is published (第十四条(三)).
 import type { Services } from '../bot/services.ts';
-import type { Outbound } from '../bot/outbound.ts';
+import type { Card, Outbound } from '../bot/outbound.ts';
 import type { Application, PublicNotice } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { readFields } from '../application/form.ts';
-import { addToOutbox, toUser, type Tx } from '../delivery/outbox.ts';
+import { addToOutbox, toUser, updateSentCards, type Tx } from '../delivery/outbox.ts';
 import { audit } from './audit.ts';
 import { toMembers, toSecretariat } from './recipients.ts';
 import { formatTime } from './format.ts';
@@ -128,11 +128,18 @@ export class Notices {
     return check;
   }
 
+  /**
+   * One decision per objection; every copy of its card is changed to show it, in the same
+   * transaction, except the one with the platform reference `clicked` (the caller replaces that).
+   */
   async decideObjection(
     actor: string,
     objectionId: string,
     decision: 'upheld' | 'dismissed',
-  ): Promise<{ kind: 'done'; org: string } | { kind: 'decided'; by: string; at: Date } | { kind: 'not_found' }> {
+    clicked?: string,
+  ): Promise<
+    { kind: 'done'; org: string; card: Card } | { kind: 'decided'; by: string; at: Date } | { kind: 'not_found' }
+  > {
     const now = this.services.now();
     const result = await this.prisma.$transaction(async (tx) => {
       const objection = await tx.objection.findUnique({ where: { id: objectionId }, include: { notice: true } });
@@ -146,6 +153,17 @@ export class Notices {
         return { kind: 'decided' as const, by: latest.decidedBy ?? '', at: latest.decidedAt ?? now };
       }
       const org = objection.notice.orgName;
+      const card: Card = {
+        title: this.t('membership.objection_decided_title', {
+          org,
+          decision: this.t(`membership.objection_decision_${decision}`),
+        }),
+        lines: [this.t('membership.objection_decided_lines', { by: actor, at: formatTime(now) })],
+      };
+      await updateSentCards(tx, [`objection:${objectionId}:`], card, {
+        dedupe: `objection-decided:${objectionId}`,
+        except: clicked,
+      });
       const resultKey =
         decision === 'upheld' ? 'membership.objection_result_upheld' : 'membership.objection_result_dismissed';
       await addToOutbox(tx, [
@@ -167,7 +185,7 @@ export class Notices {
         // The period is over and this was the last open objection: membership can be granted now.
         await this.settle(tx, objection.notice, now);
       }
-      return { kind: 'done' as const, org };
+      return { kind: 'done' as const, org, card };
     });
     this.services.delivery?.wake();
     return result;

@@ -3,11 +3,11 @@
 // is sent after it. One decision per case: two secretariat members clicking at once — the database
 // lets exactly one conditional update win, the other is told who decided.
 import type { Services } from '../bot/services.ts';
-import type { Outbound } from '../bot/outbound.ts';
+import type { Card, Outbound } from '../bot/outbound.ts';
 import type { Application, ReviewCase } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { FIELD_KEYS, readFields } from '../application/form.ts';
-import { addToOutbox, toUser, type Tx } from '../delivery/outbox.ts';
+import { addToOutbox, toUser, updateSentCards, type Tx } from '../delivery/outbox.ts';
 import { audit } from './audit.ts';
 import { toSecretariat } from './recipients.ts';
 import { openNotice } from './notice.ts';
@@ -16,7 +16,16 @@ import { formatTime } from './format.ts';
 export type Decision = 'approved' | 'returned' | 'rejected';
 
 export type DecideResult =
-  | { kind: 'done'; decision: Decision; number: string; org: string; endsAt?: Date; noticeId?: string }
+  | {
+      kind: 'done';
+      decision: Decision;
+      number: string;
+      org: string;
+      endsAt?: Date;
+      noticeId?: string;
+      /** The review card as it now reads everywhere: the decision, who made it, no buttons. */
+      card: Card;
+    }
   | { kind: 'decided'; number: string; by: string; at: Date; decision: Decision }
   | { kind: 'stale' }
   | { kind: 'member'; org: string }
@@ -182,7 +191,18 @@ export class Review {
     return { kind: 'open', number: describe(app).number };
   }
 
-  async decide(actor: string, caseId: string, decision: Decision, reason?: string): Promise<DecideResult> {
+  /**
+   * One decision per case. Every copy of the case's cards (each secretariat account's, the
+   * group's, reminders) is changed to show it, in the same transaction — except the card with the
+   * platform reference `clicked`, which the caller replaces itself.
+   */
+  async decide(
+    actor: string,
+    caseId: string,
+    decision: Decision,
+    reason?: string,
+    clicked?: string,
+  ): Promise<DecideResult> {
     const now = this.services.now();
     const result = await this.prisma.$transaction(async (tx): Promise<DecideResult> => {
       const found = await this.load(tx, caseId);
@@ -207,6 +227,11 @@ export class Review {
       }
       const applicant = `${app.channel}:${app.userId}`;
       const before = { status: app.status };
+      const card = this.decidedCard(number, org, decision, actor, now, reason);
+      await updateSentCards(tx, [`review:${caseId}:`, `review-scan:${caseId}:`, `review-remind:${caseId}:`], card, {
+        dedupe: `review-decided:${caseId}`,
+        except: clicked,
+      });
       if (decision === 'approved') {
         const notice = await openNotice(tx, this.services, app, now);
         await tx.application.update({ where: { id: app.id }, data: { status: 'notice' } });
@@ -225,7 +250,7 @@ export class Review {
           before,
           after: { status: 'notice', notice: notice.id },
         });
-        return { kind: 'done', decision, number, org, endsAt: notice.endsAt, noticeId: notice.id };
+        return { kind: 'done', decision, number, org, endsAt: notice.endsAt, noticeId: notice.id, card };
       }
       // Returned: back to a draft the applicant amends and submits again (a new case then).
       const status = decision === 'returned' ? 'draft' : 'rejected';
@@ -242,7 +267,7 @@ export class Review {
         before,
         after: { status, reason },
       });
-      return { kind: 'done', decision, number, org };
+      return { kind: 'done', decision, number, org, card };
     });
     if (result.kind === 'done' && result.noticeId && result.endsAt) {
       await this.services.delivery?.timers?.at('notice.end', result.noticeId, result.endsAt, {
@@ -251,6 +276,21 @@ export class Review {
     }
     this.services.delivery?.wake();
     return result;
+  }
+
+  /** What a review card reads once decided. */
+  private decidedCard(number: string, org: string, decision: Decision, by: string, at: Date, reason?: string): Card {
+    const lines = [
+      this.t('membership.review_decided_lines', { org, by, at: formatTime(at) }),
+      ...(reason ? [this.t('membership.review_decided_reason', { reason })] : []),
+    ];
+    return {
+      title: this.t('membership.review_decided_title', {
+        number,
+        decision: this.t(`membership.decision_${decision}`),
+      }),
+      lines,
+    };
   }
 
   /** 第十四条(二) reminders: a case still open after three days is brought up again. */

@@ -108,6 +108,23 @@ export class WechatChannel implements Channel {
     }
   }
 
+  /**
+   * WeChat cannot edit a message: the card's new content goes out as a new message (numbered
+   * afresh if it still has buttons), and the old message's numbers are retired, so a reply with
+   * one is told the card changed instead of acting on it.
+   */
+  async update(ref: string, outbound: Outbound, address: Address, idempotencyKey?: string): Promise<string> {
+    if (outbound.kind !== 'card')
+      throw new BotError('PLATFORM_PERMANENT', 'only cards can be updated', { permanent: true });
+    const note = this.options.texts.t('channels.wechat_card_updated');
+    const card = { ...outbound.card, lines: [note, ...(outbound.card.lines ?? [])] };
+    const sent = await this.send(address, { kind: 'card', card }, idempotencyKey);
+    await this.options.pending
+      .retire(address.chatId, ref)
+      .catch((err: unknown) => this.options.log.warn({ err, ref }, 'wechat card numbers not retired'));
+    return sent;
+  }
+
   private async conversation(
     address: Address,
   ): Promise<{ say(text: string): Promise<string>; sayFile(file: FileBox): Promise<string> }> {
@@ -180,8 +197,10 @@ export class WechatChannel implements Channel {
     if (n === undefined) return 'text';
     const option = await this.options.pending.take(inbound.chat.id, inbound.actor, n, this.now());
     if (!option) return 'text';
-    if ('expired' in option) {
-      const text = this.options.texts.t('channels.wechat_option_expired');
+    if ('expired' in option || 'retired' in option) {
+      const text = this.options.texts.t(
+        'expired' in option ? 'channels.wechat_option_expired' : 'channels.wechat_option_retired',
+      );
       await (room ? room.say(text, talker) : talker.say(text));
       return 'handled';
     }
