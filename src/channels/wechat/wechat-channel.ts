@@ -1,6 +1,7 @@
 // The WeChat channel through Wechaty (any puppet). Direct messages always; in rooms only when the
 // bot is @-mentioned. Cards become numbered text; a numbered reply from the card's addressee becomes
 // the button's action. Room chats are addressed as `room:<id>` so a reply needs no lookup.
+import { randomUUID } from 'node:crypto';
 import { FileBox } from 'file-box';
 import type { Logger } from 'pino';
 import { types, type Contact, type Message, type Room, type Wechaty } from 'wechaty';
@@ -76,7 +77,11 @@ export class WechatChannel implements Channel {
           const numbers = await pending.reserve(address.chatId, address.userId, outbound.card, this.now());
           let ref: string;
           try {
-            ref = await target.say(renderCardText(outbound.card, texts, this.now(), numbers?.first));
+            // Some puppets do not say which message they sent: the card still needs a reference,
+            // which later updates name (they retire its numbers by it).
+            ref =
+              (await target.say(renderCardText(outbound.card, texts, this.now(), numbers?.first))) ||
+              `card:${numbers?.card ?? randomUUID()}`;
           } catch (error) {
             if (numbers) await pending.forget(address.chatId, numbers).catch(() => undefined);
             throw error;
