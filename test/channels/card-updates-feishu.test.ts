@@ -118,6 +118,33 @@ describe('review cards that change on Feishu', () => {
     expect(await prisma().auditLog.count({ where: { action: 'review.approve', entityId: app.id } })).toBe(1);
   }, 90_000);
 
+  it('an objection card decided by one secretariat member shows the decision on every copy', async () => {
+    const notice = await cardTo('p2p:ou_m1', '入盟公示');
+    const member = w.user('ou_m1', 'oc_p2p_ou_m1');
+    await member.clicks(notice, 0);
+    await member.says('该单位尚未完成接入国家体系。');
+    const mine = await cardTo('p2p:ou_sec2', '公示异议');
+    const theirs = await cardTo('p2p:ou_sec1', '公示异议');
+    const group = await cardTo(GROUP, '公示异议');
+
+    // 驳回异议 is the second button.
+    const click = await w.user('ou_sec2', 'oc_p2p_ou_sec2').clicks(mine, 1);
+    const replaced = (click.json as { card: { data: Record<string, unknown> } }).card.data;
+    expect(title(replaced)).toContain('已驳回');
+    expect(buttonsIn(replaced)).toBe(0);
+    expect(sentText(click.sent)).toContain('已驳回');
+    for (const copy of [theirs, group]) {
+      const [update] = await eventually(
+        () => (updatesOf(copy).length > 0 ? updatesOf(copy) : undefined),
+        `${copy.chatId}'s objection card is updated`,
+      );
+      expect(title(update!.content)).toContain('已驳回');
+      expect(JSON.stringify(update!.content)).toContain('feishu:ou_sec2');
+      expect(buttonsIn(update!.content)).toBe(0);
+    }
+    expect(updatesOf(mine)).toEqual([]);
+  }, 60_000);
+
   it('a handler slower than the answer’s budget: the toast goes alone, the card is updated once afterwards', async () => {
     w.service.app.bot.use('action', async (ctx, next) => {
       if (ctx.inbound.action?.name !== 'test.slow') return next();
