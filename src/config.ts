@@ -217,7 +217,7 @@ function secretariatKeys(e: Env, env: Record<string, string | undefined>): { key
     if (!match) {
       problems.push({
         variable: 'SECRETARIAT',
-        reason: `第 ${i + 1} 项应形如 渠道:账号，如 feishu:ou_xxx (item ${i + 1} should look like channel:id)`,
+        reason: `第 ${i + 1} 项应形如 渠道:账号，渠道为 ${channelNames()} 之一 (item ${i + 1} should look like channel:id)`,
       });
       return;
     }
