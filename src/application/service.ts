@@ -11,6 +11,7 @@ import { sha256Of } from '../db/files.ts';
 import { FIELD_KEYS, FORM, filledCount, readFields, type FieldKey, type Fields } from './form.ts';
 import { orgKey } from './org-key.ts';
 import type { Deadline } from './notice.ts';
+import { addBeijingYears, beijingYear } from '../time/beijing.ts';
 
 export type ApplicationStatus = 'draft' | 'submitted' | 'cancelled' | (string & {});
 
@@ -219,7 +220,7 @@ export class Applications {
     for (const m of row!.members.filter((x) => orgKey(x.orgName) === key)) {
       if (m.status === 'active') return { kind: 'member' };
       const leftAt = fromEpochMs(m.leftAt) ?? now;
-      const until = fromEpochMs(m.lockedUntil) ?? addYears(leftAt, LOCK_YEARS);
+      const until = fromEpochMs(m.lockedUntil) ?? addBeijingYears(leftAt, LOCK_YEARS);
       if (until > now) return { kind: 'locked', reason: m.status as 'withdrawn' | 'expelled', leftAt, until };
     }
     return undefined;
@@ -310,11 +311,3 @@ export class Applications {
     return { replaced: Boolean(before?.scanFileId) };
   }
 }
-
-function addYears(date: Date, years: number): Date {
-  const next = new Date(date);
-  next.setUTCFullYear(next.getUTCFullYear() + years);
-  return next;
-}
-
-const beijingYear = (date: Date): number => new Date(date.getTime() + 8 * 3_600_000).getUTCFullYear();
