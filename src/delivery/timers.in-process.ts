@@ -64,9 +64,12 @@ export class InProcessTimers extends TimerRegistry implements Timers {
     this.arm();
   }
 
-  /** Timers waiting in this process, soonest first (operators and tests). */
+  /** Timers waiting in this process and the next run of each recurring one, soonest first. */
   list(): { key: string; name: string; at: Date }[] {
-    return [...this.pending.values()]
+    return [
+      ...[...this.pending.values()].map((e) => ({ key: e.key, name: e.name, due: e.due })),
+      ...[...this.schedules].map(([name, s]) => ({ key: timerKey(name, String(s.next)), name, due: s.next })),
+    ]
       .sort((a, b) => a.due - b.due)
       .map((e) => ({ key: e.key, name: e.name, at: new Date(e.due) }));
   }
