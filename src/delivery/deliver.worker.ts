@@ -5,7 +5,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { epochMs, utc, utcParam, type Sql } from '../db/sql.ts';
+import type { Sql } from '../db/sql.ts';
 import type { Address, Channel } from '../channels/channel.ts';
 import { BotError } from '../bot/errors.ts';
 import type { ChannelLimits } from '../config.ts';
@@ -30,7 +30,7 @@ export type DeliverWorkerOptions = {
 };
 
 /** What the worker needs of an outbox row to send it (from the job, or read back from the table). */
-type RowToSend = { id: string; address: unknown; payload: unknown; status: string; createdAtMs: number };
+type RowToSend = { id: string; address: unknown; payload: unknown; status: string; createdAt: Date };
 
 /**
  * The first run of a job that carries its payload (enqueued by the committing process): the row was
@@ -64,7 +64,7 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
             address: job.data.address,
             payload: job.data.payload,
             status: 'queued',
-            createdAtMs: job.timestamp,
+            createdAt: new Date(job.timestamp),
           }
         : await readRow(job.data.id);
       // Already settled (a repeated job after a crash or a sweep): nothing to send again.
@@ -82,13 +82,13 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
         for (const [i, part] of parts.entries()) ref = await channel.send(address, part, idempotencyKey(row.id, i));
         const deliveredAt = new Date();
         await sql.query(
-          `UPDATE "OutboxMessage" SET status = 'delivered', "deliveredAt" = ${utc('$2')}, "platformRef" = $3,
+          `UPDATE "OutboxMessage" SET status = 'delivered', "deliveredAt" = $2, "platformRef" = $3,
              attempts = $4, "lastError" = NULL
            WHERE id = $1 AND status <> 'delivered'`,
-          [row.id, utcParam(deliveredAt), ref || null, job.attemptsMade + 1],
+          [row.id, deliveredAt, ref || null, job.attemptsMade + 1],
         );
         metrics.delivered.inc(labels);
-        metrics.latency.observe(labels, (deliveredAt.getTime() - row.createdAtMs) / 1000);
+        metrics.latency.observe(labels, (deliveredAt.getTime() - row.createdAt.getTime()) / 1000);
         return 'delivered';
       } catch (error) {
         return await onSendError(error, row.id, job);
@@ -108,7 +108,7 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
 
   async function readRow(id: string): Promise<RowToSend | undefined> {
     const [row] = await sql.query<RowToSend>(
-      `SELECT id, address, payload, status, ${epochMs('"createdAt"')} AS "createdAtMs" FROM "OutboxMessage" WHERE id = $1`,
+      `SELECT id, address, payload, status, "createdAt" FROM "OutboxMessage" WHERE id = $1`,
       [id],
     );
     return row;
