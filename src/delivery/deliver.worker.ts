@@ -5,7 +5,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { epochMs, utc, utcParam, type Sql } from '../db/sql.ts';
+import type { Sql } from '../db/sql.ts';
 import type { Address, Channel } from '../channels/channel.ts';
 import { BotError } from '../bot/errors.ts';
 import type { ChannelLimits } from '../config.ts';
@@ -34,7 +34,7 @@ const UPDATE_WAIT_MS = 1_000;
 const UPDATE_GIVE_UP_MS = 86_400_000;
 
 /** What the worker needs of an outbox row to send it (from the job, or read back from the table). */
-type RowToSend = { id: string; address: unknown; payload: unknown; status: string; createdAtMs: number };
+type RowToSend = { id: string; address: unknown; payload: unknown; status: string; createdAt: Date };
 
 /**
  * The first run of a job that carries its payload (enqueued by the committing process): the row was
@@ -68,7 +68,7 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
             address: job.data.address,
             payload: job.data.payload,
             status: 'queued',
-            createdAtMs: job.timestamp,
+            createdAt: new Date(job.timestamp),
           }
         : await readRow(job.data.id);
       // Already settled (a repeated job after a crash or a sweep): nothing to send again.
@@ -82,7 +82,7 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
       }
       // A change to a card whose message is not out yet waits for it (without using up an attempt).
       for (const part of parts) {
-        if (part.kind !== 'update' || !channel.update || (await targetOf(part, address, row.createdAtMs)) !== 'wait')
+        if (part.kind !== 'update' || !channel.update || (await targetOf(part, address, row.createdAt.getTime())) !== 'wait')
           continue;
         await job.moveToDelayed(Date.now() + UPDATE_WAIT_MS, token);
         throw new DelayedError();
@@ -103,13 +103,13 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
         ref = cardRef ?? ref;
         const deliveredAt = new Date();
         await sql.query(
-          `UPDATE "OutboxMessage" SET status = 'delivered', "deliveredAt" = ${utc('$2')}, "platformRef" = $3,
+          `UPDATE "OutboxMessage" SET status = 'delivered', "deliveredAt" = $2, "platformRef" = $3,
              attempts = $4, "lastError" = NULL
            WHERE id = $1 AND status <> 'delivered'`,
-          [row.id, utcParam(deliveredAt), ref || null, job.attemptsMade + 1],
+          [row.id, deliveredAt, ref || null, job.attemptsMade + 1],
         );
         metrics.delivered.inc(labels);
-        metrics.latency.observe(labels, (deliveredAt.getTime() - row.createdAtMs) / 1000);
+        metrics.latency.observe(labels, (deliveredAt.getTime() - row.createdAt.getTime()) / 1000);
         return 'delivered';
       } catch (error) {
         return await onSendError(error, row.id, job);
@@ -158,7 +158,7 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
     row: RowToSend,
     key: string,
   ): Promise<string | undefined> {
-    const target = await targetOf(part, address, row.createdAtMs);
+    const target = await targetOf(part, address, row.createdAt.getTime());
     if (target === 'wait' || target === 'gone' || !channel.update) {
       log.info(
         { outbox: row.id, target: part.outbox ?? part.ref, channel: channel.name },
@@ -185,7 +185,7 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
 
   async function readRow(id: string): Promise<RowToSend | undefined> {
     const [row] = await sql.query<RowToSend>(
-      `SELECT id, address, payload, status, ${epochMs('"createdAt"')} AS "createdAtMs" FROM "OutboxMessage" WHERE id = $1`,
+      `SELECT id, address, payload, status, "createdAt" FROM "OutboxMessage" WHERE id = $1`,
       [id],
     );
     return row;

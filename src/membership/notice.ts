@@ -7,6 +7,7 @@ import type { Application, PublicNotice } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { readFields } from '../application/form.ts';
 import { addToOutbox, toUser, updateSentCards, type Tx } from '../delivery/outbox.ts';
+import type { Timer } from '../delivery/timers.ts';
 import { audit } from './audit.ts';
 import { toMembers, toSecretariat } from './recipients.ts';
 import { formatTime } from './format.ts';
@@ -16,6 +17,14 @@ import { memberOf } from './roles.ts';
 const END_TOLERANCE_MS = 1_000;
 
 const text = (value: string): Outbound => ({ kind: 'text', text: value });
+
+/** The timer an open notice implies: its end, keyed by the notice. */
+export const noticeEndTimer = (notice: Pick<PublicNotice, 'id' | 'endsAt'>): Timer => ({
+  name: 'notice.end',
+  id: notice.id,
+  at: notice.endsAt,
+  data: { notice: notice.id },
+});
 
 /** Opens the notice and writes one notice card per member (inside the review decision's transaction). */
 export async function openNotice(tx: Tx, services: Services, app: Application, now: Date): Promise<PublicNotice> {
@@ -203,9 +212,9 @@ export class Notices {
     });
     if (outcome === 'early') {
       const notice = await this.prisma.publicNotice.findUniqueOrThrow({ where: { id: noticeId } });
-      await this.services.delivery?.timers?.at('notice.end', `${noticeId}-${notice.endsAt.getTime()}`, notice.endsAt, {
-        notice: noticeId,
-      });
+      // Fired before its end (another clock): once more at the end, under a key of its own.
+      const timer = noticeEndTimer(notice);
+      await this.services.delivery?.scheduler.at({ ...timer, id: `${notice.id}-${notice.endsAt.getTime()}` });
     }
     this.services.delivery?.wake();
     return outcome;
@@ -213,11 +222,13 @@ export class Notices {
 
   /** Re-creates the end timers of open notices (after a Redis data loss, or a crash after commit). */
   async reconcile(): Promise<void> {
-    const timers = this.services.delivery?.timers;
+    const timers = this.services.delivery?.scheduler;
     if (!timers) return;
-    for (const notice of await this.prisma.publicNotice.findMany({ where: { status: 'open' } })) {
-      await timers.at('notice.end', notice.id, notice.endsAt, { notice: notice.id });
-    }
+    const open = await this.prisma.publicNotice.findMany({
+      where: { status: 'open' },
+      select: { id: true, endsAt: true },
+    });
+    for (const notice of open) await timers.at(noticeEndTimer(notice));
   }
 
   private async settle(tx: Tx, notice: PublicNotice, now: Date): Promise<'granted' | 'waiting'> {

@@ -10,7 +10,8 @@ import { FIELD_KEYS, readFields } from '../application/form.ts';
 import { addToOutbox, toUser, updateSentCards, type Tx } from '../delivery/outbox.ts';
 import { audit } from './audit.ts';
 import { toSecretariat } from './recipients.ts';
-import { openNotice } from './notice.ts';
+import { noticeEndTimer, openNotice } from './notice.ts';
+import type { Timer } from '../delivery/timers.ts';
 import { formatTime } from './format.ts';
 
 export type Decision = 'approved' | 'returned' | 'rejected';
@@ -32,6 +33,17 @@ export type DecideResult =
   | { kind: 'not_found' };
 
 export const REVIEW_REASON_MAX = 500;
+
+/** 第十四条(二): a case still open this long after it was opened is brought up again. */
+export const REVIEW_REMIND_MS = 3 * 86_400_000;
+
+/** The timer an open review case implies: its reminder, keyed by the case. */
+export const reviewReminderTimer = (reviewCase: Pick<ReviewCase, 'id' | 'applicationId' | 'createdAt'>): Timer => ({
+  name: 'review.remind',
+  id: reviewCase.id,
+  at: new Date(reviewCase.createdAt.getTime() + REVIEW_REMIND_MS),
+  data: { application: reviewCase.applicationId, case: reviewCase.id },
+});
 
 export class Review {
   constructor(private readonly services: Services) {}
@@ -80,8 +92,9 @@ export class Review {
   }
 
   private async openCase(app: Application, submission: string, scan: Outbound | undefined): Promise<void> {
+    let opened: ReviewCase;
     try {
-      await this.prisma.$transaction(async (tx) => {
+      opened = await this.prisma.$transaction(async (tx) => {
         const created = await tx.reviewCase.create({
           data: { applicationId: app.id, submission, scanSent: Boolean(app.scanFileId) },
         });
@@ -94,18 +107,25 @@ export class Review {
           entityId: app.id,
           after: { case: created.id, number: app.number },
         });
+        return created;
       });
     } catch (error) {
       // Another process opened this case first (unique applicationId + submission).
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return;
       throw error;
     }
-    await this.services.delivery?.timers?.at(
-      'review.remind',
-      `${app.id}-${Date.parse(submission)}`,
-      new Date(Date.now() + 3 * 86_400_000),
-      { application: app.id },
-    );
+    await this.services.delivery?.scheduler.at(reviewReminderTimer(opened));
+  }
+
+  /** Re-creates the reminders of open cases (after a Redis data loss, or a crash after commit). */
+  async reconcile(): Promise<void> {
+    const timers = this.services.delivery?.scheduler;
+    if (!timers) return;
+    const open = await this.prisma.reviewCase.findMany({
+      where: { status: 'open' },
+      select: { id: true, applicationId: true, createdAt: true },
+    });
+    for (const reviewCase of open) await timers.at(reviewReminderTimer(reviewCase));
   }
 
   private async sendLateScan(app: Application, reviewCase: ReviewCase, scan: Outbound): Promise<void> {
@@ -270,9 +290,7 @@ export class Review {
       return { kind: 'done', decision, number, org, card };
     });
     if (result.kind === 'done' && result.noticeId && result.endsAt) {
-      await this.services.delivery?.timers?.at('notice.end', result.noticeId, result.endsAt, {
-        notice: result.noticeId,
-      });
+      await this.services.delivery?.scheduler.at(noticeEndTimer({ id: result.noticeId, endsAt: result.endsAt }));
     }
     this.services.delivery?.wake();
     return result;
@@ -293,15 +311,18 @@ export class Review {
     };
   }
 
-  /** 第十四条(二) reminders: a case still open after three days is brought up again. */
-  async remind(applicationId: string): Promise<void> {
+  /**
+   * 第十四条(二) reminders: a case still open after three days is brought up again. With `caseId`
+   * (the reminder is keyed by its case), only while that case is the open one.
+   */
+  async remind(applicationId: string, caseId?: string): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       const open = await tx.reviewCase.findFirst({
         where: { applicationId, status: 'open' },
         orderBy: { createdAt: 'desc' },
       });
       const app = await tx.application.findUnique({ where: { id: applicationId } });
-      if (!open || !app || !isCurrent(open, app)) return;
+      if (!open || !app || !isCurrent(open, app) || (caseId !== undefined && open.id !== caseId)) return;
       const { number, org } = describe(app);
       const days = Math.floor((Date.now() - open.createdAt.getTime()) / 86_400_000);
       const card: Outbound = {
