@@ -2,11 +2,12 @@
 // period; any member may object; the secretariat decides objections. At the end (a timer), with no
 // upheld objection, membership is granted and the new member list is published (第十四条(三)).
 import type { Services } from '../bot/services.ts';
-import type { Outbound } from '../bot/outbound.ts';
+import type { Card, Outbound } from '../bot/outbound.ts';
 import type { Application, PublicNotice } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { readFields } from '../application/form.ts';
-import { addToOutbox, toUser, type Tx } from '../delivery/outbox.ts';
+import { addToOutbox, toUser, updateSentCards, type Tx } from '../delivery/outbox.ts';
+import type { Timer } from '../delivery/timers.ts';
 import { audit } from './audit.ts';
 import { toMembers, toSecretariat } from './recipients.ts';
 import { formatTime } from './format.ts';
@@ -16,6 +17,14 @@ import { memberOf } from './roles.ts';
 const END_TOLERANCE_MS = 1_000;
 
 const text = (value: string): Outbound => ({ kind: 'text', text: value });
+
+/** The timer an open notice implies: its end, keyed by the notice. */
+export const noticeEndTimer = (notice: Pick<PublicNotice, 'id' | 'endsAt'>): Timer => ({
+  name: 'notice.end',
+  id: notice.id,
+  at: notice.endsAt,
+  data: { notice: notice.id },
+});
 
 /** Opens the notice and writes one notice card per member (inside the review decision's transaction). */
 export async function openNotice(tx: Tx, services: Services, app: Application, now: Date): Promise<PublicNotice> {
@@ -128,11 +137,18 @@ export class Notices {
     return check;
   }
 
+  /**
+   * One decision per objection; every copy of its card is changed to show it, in the same
+   * transaction, except the one with the platform reference `clicked` (the caller replaces that).
+   */
   async decideObjection(
     actor: string,
     objectionId: string,
     decision: 'upheld' | 'dismissed',
-  ): Promise<{ kind: 'done'; org: string } | { kind: 'decided'; by: string; at: Date } | { kind: 'not_found' }> {
+    clicked?: string,
+  ): Promise<
+    { kind: 'done'; org: string; card: Card } | { kind: 'decided'; by: string; at: Date } | { kind: 'not_found' }
+  > {
     const now = this.services.now();
     const result = await this.prisma.$transaction(async (tx) => {
       const objection = await tx.objection.findUnique({ where: { id: objectionId }, include: { notice: true } });
@@ -146,6 +162,17 @@ export class Notices {
         return { kind: 'decided' as const, by: latest.decidedBy ?? '', at: latest.decidedAt ?? now };
       }
       const org = objection.notice.orgName;
+      const card: Card = {
+        title: this.t('membership.objection_decided_title', {
+          org,
+          decision: this.t(`membership.objection_decision_${decision}`),
+        }),
+        lines: [this.t('membership.objection_decided_lines', { by: actor, at: formatTime(now) })],
+      };
+      await updateSentCards(tx, [`objection:${objectionId}:`], card, {
+        dedupe: `objection-decided:${objectionId}`,
+        except: clicked,
+      });
       const resultKey =
         decision === 'upheld' ? 'membership.objection_result_upheld' : 'membership.objection_result_dismissed';
       await addToOutbox(tx, [
@@ -167,7 +194,7 @@ export class Notices {
         // The period is over and this was the last open objection: membership can be granted now.
         await this.settle(tx, objection.notice, now);
       }
-      return { kind: 'done' as const, org };
+      return { kind: 'done' as const, org, card };
     });
     this.services.delivery?.wake();
     return result;
@@ -185,9 +212,9 @@ export class Notices {
     });
     if (outcome === 'early') {
       const notice = await this.prisma.publicNotice.findUniqueOrThrow({ where: { id: noticeId } });
-      await this.services.delivery?.timers?.at('notice.end', `${noticeId}-${notice.endsAt.getTime()}`, notice.endsAt, {
-        notice: noticeId,
-      });
+      // Fired before its end (another clock): once more at the end, under a key of its own.
+      const timer = noticeEndTimer(notice);
+      await this.services.delivery?.scheduler.at({ ...timer, id: `${notice.id}-${notice.endsAt.getTime()}` });
     }
     this.services.delivery?.wake();
     return outcome;
@@ -195,11 +222,13 @@ export class Notices {
 
   /** Re-creates the end timers of open notices (after a Redis data loss, or a crash after commit). */
   async reconcile(): Promise<void> {
-    const timers = this.services.delivery?.timers;
+    const timers = this.services.delivery?.scheduler;
     if (!timers) return;
-    for (const notice of await this.prisma.publicNotice.findMany({ where: { status: 'open' } })) {
-      await timers.at('notice.end', notice.id, notice.endsAt, { notice: notice.id });
-    }
+    const open = await this.prisma.publicNotice.findMany({
+      where: { status: 'open' },
+      select: { id: true, endsAt: true },
+    });
+    for (const notice of open) await timers.at(noticeEndTimer(notice));
   }
 
   private async settle(tx: Tx, notice: PublicNotice, now: Date): Promise<'granted' | 'waiting'> {

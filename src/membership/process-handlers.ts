@@ -143,8 +143,12 @@ export class MembershipProcess {
     );
   }
 
+  /** On a click, the clicked card is replaced by the decided one; every other copy is updated by `decide`. */
   private async decideReview(ctx: Context, caseId: string, decision: Decision, reason?: string): Promise<void> {
-    this.sayReviewResult(ctx, await this.review.decide(ctx.user, caseId, decision, reason));
+    const clicked = ctx.inbound.action?.cardRef;
+    const result = await this.review.decide(ctx.user, caseId, decision, reason, clicked);
+    if (result.kind === 'done') ctx.replaceCard(result.card);
+    this.sayReviewResult(ctx, result);
   }
 
   private sayReviewResult(ctx: Context, result: Exclude<DecideResult, { kind: 'done' }> | DecideResult): void {
@@ -195,10 +199,11 @@ export class MembershipProcess {
   }
 
   private async decideObjection(ctx: Context, objectionId: string, decision: 'upheld' | 'dismissed'): Promise<void> {
-    const result = await this.notices.decideObjection(ctx.user, objectionId, decision);
+    const result = await this.notices.decideObjection(ctx.user, objectionId, decision, ctx.inbound.action?.cardRef);
     if (result.kind === 'not_found') return ctx.say(ctx.t('membership.review_not_found'));
     if (result.kind === 'decided')
       return ctx.say(ctx.t('membership.objection_already_decided', { by: result.by, at: formatTime(result.at) }));
+    ctx.replaceCard(result.card);
     ctx.say(
       ctx.t(decision === 'upheld' ? 'membership.objection_done_upheld' : 'membership.objection_done_dismissed', {
         org: result.org,
