@@ -7,6 +7,7 @@ import { ConfigError, type ConfigProblem } from './config-error.ts';
 import { optional, orDefault, splitList, whole } from './env-schema.ts';
 import { CHANNELS, type RegisteredChannel } from './channels/registry.ts';
 import type { ChannelLimits } from './channels/define.ts';
+import { redactValue } from './redact.ts';
 
 export { ConfigError } from './config-error.ts';
 export type { ChannelLimits } from './channels/define.ts';
@@ -133,7 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           variable,
           reason: QUIET.has(variable)
             ? issue.message
-            : `${issue.message}（取值 / value: ${JSON.stringify(env[variable] ?? null)}）`,
+            : `${issue.message}（取值 / value: ${JSON.stringify(redactValue(variable, env[variable]) ?? null)}）`,
         };
       }),
     );

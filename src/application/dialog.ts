@@ -206,7 +206,9 @@ export class ApplicationFlow {
     if (short && isPause(text)) return ctx.say(t(ctx, 'paused', { filled: filledCount(fields), total: TOTAL }));
     if (short && data.asking && isNevermind(text)) {
       // "算了，还是写综合科科长吧": a change after all, to this.
-      const instead = /(?:还是|就)(?:写|填|用|改成|改为)(?:成|为)?[:：]?\s*(.+?)[吧。.!！]*$/.exec(text)?.[1];
+      const instead = /(?:还是|就)(?:写|填|用|改成|改为)(?:成|为)?[:：]?\s*(\S.*?)(?<![吧。.!！])[吧。.!！]*$/.exec(
+        text,
+      )?.[1];
       if (instead && validateField(fieldDef(data.asking), instead).ok)
         return this.correct(ctx, data, app, fields, { field: data.asking, value: instead });
       const kept = data.asking;
@@ -253,7 +255,7 @@ export class ApplicationFlow {
         const names = [fields.repName, fields.contactName].filter((n): n is string => Boolean(n));
         let rest = text.replace(/(单位)?(成员代表|代表|委托人|联系人)(的)?/g, '');
         for (const name of names) rest = rest.split(`${name}的`).join('').split(name).join('');
-        rest = rest.replace(/^[\s，,。.:：是]+|[\s，,。.]+$/g, '');
+        rest = rest.replace(/^[\s，,。.:：是]+|(?<![\s，,。.])[\s，,。.]+$/g, '');
         const value = clarify.value ?? ([...rest].length >= 2 ? rest : undefined);
         return this.correct(ctx, data, app, fields, { field: personField(person, clarify.part), value });
       }

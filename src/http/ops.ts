@@ -40,7 +40,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
 }
 
 function authorized(header: string | undefined, user: string, password: string): boolean {
-  const match = /^Basic\s+(.+)$/i.exec(header ?? '');
+  const match = /^Basic\s+(\S.*)$/i.exec(header ?? '');
   if (!match) return false;
   const given = Buffer.from(Buffer.from(match[1]!, 'base64').toString('utf8'));
   const expected = Buffer.from(`${user}:${password}`);

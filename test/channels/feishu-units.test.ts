@@ -35,7 +35,7 @@ describe('verifyWebhook', () => {
       reason: 'bad signature',
     });
     const genuine = signedRequest(event(), secrets.encryptKey);
-    const tampered = genuine.body.replace(/"}$/, ' "}');
+    const tampered = genuine.body.replace(/"\}$/, ' "}');
     expect(verifyWebhook(tampered, genuine.headers, secrets, now)).toMatchObject({
       ok: false,
       status: 401,

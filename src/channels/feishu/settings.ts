@@ -70,7 +70,7 @@ export function feishuSettings(e: FeishuEnv): FeishuConfig | undefined {
     appSecret: e.FEISHU_APP_SECRET!,
     verificationToken: e.FEISHU_VERIFICATION_TOKEN,
     encryptKey: e.FEISHU_ENCRYPT_KEY,
-    domain: (feishuDomains[e.FEISHU_DOMAIN] ?? e.FEISHU_DOMAIN).replace(/\/+$/, ''),
+    domain: (feishuDomains[e.FEISHU_DOMAIN] ?? e.FEISHU_DOMAIN).replace(/(?<!\/)\/+$/, ''),
     secretariatChatId: e.SECRETARIAT_FEISHU_CHAT_ID,
   };
 }
