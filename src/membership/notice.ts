@@ -10,7 +10,8 @@ import { addToOutbox, toUser, type Tx } from '../delivery/outbox.ts';
 import { audit } from './audit.ts';
 import { toMembers, toSecretariat } from './recipients.ts';
 import { formatTime } from './format.ts';
-import { memberOf } from './roles.ts';
+import { memberOf, secretariatKeys } from './roles.ts';
+import { recuse, recusedAmong, type Recusal } from './recusal.ts';
 
 /** The clock may differ by a little between the timer and the database rows. */
 const END_TOLERANCE_MS = 1_000;
@@ -110,7 +111,23 @@ export class Notices {
             ],
           },
         };
-        await addToOutbox(tx, await toSecretariat(tx, this.services.config, [card], `objection:${objection.id}`));
+        const entries = await toSecretariat(tx, this.services.config, [card], `objection:${objection.id}`);
+        // A secretariat member recused from this application does not learn who objected to it.
+        const { applicationId } = await tx.publicNotice.findUniqueOrThrow({ where: { id: noticeId } });
+        const app = await tx.application.findUnique({ where: { id: applicationId } });
+        const recused = app ? await recusedAmong(tx, app, await secretariatKeys(tx)) : new Set<string>();
+        const hidden: Outbound = {
+          kind: 'card',
+          card: {
+            title: card.card.title,
+            lines: [this.t('membership.objection_card_lines_recused', { org: check.org })],
+          },
+        };
+        for (const key of recused) {
+          const entry = entries.find((e) => e.dedupeKey === `objection:${objection.id}:${key}`);
+          if (entry) entry.outbound = [hidden];
+        }
+        await addToOutbox(tx, entries);
         await audit(tx, {
           actor,
           action: 'notice.object',
@@ -132,11 +149,17 @@ export class Notices {
     actor: string,
     objectionId: string,
     decision: 'upheld' | 'dismissed',
-  ): Promise<{ kind: 'done'; org: string } | { kind: 'decided'; by: string; at: Date } | { kind: 'not_found' }> {
+  ): Promise<
+    { kind: 'done'; org: string } | { kind: 'decided'; by: string; at: Date } | { kind: 'not_found' } | Recusal
+  > {
     const now = this.services.now();
     const result = await this.prisma.$transaction(async (tx) => {
       const objection = await tx.objection.findUnique({ where: { id: objectionId }, include: { notice: true } });
       if (!objection) return { kind: 'not_found' as const };
+      const app = await tx.application.findUnique({ where: { id: objection.notice.applicationId } });
+      const recused =
+        app && (await recuse(tx, actor, app, `objection.${decision}`, { type: 'objection', id: objectionId }));
+      if (recused) return recused;
       const won = await tx.objection.updateMany({
         where: { id: objectionId, status: 'open' },
         data: { status: decision, decidedBy: actor, decidedAt: now },

@@ -1,6 +1,7 @@
 // The membership process in chat: card buttons (review, objections, withdrawals) and the one-line
 // reason each decision may need. Every handler re-reads the actor's role from the database; a
 // click from someone without it, a forwarded card or a stale one changes nothing.
+import { recusalText } from './recusal.ts';
 import type { Context } from '../bot/context.ts';
 import type { Services } from '../bot/services.ts';
 import { isSecretariat } from './roles.ts';
@@ -121,7 +122,7 @@ export class MembershipProcess {
   }
 
   private async askReviewReason(ctx: Context, caseId: string, kind: 'review-return' | 'review-reject'): Promise<void> {
-    const check = await this.review.check(caseId);
+    const check = await this.review.check(caseId, ctx.user);
     if (check.kind !== 'open') return this.sayReviewResult(ctx, check);
     this.openReason(ctx, { kind, id: caseId, label: check.number });
     ctx.say(
@@ -137,6 +138,7 @@ export class MembershipProcess {
     if (result.kind === 'not_found') return ctx.say(ctx.t('membership.review_not_found'));
     if (result.kind === 'stale') return ctx.say(ctx.t('membership.review_stale'));
     if (result.kind === 'member') return ctx.say(ctx.t('membership.review_already_member', { org: result.org }));
+    if (result.kind === 'recused') return ctx.say(recusalText(ctx.t, result));
     if (result.kind === 'decided') {
       return ctx.say(
         ctx.t('membership.review_already_decided', {
@@ -183,6 +185,7 @@ export class MembershipProcess {
   private async decideObjection(ctx: Context, objectionId: string, decision: 'upheld' | 'dismissed'): Promise<void> {
     const result = await this.notices.decideObjection(ctx.user, objectionId, decision);
     if (result.kind === 'not_found') return ctx.say(ctx.t('membership.review_not_found'));
+    if (result.kind === 'recused') return ctx.say(recusalText(ctx.t, result));
     if (result.kind === 'decided')
       return ctx.say(ctx.t('membership.objection_already_decided', { by: result.by, at: formatTime(result.at) }));
     ctx.say(
