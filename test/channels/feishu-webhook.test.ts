@@ -302,6 +302,34 @@ describe('Feishu sends', () => {
   });
 });
 
+describe('Feishu text messages carry user values literally (issue 17, finding 4)', () => {
+  const hostile = '<at user_id="all">所有人</at>[点此查看](https://evil.example/x)<b>粗体</b>';
+
+  it('a text reply and a file caption cannot mention everyone or make a link', async () => {
+    const before = w.fake.messages.length;
+    await w.service.channel.send({ chatId: 'oc_markup' }, { kind: 'text', text: `已记下：单位名称：${hostile}` });
+    const stored = await storeFile(w.service.app.services.db.prisma, {
+      name: '申请表.docx',
+      mime: 'application/octet-stream',
+      data: Buffer.from('docx'),
+    });
+    await w.service.channel.send(
+      { chatId: 'oc_markup' },
+      { kind: 'file', fileId: stored.id, name: '申请表.docx', caption: `${hostile} 的申请表` },
+    );
+    const texts = w.fake.messages
+      .slice(before)
+      .filter((m) => m.msgType === 'text')
+      .map((m) => String(m.content.text));
+    expect(texts).toHaveLength(2);
+    for (const text of texts) {
+      expect(text).not.toMatch(/<at|<b>|<\/|\]\(/);
+      // What the reader sees is unchanged once the invisible separators are dropped.
+      expect(text.replaceAll('\u200B', '')).toContain(hostile);
+    }
+  });
+});
+
 describe('Feishu webhook: bad input', () => {
   const hello = () => messageEvent(SECRETS.verificationToken, { openId: 'ou_eve', chatId: 'oc_eve', text: '你好' });
 
