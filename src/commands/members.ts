@@ -30,7 +30,11 @@ export async function membersImportCommand(config: Config, opts: { csv: string }
       console.error(
         texts.t('membership.import_problem', {
           line: p.line,
-          reason: texts.t(`membership.import_reason_${p.reason}`, { value: p.value ?? '', channels: channelChoices() }),
+          reason: texts.t(`membership.import_reason_${p.reason}`, {
+            value: p.value ?? '',
+            org: p.org ?? '',
+            channels: channelChoices(),
+          }),
         }),
       );
     }

@@ -7,14 +7,26 @@ import { userKey } from '../bot/inbound.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { CHANNEL_NAMES } from '../channels/registry.ts';
 import { audit } from './audit.ts';
+import type { Tx } from '../delivery/outbox.ts';
 
 export const IMPORT_COLUMNS = ['orgName', 'orgType', 'repName', 'channel', 'userId'] as const;
 
 export type ImportProblem = {
   line: number;
   reason:
-    'format' | 'columns' | 'org_name' | 'org_type' | 'rep_name' | 'channel' | 'user_id' | 'duplicate' | 'user_twice';
+    | 'format'
+    | 'columns'
+    | 'org_name'
+    | 'org_type'
+    | 'rep_name'
+    | 'channel'
+    | 'user_id'
+    | 'duplicate'
+    | 'user_twice'
+    | 'user_taken';
   value?: string;
+  /** user_taken: the unit that account already represents. */
+  org?: string;
 };
 export type ImportResult = { created: number; updated: number; unchanged: number; problems: ImportProblem[] };
 
@@ -80,11 +92,12 @@ function readRecords(content: string, problems: ImportProblem[]): { record: stri
 
 /** Idempotent: matched by organisation name; a re-import updates, never duplicates. */
 export async function importMembers(prisma: PrismaClient, actor: string, content: string): Promise<ImportResult> {
-  const { rows, problems } = parseMemberCsv(content);
+  const parsed = parseMemberCsv(content);
+  const { problems } = parsed;
   const result: ImportResult = { created: 0, updated: 0, unchanged: 0, problems };
-  for (let i = 0; i < rows.length; i += 500) {
-    const chunk = rows.slice(i, i + 500);
+  for (let i = 0; i < parsed.rows.length; i += 500) {
     await prisma.$transaction(async (tx) => {
+      const chunk = await withoutTakenAccounts(tx, parsed.rows.slice(i, i + 500), problems);
       const existing = new Map(
         (await tx.member.findMany({ where: { orgName: { in: chunk.map((r) => r.orgName) } } })).map((m) => [
           m.orgName,
@@ -126,7 +139,30 @@ export async function importMembers(prisma: PrismaClient, actor: string, content
       }
     });
   }
+  problems.sort((a, b) => a.line - b.line);
   return result;
+}
+
+/**
+ * Rows whose account already represents another unit in the database are reported (naming that
+ * unit) and left out; the database's unique (channel, userId) is the last word.
+ */
+async function withoutTakenAccounts(
+  tx: Tx,
+  rows: (Row & { line: number })[],
+  problems: ImportProblem[],
+): Promise<(Row & { line: number })[]> {
+  const holders = await tx.member.findMany({
+    where: { OR: rows.map((r) => ({ channel: r.channel, userId: r.userId })) },
+    select: { orgName: true, channel: true, userId: true },
+  });
+  const holder = new Map(holders.map((m) => [userKey(m.channel, m.userId), m.orgName]));
+  return rows.filter((row) => {
+    const org = holder.get(userKey(row.channel, row.userId));
+    if (org === undefined || org === row.orgName) return true;
+    problems.push({ line: row.line, reason: 'user_taken', value: userKey(row.channel, row.userId), org });
+    return false;
+  });
 }
 
 export async function activeMembers(prisma: PrismaClient) {

@@ -237,12 +237,37 @@ export class Notices {
   }
 
   private async grant(tx: Tx, notice: PublicNotice, now: Date): Promise<void> {
+    const app = await tx.application.findUniqueOrThrow({ where: { id: notice.applicationId } });
+    // One account represents one unit: an applicant who already represents another is not put on
+    // the list twice; the notice is closed as 'blocked' and the secretariat is told which unit.
+    const holder = await tx.member.findUnique({
+      where: { channel_userId: { channel: app.channel, userId: app.userId } },
+    });
+    const blocked = holder && holder.orgName !== notice.orgName;
     const claimed = await tx.publicNotice.updateMany({
       where: { id: notice.id, status: 'open' },
-      data: { status: 'granted', closedAt: now },
+      data: { status: blocked ? 'blocked' : 'granted', closedAt: now },
     });
     if (claimed.count === 0) return;
-    const app = await tx.application.findUniqueOrThrow({ where: { id: notice.applicationId } });
+    if (blocked) {
+      const said = text(
+        this.t('membership.grant_account_taken', {
+          org: notice.orgName,
+          holder: holder.orgName,
+          account: `${app.channel}:${app.userId}`,
+        }),
+      );
+      await addToOutbox(tx, [toUser(`${app.channel}:${app.userId}`, said, `granted:${notice.id}`)]);
+      await addToOutbox(tx, await toSecretariat(tx, this.services.config, [said], `granted-blocked:${notice.id}`));
+      await audit(tx, {
+        actor: 'system',
+        action: 'member.grant_blocked',
+        entity: 'notice',
+        entityId: notice.id,
+        after: { holder: holder.orgName },
+      });
+      return;
+    }
     const fields = readFields(app.fields);
     const org = notice.orgName;
     await tx.application.update({ where: { id: app.id }, data: { status: 'admitted', openKey: null } });

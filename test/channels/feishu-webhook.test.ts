@@ -315,7 +315,13 @@ describe('Feishu text messages carry user values literally (issue 17, finding 4)
     });
     await w.service.channel.send(
       { chatId: 'oc_markup' },
-      { kind: 'file', fileId: stored.id, name: '申请表.docx', caption: `${hostile} 的申请表` },
+      {
+        kind: 'file',
+        fileId: stored.id,
+        name: '申请表.docx',
+        mime: 'application/octet-stream',
+        caption: `${hostile} 的申请表`,
+      },
     );
     const texts = w.fake.messages
       .slice(before)
