@@ -74,6 +74,25 @@ describe('one account, one member unit', () => {
   }, 60_000);
 });
 
+describe('members import of a file with a malformed line', () => {
+  it('reports the bad line and imports the good rows, multi-line names after it included', async () => {
+    const result = await importMembers(
+      prisma(),
+      'test',
+      [
+        header,
+        '"云南省电教馆,教育部门,代表,console,yn1',
+        '"四川省教育',
+        '技术中心",教育部门,代表,console,sc1',
+        '重庆市教育信息中心,教育部门,代表,console,cq1',
+      ].join('\n'),
+    );
+    expect(result.problems).toEqual([{ line: 2, reason: 'format', value: '"云南省电教馆,教育部门,代表,console,yn1' }]);
+    expect(result.created).toBe(2);
+    expect((await memberOf(prisma(), 'console:sc1'))?.orgName).toBe('四川省教育\n技术中心');
+  });
+});
+
 describe('the migration', () => {
   it('keeps an account with its active, earliest unit and marks the other rows, with an audit row', async () => {
     const client = new pg.Client({ connectionString: h.database.url });
