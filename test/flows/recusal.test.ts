@@ -96,4 +96,46 @@ describe('recusal', () => {
       (await prisma().application.findFirstOrThrow({ where: { userId: 'zhao', status: { not: 'draft' } } })).status,
     ).toBe('submitted');
   }, 60_000);
+
+  it('a click on 通过资格审查 by someone outside the secretariat changes nothing', async () => {
+    const [qian, m1, sec1] = ['qian', 'm1', 'sec1'].map((id) => h.user(id)) as [MailUser, MailUser, MailUser];
+    await fillToSummary(qian, '铜仁市教育局');
+    await qian.says('确认提交');
+    await sec1.waitFor('铜仁市教育局');
+    const approve = button(sec1, '入盟申请待资格审查', '通过资格审查');
+    const audits = await prisma().auditLog.count();
+    const notices = await prisma().publicNotice.count();
+    for (const outsider of [qian, m1]) {
+      await click(outsider, approve);
+      expect(outsider.lastText()).toContain('仅限联盟秘书处');
+    }
+    const app = await prisma().application.findFirstOrThrow({ where: { userId: 'qian', status: { not: 'draft' } } });
+    expect(app.status).toBe('submitted');
+    expect(await prisma().reviewCase.findFirstOrThrow({ where: { applicationId: app.id } })).toMatchObject({
+      status: 'open',
+      decidedBy: null,
+    });
+    expect(await prisma().auditLog.count()).toBe(audits);
+    expect(await prisma().publicNotice.count()).toBe(notices);
+  }, 60_000);
+
+  it('re-checks the secretariat role when the reason is typed, after the click', async () => {
+    const [sun, sec1] = ['sun', 'sec1'].map((id) => h.user(id)) as [MailUser, MailUser];
+    await fillToSummary(sun, '六盘水市教育局');
+    await sun.says('确认提交');
+    await sec1.waitFor('六盘水市教育局');
+    await click(sec1, button(sec1, '入盟申请待资格审查', '退回'));
+    expect(sec1.lastText()).toContain('退回补充的原因');
+    // The role is taken away between the click and the reason.
+    const grant = await prisma().roleGrant.findFirstOrThrow({ where: { userKey: 'console:sec1' } });
+    await prisma().roleGrant.delete({ where: { id: grant.id } });
+    try {
+      await sec1.says('请补充单位简介中的接入情况。');
+      expect(sec1.lastText()).toContain('仅限联盟秘书处');
+      const app = await prisma().application.findFirstOrThrow({ where: { userId: 'sun', status: { not: 'draft' } } });
+      expect(app.status).toBe('submitted');
+    } finally {
+      await prisma().roleGrant.create({ data: { userKey: 'console:sec1', role: 'secretariat', grantedBy: 'test' } });
+    }
+  }, 60_000);
 });
