@@ -82,7 +82,11 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
       }
       // A change to a card whose message is not out yet waits for it (without using up an attempt).
       for (const part of parts) {
-        if (part.kind !== 'update' || !channel.update || (await targetOf(part, address, row.createdAt.getTime())) !== 'wait')
+        if (
+          part.kind !== 'update' ||
+          !channel.update ||
+          (await targetOf(part, address, row.createdAt.getTime())) !== 'wait'
+        )
           continue;
         await job.moveToDelayed(Date.now() + UPDATE_WAIT_MS, token);
         throw new DelayedError();
