@@ -8,6 +8,7 @@ import { optional, orDefault, splitList, whole } from './env-schema.ts';
 import { CHANNELS, type RegisteredChannel } from './channels/registry.ts';
 import type { ChannelLimits } from './channels/define.ts';
 import { parseBeijingDay } from './time/beijing.ts';
+import { redactValue } from './redact.ts';
 
 export { ConfigError } from './config-error.ts';
 export type { ChannelLimits } from './channels/define.ts';
@@ -135,7 +136,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           variable,
           reason: QUIET.has(variable)
             ? issue.message
-            : `${issue.message}（取值 / value: ${JSON.stringify(env[variable] ?? null)}）`,
+            : `${issue.message}（取值 / value: ${JSON.stringify(redactValue(variable, env[variable]) ?? null)}）`,
         };
       }),
     );

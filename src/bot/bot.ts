@@ -9,11 +9,12 @@ import { ConversationStore, KeyedQueue, type SessionState } from './conversation
 import { addToOutbox, type CardUpdate, type OutboxPart } from '../delivery/outbox.ts';
 import { Router, type Handler, type Stage } from './router.ts';
 import type { Services } from './services.ts';
-import { cleanText } from './clean-text.ts';
+import { cleanText, isTooLong, MAX_TEXT_LENGTH } from './clean-text.ts';
 import type { HandleOptions } from './inline-window.ts';
 import { ActionRegistry, type ActionHandler } from './actions.ts';
 import { Dialogs, type Dialog, type DialogSpec } from './dialogs.ts';
 import { clickedCardAddress } from '../channels/channel.ts';
+import { safeError } from './safe-error.ts';
 
 export class Bot {
   private readonly router = new Router();
@@ -74,14 +75,16 @@ export class Bot {
         },
         t: (k, vars) => services.texts.t(k, vars),
       };
-      await this.router.run(ctx, fallback);
+      // Refused before any handler: no pattern or parser ever sees an unbounded text.
+      if (isTooLong(inbound.text)) ctx.say(ctx.t('bot.too_long', { max: MAX_TEXT_LENGTH }));
+      else await this.router.run(ctx, fallback);
       // Always saved: lastSeenAt is what "welcome back, continue?" is decided on.
       session.lastSeenAt = services.now().toISOString();
       await this.commit(inbound, session, replies, options, ctx.replacement);
       services.log.debug({ user: key, ms: +(performance.now() - started).toFixed(2) }, 'handled');
       return replies;
     } catch (error) {
-      services.log.error({ err: error, user: key, event: inbound.id }, 'handler failed');
+      services.log.error({ err: safeError(error), user: key, event: inbound.id }, 'handler failed');
       const apology = [text(services.texts.t('bot.internal_error'))];
       await this.commitReplies(inbound, apology, options).catch((err: unknown) =>
         services.log.error({ err }, 'apology not queued'),

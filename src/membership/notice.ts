@@ -11,7 +11,8 @@ import type { Timer } from '../delivery/timers.ts';
 import { audit } from './audit.ts';
 import { toMembers, toSecretariat } from './recipients.ts';
 import { formatTime } from './format.ts';
-import { memberOf } from './roles.ts';
+import { memberOf, secretariatKeys } from './roles.ts';
+import { recuse, recusedAmong, type Recusal } from './recusal.ts';
 
 /** The clock may differ by a little between the timer and the database rows. */
 const END_TOLERANCE_MS = 1_000;
@@ -119,7 +120,23 @@ export class Notices {
             ],
           },
         };
-        await addToOutbox(tx, await toSecretariat(tx, this.services.config, [card], `objection:${objection.id}`));
+        const entries = await toSecretariat(tx, this.services.config, [card], `objection:${objection.id}`);
+        // A secretariat member recused from this application does not learn who objected to it.
+        const { applicationId } = await tx.publicNotice.findUniqueOrThrow({ where: { id: noticeId } });
+        const app = await tx.application.findUnique({ where: { id: applicationId } });
+        const recused = app ? await recusedAmong(tx, app, await secretariatKeys(tx)) : new Set<string>();
+        const hidden: Outbound = {
+          kind: 'card',
+          card: {
+            title: card.card.title,
+            lines: [this.t('membership.objection_card_lines_recused', { org: check.org })],
+          },
+        };
+        for (const key of recused) {
+          const entry = entries.find((e) => e.dedupeKey === `objection:${objection.id}:${key}`);
+          if (entry) entry.outbound = [hidden];
+        }
+        await addToOutbox(tx, entries);
         await audit(tx, {
           actor,
           action: 'notice.object',
@@ -147,12 +164,19 @@ export class Notices {
     decision: 'upheld' | 'dismissed',
     clicked?: string,
   ): Promise<
-    { kind: 'done'; org: string; card: Card } | { kind: 'decided'; by: string; at: Date } | { kind: 'not_found' }
+    | { kind: 'done'; org: string; card: Card }
+    | { kind: 'decided'; by: string; at: Date }
+    | { kind: 'not_found' }
+    | Recusal
   > {
     const now = this.services.now();
     const result = await this.prisma.$transaction(async (tx) => {
       const objection = await tx.objection.findUnique({ where: { id: objectionId }, include: { notice: true } });
       if (!objection) return { kind: 'not_found' as const };
+      const app = await tx.application.findUnique({ where: { id: objection.notice.applicationId } });
+      const recused =
+        app && (await recuse(tx, actor, app, `objection.${decision}`, { type: 'objection', id: objectionId }));
+      if (recused) return recused;
       const won = await tx.objection.updateMany({
         where: { id: objectionId, status: 'open' },
         data: { status: decision, decidedBy: actor, decidedAt: now },
@@ -243,12 +267,37 @@ export class Notices {
   }
 
   private async grant(tx: Tx, notice: PublicNotice, now: Date): Promise<void> {
+    const app = await tx.application.findUniqueOrThrow({ where: { id: notice.applicationId } });
+    // One account represents one unit: an applicant who already represents another is not put on
+    // the list twice; the notice is closed as 'blocked' and the secretariat is told which unit.
+    const holder = await tx.member.findUnique({
+      where: { channel_userId: { channel: app.channel, userId: app.userId } },
+    });
+    const blocked = holder && holder.orgName !== notice.orgName;
     const claimed = await tx.publicNotice.updateMany({
       where: { id: notice.id, status: 'open' },
-      data: { status: 'granted', closedAt: now },
+      data: { status: blocked ? 'blocked' : 'granted', closedAt: now },
     });
     if (claimed.count === 0) return;
-    const app = await tx.application.findUniqueOrThrow({ where: { id: notice.applicationId } });
+    if (blocked) {
+      const said = text(
+        this.t('membership.grant_account_taken', {
+          org: notice.orgName,
+          holder: holder.orgName,
+          account: `${app.channel}:${app.userId}`,
+        }),
+      );
+      await addToOutbox(tx, [toUser(`${app.channel}:${app.userId}`, said, `granted:${notice.id}`)]);
+      await addToOutbox(tx, await toSecretariat(tx, this.services.config, [said], `granted-blocked:${notice.id}`));
+      await audit(tx, {
+        actor: 'system',
+        action: 'member.grant_blocked',
+        entity: 'notice',
+        entityId: notice.id,
+        after: { holder: holder.orgName },
+      });
+      return;
+    }
     const fields = readFields(app.fields);
     const org = notice.orgName;
     await tx.application.update({ where: { id: app.id }, data: { status: 'admitted', openKey: null } });

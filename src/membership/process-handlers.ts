@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Bot } from '../bot/bot.ts';
 import type { Dialog } from '../bot/dialogs.ts';
+import { recusalText } from './recusal.ts';
 import type { Context } from '../bot/context.ts';
 import type { Services } from '../bot/services.ts';
 import { isSecretariat } from './roles.ts';
@@ -135,7 +136,7 @@ export class MembershipProcess {
   }
 
   private async askReviewReason(ctx: Context, caseId: string, kind: 'review-return' | 'review-reject'): Promise<void> {
-    const check = await this.review.check(caseId);
+    const check = await this.review.check(caseId, ctx.user);
     if (check.kind !== 'open') return this.sayReviewResult(ctx, check);
     this.openReason(ctx, { kind, id: caseId, label: check.number });
     ctx.say(
@@ -155,6 +156,7 @@ export class MembershipProcess {
     if (result.kind === 'not_found') return ctx.say(ctx.t('membership.review_not_found'));
     if (result.kind === 'stale') return ctx.say(ctx.t('membership.review_stale'));
     if (result.kind === 'member') return ctx.say(ctx.t('membership.review_already_member', { org: result.org }));
+    if (result.kind === 'recused') return ctx.say(recusalText(ctx.t, result));
     if (result.kind === 'decided') {
       return ctx.say(
         ctx.t('membership.review_already_decided', {
@@ -201,6 +203,7 @@ export class MembershipProcess {
   private async decideObjection(ctx: Context, objectionId: string, decision: 'upheld' | 'dismissed'): Promise<void> {
     const result = await this.notices.decideObjection(ctx.user, objectionId, decision, ctx.inbound.action?.cardRef);
     if (result.kind === 'not_found') return ctx.say(ctx.t('membership.review_not_found'));
+    if (result.kind === 'recused') return ctx.say(recusalText(ctx.t, result));
     if (result.kind === 'decided')
       return ctx.say(ctx.t('membership.objection_already_decided', { by: result.by, at: formatTime(result.at) }));
     ctx.replaceCard(result.card);

@@ -29,7 +29,7 @@ export function registerMembership(bot: Bot): MembershipProcess {
 
   bot.use('command', async (ctx, next) => {
     if (!ctx.text || ctx.inbound.file) return next();
-    const text = ctx.text.replace(/[。.!！]+$/, '').trim();
+    const text = ctx.text.replace(/(?<![。.!！])[。.!！]+$/, '').trim();
     for (const command of commands) {
       const match = command.pattern.exec(text);
       if (match) return command.run(ctx, match);

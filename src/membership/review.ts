@@ -13,6 +13,7 @@ import { toSecretariat } from './recipients.ts';
 import { noticeEndTimer, openNotice } from './notice.ts';
 import type { Timer } from '../delivery/timers.ts';
 import { formatTime } from './format.ts';
+import { conflictOf, recuse, type Recusal } from './recusal.ts';
 
 export type Decision = 'approved' | 'returned' | 'rejected';
 
@@ -30,6 +31,7 @@ export type DecideResult =
   | { kind: 'decided'; number: string; by: string; at: Date; decision: Decision }
   | { kind: 'stale' }
   | { kind: 'member'; org: string }
+  | Recusal
   | { kind: 'not_found' };
 
 export const REVIEW_REASON_MAX = 500;
@@ -202,12 +204,20 @@ export class Review {
   }
 
   /** Checks a case can still be decided (for the reason prompt before return/reject). */
-  async check(caseId: string): Promise<Exclude<DecideResult, { kind: 'done' }> | { kind: 'open'; number: string }> {
+  async check(
+    caseId: string,
+    actor?: string,
+  ): Promise<Exclude<DecideResult, { kind: 'done' }> | { kind: 'open'; number: string }> {
     const found = await this.load(this.prisma, caseId);
     if (!found) return { kind: 'not_found' };
     const { reviewCase, app } = found;
     if (reviewCase.status !== 'open') return decided(reviewCase, app);
     if (!isCurrent(reviewCase, app)) return { kind: 'stale' };
+    // Refused before the reason is asked for; decide() checks (and audits) again.
+    if (actor && (await conflictOf(this.prisma, actor, app)))
+      return this.prisma.$transaction(
+        async (tx) => (await recuse(tx, actor, app, 'review.check', { type: 'application', id: app.id }))!,
+      );
     return { kind: 'open', number: describe(app).number };
   }
 
@@ -229,6 +239,8 @@ export class Review {
       if (!found) return { kind: 'not_found' };
       const { app } = found;
       if (found.reviewCase.status === 'open' && !isCurrent(found.reviewCase, app)) return { kind: 'stale' };
+      const recused = await recuse(tx, actor, app, `review.${decision}`, { type: 'application', id: app.id });
+      if (recused) return recused;
       const { number, org } = describe(app);
       // The unit may have been put on the member list (import) since it applied: no 公示 for it.
       if (

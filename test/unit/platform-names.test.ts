@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = path.resolve(import.meta.dirname, '../../src');
-const PLATFORM = /feishu|lark|wechat|wechaty|飞书|微信|['"`]console['"`:]/i;
+const PLATFORM = /feishu|lark|wechat|飞书|微信|['"`]console['"`:]/i;
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -15,6 +15,7 @@ import type { EventDedup } from '../event-dedup.ts';
 import type { ReadStoredFile } from '../stored-file.ts';
 import { splitText } from '../split-text.ts';
 import { FeishuApi, sdkLogger, type MsgType, type ReceiveIdType } from './feishu-api.ts';
+import { renderPlainText } from './text-render.ts';
 import { renderCard } from './card-render.ts';
 import { messageToInbound } from './message-event.ts';
 import { cardActionToInbound } from './card-action.ts';
@@ -266,7 +267,7 @@ export class FeishuChannel implements Channel {
         let ref = '';
         const parts = splitText(outbound.text, TEXT_LIMIT);
         for (const [i, part] of parts.entries()) {
-          ref = await this.post(address, 'text', JSON.stringify({ text: part }), sendUuid(key, i));
+          ref = await this.post(address, 'text', JSON.stringify({ text: renderPlainText(part) }), sendUuid(key, i));
         }
         return ref;
       }
@@ -284,7 +285,7 @@ export class FeishuChannel implements Channel {
           await this.post(
             { chatId: address.chatId },
             'text',
-            JSON.stringify({ text: outbound.caption }),
+            JSON.stringify({ text: renderPlainText(outbound.caption) }),
             sendUuid(key, 1),
           );
         return ref;

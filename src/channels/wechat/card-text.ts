@@ -27,8 +27,10 @@ export function renderCardText(card: Card, texts: Texts, now: Date, first = 1): 
  * undefined when the text is anything else.
  */
 export function parseOptionNumber(text: string): number | undefined {
-  const digits = text.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).trim();
-  const match = /^(?:回复|选择|选项|选)?\s*[「『【[(（"“]?\s*(\d{1,4})\s*[」』】\])）"”]?\s*[.。,，!！]?$/.exec(digits);
+  const digits = text.replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).trim();
+  const match = /^(?:回复|选择|选项|选)?\s*(?:[「『【[(（"“]\s*)?(\d{1,4})\s*(?:[」』】\])）"”]\s*)?[.。,，!！]?$/.exec(
+    digits,
+  );
   const n = match ? Number(match[1]) : 0;
   return n >= 1 ? n : undefined;
 }
