@@ -25,7 +25,7 @@ export function extractAnswer(current: FieldDef, text: string, saved: Extracted 
 
 // "profile: …", "基本情况我说一下：…": the label before a profile.
 const PROFILE_LABEL =
-  /^\s*(?:单位基本情况|基本情况|单位简介|简介|profile|introduction|about us|overview)\s*(?:我说一下|如下|是)?\s*[:：]\s*/i;
+  /^\s*(?:单位基本情况|基本情况|单位简介|简介|profile|introduction|about us|overview)\s*(?:(?:我说一下|如下|是)\s*)?[:：]\s*/i;
 
 const LABEL_GLUE = /^\s*(?:嘛|呢|啊|呀)?[，,]?\s*(?:[:：=]|是|为|在|is)?\s*/i;
 
@@ -225,7 +225,7 @@ const ENGLISH_PERSON_WORD = /^(?:representative|rep|contact|person|contact perso
 function tidyPersonToken(token: string): string {
   if (ENGLISH_PERSON_WORD.test(token)) return '';
   const value = token.replace(POSSESSIVE, '');
-  const m = /^(\S{2,})的(\S{1,6})$/.exec(value);
+  const m = /^(\S{2,})的([^\s的]{1,6})$/.exec(value);
   return m && TITLE_ENDING.test(m[2]!) ? `${m[1]}${m[2]}` : value;
 }
 

@@ -95,7 +95,7 @@ const HOLD_BACK =
 // What may stand around the yes: agreement, politeness, filler. Anything else (a name with 提交 in
 // it) means the message is not a confirmation.
 const AROUND_YES =
-  /提交|submit|tijiao|queren|确认|确定|核对|无误|都对|没问题|没有问题|可以|好的?|好了|行|嗯+|对的?|ok|yes|please|麻烦|您|你|帮|我们|我|一下|看了|都|的|了|吧|啦|呀|谢谢|感谢|辛苦|非常|耐心|就这样|[\s\p{P}]/giu;
+  /提交|submit|tijiao|queren|确认|确定|核对|无误|都对|没问题|没有问题|可以|好的?|行|嗯+|对的?|ok|yes|please|麻烦|您|你|帮|我们|我|一下|看了|都|的|了|吧|啦|呀|谢谢|感谢|辛苦|非常|耐心|就这样|[\s\p{P}]/giu;
 function isClearAffirmative(text: string): boolean {
   const t = toHalfWidth(text).trim();
   return t.length <= 40 && SUBMIT_WORD.test(t) && !HOLD_BACK.test(t) && t.replace(AROUND_YES, '').length <= 2;

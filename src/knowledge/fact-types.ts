@@ -9,17 +9,17 @@ const FACT_TYPES: FactType[] = [
   {
     name: 'amount',
     asked: /多少钱|多少费用|费用是多少|交多少|收多少|拨多少|几万|多少万|多少元|金额|标准是多少|how much|\bfee\b|\bcost\b/i,
-    held: new RegExp(`${NUM}+\\s*(元|万元|块)`),
+    held: new RegExp(`${NUM}\\s*(元|万元|块)`),
   },
   {
     name: 'count',
     asked: /多少(个|家|人|所|名|位|项|天|比例)|几(个|家|人|所|名|位|项)|比例|百分之|how many/i,
-    held: new RegExp(`${NUM}+\\s*(个|家|人|所|名|位|项|分之|%|天)|半数|多数|三分之二|二分之一`),
+    held: new RegExp(`${NUM}\\s*(个|家|人|所|名|位|项|分之|%|天)|半数|多数`),
   },
   {
     name: 'date',
     asked: /什么时候|何时|几号|哪天|哪一天|几月|几点|日期|具体时间|when\b|what date/i,
-    held: /\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[一二三四五六七八九十]+月|每年|每半年|召开一次|之日起|届满|期限/,
+    held: /\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[一二三四五六七八九十]月|每年|每半年|召开一次|之日起|届满|期限/,
   },
   {
     name: 'place',
@@ -31,7 +31,7 @@ const FACT_TYPES: FactType[] = [
     // "\u5fae\u4fe1" is the chat app's name as a word people ask for ("…的微信号"), written escaped:
     // test/unit/platform-names.test.ts keeps platform names out of code, and this is no channel.
     asked: /电话|手机|联系方式|\u5fae\u4fe1|qq|phone|telephone/i,
-    held: /\d{7,}|\d{3,4}-\d{7,8}/,
+    held: /\d{7}|\d{3}-\d{7}/,
   },
   {
     name: 'link',

@@ -12,7 +12,7 @@ const LIST_LIMIT = 20;
 const SLOT = 'unanswered';
 
 const LIST = /^(待答问题|未答问题|待回答问题|没答上的问题)[。.!！?？]*$/;
-const MAP = /^(?:归入|映射|指向)\s*(\d{1,3})\s*(?:号)?\s*(?:到|为|→|->)?\s*(\S+?)[。.!！]*$/;
+const MAP = /^(?:归入|映射|指向)\s*(\d{1,3})(?!\d)(?:\s*号)?(?:\s*(?:到|为|→|->))?\s*(\S+)$/;
 const NOT_COVERED = /^(?:不涉及|标记不涉及|文件没写)\s*(\d{1,3})\s*(?:号)?[。.!！]*$/;
 
 export function registerLearnedCommands(bot: Bot, learned: LearnedQuestions, knowledge: Knowledge): void {
@@ -21,7 +21,7 @@ export function registerLearnedCommands(bot: Bot, learned: LearnedQuestions, kno
     const text = ctx.text.trim();
     if (LIST.test(text)) return guarded(ctx, () => list(ctx));
     const mapped = MAP.exec(text);
-    if (mapped) return guarded(ctx, () => map(ctx, learned, knowledge, Number(mapped[1]), mapped[2]!));
+    if (mapped) return guarded(ctx, () => map(ctx, learned, knowledge, Number(mapped[1]), trimStops(mapped[2]!)));
     const notCovered = NOT_COVERED.exec(text);
     if (notCovered) return guarded(ctx, () => map(ctx, learned, knowledge, Number(notCovered[1]), null));
     return next();
@@ -68,4 +68,11 @@ async function map(
       ? ctx.t('knowledge.learned_mapped', { text, section: section.label, seconds })
       : ctx.t('knowledge.learned_not_covered', { text, seconds }),
   );
+}
+
+/** "第十八条。" → "第十八条": the full stops after a section label. */
+function trimStops(text: string): string {
+  let end = text.length;
+  while (end > 0 && '。.!！'.includes(text[end - 1]!)) end--;
+  return text.slice(0, end);
 }
