@@ -18,7 +18,7 @@ const LEAD = new RegExp(
 );
 /** …and after it: thanks and politeness. */
 const TAIL =
-  // Taken off the end of one message (8000 characters at most); kept as one readable phrase list.
+  // Taken off the end of one message (12000 characters at most); kept as one readable phrase list.
   // eslint-disable-next-line regexp/no-super-linear-move
   /(?:[\s,，.。!！~～、…]*(?:(?:非常|十分)?(?:谢谢|感谢)(?:您|你)?(?:的耐心)?(?:啦|了)?|多谢|麻烦(?:您|你)?了|辛苦(?:您|你)?了|拜托了|(?:麻烦|请)(?:您|你)?记(?:一下|下)?|thanks|thank you))+[\s.。!！~～]*$/i;
 
