@@ -17,6 +17,9 @@ import { Delivery } from './delivery/delivery.ts';
 import { registerMembership } from './membership/register.ts';
 import type { MembershipProcess } from './membership/process-handlers.ts';
 import { bootstrapSecretariat } from './membership/roles.ts';
+import { registerCongress } from './congress/register.ts';
+import { articleFinder } from './congress/articles.ts';
+import type { Congress } from './congress/motions.ts';
 
 /** The domain modules, built once by createApp. */
 export type Modules = {
@@ -26,6 +29,8 @@ export type Modules = {
   application: ApplicationModule;
   /** Review, public notices, withdrawals. */
   membership: MembershipProcess;
+  /** The congress: motions and votes. */
+  congress: Congress;
 };
 
 export type App = {
@@ -34,6 +39,8 @@ export type App = {
   modules: Modules;
   /** The Q&A module itself (same as modules.knowledge). */
   knowledge: Knowledge;
+  /** The congress module (same as modules.congress). */
+  congress: Congress;
   close(): Promise<void>;
 };
 
@@ -64,13 +71,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const bot = new Bot(services);
   registerCommands(bot);
   const membership = registerMembership(bot);
+  const congress = registerCongress(bot, articleFinder(knowledge.corpus.charter));
   const application = registerApplication(bot, knowledge.corpus);
   registerKnowledge(bot);
   return {
     bot,
     services,
-    modules: { knowledge, application, membership },
+    modules: { knowledge, application, membership, congress },
     knowledge,
+    congress,
     async close() {
       await delivery.close();
       await db.close();
