@@ -51,7 +51,7 @@ export async function motionsCreateCommand(config: Config, opts: { file: string;
   try {
     raw = parse(fs.readFileSync(opts.file, 'utf8'));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = 'errno' in (error as object) ? (error as NodeJS.ErrnoException).code : undefined;
     return fail(
       code
         ? `无法读取文件 ${opts.file} (cannot read): ${code}`

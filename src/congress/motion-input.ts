@@ -84,7 +84,7 @@ export async function validateMotion(
       ? (fail('closes_at', '缺少截止时间，如 2026-12-31T18:00:00+08:00'), undefined)
       : time(input.closes_at, 'closes_at', fail);
   if (closesAt && closesAt.getTime() <= lookups.now.getTime()) fail('closes_at', '截止时间已过');
-  if (opensAt && closesAt && closesAt.getTime() <= opensAt.getTime())
+  else if (opensAt && closesAt && closesAt.getTime() <= opensAt.getTime())
     fail('closes_at', '截止时间应晚于开始时间 opens_at');
 
   const defaults = kindOk ? KIND_DEFAULTS[kind as MotionKind] : KIND_DEFAULTS.general;
