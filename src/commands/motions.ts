@@ -11,6 +11,7 @@ import { loadCorpus } from '../knowledge/corpus.ts';
 import { Delivery } from '../delivery/delivery.ts';
 import { Congress, type MotionStatus } from '../congress/motions.ts';
 import { articleFinder } from '../congress/articles.ts';
+import { publishedAmendments } from '../congress/publish.ts';
 import { formatTime } from '../membership/format.ts';
 import type { Motion } from '../generated/prisma/client.ts';
 import { isBlank } from '../application/normalize.ts';
@@ -24,7 +25,7 @@ async function withCongress<T>(config: Config, run: (congress: Congress, texts: 
   // With Redis configured the motion's timers are scheduled now; without, serve/worker's reconcile does it.
   const delivery = new Delivery(config, db, log, config.redisUrl);
   try {
-    const corpus = loadCorpus(config.knowledgeDir);
+    const corpus = loadCorpus(config.knowledgeDir, await publishedAmendments(db.prisma, texts));
     const congress = new Congress({
       db,
       texts,

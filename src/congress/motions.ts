@@ -414,7 +414,8 @@ export class Congress {
   async awaiting(memberId: string): Promise<Motion[]> {
     const now = this.deps.now();
     const open = await this.prisma.motion.findMany({
-      where: { status: 'open', closesAt: { gt: now }, NOT: { memberId } },
+      // (memberId <> x is NULL for motions that concern no unit: spelled out.)
+      where: { status: 'open', closesAt: { gt: now }, OR: [{ memberId: null }, { memberId: { not: memberId } }] },
       orderBy: { number: 'asc' },
     });
     if (open.length === 0) return [];

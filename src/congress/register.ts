@@ -9,6 +9,7 @@ import { formatTime } from '../membership/format.ts';
 import { statusText } from '../commands/motions.ts';
 import { CLOSE_ACTION, PUBLISH_ACTION, VOTE_ACTION, optionsOf } from './cards.ts';
 import type { CastResult } from './ballots.ts';
+import type { PublishResult } from './publish.ts';
 import { Congress, type CongressDeps } from './motions.ts';
 import { unitOf } from './units.ts';
 import { DEFAULT_OPTIONS } from './rules.ts';
@@ -18,8 +19,8 @@ const STATUS_COMMAND = /^表决(?:状态|进度)\s*第?\s*(\d{1,9})\s*号?$/;
 const CLOSE_COMMAND = /^(?:提前)?结束表决\s*第?\s*(\d{1,9})\s*号?$/;
 
 export type CongressHooks = {
-  /** Publishes a passed amendment (knowledge reload); absent: the button says it cannot. */
-  publish?(ctx: Context, motion: Motion): Promise<void>;
+  /** Publishes a passed amendment and reloads the knowledge index. */
+  publish?(motion: Motion, actor: string): Promise<PublishResult>;
 };
 
 export function registerCongress(
@@ -50,7 +51,7 @@ export function registerCongress(
         if (!motion || motion.kind !== 'amendment' || motion.result !== 'passed')
           return ctx.say(ctx.t('congress.publish_not_passed'));
         if (!hooks.publish) return ctx.say(ctx.t('congress.publish_not_passed'));
-        return hooks.publish(ctx, motion);
+        return ctx.say(publishText(ctx, motion, await hooks.publish(motion, ctx.user)));
       default:
         return next();
     }
@@ -189,5 +190,18 @@ function castText(ctx: Context, motion: Motion | null, option: string, r: CastRe
       return ctx.t('congress.vote_too_late', { number, closesAt: motion ? formatTime(motion.closesAt) : '' });
     case 'bad_option':
       return ctx.t('congress.vote_bad_option', { number, option, options: r.options.join('、') });
+  }
+}
+
+function publishText(ctx: Context, motion: Motion, r: PublishResult): string {
+  switch (r.kind) {
+    case 'published':
+      return ctx.t('congress.published', { article: r.article, date: r.since });
+    case 'already':
+      return ctx.t('congress.publish_already', { number: motion.number, date: r.since });
+    case 'not_passed':
+      return ctx.t('congress.publish_not_passed');
+    case 'invalid':
+      return ctx.t('congress.publish_invalid', { problems: r.problems.join('；') });
   }
 }
