@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { createLogger } from '../../src/log.ts';
-import { consoleDeliveryChannel } from '../../src/delivery/console-channel.ts';
+import { consoleDeliveryChannel } from '../../src/channels/console/delivery-channel.ts';
 import { importMembers } from '../../src/membership/members.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { obliterate } from '../support/delivery-rig.ts';
