@@ -53,6 +53,7 @@ try {
   }
 
   const latencies: number[] = [];
+  let failed = 0;
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
   for (const [i, request] of requests.entries()) {
@@ -66,6 +67,7 @@ try {
           await res.text();
           latencies.push(performance.now() - sent);
         },
+        () => void (failed += 1),
       ),
     );
   }
@@ -75,7 +77,7 @@ try {
   let recorded = 0;
   for (;;) {
     recorded = await prisma.voterRecord.count({ where: { motionId: motion } });
-    if (recorded >= units || performance.now() - started > 600_000) break;
+    if (recorded >= units || performance.now() - started > 120_000) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   const doneFor = (performance.now() - started) / 1000;
@@ -89,6 +91,7 @@ try {
       clicks: requests.length,
       clicksPerSec: +(requests.length / sentFor).toFixed(1),
       ackMs: { p50: q(0.5), p99: q(0.99), max: latencies.at(-1)!.toFixed(1) },
+      failedRequests: failed,
       slowerThan3s: latencies.filter((l) => l > 3_000).length,
       allRecordedAfterS: +doneFor.toFixed(2),
       votesPerSec: +(recorded / doneFor).toFixed(1),

@@ -58,40 +58,44 @@ export async function castVote(
   });
   if (!eligible) return { kind: 'not_eligible', org: unit.orgName };
 
-  return prisma.$transaction(async (tx) => {
-    // A share lock on the motion: the close (an UPDATE of this row) waits for votes in flight, and
-    // a vote that comes after the close sees it closed.
-    const [row] = await tx.$queryRaw<
-      { status: string }[]
-    >`SELECT status FROM "Motion" WHERE id = ${motion.id} FOR SHARE`;
-    if (!row || row.status !== 'open') return { kind: 'not_open' as const, status: row?.status ?? 'closed' };
-    if (motion.secret) {
-      const receipt = receiptCode();
+  return prisma.$transaction(
+    async (tx) => {
+      // A share lock on the motion: the close (an UPDATE of this row) waits for votes in flight, and
+      // a vote that comes after the close sees it closed.
+      const [row] = await tx.$queryRaw<
+        { status: string }[]
+      >`SELECT status FROM "Motion" WHERE id = ${motion.id} FOR SHARE`;
+      if (!row || row.status !== 'open') return { kind: 'not_open' as const, status: row?.status ?? 'closed' };
+      if (motion.secret) {
+        const receipt = receiptCode();
+        const inserted = await tx.voterRecord.createMany({
+          data: [{ motionId: motion.id, memberId: unit.id, receipt }],
+          skipDuplicates: true,
+        });
+        if (inserted.count === 0) return { kind: 'already' as const, org: unit.orgName, secret: true };
+        await tx.ballot.create({ data: { motionId: motion.id, choice: option } });
+        return { kind: 'recorded' as const, org: unit.orgName, choice: option, receipt };
+      }
       const inserted = await tx.voterRecord.createMany({
-        data: [{ motionId: motion.id, memberId: unit.id, receipt }],
+        data: [{ motionId: motion.id, memberId: unit.id, actor, choice: option, votedAt: now }],
         skipDuplicates: true,
       });
-      if (inserted.count === 0) return { kind: 'already' as const, org: unit.orgName, secret: true };
-      await tx.ballot.create({ data: { motionId: motion.id, choice: option } });
-      return { kind: 'recorded' as const, org: unit.orgName, choice: option, receipt };
-    }
-    const inserted = await tx.voterRecord.createMany({
-      data: [{ motionId: motion.id, memberId: unit.id, actor, choice: option, votedAt: now }],
-      skipDuplicates: true,
-    });
-    if (inserted.count === 1) return { kind: 'recorded' as const, org: unit.orgName, choice: option };
-    const where = { motionId_memberId: { motionId: motion.id, memberId: unit.id } };
-    const existing = await tx.voterRecord.findUniqueOrThrow({ where });
-    const previous = existing.choice ?? '';
-    if (previous === option) return { kind: 'same' as const, org: unit.orgName, choice: option };
-    if (!motion.allowChange) return { kind: 'already' as const, org: unit.orgName, choice: previous, secret: false };
-    // Compare-and-set on the choice read: of two representatives changing at once, each change is
-    // reported against the choice it replaced.
-    const changed = await tx.voterRecord.updateMany({
-      where: { motionId: motion.id, memberId: unit.id, choice: previous },
-      data: { choice: option, actor, changedAt: now },
-    });
-    if (changed.count === 0) return { kind: 'same' as const, org: unit.orgName, choice: option };
-    return { kind: 'changed' as const, org: unit.orgName, from: previous, to: option };
-  });
+      if (inserted.count === 1) return { kind: 'recorded' as const, org: unit.orgName, choice: option };
+      const where = { motionId_memberId: { motionId: motion.id, memberId: unit.id } };
+      const existing = await tx.voterRecord.findUniqueOrThrow({ where });
+      const previous = existing.choice ?? '';
+      if (previous === option) return { kind: 'same' as const, org: unit.orgName, choice: option };
+      if (!motion.allowChange) return { kind: 'already' as const, org: unit.orgName, choice: previous, secret: false };
+      // Compare-and-set on the choice read: of two representatives changing at once, each change is
+      // reported against the choice it replaced.
+      const changed = await tx.voterRecord.updateMany({
+        where: { motionId: motion.id, memberId: unit.id, choice: previous },
+        data: { choice: option, actor, changedAt: now },
+      });
+      if (changed.count === 0) return { kind: 'same' as const, org: unit.orgName, choice: option };
+      return { kind: 'changed' as const, org: unit.orgName, from: previous, to: option };
+      // A busy database must not turn a vote into an error: the transaction is two short statements.
+    },
+    { timeout: 30_000, maxWait: 30_000 },
+  );
 }
