@@ -36,25 +36,19 @@ export function registerCongress(
     ctx.say(castText(ctx, motion, option, result));
   };
 
-  bot.use('action', async (ctx, next) => {
-    const action = ctx.inbound.action;
-    if (!action?.name.startsWith('congress.')) return next();
-    const motion = await congress.find(action.value.motion ?? '');
-    switch (action.name) {
-      case VOTE_ACTION:
-        return vote(ctx, motion, action.value.option ?? '');
-      case CLOSE_ACTION:
-        if (!(await isSecretariat(services.db.prisma, ctx.user))) return ctx.say(ctx.t('congress.not_secretariat'));
-        return closeNow(ctx, motion);
-      case PUBLISH_ACTION:
-        if (!(await isSecretariat(services.db.prisma, ctx.user))) return ctx.say(ctx.t('congress.not_secretariat'));
-        if (!motion || motion.kind !== 'amendment' || motion.result !== 'passed')
-          return ctx.say(ctx.t('congress.publish_not_passed'));
-        if (!hooks.publish) return ctx.say(ctx.t('congress.publish_not_passed'));
-        return ctx.say(publishText(ctx, motion, await hooks.publish(motion, ctx.user)));
-      default:
-        return next();
-    }
+  bot.action(VOTE_ACTION, async (ctx) =>
+    vote(ctx, await congress.find(ctx.action.value.motion ?? ''), ctx.action.value.option ?? ''),
+  );
+  bot.action(CLOSE_ACTION, async (ctx) => {
+    if (!(await isSecretariat(services.db.prisma, ctx.user))) return ctx.say(ctx.t('congress.not_secretariat'));
+    return closeNow(ctx, await congress.find(ctx.action.value.motion ?? ''));
+  });
+  bot.action(PUBLISH_ACTION, async (ctx) => {
+    if (!(await isSecretariat(services.db.prisma, ctx.user))) return ctx.say(ctx.t('congress.not_secretariat'));
+    const motion = await congress.find(ctx.action.value.motion ?? '');
+    if (!motion || motion.kind !== 'amendment' || motion.result !== 'passed' || !hooks.publish)
+      return ctx.say(ctx.t('congress.publish_not_passed'));
+    return ctx.say(publishText(ctx, motion, await hooks.publish(motion, ctx.user)));
   });
 
   const closeNow = async (ctx: Context, motion: Motion | null) => {
