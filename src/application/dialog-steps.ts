@@ -82,7 +82,7 @@ export const STEPS: Record<StepName, Step> = {
       const names = [fields.repName, fields.contactName].filter((n): n is string => Boolean(n));
       let rest = text.replace(/(单位)?(成员代表|代表|委托人|联系人)(的)?/g, '');
       for (const name of names) rest = rest.split(`${name}的`).join('').split(name).join('');
-      rest = rest.replace(/^[\s，,。.:：是]+|[\s，,。.]+$/g, '');
+      rest = rest.replace(/^[\s，,。.:：是]+|(?<![\s，,。.])[\s，,。.]+$/g, '');
       const value = clarify.value ?? ([...rest].length >= 2 ? rest : undefined);
       return correct(turn, { field: personField(person, clarify.part), value });
     }
@@ -155,7 +155,9 @@ async function notAnAnswer(turn: Turn): Promise<boolean> {
   }
   if (short && state.asking && isNevermind(text)) {
     // "算了，还是写综合科科长吧": a change after all, to this.
-    const instead = /(?:还是|就)(?:写|填|用|改成|改为)(?:成|为)?[:：]?\s*(.+?)[吧。.!！]*$/.exec(text)?.[1];
+    const instead = /(?:还是|就)(?:写|填|用|改成|改为)(?:成|为)?[:：]?\s*(\S.*?)(?<![吧。.!！])[吧。.!！]*$/.exec(
+      text,
+    )?.[1];
     if (instead && validateField(fieldDef(state.asking), instead).ok) {
       await correct(turn, { field: state.asking, value: instead });
       return true;

@@ -2,17 +2,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Inbound } from './inbound.ts';
 import { userKey } from './inbound.ts';
-import type { Outbound } from './outbound.ts';
+import type { Card, Outbound } from './outbound.ts';
 import { text } from './outbound.ts';
 import type { Context } from './context.ts';
 import { ConversationStore, KeyedQueue, type SessionState } from './conversation.ts';
-import { addToOutbox } from '../delivery/outbox.ts';
+import { addToOutbox, type CardUpdate, type OutboxPart } from '../delivery/outbox.ts';
 import { Router, type Handler, type Stage } from './router.ts';
 import type { Services } from './services.ts';
-import { cleanText } from './clean-text.ts';
+import { cleanText, isTooLong, MAX_TEXT_LENGTH } from './clean-text.ts';
 import type { HandleOptions } from './inline-window.ts';
 import { ActionRegistry, type ActionHandler } from './actions.ts';
 import { Dialogs, type Dialog, type DialogSpec } from './dialogs.ts';
+import { clickedCardAddress } from '../channels/channel.ts';
+import { safeError } from './safe-error.ts';
 
 export class Bot {
   private readonly router = new Router();
@@ -68,16 +70,21 @@ export class Bot {
         replies,
         reply: (...out) => replies.push(...out),
         say: (value, citations) => replies.push(text(value, citations)),
+        replaceCard: (card) => {
+          if (inbound.action) ctx.replacement = card;
+        },
         t: (k, vars) => services.texts.t(k, vars),
       };
-      await this.router.run(ctx, fallback);
+      // Refused before any handler: no pattern or parser ever sees an unbounded text.
+      if (isTooLong(inbound.text)) ctx.say(ctx.t('bot.too_long', { max: MAX_TEXT_LENGTH }));
+      else await this.router.run(ctx, fallback);
       // Always saved: lastSeenAt is what "welcome back, continue?" is decided on.
       session.lastSeenAt = services.now().toISOString();
-      await this.commit(inbound, session, replies, options);
+      await this.commit(inbound, session, replies, options, ctx.replacement);
       services.log.debug({ user: key, ms: +(performance.now() - started).toFixed(2) }, 'handled');
       return replies;
     } catch (error) {
-      services.log.error({ err: error, user: key, event: inbound.id }, 'handler failed');
+      services.log.error({ err: safeError(error), user: key, event: inbound.id }, 'handler failed');
       const apology = [text(services.texts.t('bot.internal_error'))];
       await this.commitReplies(inbound, apology, options).catch((err: unknown) =>
         services.log.error({ err }, 'apology not queued'),
@@ -96,16 +103,21 @@ export class Bot {
     session: SessionState,
     replies: Outbound[],
     options: HandleOptions,
+    replacement?: Card,
   ): Promise<void> {
     const { delivery } = this.services;
+    // The clicked card's new content: inside the platform's answer if it still waits, else first in the batch.
+    const update =
+      replacement && !inbound.action?.inline?.offer(replacement) ? clickedCardUpdate(inbound, replacement) : undefined;
     if (options.inline?.take() || !delivery?.repliesViaOutbox(inbound.channel)) {
       await this.store.save(inbound.channel, inbound.actor, session);
       return;
     }
+    const parts: OutboxPart[] = update ? [update, ...replies] : replies;
     // One row for the whole batch, so the replies arrive in the order they were written.
     const outbox =
-      replies.length > 0
-        ? { id: randomUUID(), channel: inbound.channel, address: delivery.replyAddress(inbound), payload: replies }
+      parts.length > 0
+        ? { id: randomUUID(), channel: inbound.channel, address: delivery.replyAddress(inbound), payload: parts }
         : undefined;
     await this.store.save(inbound.channel, inbound.actor, session, outbox);
     if (outbox) delivery.enqueueCommitted(outbox);
@@ -119,6 +131,13 @@ export class Bot {
     ]);
     delivery.wake();
   }
+}
+
+/** The change of the card a click came from, when the platform named it. */
+function clickedCardUpdate(inbound: Inbound, card: Card): CardUpdate | undefined {
+  const ref = inbound.action?.cardRef;
+  if (!ref) return undefined;
+  return { kind: 'update', card, ref, address: clickedCardAddress(inbound) };
 }
 
 /** When no handler answered: a file nobody expected, or an empty message. */

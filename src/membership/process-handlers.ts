@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Bot } from '../bot/bot.ts';
 import type { Dialog } from '../bot/dialogs.ts';
+import { recusalText } from './recusal.ts';
 import type { Context } from '../bot/context.ts';
 import type { Services } from '../bot/services.ts';
 import { isSecretariat } from './roles.ts';
@@ -135,7 +136,7 @@ export class MembershipProcess {
   }
 
   private async askReviewReason(ctx: Context, caseId: string, kind: 'review-return' | 'review-reject'): Promise<void> {
-    const check = await this.review.check(caseId);
+    const check = await this.review.check(caseId, ctx.user);
     if (check.kind !== 'open') return this.sayReviewResult(ctx, check);
     this.openReason(ctx, { kind, id: caseId, label: check.number });
     ctx.say(
@@ -143,14 +144,19 @@ export class MembershipProcess {
     );
   }
 
+  /** On a click, the clicked card is replaced by the decided one; every other copy is updated by `decide`. */
   private async decideReview(ctx: Context, caseId: string, decision: Decision, reason?: string): Promise<void> {
-    this.sayReviewResult(ctx, await this.review.decide(ctx.user, caseId, decision, reason));
+    const clicked = ctx.inbound.action?.cardRef;
+    const result = await this.review.decide(ctx.user, caseId, decision, reason, clicked);
+    if (result.kind === 'done') ctx.replaceCard(result.card);
+    this.sayReviewResult(ctx, result);
   }
 
   private sayReviewResult(ctx: Context, result: Exclude<DecideResult, { kind: 'done' }> | DecideResult): void {
     if (result.kind === 'not_found') return ctx.say(ctx.t('membership.review_not_found'));
     if (result.kind === 'stale') return ctx.say(ctx.t('membership.review_stale'));
     if (result.kind === 'member') return ctx.say(ctx.t('membership.review_already_member', { org: result.org }));
+    if (result.kind === 'recused') return ctx.say(recusalText(ctx.t, result));
     if (result.kind === 'decided') {
       return ctx.say(
         ctx.t('membership.review_already_decided', {
@@ -195,10 +201,12 @@ export class MembershipProcess {
   }
 
   private async decideObjection(ctx: Context, objectionId: string, decision: 'upheld' | 'dismissed'): Promise<void> {
-    const result = await this.notices.decideObjection(ctx.user, objectionId, decision);
+    const result = await this.notices.decideObjection(ctx.user, objectionId, decision, ctx.inbound.action?.cardRef);
     if (result.kind === 'not_found') return ctx.say(ctx.t('membership.review_not_found'));
+    if (result.kind === 'recused') return ctx.say(recusalText(ctx.t, result));
     if (result.kind === 'decided')
       return ctx.say(ctx.t('membership.objection_already_decided', { by: result.by, at: formatTime(result.at) }));
+    ctx.replaceCard(result.card);
     ctx.say(
       ctx.t(decision === 'upheld' ? 'membership.objection_done_upheld' : 'membership.objection_done_dismissed', {
         org: result.org,

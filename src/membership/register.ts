@@ -29,7 +29,7 @@ export function registerMembership(bot: Bot): MembershipProcess {
 
   bot.use('command', async (ctx, next) => {
     if (!ctx.text || ctx.inbound.file) return next();
-    const text = ctx.text.replace(/[。.!！]+$/, '').trim();
+    const text = ctx.text.replace(/(?<![。.!！])[。.!！]+$/, '').trim();
     for (const command of commands) {
       const match = command.pattern.exec(text);
       if (match) return command.run(ctx, match);
@@ -37,14 +37,16 @@ export function registerMembership(bot: Bot): MembershipProcess {
     return next();
   });
 
-  // Timers and pollers run in whichever process runs the timers worker (serve, worker, chat).
-  const timers = services.delivery?.timers;
+  // Timers and pollers run in whichever process runs them (serve, worker, chat; in process without
+  // Redis). Each open row's timer is re-created by the reconcile step.
+  const timers = services.delivery?.scheduler;
   if (timers) {
     timers.on('notice.end', async (data) => void (await process.notices.end(data.notice ?? '')));
-    timers.on('review.remind', (data) => process.review.remind(data.application ?? ''));
+    timers.on('review.remind', (data) => process.review.remind(data.application ?? '', data.case));
     timers.on('congress.reminder', () => remindCongress(services));
     timers.onReconcile(async (t) => {
       await process.notices.reconcile();
+      await process.review.reconcile();
       await t.every('congress.reminder', services.config.congressReminderCron);
     });
   }

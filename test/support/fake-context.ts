@@ -35,6 +35,7 @@ export function fakeContext(
     replies,
     reply: (...out) => replies.push(...out),
     say: (value) => replies.push({ kind: 'text', text: value }),
+    replaceCard: () => undefined,
     t: (key, vars) => (vars ? `${key} ${JSON.stringify(vars)}` : key),
     said: () => replies.map((r) => (r.kind === 'text' ? r.text : r.kind)),
   };

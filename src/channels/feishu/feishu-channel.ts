@@ -10,15 +10,17 @@ import type { Inbound } from '../../bot/inbound.ts';
 import type { Card, Outbound } from '../../bot/outbound.ts';
 import type { Texts } from '../../bot/texts.ts';
 import { BotError } from '../../bot/errors.ts';
-import type { Address, Channel, OnInbound } from '../channel.ts';
+import { clickedCardAddress, type Address, type Channel, type OnInbound } from '../channel.ts';
 import type { EventDedup } from '../event-dedup.ts';
 import type { ReadStoredFile } from '../stored-file.ts';
 import { splitText } from '../split-text.ts';
 import { FeishuApi, sdkLogger, type MsgType, type ReceiveIdType } from './feishu-api.ts';
+import { renderPlainText } from './text-render.ts';
 import { renderCard } from './card-render.ts';
 import { messageToInbound } from './message-event.ts';
 import { cardActionToInbound } from './card-action.ts';
 import type { FeishuEnvelope } from './webhook-verify.ts';
+import { InlineAnswer } from '../inline-answer.ts';
 
 /** Feishu accepts far longer texts, but a phone screen does not. */
 const TEXT_LIMIT = 3_000;
@@ -46,9 +48,21 @@ export type FeishuChannelOptions = {
   readFile: ReadStoredFile;
   now?: () => Date;
   concurrency?: number;
+  /** How long a click's answer waits for a replacement card (default 2.5 s). */
+  inlineBudgetMs?: number;
 };
 
-/** What to answer Feishu right away: `{}` for events, a toast for card clicks. */
+/**
+ * The longest a card click's answer waits for the bot's replacement card: Feishu gives up on the
+ * callback after 3 s, and the answer still has to travel back.
+ */
+const INLINE_BUDGET_MS = 2_500;
+
+/**
+ * What to answer Feishu: `{}` for events at once; for card clicks a toast, plus the replacement card
+ * (`card: {type: 'raw', data}`, the new callback's answer for a JSON 2.0 card) when the bot has one
+ * within the budget.
+ */
 export type ImmediateAnswer = Record<string, unknown>;
 
 export class FeishuChannel implements Channel {
@@ -113,16 +127,24 @@ export class FeishuChannel implements Channel {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  /** A verified v2 envelope: answers at once, processes in the background. */
-  receive(envelope: FeishuEnvelope): ImmediateAnswer {
+  /**
+   * A verified v2 envelope: processes it in the background; an event is answered at once, a card
+   * click when the bot has its replacement card or the budget is over, whichever comes first.
+   */
+  receive(envelope: FeishuEnvelope): ImmediateAnswer | Promise<ImmediateAnswer> {
     const { log } = this.options;
     const header = envelope?.header;
     if (!header?.event_id) {
       log.warn('feishu event without header ignored');
       return {};
     }
-    const { answer, task } = this.work(envelope, header.event_id);
+    const inline =
+      header.event_type === 'card.action.trigger'
+        ? new InlineAnswer(this.options.inlineBudgetMs ?? INLINE_BUDGET_MS)
+        : undefined;
+    const { answer, task } = this.work(envelope, header.event_id, inline);
     if (task) this.background(header.event_id, JSON.stringify(envelope), task);
+    else inline?.close();
     return answer;
   }
 
@@ -175,8 +197,15 @@ export class FeishuChannel implements Channel {
     }
   }
 
-  /** What to answer at once, and the work to do afterwards (none for an event that is refused). */
-  private work(envelope: FeishuEnvelope, eventId: string): { answer: ImmediateAnswer; task?: () => Promise<void> } {
+  /**
+   * What to answer, and the work to do afterwards (none for an event that is refused). `inline` is
+   * the click's waiting answer (none when an event is taken over: nobody waits for that one).
+   */
+  private work(
+    envelope: FeishuEnvelope,
+    eventId: string,
+    inline?: InlineAnswer,
+  ): { answer: ImmediateAnswer | Promise<ImmediateAnswer>; task?: () => Promise<void> } {
     const { log, texts } = this.options;
     switch (envelope.header?.event_type) {
       case 'im.message.receive_v1':
@@ -201,9 +230,23 @@ export class FeishuChannel implements Channel {
           ];
           return { answer: { toast: { type: 'warning', content: texts.t(`channels.${key}`) } } };
         }
+        const toast = { toast: { type: 'info', content: texts.t('channels.card_received') } };
+        if (!inline) return { answer: toast, task: () => this.deliverInbound(result.inbound) };
+        const { inbound } = result;
+        inbound.action = { ...inbound.action!, inline };
+        const address = clickedCardAddress(inbound);
         return {
-          answer: { toast: { type: 'info', content: texts.t('channels.card_received') } },
-          task: () => this.deliverInbound(result.inbound),
+          answer: inline.card.then((card) =>
+            card
+              ? {
+                  toast: { type: 'success', content: texts.t('channels.card_updated') },
+                  card: { type: 'raw', data: this.renderFor(address, card) },
+                }
+              : toast,
+          ),
+          // Handled without a replacement (or failed): the toast goes now. A click dropped as a
+          // redelivery never runs this; its answer goes when the budget is over.
+          task: () => this.deliverInbound(inbound).finally(() => inline.close()),
         };
       }
       default:
@@ -224,7 +267,7 @@ export class FeishuChannel implements Channel {
         let ref = '';
         const parts = splitText(outbound.text, TEXT_LIMIT);
         for (const [i, part] of parts.entries()) {
-          ref = await this.post(address, 'text', JSON.stringify({ text: part }), sendUuid(key, i));
+          ref = await this.post(address, 'text', JSON.stringify({ text: renderPlainText(part) }), sendUuid(key, i));
         }
         return ref;
       }
@@ -242,7 +285,7 @@ export class FeishuChannel implements Channel {
           await this.post(
             { chatId: address.chatId },
             'text',
-            JSON.stringify({ text: outbound.caption }),
+            JSON.stringify({ text: renderPlainText(outbound.caption) }),
             sendUuid(key, 1),
           );
         return ref;

@@ -35,7 +35,8 @@ export function registerFeishuRoutes(app: FastifyInstance, options: FeishuRouteO
         log.info({ reason: verdict.reason }, 'feishu request ignored');
         return reply.send({});
       }
-      return reply.send(channel.receive(verdict.envelope));
+      // A card click's answer may wait (briefly) for the replacement card.
+      return reply.send(await channel.receive(verdict.envelope));
     };
     scope.post('/feishu/events', handler);
     scope.post('/feishu/cards', handler);
