@@ -4,7 +4,7 @@
 import type { Motion, Prisma } from '../generated/prisma/client.ts';
 import type { Services } from '../bot/services.ts';
 import type { Outbound } from '../bot/outbound.ts';
-import type { Timers } from '../delivery/timers.worker.ts';
+import type { Timer, Timers } from '../delivery/timers.ts';
 import { addToOutbox, toUser, type OutboxEntry, type Tx } from '../delivery/outbox.ts';
 import { audit } from '../membership/audit.ts';
 import { toSecretariat } from '../membership/recipients.ts';
@@ -21,6 +21,30 @@ export type CongressDeps = Pick<Services, 'db' | 'texts' | 'config' | 'log' | 'n
   /** The charter's current wording of an article (`第十九条`, `19`). */
   findArticle(label: string): { label: string; text: string } | undefined;
 };
+
+/**
+ * The timers a motion's row implies: its opening while a draft, its close and the reminders before
+ * it while a draft or open (a reminder only when it falls after the opening). Settled motions: none.
+ */
+export function motionTimers(motion: Motion, reminderOffsetsMs: readonly number[]): Timer[] {
+  const data = { motion: motion.id };
+  const timers: Timer[] = [];
+  if (motion.status === 'draft') timers.push({ name: 'congress.open', id: motion.id, at: motion.opensAt, data });
+  if (motion.status !== 'open' && motion.status !== 'draft') return timers;
+  timers.push({ name: 'congress.close', id: motion.id, at: motion.closesAt, data });
+  const opened = (motion.openedAt ?? motion.opensAt).getTime();
+  for (const offset of reminderOffsetsMs) {
+    const when = motion.closesAt.getTime() - offset;
+    if (when > opened)
+      timers.push({
+        name: 'congress.remind',
+        id: `${motion.id}:${offset}`,
+        at: new Date(when),
+        data: { ...data, offset: String(offset) },
+      });
+  }
+  return timers;
+}
 
 export type MotionStatus = {
   id: string;
@@ -60,7 +84,7 @@ export class Congress {
   private t = (key: string, vars?: Record<string, string | number>): string => this.deps.texts.t(key, vars);
 
   private get timers(): Timers | undefined {
-    return this.deps.delivery?.timers;
+    return this.deps.delivery?.scheduler;
   }
 
   /** A motion by its id or its number (`12`). */
@@ -380,22 +404,11 @@ export class Congress {
     return count;
   }
 
-  /** The timers of a motion (job ids from its id, so scheduling twice is harmless). */
+  /** The timers of a motion (ids from its id, so scheduling twice is harmless). */
   async schedule(motion: Motion): Promise<void> {
     const timers = this.timers;
     if (!timers) return;
-    if (motion.status === 'draft') await timers.at('congress.open', motion.id, motion.opensAt, { motion: motion.id });
-    if (motion.status !== 'open' && motion.status !== 'draft') return;
-    await timers.at('congress.close', motion.id, motion.closesAt, { motion: motion.id });
-    const opened = (motion.openedAt ?? motion.opensAt).getTime();
-    for (const offset of this.deps.config.voteReminderMs) {
-      const when = motion.closesAt.getTime() - offset;
-      if (when > opened)
-        await timers.at('congress.remind', `${motion.id}:${offset}`, new Date(when), {
-          motion: motion.id,
-          offset: String(offset),
-        });
-    }
+    for (const timer of motionTimers(motion, this.deps.config.voteReminderMs)) await timers.at(timer);
   }
 
   /** Re-creates lost timers; opens and closes what is due; finishes consequences left pending. */

@@ -134,7 +134,7 @@ export function registerCongress(
     return next();
   });
 
-  const timers = services.delivery?.timers;
+  const timers = services.delivery?.scheduler;
   if (timers) {
     timers.on('congress.open', async (data) => void (await congress.open(data.motion ?? '')));
     timers.on('congress.close', async (data) => void (await congress.close(data.motion ?? '', 'timer')));
