@@ -14,9 +14,11 @@ import { Congress, type CongressDeps } from './motions.ts';
 import { unitOf } from './units.ts';
 import { DEFAULT_OPTIONS } from './rules.ts';
 
-const VOTE_COMMAND = /^投票\s*第?\s*(\d{1,9})\s*号?\s*[:：,，]?\s*(\S{1,20})$/;
-const STATUS_COMMAND = /^表决(?:状态|进度)\s*第?\s*(\d{1,9})\s*号?$/;
-const CLOSE_COMMAND = /^(?:提前)?结束表决\s*第?\s*(\d{1,9})\s*号?$/;
+// Linear (eslint-plugin-regexp): no two adjacent quantifiers can trade characters; the motion number
+// ends where its digits end.
+const VOTE_COMMAND = /^投票\s*(?:第\s*)?(\d{1,9})(?!\d)\s*(?:号\s*)?(?:[:：,，]\s*)?(\S{1,20})$/;
+const STATUS_COMMAND = /^表决(?:状态|进度)\s*(?:第\s*)?(\d{1,9})\s*号?$/;
+const CLOSE_COMMAND = /^(?:提前)?结束表决\s*(?:第\s*)?(\d{1,9})\s*号?$/;
 
 export type CongressHooks = {
   /** Publishes a passed amendment and reloads the knowledge index. */
@@ -68,7 +70,7 @@ export function registerCongress(
 
   bot.use('command', async (ctx, next) => {
     if (!ctx.text || ctx.inbound.file) return next();
-    const text = ctx.text.replace(/[。.!！]+$/, '').trim();
+    const text = ctx.text.replace(/(?<![。.!！])[。.!！]+$/, '').trim();
 
     const typed = VOTE_COMMAND.exec(text);
     if (typed) return vote(ctx, await congress.find(typed[1]!), typed[2]!);
