@@ -57,6 +57,41 @@ export function voteCard(t: T, motion: Motion, memberName?: string): Outbound {
   return { kind: 'card', card };
 }
 
+function voteButtons(motion: Motion): Card['buttons'] {
+  return optionsOf(motion).map((option, i) => ({
+    label: option,
+    action: VOTE_ACTION,
+    value: { motion: motion.id, option },
+    style: i === 0 ? 'primary' : 'default',
+  }));
+}
+
+/**
+ * The vote card as the voter's unit now sees it (the clicked card, replaced at once): the motion, and
+ * what the unit voted — on a secret ballot only that it voted. The buttons stay only while the
+ * choice may still be changed.
+ */
+export function votedCard(t: T, motion: Motion, org: string, choice: string | null): Card {
+  const open = !motion.secret && motion.allowChange;
+  return {
+    title: t('congress.card_title', { number: motion.number, title: motion.title }),
+    lines: [
+      ...motionLines(t, motion),
+      choice && !motion.secret ? t('congress.card_voted', { org, choice }) : t('congress.card_voted_secret', { org }),
+      ...(open ? [t('congress.card_change_hint')] : []),
+    ],
+    ...(open ? { buttons: voteButtons(motion), expiresAt: motion.closesAt.toISOString() } : {}),
+  };
+}
+
+/** Every vote and reminder card once the motion is closed or cancelled: no buttons, and why. */
+export function endedCard(t: T, motion: Motion, line: string): Card {
+  return {
+    title: t('congress.card_title', { number: motion.number, title: motion.title }),
+    lines: [...motionLines(t, motion), line],
+  };
+}
+
 export function reminderCard(t: T, motion: Motion, org: string): Outbound {
   return {
     kind: 'card',

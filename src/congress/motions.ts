@@ -5,7 +5,7 @@ import type { Motion, Prisma } from '../generated/prisma/client.ts';
 import type { Services } from '../bot/services.ts';
 import type { Outbound } from '../bot/outbound.ts';
 import type { Timer, Timers } from '../delivery/timers.ts';
-import { addToOutbox, toUser, type OutboxEntry, type Tx } from '../delivery/outbox.ts';
+import { addToOutbox, toUser, updateSentCards, type OutboxEntry, type Tx } from '../delivery/outbox.ts';
 import { audit } from '../membership/audit.ts';
 import { toSecretariat } from '../membership/recipients.ts';
 import { expelMember } from '../membership/withdrawal.ts';
@@ -15,7 +15,16 @@ import { decide, type Rule } from './rules.ts';
 import { validateMotion, type FieldError } from './motion-input.ts';
 import { castVote, type CastResult } from './ballots.ts';
 import { accountsOf } from './units.ts';
-import { countsText, motionLines, optionsOf, PUBLISH_ACTION, reminderCard, ruleText, voteCard } from './cards.ts';
+import {
+  countsText,
+  endedCard,
+  motionLines,
+  optionsOf,
+  PUBLISH_ACTION,
+  reminderCard,
+  ruleText,
+  voteCard,
+} from './cards.ts';
 
 export type CongressDeps = Pick<Services, 'db' | 'texts' | 'config' | 'log' | 'now' | 'delivery'> & {
   /** The charter's current wording of an article (`第十九条`, `19`). */
@@ -230,6 +239,13 @@ export class Congress {
         data: { result: decision.passed ? 'passed' : 'failed', tally, consequence },
       });
       await addToOutbox(tx, await this.resultEntries(tx, closed, tally, decision.passed));
+      await this.endCards(
+        tx,
+        closed,
+        this.t('congress.card_ended_closed', {
+          result: this.t(decision.passed ? 'congress.result_passed' : 'congress.result_failed'),
+        }),
+      );
       if (motion.kind === 'amendment' && decision.passed)
         await addToOutbox(
           tx,
@@ -289,6 +305,7 @@ export class Congress {
           },
         };
         await addToOutbox(tx, await this.eligibleEntries(tx, motion.id, notice, 'cancel'));
+        await this.endCards(tx, cancelled, this.t('congress.card_ended_cancelled', { reason }));
       }
       await audit(tx, {
         actor,
@@ -402,6 +419,18 @@ export class Congress {
     }, LONG_TX);
     this.deps.delivery?.wake();
     return count;
+  }
+
+  /** Every vote and reminder card of the motion loses its buttons and says how it ended. */
+  private async endCards(tx: Tx, motion: Motion, line: string): Promise<void> {
+    await updateSentCards(
+      tx,
+      [`motion:${motion.id}:card:`, `motion:${motion.id}:remind:`],
+      endedCard(this.t, motion, line),
+      {
+        dedupe: `motion:${motion.id}:ended`,
+      },
+    );
   }
 
   /** The timers of a motion (ids from its id, so scheduling twice is harmless). */

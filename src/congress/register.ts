@@ -7,7 +7,7 @@ import type { Motion } from '../generated/prisma/client.ts';
 import { isSecretariat } from '../membership/roles.ts';
 import { formatTime } from '../membership/format.ts';
 import { statusText } from '../commands/motions.ts';
-import { CLOSE_ACTION, PUBLISH_ACTION, VOTE_ACTION, optionsOf } from './cards.ts';
+import { CLOSE_ACTION, PUBLISH_ACTION, VOTE_ACTION, optionsOf, votedCard } from './cards.ts';
 import type { CastResult } from './ballots.ts';
 import type { PublishResult } from './publish.ts';
 import { Congress, type CongressDeps } from './motions.ts';
@@ -36,6 +36,9 @@ export function registerCongress(
   const vote = async (ctx: Context, motion: Motion | null, option: string) => {
     const result = await congress.cast(ctx.user, motion, option);
     ctx.say(castText(ctx, motion, option, result));
+    // A click: the clicked card shows the unit's vote at once (inside the callback's answer on Feishu).
+    const voted = motion ? votedChoice(result) : undefined;
+    if (motion && voted) ctx.replaceCard(votedCard(ctx.t, motion, voted.org, voted.choice));
   };
 
   bot.action(VOTE_ACTION, async (ctx) =>
@@ -144,6 +147,22 @@ export function registerCongress(
     timers.onReconcile(() => congress.reconcile());
   }
   return congress;
+}
+
+/** The unit and its choice (null on a secret ballot) when the unit has voted on the motion. */
+function votedChoice(r: CastResult): { org: string; choice: string | null } | undefined {
+  switch (r.kind) {
+    case 'recorded':
+      return { org: r.org, choice: r.receipt ? null : r.choice };
+    case 'changed':
+      return { org: r.org, choice: r.to };
+    case 'same':
+      return { org: r.org, choice: r.choice };
+    case 'already':
+      return { org: r.org, choice: r.secret ? null : (r.choice ?? null) };
+    default:
+      return undefined;
+  }
 }
 
 function castText(ctx: Context, motion: Motion | null, option: string, r: CastResult): string {
