@@ -101,7 +101,13 @@ describe('a general motion on Feishu', () => {
     });
 
     const m1 = w.user('ou_m1');
-    expect(sentText((await m1.clicks(cards.ou_m1!, 0)).sent)).toContain('已记录 甲单位 对第');
+    const first = await m1.clicks(cards.ou_m1!, 0);
+    expect(sentText(first.sent)).toContain('已记录 甲单位 对第');
+    // The clicked card shows the unit's vote at once, in the callback's answer; the vote may still be
+    // changed, so its buttons stay.
+    const replaced = (first.json as { card: { data: Record<string, unknown> } }).card.data;
+    expect(JSON.stringify(replaced)).toContain('甲单位已投票：赞成');
+    expect(cardButtons({ content: replaced } as SentMessage)).toHaveLength(3);
     // A double click: still one vote, said so.
     expect(sentText((await m1.clicks(cards.ou_m1!, 0)).sent)).toContain('无需重复投票');
     // 甲单位's other representative changes the unit's vote.
@@ -142,6 +148,17 @@ describe('a general motion on Feishu', () => {
       result: 'passed',
     });
     expect(JSON.stringify((await cardTo('ou_m1', '表决结果')).content)).toContain('获得通过');
+    // Every vote card (and 丁单位's reminder) is updated at the close: how it ended, no buttons.
+    const ended = (m: SentMessage) => {
+      const update = w.fake.updates.find((u) => u.messageId === m.messageId);
+      return update && JSON.stringify(update.content).includes('表决已结束，结果：获得通过') ? update : undefined;
+    };
+    for (const id of ['ou_m1', 'ou_m1b', 'ou_m2', 'ou_m3', 'ou_m4']) {
+      await waitFor(() => ended(cards[id]!) !== undefined, `the vote card of ${id} is closed`);
+      expect(cardButtons({ content: ended(cards[id]!)!.content } as SentMessage)).toHaveLength(0);
+    }
+    const reminder = (await cardTo('ou_m4', '表决提醒'))!;
+    await waitFor(() => ended(reminder) !== undefined, 'the reminder card is closed');
 
     // A late click on the card: expired at the close (refused by the channel), and by the bot too.
     const late = await w.user('ou_m4').clicks(cards.ou_m4!, 0);
