@@ -18,6 +18,11 @@ import { Delivery } from './delivery/delivery.ts';
 import { registerMembership } from './membership/register.ts';
 import type { MembershipProcess } from './membership/process-handlers.ts';
 import { bootstrapSecretariat } from './membership/roles.ts';
+import { registerCongress } from './congress/register.ts';
+import { articleFinder } from './congress/articles.ts';
+import type { Congress } from './congress/motions.ts';
+import { publishAmendment, publishedAmendments, revisionsStamp } from './congress/publish.ts';
+import type { Answerer } from './knowledge/answer.ts';
 
 /** The domain modules, built once by createApp. */
 export type Modules = {
@@ -27,6 +32,8 @@ export type Modules = {
   application: ApplicationModule;
   /** Review, public notices, withdrawals. */
   membership: MembershipProcess;
+  /** The congress: motions and votes. */
+  congress: Congress;
 };
 
 export type App = {
@@ -35,6 +42,8 @@ export type App = {
   modules: Modules;
   /** The Q&A module itself (same as modules.knowledge). */
   knowledge: Knowledge;
+  /** The congress module (same as modules.congress). */
+  congress: Congress;
   close(): Promise<void>;
 };
 
@@ -64,15 +73,44 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? createLogger(config.logLevel);
   for (const line of config.deprecations) log.warn(line);
   const texts = loadTexts(config.promptsDir);
-  const knowledge = createKnowledge(config, texts, log);
+  let knowledge = createKnowledge(config, texts, log);
   const db = await openMigratedDatabase(config, log);
+  // The charter as amended by the congress (第二十三条): rebuilt in every process when a revision
+  // is published (a poller compares the newest revision), no restart.
+  let stamp = await revisionsStamp(db.prisma);
+  const rebuild = async () => {
+    const amendments = await publishedAmendments(db.prisma, texts);
+    if (amendments.length > 0) knowledge = createKnowledge(config, texts, log, { amendments });
+  };
+  if (stamp) await rebuild();
+  const reloadKnowledge = async () => {
+    const latest = await revisionsStamp(db.prisma);
+    if (latest === stamp) return;
+    stamp = latest;
+    await rebuild();
+    log.info({ revision: latest }, 'knowledge reloaded with the amended charter');
+  };
   // Redis is resolved by the command (chat may start one); here only a configured URL is used.
   const delivery = new Delivery(config, db, log, config.redisUrl);
-  const services: Services = { config, db, texts, log, knowledge, delivery, now: options.now ?? (() => new Date()) };
+  const answerer: Answerer = { answer: (question) => knowledge.answer(question) };
+  const now = options.now ?? (() => new Date());
+  const services: Services = { config, db, texts, log, knowledge: answerer, delivery, now };
   await bootstrapSecretariat(db.prisma, config.secretariat);
   const bot = new Bot(services);
   registerCommands(bot);
   const membership = registerMembership(bot);
+  const congress = registerCongress(bot, (label) => articleFinder(knowledge.corpus.charter)(label), {
+    async publish(motion, actor) {
+      const result = await publishAmendment(
+        { prisma: db.prisma, texts, knowledgeDir: config.knowledgeDir, now: now() },
+        motion,
+        actor,
+      );
+      await reloadKnowledge();
+      return result;
+    },
+  });
+  delivery.addPoller(reloadKnowledge);
   const application = registerApplication(bot, knowledge.corpus);
   const learned = new LearnedQuestions(db.prisma, options.learnedRefreshMs ?? LEARNED_REFRESH_MS);
   await learned.start();
@@ -81,8 +119,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   return {
     bot,
     services,
-    modules: { knowledge, application, membership },
-    knowledge,
+    // Getters: the knowledge module is rebuilt when the charter is amended.
+    modules: {
+      get knowledge() {
+        return knowledge;
+      },
+      application,
+      membership,
+      congress,
+    },
+    get knowledge() {
+      return knowledge;
+    },
+    congress,
     async close() {
       learned.stop();
       await delivery.close();

@@ -46,6 +46,15 @@ const core = {
   SECRETARIAT: optional(z.string()),
   CHANNELS: optional(z.string()),
   PUBLIC_NOTICE_PERIOD: orDefault(duration.default(7 * 86_400_000)),
+  /** Reminders to units that have not voted, this long before a motion closes (e.g. `24h,1h`). */
+  VOTE_REMINDERS: orDefault(
+    z
+      .string()
+      .trim()
+      .default('24h,1h')
+      .transform((v) => v.split(/[\s,，]+/).filter(Boolean))
+      .pipe(z.array(duration)),
+  ),
   CONGRESS_REMINDER_CRON: orDefault(
     z
       .string()
@@ -105,6 +114,8 @@ export type Config = {
   deprecations: string[];
   publicNoticeMs: number;
   congressReminderCron: string;
+  /** Before a motion's close, when units that have not voted are reminded (ms before, longest first). */
+  voteReminderMs: number[];
   delivery: {
     attempts: number;
     backoffMs: number;
@@ -176,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     deprecations: secretariat.deprecations,
     publicNoticeMs: e.PUBLIC_NOTICE_PERIOD,
     congressReminderCron: e.CONGRESS_REMINDER_CRON,
+    voteReminderMs: [...e.VOTE_REMINDERS].sort((a, b) => b - a),
     delivery: {
       attempts: e.DELIVERY_ATTEMPTS,
       backoffMs: e.DELIVERY_BACKOFF_MS,

@@ -181,6 +181,52 @@ questions
     await mapQuestionCommand(config(), text, opts);
   });
 
+const motions = program.command('motions').description('成员大会表决（秘书处）：创建、结束、状态、取消、导出');
+motions
+  .command('create')
+  .description('从 YAML 文件创建表决（kind, title, text, closes_at, …）；文件有误时逐项报告字段，不创建任何东西')
+  .requiredOption('--file <file>', '动议 YAML 文件')
+  .option('--json', '输出 {"id","number"}')
+  .action(async (opts: { file: string; json?: boolean }) => {
+    const { motionsCreateCommand } = await import('./commands/motions.ts');
+    await motionsCreateCommand(config(), opts);
+  });
+motions
+  .command('close')
+  .description('立即结束表决并计票')
+  .argument('<id>', '表决编号或 id')
+  .action(async (id: string) => {
+    const { motionsCloseCommand } = await import('./commands/motions.ts');
+    await motionsCloseCommand(config(), id);
+  });
+motions
+  .command('status')
+  .description('投票进度；--json 输出 {"id","status","eligible","voted","counts","result"}')
+  .argument('<id>', '表决编号或 id')
+  .option('--json', 'JSON 输出')
+  .action(async (id: string, opts: { json?: boolean }) => {
+    const { motionsStatusCommand } = await import('./commands/motions.ts');
+    await motionsStatusCommand(config(), id, opts);
+  });
+motions
+  .command('cancel')
+  .description('取消表决（须说明原因）')
+  .argument('<id>', '表决编号或 id')
+  .option('--reason <reason>', '取消原因')
+  .action(async (id: string, opts: { reason?: string }) => {
+    const { motionsCancelCommand } = await import('./commands/motions.ts');
+    await motionsCancelCommand(config(), id, opts);
+  });
+motions
+  .command('export')
+  .description('导出表决记录（--csv）：记名投票逐单位列出；无记名投票只有票数和回执码')
+  .argument('<id>', '表决编号或 id')
+  .option('--csv', 'CSV 格式')
+  .action(async (id: string, opts: { csv?: boolean }) => {
+    const { motionsExportCommand } = await import('./commands/motions.ts');
+    await motionsExportCommand(config(), id, opts);
+  });
+
 program.exitOverride();
 
 try {

@@ -91,7 +91,35 @@ export function parseSections(markdown: string, doc: SectionDoc, file: string, p
 
 type FaqFile = { synonyms?: unknown; faq?: unknown; unanswered?: unknown; glossary?: unknown };
 
-export function loadCorpus(dir: string): Corpus {
+/**
+ * An article as amended by the congress (第二十三条): its new wording replaces the old, its title
+ * says when, and a last paragraph says by which vote.
+ */
+export type Amendment = { article: string; text: string; since: string; note: string };
+
+/** The charter's markdown with the amendments applied, in order (a later one wins). */
+export function amendCharter(markdown: string, amendments: readonly Amendment[]): string {
+  let lines = markdown.split(/\r?\n/);
+  for (const a of amendments) {
+    const start = lines.findIndex((l) => HEADING.exec(l)?.[1] === a.article);
+    if (start < 0) continue;
+    let end = start + 1;
+    while (end < lines.length && !/^#{1,3}\s/.test(lines[end]!)) end += 1;
+    const [, label = '', title = ''] = HEADING.exec(lines[start]!)!;
+    const plainTitle = title.replace(/（[^（）]*修订）$/, '');
+    lines = [
+      ...lines.slice(0, start),
+      `### ${label} ${plainTitle}（${a.since}修订）`,
+      ...a.text.split(/\r?\n/).filter((l) => l.trim()),
+      a.note,
+      '',
+      ...lines.slice(end),
+    ];
+  }
+  return lines.join('\n');
+}
+
+export function loadCorpus(dir: string, amendments: readonly Amendment[] = []): Corpus {
   const problems: string[] = [];
   const sections: Section[] = [];
   let charterTitle = '';
@@ -101,7 +129,8 @@ export function loadCorpus(dir: string): Corpus {
       problems.push(`缺少文件 ${file} (missing)`);
       continue;
     }
-    const markdown = fs.readFileSync(full, 'utf8');
+    const read = fs.readFileSync(full, 'utf8');
+    const markdown = doc === 'charter' && amendments.length > 0 ? amendCharter(read, amendments) : read;
     const parsed = parseSections(markdown, doc, file, problems);
     sections.push(...parsed);
     if (doc === 'charter') {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Texts } from '../bot/texts.ts';
 import type { Citation } from '../bot/outbound.ts';
-import { loadCorpus, type Corpus, type Section } from './corpus.ts';
+import { loadCorpus, type Amendment, type Corpus, type Section } from './corpus.ts';
 import { createAnalyzer, type Analyzer, type Segment } from './analyzer.ts';
 import { SearchIndex, type SearchResult, type SectionHit } from './search.ts';
 import { quoteFor } from './extract.ts';
@@ -58,8 +58,13 @@ export function citationOf(section: Section, quote: string): Citation {
   return { section: section.label, title: section.title, quote };
 }
 
-export function createKnowledge(config: Config, texts: Texts, log: Logger, options: { segment?: Segment } = {}): Knowledge {
-  const corpus = loadCorpus(config.knowledgeDir);
+export function createKnowledge(
+  config: Config,
+  texts: Texts,
+  log: Logger,
+  options: { segment?: Segment; amendments?: readonly Amendment[] } = {},
+): Knowledge {
+  const corpus = loadCorpus(config.knowledgeDir, options.amendments);
   const analyzer = createAnalyzer(corpus.synonyms, options.segment);
   const index = new SearchIndex(corpus, analyzer);
   const charter = createCharterAnswers(corpus.charter, analyzer, texts);

@@ -154,8 +154,9 @@ export async function importMembers(
 }
 
 /**
- * Rows whose account already represents another unit in the database are reported (naming that
- * unit) and left out; the database's unique (channel, userId) is the last word.
+ * Rows whose account already represents another unit in the database (as its Member account or one
+ * of its MemberAccount rows) are reported (naming that unit) and left out; the database's unique
+ * (channel, userId) and the one-unit-per-account trigger are the last word.
  */
 async function withoutTakenAccounts(
   tx: Tx,
@@ -167,6 +168,20 @@ async function withoutTakenAccounts(
     select: { orgName: true, channel: true, userId: true },
   });
   const holder = new Map(holders.map((m) => [userKey(m.channel, m.userId), m.orgName]));
+  // A unit's further representative accounts (congress, MemberAccount) are taken as well.
+  const extra = await tx.memberAccount.findMany({
+    where: { userId: { in: rows.map((r) => r.userId) } },
+    select: { memberId: true, channel: true, userId: true },
+  });
+  const units = await tx.member.findMany({
+    where: { id: { in: extra.map((a) => a.memberId) } },
+    select: { id: true, orgName: true },
+  });
+  const orgOf = new Map(units.map((m) => [m.id, m.orgName]));
+  for (const a of extra) {
+    const org = orgOf.get(a.memberId);
+    if (org !== undefined) holder.set(userKey(a.channel, a.userId), org);
+  }
   return rows.filter((row) => {
     const org = holder.get(userKey(row.channel, row.userId));
     if (org === undefined || org === row.orgName) return true;

@@ -137,7 +137,10 @@ export class Withdrawals {
  * 第十九条: expulsion as decided by the congress (the voting module calls this with the motion as
  * actor). The representative is told; the organisation is locked out for two years.
  */
-export async function expelMember(services: Services, input: { actor: string; memberId: string }): Promise<boolean> {
+export async function expelMember(
+  services: Pick<Services, 'db' | 'texts' | 'now' | 'delivery'>,
+  input: { actor: string; memberId: string },
+): Promise<boolean> {
   const now = services.now();
   const until = addYears(now, LOCK_YEARS);
   const done = await services.db.prisma.$transaction(async (tx) => {

@@ -1,0 +1,222 @@
+// The congress in chat: vote buttons (`congress.vote`), typed votes (`投票 12 赞成`, or just 赞成
+// where one motion awaits the person's vote), the secretariat's status and early close, and the
+// timers that open, remind and close. Thin: the rules live in motions.ts and ballots.ts.
+import type { Bot } from '../bot/bot.ts';
+import type { Context } from '../bot/context.ts';
+import type { Motion } from '../generated/prisma/client.ts';
+import { isSecretariat } from '../membership/roles.ts';
+import { formatTime } from '../membership/format.ts';
+import { statusText } from '../commands/motions.ts';
+import { CLOSE_ACTION, PUBLISH_ACTION, VOTE_ACTION, optionsOf, votedCard } from './cards.ts';
+import type { CastResult } from './ballots.ts';
+import type { PublishResult } from './publish.ts';
+import { Congress, type CongressDeps } from './motions.ts';
+import { unitOf } from './units.ts';
+import { DEFAULT_OPTIONS } from './rules.ts';
+
+// Linear (eslint-plugin-regexp): no two adjacent quantifiers can trade characters; the motion number
+// ends where its digits end.
+const VOTE_COMMAND = /^投票\s*(?:第\s*)?(\d{1,9})(?!\d)\s*(?:号\s*)?(?:[:：,，]\s*)?(\S{1,20})$/;
+const STATUS_COMMAND = /^表决(?:状态|进度)\s*(?:第\s*)?(\d{1,9})\s*号?$/;
+const CLOSE_COMMAND = /^(?:提前)?结束表决\s*(?:第\s*)?(\d{1,9})\s*号?$/;
+
+export type CongressHooks = {
+  /** Publishes a passed amendment and reloads the knowledge index. */
+  publish?(motion: Motion, actor: string): Promise<PublishResult>;
+};
+
+export function registerCongress(
+  bot: Bot,
+  findArticle: CongressDeps['findArticle'],
+  hooks: CongressHooks = {},
+): Congress {
+  const { services } = bot;
+  const congress = new Congress({ ...services, findArticle });
+
+  const vote = async (ctx: Context, motion: Motion | null, option: string) => {
+    const result = await congress.cast(ctx.user, motion, option);
+    ctx.say(castText(ctx, motion, option, result));
+    // A click: the clicked card shows the unit's vote at once (inside the callback's answer on Feishu).
+    const voted = motion ? votedChoice(result) : undefined;
+    if (motion && voted) ctx.replaceCard(votedCard(ctx.t, motion, voted.org, voted.choice));
+  };
+
+  bot.action(VOTE_ACTION, async (ctx) =>
+    vote(ctx, await congress.find(ctx.action.value.motion ?? ''), ctx.action.value.option ?? ''),
+  );
+  bot.action(CLOSE_ACTION, async (ctx) => {
+    if (!(await isSecretariat(services.db.prisma, ctx.user))) return ctx.say(ctx.t('congress.not_secretariat'));
+    return closeNow(ctx, await congress.find(ctx.action.value.motion ?? ''));
+  });
+  bot.action(PUBLISH_ACTION, async (ctx) => {
+    if (!(await isSecretariat(services.db.prisma, ctx.user))) return ctx.say(ctx.t('congress.not_secretariat'));
+    const motion = await congress.find(ctx.action.value.motion ?? '');
+    if (!motion || motion.kind !== 'amendment' || motion.result !== 'passed' || !hooks.publish)
+      return ctx.say(ctx.t('congress.publish_not_passed'));
+    return ctx.say(publishText(ctx, motion, await hooks.publish(motion, ctx.user)));
+  });
+
+  const closeNow = async (ctx: Context, motion: Motion | null) => {
+    if (!motion) return ctx.say(ctx.t('congress.vote_not_found'));
+    const result = await congress.close(motion.id, ctx.user);
+    if (result.kind !== 'closed')
+      return ctx.say(
+        ctx.t('congress.close_not_open', { number: motion.number, status: ctx.t(`congress.status_${motion.status}`) }),
+      );
+    ctx.say(
+      ctx.t('congress.closed_by_you', {
+        number: motion.number,
+        result: ctx.t(result.passed ? 'congress.result_passed' : 'congress.result_failed'),
+      }),
+    );
+  };
+
+  bot.use('command', async (ctx, next) => {
+    if (!ctx.text || ctx.inbound.file) return next();
+    const text = ctx.text.replace(/(?<![。.!！])[。.!！]+$/, '').trim();
+
+    const typed = VOTE_COMMAND.exec(text);
+    if (typed) return vote(ctx, await congress.find(typed[1]!), typed[2]!);
+
+    const status = STATUS_COMMAND.exec(text) ?? CLOSE_COMMAND.exec(text);
+    if (status) {
+      if (!(await isSecretariat(services.db.prisma, ctx.user))) return ctx.say(ctx.t('congress.not_secretariat'));
+      const motion = await congress.find(status[1]!);
+      if (!motion) return ctx.say(ctx.t('congress.status_not_found', { id: status[1]! }));
+      if (STATUS_COMMAND.test(text)) return ctx.say(statusText(services.texts, await congress.status(motion)));
+      if (motion.status !== 'open')
+        return ctx.say(
+          ctx.t('congress.close_not_open', {
+            number: motion.number,
+            status: ctx.t(`congress.status_${motion.status}`),
+          }),
+        );
+      // Closing early cannot be undone: the secretariat confirms on a card.
+      const s = await congress.status(motion);
+      return ctx.reply({
+        kind: 'card',
+        card: {
+          title: ctx.t('congress.close_confirm_title', { number: motion.number }),
+          lines: [
+            ctx.t('congress.close_confirm_lines', {
+              title: motion.title,
+              closesAt: formatTime(motion.closesAt),
+              voted: s.voted,
+              eligible: s.eligible,
+            }),
+          ],
+          buttons: [
+            {
+              label: ctx.t('congress.close_confirm_button'),
+              action: CLOSE_ACTION,
+              value: { motion: motion.id },
+              style: 'danger',
+            },
+          ],
+        },
+      });
+    }
+
+    // A bare 赞成 / 反对 / 弃权 where exactly one motion awaits this unit's vote (a motion with its
+    // own choices is answered by button or `投票 12 方案一`).
+    if ((DEFAULT_OPTIONS as readonly string[]).includes(text)) {
+      const unit = await unitOf(services.db.prisma, ctx.user);
+      if (unit?.status === 'active') {
+        const waiting = (await congress.awaiting(unit.id)).filter((m) => optionsOf(m).includes(text));
+        if (waiting.length === 1) return vote(ctx, waiting[0]!, text);
+        if (waiting.length > 1)
+          return ctx.say(
+            ctx.t('congress.vote_which', {
+              count: waiting.length,
+              number: waiting[0]!.number,
+              option: text,
+              list: waiting.map((m) => `第${m.number}号：${m.title}`).join('\n'),
+            }),
+          );
+        return ctx.say(ctx.t('congress.vote_nothing_open'));
+      }
+    }
+    return next();
+  });
+
+  const timers = services.delivery?.scheduler;
+  if (timers) {
+    timers.on('congress.open', async (data) => void (await congress.open(data.motion ?? '')));
+    timers.on('congress.close', async (data) => void (await congress.close(data.motion ?? '', 'timer')));
+    timers.on('congress.remind', async (data) => void (await congress.remind(data.motion ?? '', Number(data.offset))));
+    timers.onReconcile(() => congress.reconcile());
+  }
+  return congress;
+}
+
+/** The unit and its choice (null on a secret ballot) when the unit has voted on the motion. */
+function votedChoice(r: CastResult): { org: string; choice: string | null } | undefined {
+  switch (r.kind) {
+    case 'recorded':
+      return { org: r.org, choice: r.receipt ? null : r.choice };
+    case 'changed':
+      return { org: r.org, choice: r.to };
+    case 'same':
+      return { org: r.org, choice: r.choice };
+    case 'already':
+      return { org: r.org, choice: r.secret ? null : (r.choice ?? null) };
+    default:
+      return undefined;
+  }
+}
+
+function castText(ctx: Context, motion: Motion | null, option: string, r: CastResult): string {
+  const number = motion?.number ?? '';
+  const title = motion?.title ?? '';
+  switch (r.kind) {
+    case 'recorded':
+      return r.receipt
+        ? ctx.t('congress.vote_recorded_secret', { org: r.org, number, title, receipt: r.receipt })
+        : ctx.t('congress.vote_recorded', {
+            org: r.org,
+            number,
+            title,
+            choice: r.choice,
+            change: ctx.t(motion?.allowChange ? 'congress.change_allowed' : 'congress.change_not_allowed'),
+          });
+    case 'changed':
+      return ctx.t('congress.vote_changed', { org: r.org, number, from: r.from, to: r.to });
+    case 'same':
+      return ctx.t('congress.vote_same', { org: r.org, number, choice: r.choice });
+    case 'already':
+      return r.secret
+        ? ctx.t('congress.vote_already_secret', { org: r.org, number })
+        : ctx.t('congress.vote_already', { org: r.org, number, choice: r.choice ?? '' });
+    case 'not_member':
+      return ctx.t('congress.vote_not_member');
+    case 'former_member':
+      return ctx.t('congress.vote_former_member', { org: r.org, status: ctx.t(`congress.member_${r.status}`) });
+    case 'not_eligible':
+      return ctx.t('congress.vote_not_eligible', { org: r.org, number });
+    case 'concerned':
+      return ctx.t('congress.vote_concerned', { org: r.org, number });
+    case 'not_found':
+      return ctx.t('congress.vote_not_found');
+    case 'not_open':
+      if (r.status === 'draft')
+        return ctx.t('congress.vote_not_open', { number, opensAt: motion ? formatTime(motion.opensAt) : '' });
+      return ctx.t(r.status === 'cancelled' ? 'congress.vote_cancelled' : 'congress.vote_closed', { number });
+    case 'too_late':
+      return ctx.t('congress.vote_too_late', { number, closesAt: motion ? formatTime(motion.closesAt) : '' });
+    case 'bad_option':
+      return ctx.t('congress.vote_bad_option', { number, option, options: r.options.join('、') });
+  }
+}
+
+function publishText(ctx: Context, motion: Motion, r: PublishResult): string {
+  switch (r.kind) {
+    case 'published':
+      return ctx.t('congress.published', { article: r.article, date: r.since });
+    case 'already':
+      return ctx.t('congress.publish_already', { number: motion.number, date: r.since });
+    case 'not_passed':
+      return ctx.t('congress.publish_not_passed');
+    case 'invalid':
+      return ctx.t('congress.publish_invalid', { problems: r.problems.join('；') });
+  }
+}
