@@ -544,13 +544,35 @@ export class ApplicationFlow {
       document,
     );
     if (!result.ok) {
-      if (result.kind === 'gone') return this.draftGone(ctx);
+      if (result.kind === 'gone') return this.submittedBefore(ctx, data);
       if (result.kind === 'deadline') return ctx.say(this.deadlineText(ctx));
       if (result.kind === 'org')
         return ctx.say(`${blockText(ctx, fields.orgName ?? '', result.block)}\n${t(ctx, 'submit_blocked_hint')}`);
       return this.prompt(ctx, data, fields);
     }
-    const number = result.application.number!;
+    this.sayDocument(ctx, data, result.application, fileName);
+  }
+
+  /**
+   * The draft is no longer a draft. If this very message submitted it on an earlier try whose
+   * reply was lost (the database went away before the conversation was saved, and the message is
+   * being tried again — issue 16), answer as that try would have, with the document; otherwise the
+   * draft really is gone.
+   */
+  private async submittedBefore(ctx: Context, data: DialogData): Promise<void> {
+    const application = await this.apps.get(data.applicationId);
+    if (application?.status !== 'submitted' || !application.number || !application.documentFileId)
+      return this.draftGone(ctx);
+    const fileName = t(ctx, 'doc_file_name', {
+      org: fileSafe(application.fields.orgName ?? ''),
+      number: application.number,
+    });
+    this.sayDocument(ctx, data, application, fileName);
+  }
+
+  /** Submitted: the number, the document, what to do next; the dialog waits for the stamped scan. */
+  private sayDocument(ctx: Context, data: DialogData, application: ApplicationView, fileName: string): void {
+    const number = application.number!;
     data.step = 'scan';
     delete data.asking;
     delete data.fields;
@@ -560,7 +582,7 @@ export class ApplicationFlow {
       kind: 'file',
       name: fileName,
       mime: DOCX_MIME,
-      fileId: result.application.documentFileId!,
+      fileId: application.documentFileId!,
       caption: t(ctx, 'file_caption', { number }),
     });
     ctx.say(t(ctx, 'submitted_instructions', { deadline, howTo: this.facts.howToApply, contact: this.facts.contact }));

@@ -6,6 +6,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { TIMERS_QUEUE, timerJobOptions } from './queues.ts';
+import { delayThroughOutages } from './retry-later.ts';
 
 export type TimerData = Record<string, string>;
 export type TimerHandler = (data: TimerData) => Promise<void>;
@@ -57,11 +58,12 @@ export class Timers {
   createWorker(connection: Redis, log: Logger): Worker<TimerData> {
     const worker = new Worker<TimerData>(
       TIMERS_QUEUE,
-      async (job: Job<TimerData>) => {
-        const handler = this.handlers.get(job.name);
-        if (!handler) throw new Error(`no handler for timer ${job.name}`);
-        await handler(job.data);
-      },
+      (job: Job<TimerData>, token?: string) =>
+        delayThroughOutages(job, token, async () => {
+          const handler = this.handlers.get(job.name);
+          if (!handler) throw new Error(`no handler for timer ${job.name}`);
+          await handler(job.data);
+        }),
       { connection, prefix: this.prefix, concurrency: 4 },
     );
     worker.on('error', (err) => log.warn({ err }, 'timers worker error'));

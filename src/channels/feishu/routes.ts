@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { FeishuChannel } from './feishu-channel.ts';
 import { verifyWebhook, type WebhookSecrets } from './webhook-verify.ts';
+import { ackOrRefuse } from '../keep-before-ack.ts';
 
 export type FeishuRouteOptions = {
   channel: FeishuChannel;
@@ -35,7 +36,7 @@ export function registerFeishuRoutes(app: FastifyInstance, options: FeishuRouteO
         log.info({ reason: verdict.reason }, 'feishu request ignored');
         return reply.send({});
       }
-      return reply.send(channel.receive(verdict.envelope));
+      return ackOrRefuse(reply, channel.receive(verdict.envelope));
     };
     scope.post('/feishu/events', handler);
     scope.post('/feishu/cards', handler);
