@@ -19,8 +19,8 @@ export function imageSetup(): { flags: string[]; env: Record<string, string> } {
   const script = argv.indexOf('dist/src/main.js');
   if (argv[0] !== 'node' || script < 0) throw new Error('Dockerfile ENTRYPOINT is not ["node", …, "dist/src/main.js"]');
   const env: Record<string, string> = {};
-  for (const [, line] of runtime.matchAll(/^ENV\s+(.*)$/gm))
-    for (const [, key, value] of line!.matchAll(/(\w+)=(\S*)/g)) env[key!] = value!;
+  for (const [, line] of runtime.matchAll(/^ENV\s+(\S.*)$/gm))
+    for (const [, key, value] of line!.matchAll(/\b(\w+)=(\S*)/g)) env[key!] = value!;
   return { flags: argv.slice(1, script), env };
 }
 

@@ -7,6 +7,8 @@ import { ConfigError, type ConfigProblem } from './config-error.ts';
 import { optional, orDefault, splitList, whole } from './env-schema.ts';
 import { CHANNELS, type RegisteredChannel } from './channels/registry.ts';
 import type { ChannelLimits } from './channels/define.ts';
+import { parseBeijingDay } from './time/beijing.ts';
+import { redactValue } from './redact.ts';
 
 export { ConfigError } from './config-error.ts';
 export type { ChannelLimits } from './channels/define.ts';
@@ -63,7 +65,8 @@ const core = {
       .regex(
         /^(\d{4}-\d{2}-\d{2}|none)$/,
         '应是 YYYY-MM-DD 日期（北京时间当天结束）或 none (a YYYY-MM-DD date, or none)',
-      ),
+      )
+      .refine((v) => v === 'none' || parseBeijingDay(v) !== undefined, '没有这一天 (no such date)'),
   ),
   APPLICATION_RESUME_AFTER: duration.default(30 * 60_000),
 };
@@ -133,7 +136,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           variable,
           reason: QUIET.has(variable)
             ? issue.message
-            : `${issue.message}（取值 / value: ${JSON.stringify(env[variable] ?? null)}）`,
+            : `${issue.message}（取值 / value: ${JSON.stringify(redactValue(variable, env[variable]) ?? null)}）`,
         };
       }),
     );
@@ -217,7 +220,7 @@ function secretariatKeys(e: Env, env: Record<string, string | undefined>): { key
     if (!match) {
       problems.push({
         variable: 'SECRETARIAT',
-        reason: `第 ${i + 1} 项应形如 渠道:账号，如 feishu:ou_xxx (item ${i + 1} should look like channel:id)`,
+        reason: `第 ${i + 1} 项应形如 渠道:账号，渠道为 ${channelNames()} 之一 (item ${i + 1} should look like channel:id)`,
       });
       return;
     }

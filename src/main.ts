@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './log.ts';
+import { redactUrl } from './redact.ts';
 import { CorpusError } from './knowledge/corpus.ts';
 import { CHANNELS } from './channels/registry.ts';
 import type { AnyChannelDefinition } from './channels/define.ts';
@@ -164,6 +165,6 @@ try {
     process.exit(2);
   }
   createLogger('error').error({ err: error }, 'command failed');
-  console.error(`出错了 / failed: ${(error as Error).message}`);
+  console.error(`出错了 / failed: ${redactUrl((error as Error).message)}`);
   process.exit(1);
 }

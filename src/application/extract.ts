@@ -125,7 +125,7 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
   });
 
   const tokens = rest
-    .split(/[，,；;、/|\n\s:：¦]+/)
+    .split(/[，,；;、/|\s:：¦]+/)
     .map((t) => t.trim())
     .filter(Boolean)
     .flatMap(splitNameTitle);

@@ -9,7 +9,7 @@ const bare = (text: string) => toHalfWidth(text).replace(/\s+/g, '').toLowerCase
 
 const START = [
   new RegExp(
-    `^(我|我们|本|我们的)?(单位|学校|公司|协会|学会|司|校|馆|局)?(也)?(想|要|想要|准备|打算|希望|申请|愿意)+(申请)?(加入|入盟|参加|加盟|入会)(贵)?(联盟)?${END}`,
+    `^(我|我们|本|我们的)?(单位|学校|公司|协会|学会|司|校|馆|局)?(也)?(想|要|想要|准备|打算|希望|申请|愿意)+(加入|入盟|参加|加盟|入会)(贵)?(联盟)?${END}`,
   ),
   new RegExp(`^(申请)(加入|入盟|入会|参加)(联盟)?${END}`),
   new RegExp(`^(怎么|如何|怎样|咋)(申请)?(加入|入盟|申请|参加)(联盟)?[?？]*${END}`),
@@ -20,7 +20,7 @@ export const isStart = (text: string): boolean => START.some((re) => re.test(bar
 
 export const isCancel = (text: string): boolean =>
   !isSkip(text) &&
-  /(不想|不要|不打算|不准备|不用|不)(再)?(申请|加入|入盟|填)了?|取消申请|放弃申请|撤销申请|不申请了|不填了|退出申请|算了不申请|取消填写|放弃填写|^(取消|退出|放弃|不弄了|不办了)[。.!！]*$/.test(
+  /(不想|不要|不打算|不准备|不用|不)(再)?(申请|加入|入盟|填)了?|取消申请|放弃申请|撤销申请|退出申请|算了不申请|取消填写|放弃填写|^(取消|退出|放弃|不弄了|不办了)[。.!！]*$/.test(
     bare(text),
   );
 
@@ -113,7 +113,7 @@ export function isQuestion(text: string, longAnswer = false): boolean {
         t,
       ) ||
         // "写注册地址还是办公地址": a choice asked about.
-        /\S{2,}还是\S{2,}/.test(t)))
+        /\S{2}还是\S{2}/.test(t)))
   );
 }
 

@@ -22,10 +22,7 @@ export function stripEmoji(text: string): string {
 
 /** For one-line fields: half-width, no emoji, single spaces, no spaces inside Chinese text. */
 export function normalizeLine(text: string): string {
-  return stripEmoji(toHalfWidth(text))
-    .replace(/[\s\u00A0]+/g, ' ')
-    .replace(CJK_GAP, '')
-    .trim();
+  return stripEmoji(toHalfWidth(text)).replace(/\s+/g, ' ').replace(CJK_GAP, '').trim();
 }
 
 /** For free text: the same, but line breaks are kept (paragraphs of a profile). */

@@ -2,6 +2,7 @@
 // instructions of the notice, and the eligibility conditions of 第十三条. If the secretariat edits
 // knowledge/*.md, the dialog follows.
 import type { Corpus } from '../knowledge/corpus.ts';
+import { formatBeijingDate, formatBeijingDayText, parseBeijingDay } from '../time/beijing.ts';
 
 export type NoticeFacts = {
   /** Deadline stated in the notice, YYYY-MM-DD. */
@@ -40,12 +41,12 @@ export type Deadline = { date: string; endsAt: Date } | undefined;
 export function resolveDeadline(configured: string | undefined, facts: NoticeFacts): Deadline {
   if (configured === 'none') return undefined;
   const date = configured ?? facts.noticeDeadline;
-  return { date, endsAt: new Date(`${date}T23:59:59.999+08:00`) };
+  const day = parseBeijingDay(date);
+  if (!day) throw new Error(`deadline ${date} is not a YYYY-MM-DD date`);
+  return { date, endsAt: day.endsAt };
 }
 
-/** 2019-09-26 → 2019年9月26日 */
+/** 2019-09-26 (a Beijing day) or an instant → 2019年9月26日 */
 export function chineseDate(value: string | Date): string {
-  const iso = typeof value === 'string' ? value : new Date(value.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-  const [y, m, d] = iso.split('-').map(Number);
-  return `${y}年${m}月${d}日`;
+  return typeof value === 'string' ? formatBeijingDayText(value) : formatBeijingDate(value);
 }

@@ -11,7 +11,7 @@ export type PhoneResult =
       digits: number;
     };
 
-const EXTENSION = /\s*(?:转|分机|ext\.?|x)\s*(\d{1,6})\s*$/i;
+const EXTENSION = /(?<!\s)\s*(?:转|分机|ext\.?|x)\s*(\d{1,6})\s*$/i;
 
 export function normalizePhone(raw: string): PhoneResult {
   let text = toHalfWidth(raw)

@@ -2,7 +2,7 @@
 // until it ends, "我的申请" shows the status, a file after submission is the stamped scan.
 import type { Bot } from '../bot/bot.ts';
 import type { Corpus } from '../knowledge/corpus.ts';
-import { ApplicationFlow, DIALOG_NAME } from './dialog.ts';
+import { ApplicationFlow } from './dialog.ts';
 import { isResume, isStart, isStatus } from './intents.ts';
 import { readNoticeFacts, resolveDeadline } from './notice.ts';
 import { Applications } from './service.ts';
@@ -17,18 +17,14 @@ export function registerApplication(bot: Bot, corpus: Corpus): ApplicationModule
     services.now,
     resolveDeadline(services.config.application.deadline, facts),
   );
-  const flow = new ApplicationFlow(applications, facts);
+  const flow = new ApplicationFlow(bot, applications, facts);
 
-  bot.use('action', async (ctx, next) => {
-    const name = ctx.inbound.action?.name;
-    if (name === 'application.submit' && (await flow.submitAction(ctx))) return;
-    if (name === 'application.cancel' && (await flow.cancelAction(ctx))) return;
-    return next();
+  // Buttons of the summary card; with no form open they are stale and go on to "unknown action".
+  bot.action('application.submit', async (ctx, next) => {
+    if (!(await flow.submitAction(ctx))) return next();
   });
-
-  bot.use('dialog', async (ctx, next) => {
-    if (ctx.session.dialog?.name !== DIALOG_NAME || ctx.inbound.action) return next();
-    if (!(await flow.continue(ctx))) return next();
+  bot.action('application.cancel', async (ctx, next) => {
+    if (!(await flow.cancelAction(ctx))) return next();
   });
 
   bot.use('command', async (ctx, next) => {
@@ -37,7 +33,7 @@ export function registerApplication(bot: Bot, corpus: Corpus): ApplicationModule
       return next();
     }
     // Another module's dialog may have let this through; starting ours would abandon it.
-    if (!ctx.text || (ctx.session.dialog && ctx.session.dialog.name !== DIALOG_NAME)) return next();
+    if (!ctx.text || flow.otherDialogOpen(ctx)) return next();
     if (isStart(ctx.text)) return flow.start(ctx);
     if (isResume(ctx.text)) return flow.resume(ctx);
     if (isStatus(ctx.text)) return flow.status(ctx);

@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Application } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
-import { epochMs, fromEpochMs, utc, utcParam } from '../db/sql.ts';
 import { sha256Of } from '../db/files.ts';
 import { FIELD_KEYS, FORM, filledCount, readFields, type FieldKey, type Fields } from './form.ts';
 import { orgKey } from './org-key.ts';
 import type { Deadline } from './notice.ts';
+import { addBeijingYears, beijingYear } from '../time/beijing.ts';
 
 export type ApplicationStatus = 'draft' | 'submitted' | 'cancelled' | (string & {});
 
@@ -60,25 +60,15 @@ const OPEN_STATUSES_EXCLUDED = ['draft', 'cancelled'];
 
 export const view = (row: Application): ApplicationView => ({ ...row, fields: readFields(row.fields) });
 
-/** An Application row as plain SQL returns it: timestamps as epoch milliseconds (db/sql.ts). */
-type SqlRow = Omit<Application, 'submittedAt' | 'scanAt' | 'createdAt' | 'updatedAt' | 'orgKey' | 'openKey'> & {
-  submittedAt: number | null;
-  scanAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-};
+/** An Application row as plain SQL returns it (timestamptz columns come back as Dates). */
+type SqlRow = Omit<Application, 'orgKey' | 'openKey'>;
 
 const COLUMNS = `id, number, status, channel, "userId", fields, "documentFileId", "scanFileId",
-  ${epochMs('"submittedAt"')} AS "submittedAt", ${epochMs('"scanAt"')} AS "scanAt",
-  ${epochMs('"createdAt"')} AS "createdAt", ${epochMs('"updatedAt"')} AS "updatedAt"`;
+  "submittedAt", "scanAt", "createdAt", "updatedAt"`;
 
 const sqlView = (row: SqlRow): ApplicationView => ({
   ...row,
   fields: readFields(row.fields),
-  submittedAt: fromEpochMs(row.submittedAt),
-  scanAt: fromEpochMs(row.scanAt),
-  createdAt: fromEpochMs(row.createdAt),
-  updatedAt: fromEpochMs(row.updatedAt),
 });
 
 /** name, mime, size, sha256, data — the StoredFile columns of a file (as db/files.ts stores them). */
@@ -94,7 +84,7 @@ const fileColumns = (file: RenderedFile): unknown[] => [
 const isUniqueViolation = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 
-type MemberRow = { orgName: string; status: string; leftAt: number | null; lockedUntil: number | null };
+type MemberRow = { orgName: string; status: string; leftAt: string | null; lockedUntil: string | null };
 
 export class Applications {
   private readonly prisma: Db['prisma'];
@@ -172,9 +162,9 @@ export class Applications {
   async createDraft(channel: string, userId: string): Promise<ApplicationView> {
     const [row] = await this.sql.query<SqlRow>(
       `INSERT INTO "Application" (id, status, channel, "userId", fields, "createdAt", "updatedAt")
-      VALUES ($1, 'draft', $2, $3, '{}'::jsonb, ${utc('$4')}, ${utc('$4')})
+      VALUES ($1, 'draft', $2, $3, '{}'::jsonb, $4, $4)
       RETURNING ${COLUMNS}`,
-      [randomUUID(), channel, userId, utcParam(this.now())],
+      [randomUUID(), channel, userId, this.now()],
     );
     return sqlView(row!);
   }
@@ -188,10 +178,10 @@ export class Applications {
     const key = patch.orgName ? orgKey(patch.orgName) : null;
     const rows = await this.sql.query<{ fields: unknown }>(
       `UPDATE "Application"
-      SET fields = (fields || $1::jsonb) - $5::text[], "orgKey" = COALESCE($2, "orgKey"), "updatedAt" = ${utc('$3')}
+      SET fields = (fields || $1::jsonb) - $5::text[], "orgKey" = COALESCE($2, "orgKey"), "updatedAt" = $3
       WHERE id = $4 AND status = 'draft'
       RETURNING fields`,
-      [JSON.stringify(patch), key, utcParam(this.now()), id, clear],
+      [JSON.stringify(patch), key, this.now(), id, clear],
     );
     return rows[0] ? readFields(rows[0].fields) : undefined;
   }
@@ -210,7 +200,7 @@ export class Applications {
         (SELECT COALESCE(number, '') FROM "Application"
           WHERE "openKey" = $1 AND ($2::text IS NULL OR id <> $2) LIMIT 1) AS open,
         COALESCE((SELECT json_agg(json_build_object('orgName', "orgName", 'status', status,
-            'leftAt', ${epochMs('"leftAt"')}, 'lockedUntil', ${epochMs('"lockedUntil"')}))
+            'leftAt', "leftAt", 'lockedUntil', "lockedUntil"))
           FROM "Member" WHERE status IN ('active', 'withdrawn', 'expelled')), '[]'::json) AS members`,
       [key, exceptId ?? null],
     );
@@ -218,8 +208,9 @@ export class Applications {
     const now = this.now();
     for (const m of row!.members.filter((x) => orgKey(x.orgName) === key)) {
       if (m.status === 'active') return { kind: 'member' };
-      const leftAt = fromEpochMs(m.leftAt) ?? now;
-      const until = fromEpochMs(m.lockedUntil) ?? addYears(leftAt, LOCK_YEARS);
+      // Inside JSON the timestamps are ISO text with their offset.
+      const leftAt = m.leftAt ? new Date(m.leftAt) : now;
+      const until = m.lockedUntil ? new Date(m.lockedUntil) : addBeijingYears(leftAt, LOCK_YEARS);
       if (until > now) return { kind: 'locked', reason: m.status as 'withdrawn' | 'expelled', leftAt, until };
     }
     return undefined;
@@ -251,16 +242,16 @@ export class Applications {
       rows = await this.sql.query<SqlRow>(
         `WITH submitted AS (
           UPDATE "Application"
-          SET status = 'submitted', number = $2, "orgKey" = $3, "openKey" = $3, "submittedAt" = ${utc('$4')},
-              "documentFileId" = $5, "updatedAt" = ${utc('$4')}
+          SET status = 'submitted', number = $2, "orgKey" = $3, "openKey" = $3, "submittedAt" = $4,
+              "documentFileId" = $5, "updatedAt" = $4
           WHERE id = $1 AND status = 'draft'
           RETURNING ${COLUMNS}
         ), stored AS (
           INSERT INTO "StoredFile" (id, name, mime, size, sha256, data, owner, "createdAt")
-          SELECT $5, $6, $7, $8, $9, $10, $11, ${utc('$4')} FROM submitted
+          SELECT $5, $6, $7, $8, $9, $10, $11, $4 FROM submitted
         )
         SELECT * FROM submitted`,
-        [draft.id, number, key, utcParam(now), fileId, ...fileColumns(file), draft.owner ?? null],
+        [draft.id, number, key, now, fileId, ...fileColumns(file), draft.owner ?? null],
       );
     } catch (error) {
       // Another applicant of the same organisation submitted in between: openKey is unique.
@@ -310,11 +301,3 @@ export class Applications {
     return { replaced: Boolean(before?.scanFileId) };
   }
 }
-
-function addYears(date: Date, years: number): Date {
-  const next = new Date(date);
-  next.setUTCFullYear(next.getUTCFullYear() + years);
-  return next;
-}
-
-const beijingYear = (date: Date): number => new Date(date.getTime() + 8 * 3_600_000).getUTCFullYear();

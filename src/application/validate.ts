@@ -14,7 +14,10 @@ const emailSchema = z.email();
 
 export function validateField(def: FieldDef, raw: string): Validated {
   // A one-line value ends where the sentence does: "…护国路1号。" is kept without its full stop.
-  const value = def.kind === 'paragraphs' ? normalizeParagraphs(raw) : normalizeLine(raw).replace(/[。，、；！]+$/, '');
+  const value =
+    def.kind === 'paragraphs'
+      ? normalizeParagraphs(raw)
+      : normalizeLine(raw).replace(/(?<![。，、；！])[。，、；！]+$/, '');
   if (isBlank(value)) return fail('blank');
   if (isFiller(value)) return fail('filler');
   const length = [...value].length;

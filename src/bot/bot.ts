@@ -2,24 +2,43 @@
 import { createHash } from 'node:crypto';
 import type { Inbound } from './inbound.ts';
 import { userKey } from './inbound.ts';
-import type { Outbound } from './outbound.ts';
+import type { Card, Outbound } from './outbound.ts';
 import { text } from './outbound.ts';
 import type { Context } from './context.ts';
 import { ConversationStore, KeyedQueue, type SessionState } from './conversation.ts';
-import { addToOutbox } from '../delivery/outbox.ts';
+import { addToOutbox, type CardUpdate, type OutboxPart } from '../delivery/outbox.ts';
 import { Router, type Handler, type Stage } from './router.ts';
 import type { Services } from './services.ts';
-import { cleanText } from './clean-text.ts';
+import { cleanText, isTooLong, MAX_TEXT_LENGTH } from './clean-text.ts';
 import { backoffMs, isTransient, RetryLater } from './transient.ts';
 import type { HandleOptions } from './inline-window.ts';
+import { ActionRegistry, type ActionHandler } from './actions.ts';
+import { Dialogs, type Dialog, type DialogSpec } from './dialogs.ts';
+import { clickedCardAddress } from '../channels/channel.ts';
+import { safeError } from './safe-error.ts';
 
 export class Bot {
   private readonly router = new Router();
   private readonly queue = new KeyedQueue();
   private readonly store: ConversationStore;
+  private readonly actions = new ActionRegistry();
+  private readonly dialogs = new Dialogs();
 
   constructor(readonly services: Services) {
     this.store = new ConversationStore(services.db.sql);
+    this.router.use('action', this.actions.dispatch);
+    this.router.use('dialog', this.dialogs.dispatch);
+  }
+
+  /** Declares a dialog; the handle returned is the only way to its state. */
+  dialog<S>(spec: DialogSpec<S>): Dialog<S> {
+    return this.dialogs.define(spec);
+  }
+
+  /** Registers the handler of one card action; a name registered twice throws at start-up. */
+  action(name: string, handler: ActionHandler): this {
+    this.actions.add(name, handler);
+    return this;
   }
 
   use(stage: Stage, handler: Handler): this {
@@ -49,15 +68,18 @@ export class Bot {
         return await this.process(inbound, key, options);
       } catch (error) {
         if (!isTransient(error)) {
-          log.error({ err: error, user: key, event: inbound.id }, 'handler failed');
+          log.error({ err: safeError(error), user: key, event: inbound.id }, 'handler failed');
           return this.apologize(inbound, key, options);
         }
         if (attempt + 1 >= IN_TURN_TRIES) {
           if (inbound.kept) throw new RetryLater(error);
-          log.error({ err: error, user: key, event: inbound.id }, 'handler failed (transient, retries used up)');
+          log.error(
+            { err: safeError(error), user: key, event: inbound.id },
+            'handler failed (transient, retries used up)',
+          );
           return this.apologize(inbound, key, options);
         }
-        log.warn({ err: errorText(error), user: key, event: inbound.id, attempt }, 'transient failure, retrying');
+        log.warn({ err: safeError(error), user: key, event: inbound.id, attempt }, 'transient failure, retrying');
         await sleep(backoffMs(attempt, 200, 2_000));
       }
     }
@@ -77,12 +99,17 @@ export class Bot {
       replies,
       reply: (...out) => replies.push(...out),
       say: (value, citations) => replies.push(text(value, citations)),
+      replaceCard: (card) => {
+        if (inbound.action) ctx.replacement = card;
+      },
       t: (k, vars) => services.texts.t(k, vars),
     };
-    await this.router.run(ctx, fallback);
+    // Refused before any handler: no pattern or parser ever sees an unbounded text.
+    if (isTooLong(inbound.text)) ctx.say(ctx.t('bot.too_long', { max: MAX_TEXT_LENGTH }));
+    else await this.router.run(ctx, fallback);
     // Always saved: lastSeenAt is what "welcome back, continue?" is decided on.
     session.lastSeenAt = services.now().toISOString();
-    await this.commit(inbound, session, replies, options);
+    await this.commit(inbound, session, replies, options, ctx.replacement);
     services.log.debug({ user: key, ms: +(performance.now() - started).toFixed(2) }, 'handled');
     return replies;
   }
@@ -101,7 +128,7 @@ export class Bot {
       } catch (error) {
         if (!isTransient(error) || attempt + 1 >= IN_TURN_TRIES) {
           if (inbound.kept && isTransient(error)) throw new RetryLater(error);
-          services.log.error({ err: error, user: key, event: inbound.id }, 'apology not queued');
+          services.log.error({ err: safeError(error), user: key, event: inbound.id }, 'apology not queued');
           return apology;
         }
         await sleep(backoffMs(attempt, 200, 2_000));
@@ -122,21 +149,21 @@ export class Bot {
     session: SessionState,
     replies: Outbound[],
     options: HandleOptions,
+    replacement?: Card,
   ): Promise<void> {
     const { delivery } = this.services;
+    // The clicked card's new content: inside the platform's answer if it still waits, else first in the batch.
+    const update =
+      replacement && !inbound.action?.inline?.offer(replacement) ? clickedCardUpdate(inbound, replacement) : undefined;
     if (options.inline?.take() || !delivery?.repliesViaOutbox(inbound.channel)) {
       await this.store.save(inbound.channel, inbound.actor, session);
       return;
     }
+    const parts: OutboxPart[] = update ? [update, ...replies] : replies;
     // One row for the whole batch, so the replies arrive in the order they were written.
     const outbox =
-      replies.length > 0
-        ? {
-            id: replyRowId(inbound),
-            channel: inbound.channel,
-            address: delivery.replyAddress(inbound),
-            payload: replies,
-          }
+      parts.length > 0
+        ? { id: replyRowId(inbound), channel: inbound.channel, address: delivery.replyAddress(inbound), payload: parts }
         : undefined;
     try {
       await this.store.save(inbound.channel, inbound.actor, session, outbox);
@@ -182,8 +209,14 @@ function isDuplicateRow(error: unknown): boolean {
   return e?.code === '23505' && (e.constraint === 'OutboxMessage_pkey' || /OutboxMessage_pkey/.test(e.message ?? ''));
 }
 
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The change of the card a click came from, when the platform named it. */
+function clickedCardUpdate(inbound: Inbound, card: Card): CardUpdate | undefined {
+  const ref = inbound.action?.cardRef;
+  if (!ref) return undefined;
+  return { kind: 'update', card, ref, address: clickedCardAddress(inbound) };
+}
 
 /** When no handler answered: a file nobody expected, or an empty message. */
 const fallback: Handler = (ctx) => {

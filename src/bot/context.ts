@@ -1,6 +1,6 @@
 // What a handler sees: the inbound event, the user's session, the services, and a reply buffer.
 import type { Inbound } from './inbound.ts';
-import type { Citation, Outbound } from './outbound.ts';
+import type { Card, Citation, Outbound } from './outbound.ts';
 import type { SessionState } from './conversation.ts';
 import type { Services } from './services.ts';
 
@@ -10,10 +10,19 @@ export type Context = {
   user: string;
   /** Cleaned text of the message ('' when the event carries none). */
   text: string;
-  session: SessionState;
+  /** The user's session; the open dialog's state is not in sight (bot/dialogs.ts holds it). */
+  session: Omit<SessionState, 'dialog'>;
   services: Services;
   replies: Outbound[];
   reply(...outbound: Outbound[]): void;
   say(text: string, citations?: Citation[]): void;
+  /**
+   * Replaces the card that was clicked (a click only): inside the platform's answer when it is
+   * still waiting, else as an update of that card through the outbox. Where the clicked card
+   * cannot be named (the console), the replies alone say what happened.
+   */
+  replaceCard(card: Card): void;
+  /** The replacement set by `replaceCard`, if any. */
+  replacement?: Card;
   t(key: string, vars?: Record<string, string | number>): string;
 };

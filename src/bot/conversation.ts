@@ -1,19 +1,22 @@
 // Per-user conversation state in the database: one row per channel + user, small versioned JSON.
 // Messages of one user are handled one at a time, in order (KeyedQueue); different users in parallel.
 import { randomUUID } from 'node:crypto';
-import { utc, utcParam, type Sql } from '../db/sql.ts';
+import type { Sql } from '../db/sql.ts';
 import type { Address } from '../channels/channel.ts';
 
 export const SESSION_VERSION = 1;
 
 export type DialogState = {
   name: string;
+  /** The dialog's state version (bot/dialogs.ts); absent in rows written before versions: 1. */
+  v?: number;
   data: Record<string, unknown>;
   startedAt: string;
 };
 
 export type SessionState = {
   v: number;
+  /** Read and written only through bot/dialogs.ts: each dialog owns its own state. */
   dialog?: DialogState;
   /** Free slots owned by modules, keyed by module name. */
   slots: Record<string, unknown>;
@@ -58,10 +61,10 @@ export class ConversationStore {
    * two exist together or not at all.
    */
   async save(channel: string, userId: string, state: SessionState, outbox?: OutboxRow): Promise<void> {
-    const now = utcParam(new Date());
+    const now = new Date();
     const params: unknown[] = [randomUUID(), channel, userId, SESSION_VERSION, JSON.stringify(state), now];
     const upsert = `INSERT INTO "Conversation" (id, channel, "userId", version, state, "createdAt", "updatedAt")
-      VALUES ($1, $2, $3, $4, $5::jsonb, ${utc('$6')}, ${utc('$6')})
+      VALUES ($1, $2, $3, $4, $5::jsonb, $6, $6)
       ON CONFLICT (channel, "userId") DO UPDATE
         SET version = excluded.version, state = excluded.state, "updatedAt" = excluded."updatedAt"`;
     if (!outbox) {
@@ -72,7 +75,7 @@ export class ConversationStore {
     await this.sql.query(
       `WITH saved AS (${upsert} RETURNING 1)
       INSERT INTO "OutboxMessage" (id, channel, address, payload, status, attempts, "createdAt", "queuedAt")
-      SELECT $7, $8, $9::jsonb, $10::jsonb, 'queued', 0, ${utc('$6')}, ${utc('$6')} FROM saved`,
+      SELECT $7, $8, $9::jsonb, $10::jsonb, 'queued', 0, $6, $6 FROM saved`,
       params,
     );
   }

@@ -1,4 +1,5 @@
 // What a channel hands the bot: one platform event, translated. No platform types leak past here.
+import type { Card } from './outbound.ts';
 
 export type ChatKind = 'p2p' | 'group';
 
@@ -10,12 +11,23 @@ export type InboundFile = {
   fetch(): Promise<Buffer>;
 };
 
+/**
+ * A click the platform lets the bot answer inside its callback response (Feishu, within 3 s): the
+ * replacement for the clicked card goes there when it is ready in time.
+ */
+export interface InlineCardAnswer {
+  /** Takes the replacement card; false once the platform's answer has gone out without it. */
+  offer(card: Card): boolean;
+}
+
 export type InboundAction = {
   /** e.g. `review.approve`, `vote.cast` */
   name: string;
   value: Record<string, string>;
   /** The card (outbox/message ref) the click came from, when the platform tells us. */
   cardRef?: string;
+  /** Present while the platform still waits for an answer to this click. */
+  inline?: InlineCardAnswer;
 };
 
 export type Inbound = {

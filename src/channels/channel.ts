@@ -20,13 +20,25 @@ export interface Channel {
   start(onInbound: OnInbound): Promise<void>;
   /** Sends one message; returns the platform's reference (message id) for later updates. */
   send(address: Address, outbound: Outbound, idempotencyKey?: string): Promise<string>;
-  /** Replaces a sent card; `address` is where it was sent, so it stays bound to its addressee. */
-  update?(ref: string, outbound: Outbound, address: Address): Promise<void>;
+  /**
+   * Replaces a sent card; `address` is where it was sent, so it stays bound to its addressee. A
+   * channel that cannot edit sends the new content as a new message and returns its reference
+   * (`idempotencyKey` keeps a retry from sending it twice).
+   */
+  update?(ref: string, outbound: Outbound, address: Address, idempotencyKey?: string): Promise<string | void>;
   /** Where replies to this inbound go (e.g. as a reply to the user's message). Default: its chat, to its actor. */
   replyAddress?(inbound: Inbound): Address;
   /** Resolves when every event received so far has been handled (tests, shutdown). */
   idle?(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * Where the card a click came from sits: its chat, bound to the clicker only when the card was
+ * theirs alone (a card in a group stays open to everyone there).
+ */
+export function clickedCardAddress(inbound: Inbound): Address {
+  return { chatId: inbound.chat.id, ...(inbound.chat.kind === 'p2p' ? { userId: inbound.actor } : {}) };
 }
 
 export function replyAddressOf(channel: Channel, inbound: Inbound): Address {

@@ -28,6 +28,8 @@ export async function openConsoleSession(config: Config, options: ConsoleSession
   let channelState: Redis | undefined;
   if (!redis) {
     options.notice(app.services.texts.t('delivery.redis_missing'));
+    // No queues, but the timers (公示 end, reminders) run in this process over the database rows.
+    await delivery.startWorkers({ channels: [] });
   } else {
     if (redis.started) options.notice(app.services.texts.t('delivery.redis_started', { url: redis.url }));
     channelState = openRedis(redis.url, log);

@@ -14,9 +14,11 @@ import { activeMembers, exportMembersCsv, importMembers } from '../membership/me
 
 export async function membersImportCommand(config: Config, opts: { csv: string }): Promise<void> {
   const texts = loadTexts(config.promptsDir);
-  let content: string;
+  // Opened up front so an unreadable file is reported before the database is opened; read as a stream.
+  let fd: number;
   try {
-    content = fs.readFileSync(opts.csv, 'utf8');
+    fd = fs.openSync(opts.csv, 'r');
+    if (fs.fstatSync(fd).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
   } catch (error) {
     console.error(
       `无法读取文件 ${opts.csv} (cannot read): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
@@ -25,12 +27,20 @@ export async function membersImportCommand(config: Config, opts: { csv: string }
     return;
   }
   await withApp(config, async (app) => {
-    const result = await importMembers(app.services.db.prisma, 'cli', content);
+    const result = await importMembers(
+      app.services.db.prisma,
+      'cli',
+      fs.createReadStream('', { fd, encoding: 'utf8' }),
+    );
     for (const p of result.problems) {
       console.error(
         texts.t('membership.import_problem', {
           line: p.line,
-          reason: texts.t(`membership.import_reason_${p.reason}`, { value: p.value ?? '', channels: channelChoices() }),
+          reason: texts.t(`membership.import_reason_${p.reason}`, {
+            value: p.value ?? '',
+            org: p.org ?? '',
+            channels: channelChoices(),
+          }),
         }),
       );
     }

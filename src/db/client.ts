@@ -25,8 +25,16 @@ export async function openDatabase(options: DbOptions): Promise<Db> {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize) : openPglite(options.dataDir);
 }
 
+/**
+ * DateTime columns are timestamptz, so plain SQL reads and writes instants whatever the zone. The
+ * session's zone is still pinned to UTC: Prisma's adapters read a timestamptz by replacing its
+ * offset with +00:00, which is right only in a UTC session (a server configured for Beijing time
+ * would otherwise shift every value Prisma reads by eight hours).
+ */
+const SESSION_TIME_ZONE = 'UTC';
+
 function openPostgres(url: string, poolSize = 10): Db {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: `-c TimeZone=${SESSION_TIME_ZONE}` });
   // Without a listener an idle client's network error would crash the process.
   pool.on('error', () => {});
   const factory = new PrismaPg(pool);
@@ -53,6 +61,8 @@ async function openPglite(dataDir: string): Promise<Db> {
   const folder = path.join(dataDir, 'pg');
   fs.mkdirSync(folder, { recursive: true });
   const client = await PGlite.create(folder);
+  // PGlite is one session, for Prisma, plain SQL and the migrations alike.
+  await client.exec(`SET TimeZone TO '${SESSION_TIME_ZONE}'`);
   const factory = new PrismaPGlite(client);
   const prisma = new PrismaClient({ adapter: factory });
   const migrationAdapter = withWholeScripts(factory, async (script) => {

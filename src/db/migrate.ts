@@ -35,13 +35,15 @@ function loadWasm(): typeof engineBindings {
   return engineBindings;
 }
 
-function readMigrations(): MigrationList {
+/** `upTo`: only the migrations up to and including this folder (tests of a migration's data). */
+function readMigrations(upTo?: string): MigrationList {
   const lockPath = path.join(migrationsDir, 'migration_lock.toml');
   const dirs = fs.existsSync(migrationsDir)
     ? fs
         .readdirSync(migrationsDir, { withFileTypes: true })
         .filter((d) => d.isDirectory())
         .map((d) => d.name)
+        .filter((name) => upTo === undefined || name <= upTo)
         .sort()
     : [];
   return {
@@ -118,9 +120,12 @@ function describeEngineError(
 }
 
 /** Applies pending migrations; idempotent. Returns the names of the migrations it applied. */
-export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+export async function applyMigrations(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  options: { upTo?: string } = {},
+): Promise<string[]> {
   return withEngine(adapterFactory, async (engine) => {
-    const out = await engine.applyMigrations({ migrationsList: readMigrations(), filters });
+    const out = await engine.applyMigrations({ migrationsList: readMigrations(options.upTo), filters });
     return out.appliedMigrationNames;
   });
 }

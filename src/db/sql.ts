@@ -2,7 +2,8 @@
 // reply's outbox row, its delivery). Through Prisma 7's runtime each of these costs 0.5–1.7 ms of CPU
 // on this machine, through pg 0.07–0.17 ms (bench/sql-overhead.ts) — at 200 events/s that is the
 // difference between one core and a fifth of one. Everything else stays on Prisma; the schema and
-// migrations are Prisma's alone.
+// migrations are Prisma's alone. DateTime columns are timestamptz(3): Dates go in and come out as
+// they are, whatever the process's or the session's time zone.
 export type Sql = {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
 };
@@ -31,22 +32,4 @@ export function sqlOfPool(pool: PgPool, maxNames = 200): Sql {
       return (await pool.query({ name, text, values: params })).rows as Row[];
     },
   };
-}
-
-/**
- * A `DateTime` column is `timestamp(3)` holding UTC wall-clock time (what Prisma writes). A JS Date
- * handed to pg would be sent in the process's time zone, so timestamps go in as ISO text and SQL
- * converts with `utc($n)`.
- */
-export const utcParam = (date: Date): string => date.toISOString();
-export const utc = (param: string): string => `(${param}::timestamptz AT TIME ZONE 'UTC')`;
-
-/** Milliseconds since the epoch of a `timestamp(3)` column holding UTC, as a JS number. */
-export const epochMs = (column: string): string => `(extract(epoch from ${column}) * 1000)::float8`;
-
-/** The other way: an `epochMs` value read back as a Date (null stays null). */
-export function fromEpochMs(ms: number): Date;
-export function fromEpochMs(ms: number | null): Date | null;
-export function fromEpochMs(ms: number | null): Date | null {
-  return ms === null ? null : new Date(Math.round(ms));
 }

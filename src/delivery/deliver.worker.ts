@@ -5,12 +5,12 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { epochMs, utc, utcParam, type Sql } from '../db/sql.ts';
+import type { Sql } from '../db/sql.ts';
 import type { Address, Channel } from '../channels/channel.ts';
 import { BotError } from '../bot/errors.ts';
 import type { ChannelLimits } from '../config.ts';
 import { deliverQueueName, type DeliverJob } from './queues.ts';
-import { idempotencyKey, partsOf } from './outbox.ts';
+import { idempotencyKey, partsOf, type CardUpdate } from './outbox.ts';
 import { ChatLimiter } from './chat-limiter.ts';
 import { delayThroughOutages, isInfrastructureOutage } from './retry-later.ts';
 import type { DeliveryMetrics } from './metrics.ts';
@@ -30,8 +30,12 @@ export type DeliverWorkerOptions = {
   log: Logger;
 };
 
+/** How often a change to a card not sent yet looks again, and after how long it is dropped. */
+const UPDATE_WAIT_MS = 1_000;
+const UPDATE_GIVE_UP_MS = 86_400_000;
+
 /** What the worker needs of an outbox row to send it (from the job, or read back from the table). */
-type RowToSend = { id: string; address: unknown; payload: unknown; status: string; createdAtMs: number };
+type RowToSend = { id: string; address: unknown; payload: unknown; status: string; createdAt: Date };
 
 /**
  * The first run of a job that carries its payload (enqueued by the committing process): the row was
@@ -78,7 +82,7 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
           address: job.data.address,
           payload: job.data.payload,
           status: 'queued',
-          createdAtMs: job.timestamp,
+          createdAt: new Date(job.timestamp),
         }
       : await readRow(job.data.id);
     // Already settled (a repeated job after a crash or a sweep): nothing to send again.
@@ -90,19 +94,40 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
       await job.moveToDelayed(Date.now() + wait, token);
       throw new DelayedError();
     }
+    // A change to a card whose message is not out yet waits for it (without using up an attempt).
+    for (const part of parts) {
+      if (
+        part.kind !== 'update' ||
+        !channel.update ||
+        (await targetOf(part, address, row.createdAt.getTime())) !== 'wait'
+      )
+        continue;
+      await job.moveToDelayed(Date.now() + UPDATE_WAIT_MS, token);
+      throw new DelayedError();
+    }
     try {
       // In order; after a retry the parts already sent repeat with the same key and the platform drops them.
+      // The reference kept is the row's card's (what a later update names), else its last message's.
       let ref = '';
-      for (const [i, part] of parts.entries()) ref = await channel.send(address, part, idempotencyKey(row.id, i));
+      let cardRef: string | undefined;
+      for (const [i, part] of parts.entries()) {
+        if (part.kind === 'update') {
+          ref = (await applyUpdate(part, address, row, idempotencyKey(row.id, i))) ?? ref;
+          continue;
+        }
+        ref = await channel.send(address, part, idempotencyKey(row.id, i));
+        if (part.kind === 'card') cardRef ??= ref;
+      }
+      ref = cardRef ?? ref;
       const deliveredAt = new Date();
       await sql.query(
-        `UPDATE "OutboxMessage" SET status = 'delivered', "deliveredAt" = ${utc('$2')}, "platformRef" = $3,
-             attempts = $4, "lastError" = NULL
-           WHERE id = $1 AND status <> 'delivered'`,
-        [row.id, utcParam(deliveredAt), ref || null, job.attemptsMade + 1],
+        `UPDATE "OutboxMessage" SET status = 'delivered', "deliveredAt" = $2, "platformRef" = $3,
+           attempts = $4, "lastError" = NULL
+         WHERE id = $1 AND status <> 'delivered'`,
+        [row.id, deliveredAt, ref || null, job.attemptsMade + 1],
       );
       metrics.delivered.inc(labels);
-      metrics.latency.observe(labels, (deliveredAt.getTime() - row.createdAtMs) / 1000);
+      metrics.latency.observe(labels, (deliveredAt.getTime() - row.createdAt.getTime()) / 1000);
       return 'delivered';
     } catch (error) {
       // The database away (e.g. the "delivered" mark failed after the send): retried without
@@ -112,9 +137,65 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
     }
   }
 
+  /** Where the card to change is now: its reference and address, `wait` while unsent, `gone` if it never will be. */
+  async function targetOf(
+    part: CardUpdate,
+    address: Address,
+    createdAtMs: number,
+  ): Promise<{ ref: string; address: Address } | 'wait' | 'gone'> {
+    if (part.ref) return { ref: part.ref, address: part.address ?? address };
+    if (!part.outbox) return 'gone';
+    const [target] = await sql.query<{ status: string; platformRef: string | null; address: Address }>(
+      `SELECT status, "platformRef", address FROM "OutboxMessage" WHERE id = $1`,
+      [part.outbox],
+    );
+    if (!target || target.status === 'failed') return 'gone';
+    if (target.status === 'delivered')
+      return target.platformRef ? { ref: target.platformRef, address: target.address } : 'gone';
+    // A card that has not gone out in a day is not coming; its change is dropped rather than held forever.
+    return Date.now() - createdAtMs > UPDATE_GIVE_UP_MS ? 'gone' : 'wait';
+  }
+
+  /**
+   * Changes one card; returns the reference its content now lives at (a channel that cannot edit
+   * sends a new message, and a later change then names that one). A change the platform refuses
+   * for good (the card was recalled, or is too old) is logged and skipped: the rest of the row
+   * still goes out.
+   */
+  async function applyUpdate(
+    part: CardUpdate,
+    address: Address,
+    row: RowToSend,
+    key: string,
+  ): Promise<string | undefined> {
+    const target = await targetOf(part, address, row.createdAt.getTime());
+    if (target === 'wait' || target === 'gone' || !channel.update) {
+      log.info(
+        { outbox: row.id, target: part.outbox ?? part.ref, channel: channel.name },
+        'card update skipped: nothing to change',
+      );
+      return undefined;
+    }
+    let now: string;
+    try {
+      now = (await channel.update(target.ref, { kind: 'card', card: part.card }, target.address, key)) || target.ref;
+    } catch (error) {
+      const permanent = error instanceof BotError && (error.permanent || error.code === 'PLATFORM_PERMANENT');
+      if (!permanent) throw error;
+      log.warn(
+        { outbox: row.id, ref: target.ref, reason: error.message },
+        'card update refused by the platform, skipped',
+      );
+      return undefined;
+    }
+    if (part.outbox && now !== target.ref)
+      await sql.query(`UPDATE "OutboxMessage" SET "platformRef" = $2 WHERE id = $1`, [part.outbox, now]);
+    return now;
+  }
+
   async function readRow(id: string): Promise<RowToSend | undefined> {
     const [row] = await sql.query<RowToSend>(
-      `SELECT id, address, payload, status, ${epochMs('"createdAt"')} AS "createdAtMs" FROM "OutboxMessage" WHERE id = $1`,
+      `SELECT id, address, payload, status, "createdAt" FROM "OutboxMessage" WHERE id = $1`,
       [id],
     );
     return row;

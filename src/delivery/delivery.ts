@@ -1,6 +1,6 @@
 // The delivery backbone as one object: outbox relay, per-channel deliver queues and workers, timers.
 // Without Redis it is disabled: outbox rows are still written (a later worker delivers them) and the
-// features that need timers or fan-out say so.
+// features that need fan-out say so; timers then run in process (timers.in-process.ts).
 import { Queue, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -16,7 +16,9 @@ import type { Deliver } from './direct.ts';
 import { deliverJobOptions, deliverQueueName, type DeliverJob } from './queues.ts';
 import { OutboxRelay, type RelayOptions } from './relay.ts';
 import { createDeliverWorker } from './deliver.worker.ts';
-import { Timers } from './timers.worker.ts';
+import { QueueTimers } from './timers.worker.ts';
+import { InProcessTimers } from './timers.in-process.ts';
+import type { Timers } from './timers.ts';
 import { redisConnection } from './redis.ts';
 import { createDeliveryMetrics, type DeliveryMetrics } from './metrics.ts';
 
@@ -31,7 +33,8 @@ export type WorkerOptions = {
 };
 
 export class Delivery {
-  readonly timers: Timers | undefined;
+  /** The timers domain modules schedule on: BullMQ's with Redis, else in process (delivery/timers.ts). */
+  readonly scheduler: Timers;
   readonly metrics: DeliveryMetrics;
   private readonly connection: Redis | undefined;
   private readonly prisma: PrismaClient;
@@ -40,7 +43,6 @@ export class Delivery {
   private readonly workers: Worker[] = [];
   private readonly workerConnections: Redis[] = [];
   private relay: OutboxRelay | undefined;
-  private reconcileTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private readonly pollers: (() => Promise<void>)[] = [];
   private polling: Promise<void> | undefined;
@@ -54,7 +56,9 @@ export class Delivery {
     this.prisma = db.prisma;
     this.sql = db.sql;
     this.connection = redisUrl ? redisConnection(redisUrl) : undefined;
-    this.timers = this.connection ? new Timers(this.connection, config.queuePrefix) : undefined;
+    this.scheduler = this.connection
+      ? new QueueTimers(this.connection, config.queuePrefix, log, () => this.newConnection())
+      : new InProcessTimers(log);
     this.metrics = createDeliveryMetrics(
       () => [...this.queues.values(), ...(this.timers ? [this.timers.queue] : [])],
       async () => {
@@ -62,6 +66,11 @@ export class Delivery {
         return Object.fromEntries(groups.map((g) => [g.status, g._count]));
       },
     );
+  }
+
+  /** The BullMQ timers queue, when there is Redis (operators: Bull Board, metrics). */
+  get timers(): QueueTimers | undefined {
+    return this.scheduler instanceof QueueTimers ? this.scheduler : undefined;
   }
 
   get enabled(): boolean {
@@ -180,10 +189,12 @@ export class Delivery {
     this.wake();
   }
 
-  /** Starts the relay, one deliver worker per channel and the timers worker in this process. */
+  /**
+   * Starts the relay, one deliver worker per channel and the timers (with the pollers) in this
+   * process. Without Redis only the timers and pollers run, in process.
+   */
   async startWorkers(options: WorkerOptions): Promise<void> {
-    if (!this.redisUrl) return;
-    for (const channel of options.channels) {
+    for (const channel of this.redisUrl ? options.channels : []) {
       this.useChannel(channel);
       this.queueFor(channel.name);
       const connection = this.newConnection();
@@ -202,13 +213,11 @@ export class Delivery {
         }),
       );
     }
-    if (options.timers !== false && this.timers) {
-      this.workers.push(this.timers.createWorker(this.newConnection(), this.log));
-      await this.timers.reconcile(this.log);
-      this.reconcileTimer = setInterval(() => void this.timers?.reconcile(this.log), 5 * 60_000);
+    if (options.timers !== false) {
+      await this.scheduler.start();
       this.pollTimer = setInterval(() => void this.poll(), options.pollMs ?? 1_000);
     }
-    if (options.relay !== false) {
+    if (this.redisUrl && options.relay !== false) {
       this.relay = new OutboxRelay(this.sql, (c) => this.queueFor(c), this.log, options.relayOptions);
       this.relay.start();
     }
@@ -233,13 +242,12 @@ export class Delivery {
 
   /** Graceful: stop taking jobs, let in-flight ones finish (or return to the queue), then disconnect. */
   async close(): Promise<void> {
-    clearInterval(this.reconcileTimer);
     clearInterval(this.pollTimer);
     await this.polling;
     await this.relay?.stop();
     await Promise.allSettled(this.workers.map((w) => w.close()));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
-    await this.timers?.queue.close();
+    await this.scheduler.close();
     for (const c of [...this.workerConnections, ...(this.connection ? [this.connection] : [])]) c.disconnect();
   }
 

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { utc, utcParam, type Sql } from '../db/sql.ts';
+import type { Sql } from '../db/sql.ts';
 import type { DeliverJob } from './queues.ts';
 
 export type RelayOptions = {
@@ -91,8 +91,8 @@ export class OutboxRelay {
   /** Records rows as handed to Redis (`queuedAt` is what the sweep ages them by). */
   private async mark(rows: Row[], status: 'pending' | 'queued'): Promise<void> {
     await this.sql.query(
-      `UPDATE "OutboxMessage" SET status = 'queued', "queuedAt" = ${utc('$2')} WHERE id = ANY($1::text[]) AND status = $3`,
-      [rows.map((r) => r.id), utcParam(new Date()), status],
+      `UPDATE "OutboxMessage" SET status = 'queued', "queuedAt" = $2 WHERE id = ANY($1::text[]) AND status = $3`,
+      [rows.map((r) => r.id), new Date(), status],
     );
   }
 
@@ -107,9 +107,9 @@ export class OutboxRelay {
   /** Re-adds queued rows whose job is gone from Redis (data lost in a Redis restart). */
   async sweep(): Promise<number> {
     const rows = await this.sql.query<Row>(
-      `SELECT id, channel FROM "OutboxMessage" WHERE status = 'queued' AND "queuedAt" < ${utc('$1')}
+      `SELECT id, channel FROM "OutboxMessage" WHERE status = 'queued' AND "queuedAt" < $1
        ORDER BY "queuedAt" LIMIT 5000`,
-      [utcParam(new Date(Date.now() - this.staleMs))],
+      [new Date(Date.now() - this.staleMs)],
     );
     const lost: Row[] = [];
     for (const [channel, group] of groupBy(rows)) {

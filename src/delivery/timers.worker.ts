@@ -1,73 +1,62 @@
-// Timers are BullMQ delayed or scheduled jobs on the `timers` queue. Handlers must be idempotent: a
-// timer can fire twice (retry after a crash) or after the thing it was for was already settled.
-// Modules also register a reconcile step that re-creates timers from the database, so a timer lost
-// with Redis data (or never scheduled because of a crash right after commit) is restored.
+// The BullMQ backend of timers.ts: a timer is a delayed job on the `timers` queue whose job id is
+// the timer's key, so every process that schedules the same row's timer adds the same job once,
+// and one worker runs it. A recurring timer is a job scheduler. Completed jobs are kept 30 days,
+// which is what makes a reconcile after the timer fired a no-op.
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { BEIJING_TZ } from '../time/beijing.ts';
 import { TIMERS_QUEUE, timerJobOptions } from './queues.ts';
 import { delayThroughOutages } from './retry-later.ts';
+import { RECONCILE_MS, TimerRegistry, timerKey, type Timer, type TimerData, type Timers } from './timers.ts';
 
-export type TimerData = Record<string, string>;
-export type TimerHandler = (data: TimerData) => Promise<void>;
-export type Reconciler = (timers: Timers) => Promise<void>;
-
-export class Timers {
-  private readonly handlers = new Map<string, TimerHandler>();
-  private readonly reconcilers: Reconciler[] = [];
+export class QueueTimers extends TimerRegistry implements Timers {
+  readonly backend = 'bullmq' as const;
   readonly queue: Queue<TimerData>;
+  private worker: Worker<TimerData> | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
 
+  /** `workerConnection` opens the worker's own (blocking) connection when `start` is called. */
   constructor(
     connection: Redis,
     readonly prefix: string,
+    log: Logger,
+    private readonly workerConnection: () => Redis,
   ) {
+    super(log);
     this.queue = new Queue<TimerData>(TIMERS_QUEUE, { connection, prefix, defaultJobOptions: timerJobOptions });
+    this.queue.on('error', (err) => log.warn({ err }, 'timers queue error'));
   }
 
-  on(name: string, handler: TimerHandler): void {
-    this.handlers.set(name, handler);
-  }
-
-  onReconcile(reconciler: Reconciler): void {
-    this.reconcilers.push(reconciler);
-  }
-
-  /** One timer per id: scheduling the same id again is a no-op while it exists. */
-  async at(name: string, id: string, when: Date, data: TimerData): Promise<void> {
-    await this.queue.add(name, data, {
-      jobId: `${name}:${id}`.replaceAll(':', '-'),
-      delay: Math.max(0, when.getTime() - Date.now()),
+  async at(timer: Timer): Promise<void> {
+    await this.queue.add(timer.name, timer.data, {
+      jobId: timerKey(timer.name, timer.id).replaceAll(':', '-'),
+      delay: Math.max(0, timer.at.getTime() - Date.now()),
     });
   }
 
-  /** A recurring timer (cron pattern, China time). */
   async every(name: string, pattern: string, data: TimerData = {}): Promise<void> {
-    await this.queue.upsertJobScheduler(name, { pattern, tz: 'Asia/Shanghai' }, { name, data });
+    await this.queue.upsertJobScheduler(name, { pattern, tz: BEIJING_TZ }, { name, data });
   }
 
-  async reconcile(log: Logger): Promise<void> {
-    for (const reconciler of this.reconcilers) {
-      try {
-        await reconciler(this);
-      } catch (err) {
-        log.warn({ err }, 'timer reconcile failed');
-      }
-    }
-  }
-
-  createWorker(connection: Redis, log: Logger): Worker<TimerData> {
+  async start(): Promise<void> {
+    if (this.worker) return;
+    // The database or Redis away: the timer is put back (delayed) without counting an attempt.
     const worker = new Worker<TimerData>(
       TIMERS_QUEUE,
-      (job: Job<TimerData>, token?: string) =>
-        delayThroughOutages(job, token, async () => {
-          const handler = this.handlers.get(job.name);
-          if (!handler) throw new Error(`no handler for timer ${job.name}`);
-          await handler(job.data);
-        }),
-      { connection, prefix: this.prefix, concurrency: 4 },
+      (job: Job<TimerData>, token?: string) => delayThroughOutages(job, token, () => this.fire(job.name, job.data)),
+      { connection: this.workerConnection(), prefix: this.prefix, concurrency: 4 },
     );
-    worker.on('error', (err) => log.warn({ err }, 'timers worker error'));
-    worker.on('failed', (job, err) => log.warn({ err, timer: job?.name, id: job?.id }, 'timer failed'));
-    return worker;
+    worker.on('error', (err) => this.log.warn({ err }, 'timers worker error'));
+    worker.on('failed', (job, err) => this.log.warn({ err, timer: job?.name, id: job?.id }, 'timer failed'));
+    this.worker = worker;
+    await this.reconcile();
+    this.reconcileTimer = setInterval(() => void this.reconcile(), RECONCILE_MS);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.reconcileTimer);
+    await this.worker?.close();
+    await this.queue.close();
   }
 }

@@ -114,6 +114,6 @@ export function foldChars(text: string): string {
  */
 function foldBasic(text: string): string {
   return foldChars(text)
-    .replace(/(?<!\d)第?\s*(\d+)\s*条/g, (_: string, n: string) => ordinal(n, '条'))
+    .replace(/(?<!\d)第?\s{0,4}(\d+)\s*条/g, (_: string, n: string) => ordinal(n, '条'))
     .replace(/第\s*(\d+)\s*章/g, (_: string, n: string) => ordinal(n, '章'));
 }

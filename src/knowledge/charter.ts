@@ -16,10 +16,10 @@ const EXPLICIT = new RegExp(`第\\s*([${NUMERAL_CHARS}]+)\\s*(条|章)(?!件)`, 
 /** 19条 without 第: an article only when it is all the question is about (not 条件有4条). */
 const BARE = /(?<![\d第])(\d+)\s*条(?!件)/g;
 /** How many articles or chapters (一共几条, 有多少条款, 分几章, 哪几章, 目录); not 第几条. */
-const SIZE = /(?<!第)(几|多少)\s*个?\s*(条|章|部分|款)|哪(几|些)\s*(章|部分)|目录|章节|结构/g;
+const SIZE = /(?<!第)(几|多少)\s*(?:个\s*)?(条|章|部分|款)|哪(几|些)\s*(章|部分)|目录|章节|结构/g;
 const SIZE_ANY = new RegExp(SIZE.source);
 /** Which articles (哪几条, 哪些条): of a chapter, answered with its articles rather than their count. */
-const WHICH_ARTICLES = /哪(几|些)\s*个?\s*(条|款)/;
+const WHICH_ARTICLES = /哪(几|些)\s*(?:个\s*)?(条|款)/;
 /**
  * Words that only name the charter or its parts (besides the words of its title), or ask what an
  * article says (分别, 什么意思, 有什么区别): they leave nothing else to search for.

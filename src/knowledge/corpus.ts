@@ -49,7 +49,8 @@ export class CorpusError extends Error {
 }
 
 const DOC_FILES: Record<SectionDoc, string> = { charter: 'charter.md', notice: 'notice.md', form: 'form.md' };
-const HEADING = /^###\s+(\S+)\s*(.*?)\s*(?:\{#([\w-]+)\})?\s*$/;
+const HEADING = /^###\s+(\S+)(\s.*)?$/;
+const HEADING_ID = /\{#([\w-]+)\}$/;
 
 export function parseSections(markdown: string, doc: SectionDoc, file: string, problems: string[]): Section[] {
   const sections: Section[] = [];
@@ -63,7 +64,11 @@ export function parseSections(markdown: string, doc: SectionDoc, file: string, p
     }
     const heading = HEADING.exec(line);
     if (heading) {
-      const [, label = '', title = '', explicitId] = heading;
+      const [, label = '', tail = ''] = heading;
+      // The id is split off in code: one pattern for label, title and id backtracks quadratically.
+      const rest = tail.trim();
+      const explicitId = HEADING_ID.exec(rest)?.[1];
+      const title = (explicitId ? rest.slice(0, -`{#${explicitId}}`.length) : rest).trim();
       current = { id: explicitId ?? label, label, title, chapter, doc, paragraphs: [], text: '' };
       sections.push(current);
       if (!title) problems.push(`${file}:${index + 1}: 标题缺少简短说明 (heading needs a short title)`);
@@ -98,7 +103,7 @@ export function loadCorpus(dir: string): Corpus {
     const parsed = parseSections(markdown, doc, file, problems);
     sections.push(...parsed);
     if (doc === 'charter') {
-      charterTitle = /^#\s+(.+?)\s*$/m.exec(markdown)?.[1] ?? '';
+      charterTitle = /^#\s+(\S.*)$/m.exec(markdown)?.[1]?.trim() ?? '';
       checkCharterNumbering(parsed, problems);
     }
   }

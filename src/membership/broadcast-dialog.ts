@@ -1,37 +1,53 @@
 // "群发通知" for the secretariat, guided: text → optional file → confirm. The role is checked when
 // the dialog starts and again at the moment of sending.
+import { z } from 'zod';
+import type { Bot } from '../bot/bot.ts';
 import type { Context } from '../bot/context.ts';
+import type { Dialog } from '../bot/dialogs.ts';
 import { storeFile } from '../db/files.ts';
 import { isSecretariat } from './roles.ts';
 import { broadcastStatus, createBroadcast } from './broadcast.ts';
 import { broadcastCard } from './cards.ts';
 import { isBlank } from '../application/normalize.ts';
 
-export const BROADCAST_DIALOG = 'broadcast';
 const MAX_TEXT = 2_000;
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-type Data = { step: 'text' | 'file' | 'confirm'; text?: string; fileId?: string; fileName?: string; fileMime?: string };
+const broadcastState = z.object({
+  step: z.enum(['text', 'file', 'confirm']),
+  text: z.string().optional(),
+  fileId: z.string().optional(),
+  fileName: z.string().optional(),
+  fileMime: z.string().optional(),
+});
+type Data = z.infer<typeof broadcastState>;
 
 const CANCEL = /^(取消|算了|不发了|退出|cancel)[。.!！]*$/i;
 const CONFIRM = /^(确认|确定|确认发送|发送|是|好的?)[。.!！]*$/;
 const NO_FILE = /^(不需要|不用|没有|无|否|不要|跳过|不附|不带)[。.!！]*$/;
 
-export async function startBroadcast(ctx: Context): Promise<void> {
-  if (!(await isSecretariat(ctx.services.db.prisma, ctx.user))) return ctx.say(ctx.t('membership.not_secretariat'));
-  if (!ctx.services.delivery?.enabled) ctx.say(ctx.t('delivery.redis_needed'));
-  ctx.session.dialog = {
-    name: BROADCAST_DIALOG,
-    data: { step: 'text' } satisfies Data,
-    startedAt: ctx.services.now().toISOString(),
+export type Broadcasts = { start(ctx: Context): Promise<void> };
+
+export function registerBroadcastDialog(bot: Bot): Broadcasts {
+  const dialog: Dialog<Data> = bot.dialog({
+    name: 'broadcast',
+    version: 1,
+    schema: broadcastState,
+    resume: (ctx, data) => continueBroadcast(ctx, data, dialog),
+  });
+  return {
+    async start(ctx) {
+      if (!(await isSecretariat(ctx.services.db.prisma, ctx.user))) return ctx.say(ctx.t('membership.not_secretariat'));
+      if (!ctx.services.delivery?.enabled) ctx.say(ctx.t('delivery.redis_needed'));
+      dialog.enter(ctx, { step: 'text' });
+      ctx.say(ctx.t('membership.broadcast_start'));
+    },
   };
-  ctx.say(ctx.t('membership.broadcast_start'));
 }
 
-export async function continueBroadcast(ctx: Context): Promise<void> {
-  const data = ctx.session.dialog!.data as Data;
+async function continueBroadcast(ctx: Context, data: Data, dialog: Dialog<Data>): Promise<void> {
   if (CANCEL.test(ctx.text)) {
-    ctx.session.dialog = undefined;
+    dialog.leave(ctx);
     return ctx.say(ctx.t('membership.broadcast_cancelled'));
   }
   if (data.step === 'text') {
@@ -61,7 +77,7 @@ export async function continueBroadcast(ctx: Context): Promise<void> {
     return ctx.say(await confirmText(ctx, data));
   }
   if (!CONFIRM.test(ctx.text)) return ctx.say(ctx.t('membership.broadcast_confirm_again'));
-  ctx.session.dialog = undefined;
+  dialog.leave(ctx);
   // The role may have been revoked while the dialog was open.
   if (!(await isSecretariat(ctx.services.db.prisma, ctx.user))) return ctx.say(ctx.t('membership.not_secretariat'));
   const { id, total } = await createBroadcast(ctx.services.db.prisma, {

@@ -3,9 +3,10 @@
 import type { Services } from '../bot/services.ts';
 import { addToOutbox } from '../delivery/outbox.ts';
 import { toSecretariat } from './recipients.ts';
+import { beijingYear } from '../time/beijing.ts';
 
 export async function remindCongress(services: Services): Promise<void> {
-  const year = new Date(services.now().getTime() + 8 * 3_600_000).getUTCFullYear();
+  const year = beijingYear(services.now());
   const t = services.texts.t;
   const card = {
     kind: 'card' as const,

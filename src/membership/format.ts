@@ -1,14 +1,10 @@
-// Times and periods as the secretariat writes them (Beijing time).
-export function formatTime(date: Date): string {
-  const b = new Date(date.getTime() + 8 * 3_600_000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${b.getUTCFullYear()}年${b.getUTCMonth() + 1}月${b.getUTCDate()}日 ${pad(b.getUTCHours())}:${pad(b.getUTCMinutes())}`;
-}
-
-export function formatDate(date: Date): string {
-  const b = new Date(date.getTime() + 8 * 3_600_000);
-  return `${b.getUTCFullYear()}年${b.getUTCMonth() + 1}月${b.getUTCDate()}日`;
-}
+// Times and periods as the secretariat writes them. Dates and clock times are Beijing time, from the
+// one helper (time/beijing.ts), under the names the membership texts use.
+export {
+  formatBeijingDateTime as formatTime,
+  formatBeijingDate as formatDate,
+  addBeijingYears as addYears,
+} from '../time/beijing.ts';
 
 export function formatPeriod(ms: number): string {
   const units: [number, string][] = [
@@ -19,10 +15,4 @@ export function formatPeriod(ms: number): string {
   ];
   for (const [size, name] of units) if (ms >= size && ms % size === 0) return `${ms / size} ${name}`;
   return `${Math.max(1, Math.round(ms / 1000))} 秒`;
-}
-
-export function addYears(date: Date, years: number): Date {
-  const next = new Date(date);
-  next.setUTCFullYear(next.getUTCFullYear() + years);
-  return next;
 }

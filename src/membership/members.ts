@@ -1,38 +1,47 @@
 // The member registry (第十四条(三) 公布成员名单): import of the existing list, export, and the list
 // members and the secretariat see.
-import { parse } from 'csv-parse/sync';
+import type { Readable } from 'node:stream';
 import { spreadsheetCsv } from '../spreadsheet.ts';
 import { fieldDef, ORG_TYPES } from '../application/form.ts';
 import { userKey } from '../bot/inbound.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { CHANNEL_NAMES } from '../channels/registry.ts';
 import { audit } from './audit.ts';
+import { csvRecords } from './csv-records.ts';
+import type { Tx } from '../delivery/outbox.ts';
 
 export const IMPORT_COLUMNS = ['orgName', 'orgType', 'repName', 'channel', 'userId'] as const;
 
 export type ImportProblem = {
   line: number;
   reason:
-    'format' | 'columns' | 'org_name' | 'org_type' | 'rep_name' | 'channel' | 'user_id' | 'duplicate' | 'user_twice';
+    | 'format'
+    | 'columns'
+    | 'org_name'
+    | 'org_type'
+    | 'rep_name'
+    | 'channel'
+    | 'user_id'
+    | 'duplicate'
+    | 'user_twice'
+    | 'user_taken';
   value?: string;
+  /** user_taken: the unit that account already represents. */
+  org?: string;
 };
 export type ImportResult = { created: number; updated: number; unchanged: number; problems: ImportProblem[] };
 
 type Row = { orgName: string; orgType: string; repName: string; channel: string; userId: string };
 
-/** Reads the CSV; a bad row is reported by its line number and skipped, the rest are imported. */
-export function parseMemberCsv(content: string): { rows: (Row & { line: number })[]; problems: ImportProblem[] } {
-  const problems: ImportProblem[] = [];
-  const records = readRecords(content.replace(/^\uFEFF/, ''), problems);
-  const rows: (Row & { line: number })[] = [];
-  const seen = new Set<string>();
-  const reps = new Set<string>();
-  for (const [index, { record, info }] of records.entries()) {
-    const line = info.lines;
-    if (index === 0 && record[0] === 'orgName') continue;
+/** Checks rows one at a time, remembering the names and accounts already seen in the file. */
+class RowChecker {
+  private readonly seen = new Set<string>();
+  private readonly reps = new Set<string>();
+
+  check(record: string[], line: number, problems: ImportProblem[]): (Row & { line: number }) | undefined {
     if (record.length !== IMPORT_COLUMNS.length) {
       problems.push({ line, reason: 'columns', value: String(record.length) });
-      continue;
+      return undefined;
     }
     const [orgName, orgType, repName, channel, userId] = record as [string, string, string, string, string];
     if (!orgName || orgName.length > 200) problems.push({ line, reason: 'org_name', value: orgName });
@@ -43,90 +52,127 @@ export function parseMemberCsv(content: string): { rows: (Row & { line: number }
     else if (!(CHANNEL_NAMES as readonly string[]).includes(channel))
       problems.push({ line, reason: 'channel', value: channel });
     else if (!/^[A-Za-z0-9_@.-]{1,100}$/.test(userId)) problems.push({ line, reason: 'user_id', value: userId });
-    else if (seen.has(orgName)) problems.push({ line, reason: 'duplicate', value: orgName });
+    else if (this.seen.has(orgName)) problems.push({ line, reason: 'duplicate', value: orgName });
     // One representative acts for one member unit (第十三条(四)): withdrawal and votes go by it.
-    else if (reps.has(userKey(channel, userId))) problems.push({ line, reason: 'user_twice', value: userId });
+    else if (this.reps.has(userKey(channel, userId))) problems.push({ line, reason: 'user_twice', value: userId });
     else {
-      seen.add(orgName);
-      reps.add(userKey(channel, userId));
-      rows.push({ line, orgName, orgType, repName, channel, userId });
+      this.seen.add(orgName);
+      this.reps.add(userKey(channel, userId));
+      return { line, orgName, orgType, repName, channel, userId };
+    }
+    return undefined;
+  }
+}
+
+/** The file's checked rows in batches; a bad line is reported by its number and skipped, the rest kept. */
+async function* checkedRows(
+  input: string | Readable,
+  problems: ImportProblem[],
+  size: number,
+): AsyncGenerator<(Row & { line: number })[]> {
+  const checker = new RowChecker();
+  let batch: (Row & { line: number })[] = [];
+  let first = true;
+  for await (const item of csvRecords(input)) {
+    if ('malformed' in item) {
+      problems.push({ line: item.line, reason: 'format', value: item.malformed.slice(0, 40) });
+      continue;
+    }
+    const header = first && item.record[0] === 'orgName';
+    first = false;
+    if (header) continue;
+    const row = checker.check(item.record, item.line, problems);
+    if (row) batch.push(row);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
     }
   }
-  return { rows, problems };
+  if (batch.length > 0) yield batch;
 }
 
 /**
- * The file's records with the line each starts on. A line the CSV reader cannot read (a stray
- * quote) is reported as a problem and skipped, not the whole file refused.
+ * Idempotent: matched by organisation name; a re-import updates, never duplicates. The file is read
+ * as a stream and written in batches, so memory stays flat however long the list is.
  */
-function readRecords(content: string, problems: ImportProblem[]): { record: string[]; info: { lines: number } }[] {
-  const options = { relax_column_count: true, skip_empty_lines: true, trim: true, info: true } as const;
-  try {
-    return parse(content, options) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch {
-    const records: { record: string[]; info: { lines: number } }[] = [];
-    for (const [index, text] of content.split(/\r?\n/).entries()) {
-      if (!text.trim()) continue;
-      try {
-        for (const { record } of parse(text, options) as unknown as { record: string[] }[])
-          records.push({ record, info: { lines: index + 1 } });
-      } catch {
-        problems.push({ line: index + 1, reason: 'format', value: text.slice(0, 40) });
-      }
-    }
-    return records;
-  }
-}
-
-/** Idempotent: matched by organisation name; a re-import updates, never duplicates. */
-export async function importMembers(prisma: PrismaClient, actor: string, content: string): Promise<ImportResult> {
-  const { rows, problems } = parseMemberCsv(content);
+export async function importMembers(
+  prisma: PrismaClient,
+  actor: string,
+  input: string | Readable,
+): Promise<ImportResult> {
+  const problems: ImportProblem[] = [];
   const result: ImportResult = { created: 0, updated: 0, unchanged: 0, problems };
-  for (let i = 0; i < rows.length; i += 500) {
-    const chunk = rows.slice(i, i + 500);
-    await prisma.$transaction(async (tx) => {
-      const existing = new Map(
-        (await tx.member.findMany({ where: { orgName: { in: chunk.map((r) => r.orgName) } } })).map((m) => [
-          m.orgName,
-          m,
-        ]),
-      );
-      const fresh = chunk.filter((r) => !existing.has(r.orgName));
-      if (fresh.length > 0) {
-        await tx.member.createMany({ data: fresh.map(({ line: _line, ...r }) => ({ ...r, status: 'active' })) });
-        await tx.auditLog.createMany({
-          data: fresh.map((r) => ({
+  for await (const rows of checkedRows(input, problems, 500)) {
+    await prisma.$transaction(
+      async (tx) => {
+        const chunk = await withoutTakenAccounts(tx, rows, problems);
+        const existing = new Map(
+          (await tx.member.findMany({ where: { orgName: { in: chunk.map((r) => r.orgName) } } })).map((m) => [
+            m.orgName,
+            m,
+          ]),
+        );
+        const fresh = chunk.filter((r) => !existing.has(r.orgName));
+        if (fresh.length > 0) {
+          await tx.member.createMany({ data: fresh.map(({ line: _line, ...r }) => ({ ...r, status: 'active' })) });
+          await tx.auditLog.createMany({
+            data: fresh.map((r) => ({
+              actor,
+              action: 'member.import',
+              entity: 'member',
+              entityId: r.orgName,
+              after: { ...r, line: undefined },
+            })),
+          });
+          result.created += fresh.length;
+        }
+        for (const { line: _line, ...row } of chunk) {
+          const before = existing.get(row.orgName);
+          if (!before) continue;
+          const same = (['orgType', 'repName', 'channel', 'userId'] as const).every((k) => before[k] === row[k]);
+          if (same) {
+            result.unchanged += 1;
+            continue;
+          }
+          await tx.member.update({ where: { id: before.id }, data: row });
+          await audit(tx, {
             actor,
             action: 'member.import',
             entity: 'member',
-            entityId: r.orgName,
-            after: { ...r, line: undefined },
-          })),
-        });
-        result.created += fresh.length;
-      }
-      for (const { line: _line, ...row } of chunk) {
-        const before = existing.get(row.orgName);
-        if (!before) continue;
-        const same = (['orgType', 'repName', 'channel', 'userId'] as const).every((k) => before[k] === row[k]);
-        if (same) {
-          result.unchanged += 1;
-          continue;
+            entityId: before.id,
+            before: pick(before),
+            after: row,
+          });
+          result.updated += 1;
         }
-        await tx.member.update({ where: { id: before.id }, data: row });
-        await audit(tx, {
-          actor,
-          action: 'member.import',
-          entity: 'member',
-          entityId: before.id,
-          before: pick(before),
-          after: row,
-        });
-        result.updated += 1;
-      }
-    });
+      },
+      { timeout: 60_000 },
+    );
   }
+  problems.sort((a, b) => a.line - b.line);
   return result;
+}
+
+/**
+ * Rows whose account already represents another unit in the database are reported (naming that
+ * unit) and left out; the database's unique (channel, userId) is the last word.
+ */
+async function withoutTakenAccounts(
+  tx: Tx,
+  rows: (Row & { line: number })[],
+  problems: ImportProblem[],
+): Promise<(Row & { line: number })[]> {
+  const holders = await tx.member.findMany({
+    where: { userId: { in: rows.map((r) => r.userId) } },
+    select: { orgName: true, channel: true, userId: true },
+  });
+  const holder = new Map(holders.map((m) => [userKey(m.channel, m.userId), m.orgName]));
+  return rows.filter((row) => {
+    const org = holder.get(userKey(row.channel, row.userId));
+    if (org === undefined || org === row.orgName) return true;
+    problems.push({ line: row.line, reason: 'user_taken', value: userKey(row.channel, row.userId), org });
+    return false;
+  });
 }
 
 export async function activeMembers(prisma: PrismaClient) {

@@ -2,20 +2,30 @@
 // period; any member may object; the secretariat decides objections. At the end (a timer), with no
 // upheld objection, membership is granted and the new member list is published (第十四条(三)).
 import type { Services } from '../bot/services.ts';
-import type { Outbound } from '../bot/outbound.ts';
+import type { Card, Outbound } from '../bot/outbound.ts';
 import type { Application, PublicNotice } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { readFields } from '../application/form.ts';
-import { addToOutbox, toUser, type Tx } from '../delivery/outbox.ts';
+import { addToOutbox, toUser, updateSentCards, type Tx } from '../delivery/outbox.ts';
+import type { Timer } from '../delivery/timers.ts';
 import { audit } from './audit.ts';
 import { toMembers, toSecretariat } from './recipients.ts';
 import { formatTime } from './format.ts';
-import { memberOf } from './roles.ts';
+import { memberOf, secretariatKeys } from './roles.ts';
+import { recuse, recusedAmong, type Recusal } from './recusal.ts';
 
 /** The clock may differ by a little between the timer and the database rows. */
 const END_TOLERANCE_MS = 1_000;
 
 const text = (value: string): Outbound => ({ kind: 'text', text: value });
+
+/** The timer an open notice implies: its end, keyed by the notice. */
+export const noticeEndTimer = (notice: Pick<PublicNotice, 'id' | 'endsAt'>): Timer => ({
+  name: 'notice.end',
+  id: notice.id,
+  at: notice.endsAt,
+  data: { notice: notice.id },
+});
 
 /** Opens the notice and writes one notice card per member (inside the review decision's transaction). */
 export async function openNotice(tx: Tx, services: Services, app: Application, now: Date): Promise<PublicNotice> {
@@ -110,7 +120,23 @@ export class Notices {
             ],
           },
         };
-        await addToOutbox(tx, await toSecretariat(tx, this.services.config, [card], `objection:${objection.id}`));
+        const entries = await toSecretariat(tx, this.services.config, [card], `objection:${objection.id}`);
+        // A secretariat member recused from this application does not learn who objected to it.
+        const { applicationId } = await tx.publicNotice.findUniqueOrThrow({ where: { id: noticeId } });
+        const app = await tx.application.findUnique({ where: { id: applicationId } });
+        const recused = app ? await recusedAmong(tx, app, await secretariatKeys(tx)) : new Set<string>();
+        const hidden: Outbound = {
+          kind: 'card',
+          card: {
+            title: card.card.title,
+            lines: [this.t('membership.objection_card_lines_recused', { org: check.org })],
+          },
+        };
+        for (const key of recused) {
+          const entry = entries.find((e) => e.dedupeKey === `objection:${objection.id}:${key}`);
+          if (entry) entry.outbound = [hidden];
+        }
+        await addToOutbox(tx, entries);
         await audit(tx, {
           actor,
           action: 'notice.object',
@@ -128,15 +154,29 @@ export class Notices {
     return check;
   }
 
+  /**
+   * One decision per objection; every copy of its card is changed to show it, in the same
+   * transaction, except the one with the platform reference `clicked` (the caller replaces that).
+   */
   async decideObjection(
     actor: string,
     objectionId: string,
     decision: 'upheld' | 'dismissed',
-  ): Promise<{ kind: 'done'; org: string } | { kind: 'decided'; by: string; at: Date } | { kind: 'not_found' }> {
+    clicked?: string,
+  ): Promise<
+    | { kind: 'done'; org: string; card: Card }
+    | { kind: 'decided'; by: string; at: Date }
+    | { kind: 'not_found' }
+    | Recusal
+  > {
     const now = this.services.now();
     const result = await this.prisma.$transaction(async (tx) => {
       const objection = await tx.objection.findUnique({ where: { id: objectionId }, include: { notice: true } });
       if (!objection) return { kind: 'not_found' as const };
+      const app = await tx.application.findUnique({ where: { id: objection.notice.applicationId } });
+      const recused =
+        app && (await recuse(tx, actor, app, `objection.${decision}`, { type: 'objection', id: objectionId }));
+      if (recused) return recused;
       const won = await tx.objection.updateMany({
         where: { id: objectionId, status: 'open' },
         data: { status: decision, decidedBy: actor, decidedAt: now },
@@ -146,6 +186,17 @@ export class Notices {
         return { kind: 'decided' as const, by: latest.decidedBy ?? '', at: latest.decidedAt ?? now };
       }
       const org = objection.notice.orgName;
+      const card: Card = {
+        title: this.t('membership.objection_decided_title', {
+          org,
+          decision: this.t(`membership.objection_decision_${decision}`),
+        }),
+        lines: [this.t('membership.objection_decided_lines', { by: actor, at: formatTime(now) })],
+      };
+      await updateSentCards(tx, [`objection:${objectionId}:`], card, {
+        dedupe: `objection-decided:${objectionId}`,
+        except: clicked,
+      });
       const resultKey =
         decision === 'upheld' ? 'membership.objection_result_upheld' : 'membership.objection_result_dismissed';
       await addToOutbox(tx, [
@@ -167,7 +218,7 @@ export class Notices {
         // The period is over and this was the last open objection: membership can be granted now.
         await this.settle(tx, objection.notice, now);
       }
-      return { kind: 'done' as const, org };
+      return { kind: 'done' as const, org, card };
     });
     this.services.delivery?.wake();
     return result;
@@ -185,9 +236,9 @@ export class Notices {
     });
     if (outcome === 'early') {
       const notice = await this.prisma.publicNotice.findUniqueOrThrow({ where: { id: noticeId } });
-      await this.services.delivery?.timers?.at('notice.end', `${noticeId}-${notice.endsAt.getTime()}`, notice.endsAt, {
-        notice: noticeId,
-      });
+      // Fired before its end (another clock): once more at the end, under a key of its own.
+      const timer = noticeEndTimer(notice);
+      await this.services.delivery?.scheduler.at({ ...timer, id: `${notice.id}-${notice.endsAt.getTime()}` });
     }
     this.services.delivery?.wake();
     return outcome;
@@ -195,11 +246,13 @@ export class Notices {
 
   /** Re-creates the end timers of open notices (after a Redis data loss, or a crash after commit). */
   async reconcile(): Promise<void> {
-    const timers = this.services.delivery?.timers;
+    const timers = this.services.delivery?.scheduler;
     if (!timers) return;
-    for (const notice of await this.prisma.publicNotice.findMany({ where: { status: 'open' } })) {
-      await timers.at('notice.end', notice.id, notice.endsAt, { notice: notice.id });
-    }
+    const open = await this.prisma.publicNotice.findMany({
+      where: { status: 'open' },
+      select: { id: true, endsAt: true },
+    });
+    for (const notice of open) await timers.at(noticeEndTimer(notice));
   }
 
   private async settle(tx: Tx, notice: PublicNotice, now: Date): Promise<'granted' | 'waiting'> {
@@ -214,12 +267,37 @@ export class Notices {
   }
 
   private async grant(tx: Tx, notice: PublicNotice, now: Date): Promise<void> {
+    const app = await tx.application.findUniqueOrThrow({ where: { id: notice.applicationId } });
+    // One account represents one unit: an applicant who already represents another is not put on
+    // the list twice; the notice is closed as 'blocked' and the secretariat is told which unit.
+    const holder = await tx.member.findUnique({
+      where: { channel_userId: { channel: app.channel, userId: app.userId } },
+    });
+    const blocked = holder && holder.orgName !== notice.orgName;
     const claimed = await tx.publicNotice.updateMany({
       where: { id: notice.id, status: 'open' },
-      data: { status: 'granted', closedAt: now },
+      data: { status: blocked ? 'blocked' : 'granted', closedAt: now },
     });
     if (claimed.count === 0) return;
-    const app = await tx.application.findUniqueOrThrow({ where: { id: notice.applicationId } });
+    if (blocked) {
+      const said = text(
+        this.t('membership.grant_account_taken', {
+          org: notice.orgName,
+          holder: holder.orgName,
+          account: `${app.channel}:${app.userId}`,
+        }),
+      );
+      await addToOutbox(tx, [toUser(`${app.channel}:${app.userId}`, said, `granted:${notice.id}`)]);
+      await addToOutbox(tx, await toSecretariat(tx, this.services.config, [said], `granted-blocked:${notice.id}`));
+      await audit(tx, {
+        actor: 'system',
+        action: 'member.grant_blocked',
+        entity: 'notice',
+        entityId: notice.id,
+        after: { holder: holder.orgName },
+      });
+      return;
+    }
     const fields = readFields(app.fields);
     const org = notice.orgName;
     await tx.application.update({ where: { id: app.id }, data: { status: 'admitted', openKey: null } });

@@ -1,6 +1,10 @@
 // The membership process in chat: card buttons (review, objections, withdrawals) and the one-line
 // reason each decision may need. Every handler re-reads the actor's role from the database; a
 // click from someone without it, a forwarded card or a stale one changes nothing.
+import { z } from 'zod';
+import type { Bot } from '../bot/bot.ts';
+import type { Dialog } from '../bot/dialogs.ts';
+import { recusalText } from './recusal.ts';
 import type { Context } from '../bot/context.ts';
 import type { Services } from '../bot/services.ts';
 import { isSecretariat } from './roles.ts';
@@ -10,59 +14,72 @@ import { Withdrawals } from './withdrawal.ts';
 import { formatPeriod, formatTime } from './format.ts';
 import { isBlank } from '../application/normalize.ts';
 
-export const REASON_DIALOG = 'membership-reason';
-type ReasonKind = 'review-return' | 'review-reject' | 'objection' | 'withdrawal';
-type ReasonData = { kind: ReasonKind; id: string; label: string };
+/** What the one-line reason is for: the decision or request waiting for it. */
+const reasonState = z.object({
+  kind: z.enum(['review-return', 'review-reject', 'objection', 'withdrawal']),
+  id: z.string(),
+  label: z.string(),
+});
+type ReasonData = z.infer<typeof reasonState>;
+
+/** How long a reason prompt ("请输入不予通过的原因") waits for its answer. */
+const REASON_PROMPT_MS = 30 * 60_000;
 
 const CANCEL = /^(取消|算了|不了|退出|cancel)[。.!！]*$/i;
 
 export class MembershipProcess {
+  private readonly services: Services;
   readonly review: Review;
   readonly notices: Notices;
   readonly withdrawals: Withdrawals;
+  private readonly reasonDialog: Dialog<ReasonData>;
 
-  constructor(private readonly services: Services) {
+  /** `isCommand`: a message that is a command, not a reason ("帮助" must not become why an
+   *  application was rejected). */
+  constructor(bot: Bot, isCommand: (text: string) => boolean) {
+    const services = bot.services;
+    this.services = services;
     this.review = new Review(services);
     this.notices = new Notices(services);
     this.withdrawals = new Withdrawals(services);
+    this.reasonDialog = bot.dialog({
+      name: 'membership-reason',
+      version: 1,
+      schema: reasonState,
+      // A reason prompt left open is over after a while: the message is taken as what it is.
+      expiresAfterMs: REASON_PROMPT_MS,
+      resume: (ctx, data) => {
+        if (!isCommand(ctx.text)) return this.reason(ctx, data);
+        ctx.say(ctx.t('membership.reason_is_command', { text: ctx.text.trim() }));
+      },
+    });
+    this.registerActions(bot);
   }
 
-  /** Handles a membership card button; false when the action is not ours. */
-  async action(ctx: Context): Promise<boolean> {
-    const action = ctx.inbound.action;
-    if (!action) return false;
-    const value = action.value ?? {};
-    switch (action.name) {
-      case 'review.approve':
-        return this.secretariatOnly(ctx, () => this.decideReview(ctx, value.case ?? '', 'approved'));
-      case 'review.return':
-      case 'review.reject':
-        return this.secretariatOnly(ctx, () =>
-          this.askReviewReason(
-            ctx,
-            value.case ?? '',
-            action.name === 'review.return' ? 'review-return' : 'review-reject',
-          ),
-        );
-      case 'notice.object':
-        return this.startObjection(ctx, value.notice ?? '').then(() => true);
-      case 'objection.uphold':
-      case 'objection.dismiss':
-        return this.secretariatOnly(ctx, () =>
-          this.decideObjection(ctx, value.objection ?? '', action.name === 'objection.uphold' ? 'upheld' : 'dismissed'),
-        );
-      case 'withdrawal.approve':
-      case 'withdrawal.reject':
-        return this.secretariatOnly(ctx, () =>
-          this.decideWithdrawal(
-            ctx,
-            value.request ?? '',
-            action.name === 'withdrawal.approve' ? 'approved' : 'rejected',
-          ),
-        );
-      default:
-        return false;
-    }
+  /** The membership card buttons. */
+  private registerActions(bot: Bot): void {
+    bot.action('review.approve', (ctx) =>
+      this.secretariatOnly(ctx, () => this.decideReview(ctx, ctx.action.value.case ?? '', 'approved')),
+    );
+    bot.action('review.return', (ctx) =>
+      this.secretariatOnly(ctx, () => this.askReviewReason(ctx, ctx.action.value.case ?? '', 'review-return')),
+    );
+    bot.action('review.reject', (ctx) =>
+      this.secretariatOnly(ctx, () => this.askReviewReason(ctx, ctx.action.value.case ?? '', 'review-reject')),
+    );
+    bot.action('notice.object', (ctx) => this.startObjection(ctx, ctx.action.value.notice ?? ''));
+    bot.action('objection.uphold', (ctx) =>
+      this.secretariatOnly(ctx, () => this.decideObjection(ctx, ctx.action.value.objection ?? '', 'upheld')),
+    );
+    bot.action('objection.dismiss', (ctx) =>
+      this.secretariatOnly(ctx, () => this.decideObjection(ctx, ctx.action.value.objection ?? '', 'dismissed')),
+    );
+    bot.action('withdrawal.approve', (ctx) =>
+      this.secretariatOnly(ctx, () => this.decideWithdrawal(ctx, ctx.action.value.request ?? '', 'approved')),
+    );
+    bot.action('withdrawal.reject', (ctx) =>
+      this.secretariatOnly(ctx, () => this.decideWithdrawal(ctx, ctx.action.value.request ?? '', 'rejected')),
+    );
   }
 
   async startWithdrawal(ctx: Context): Promise<void> {
@@ -74,10 +91,9 @@ export class MembershipProcess {
   }
 
   /** The reason dialog: the next message is the reason for the pending decision. */
-  async reason(ctx: Context): Promise<void> {
-    const data = ctx.session.dialog!.data as ReasonData;
+  private async reason(ctx: Context, data: ReasonData): Promise<void> {
     if (CANCEL.test(ctx.text)) {
-      ctx.session.dialog = undefined;
+      this.reasonDialog.leave(ctx);
       const key = {
         'review-return': 'review_reason_cancelled',
         'review-reject': 'review_reason_cancelled',
@@ -91,7 +107,7 @@ export class MembershipProcess {
     if (isBlank(reason) || ctx.inbound.file) return ctx.say(ctx.t('membership.review_reason_empty'));
     if (reason.length > REVIEW_REASON_MAX)
       return ctx.say(ctx.t('membership.review_reason_too_long', { length: reason.length, max: REVIEW_REASON_MAX }));
-    ctx.session.dialog = undefined;
+    this.reasonDialog.leave(ctx);
     if (data.kind === 'review-return' || data.kind === 'review-reject') {
       if (!(await isSecretariat(this.services.db.prisma, ctx.user)))
         return ctx.say(ctx.t('membership.not_secretariat'));
@@ -110,18 +126,17 @@ export class MembershipProcess {
     );
   }
 
-  private async secretariatOnly(ctx: Context, run: () => Promise<void>): Promise<boolean> {
+  private async secretariatOnly(ctx: Context, run: () => Promise<void>): Promise<void> {
     if (!(await isSecretariat(this.services.db.prisma, ctx.user))) ctx.say(ctx.t('membership.not_secretariat'));
     else await run();
-    return true;
   }
 
   private openReason(ctx: Context, data: ReasonData): void {
-    ctx.session.dialog = { name: REASON_DIALOG, data, startedAt: this.services.now().toISOString() };
+    this.reasonDialog.enter(ctx, data);
   }
 
   private async askReviewReason(ctx: Context, caseId: string, kind: 'review-return' | 'review-reject'): Promise<void> {
-    const check = await this.review.check(caseId);
+    const check = await this.review.check(caseId, ctx.user);
     if (check.kind !== 'open') return this.sayReviewResult(ctx, check);
     this.openReason(ctx, { kind, id: caseId, label: check.number });
     ctx.say(
@@ -129,14 +144,19 @@ export class MembershipProcess {
     );
   }
 
+  /** On a click, the clicked card is replaced by the decided one; every other copy is updated by `decide`. */
   private async decideReview(ctx: Context, caseId: string, decision: Decision, reason?: string): Promise<void> {
-    this.sayReviewResult(ctx, await this.review.decide(ctx.user, caseId, decision, reason));
+    const clicked = ctx.inbound.action?.cardRef;
+    const result = await this.review.decide(ctx.user, caseId, decision, reason, clicked);
+    if (result.kind === 'done') ctx.replaceCard(result.card);
+    this.sayReviewResult(ctx, result);
   }
 
   private sayReviewResult(ctx: Context, result: Exclude<DecideResult, { kind: 'done' }> | DecideResult): void {
     if (result.kind === 'not_found') return ctx.say(ctx.t('membership.review_not_found'));
     if (result.kind === 'stale') return ctx.say(ctx.t('membership.review_stale'));
     if (result.kind === 'member') return ctx.say(ctx.t('membership.review_already_member', { org: result.org }));
+    if (result.kind === 'recused') return ctx.say(recusalText(ctx.t, result));
     if (result.kind === 'decided') {
       return ctx.say(
         ctx.t('membership.review_already_decided', {
@@ -181,10 +201,12 @@ export class MembershipProcess {
   }
 
   private async decideObjection(ctx: Context, objectionId: string, decision: 'upheld' | 'dismissed'): Promise<void> {
-    const result = await this.notices.decideObjection(ctx.user, objectionId, decision);
+    const result = await this.notices.decideObjection(ctx.user, objectionId, decision, ctx.inbound.action?.cardRef);
     if (result.kind === 'not_found') return ctx.say(ctx.t('membership.review_not_found'));
+    if (result.kind === 'recused') return ctx.say(recusalText(ctx.t, result));
     if (result.kind === 'decided')
       return ctx.say(ctx.t('membership.objection_already_decided', { by: result.by, at: formatTime(result.at) }));
+    ctx.replaceCard(result.card);
     ctx.say(
       ctx.t(decision === 'upheld' ? 'membership.objection_done_upheld' : 'membership.objection_done_dismissed', {
         org: result.org,

@@ -3,26 +3,49 @@
 // is sent after it. One decision per case: two secretariat members clicking at once — the database
 // lets exactly one conditional update win, the other is told who decided.
 import type { Services } from '../bot/services.ts';
-import type { Outbound } from '../bot/outbound.ts';
+import type { Card, Outbound } from '../bot/outbound.ts';
 import type { Application, ReviewCase } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { FIELD_KEYS, readFields } from '../application/form.ts';
-import { addToOutbox, toUser, type Tx } from '../delivery/outbox.ts';
+import { addToOutbox, toUser, updateSentCards, type Tx } from '../delivery/outbox.ts';
 import { audit } from './audit.ts';
 import { toSecretariat } from './recipients.ts';
-import { openNotice } from './notice.ts';
+import { noticeEndTimer, openNotice } from './notice.ts';
+import type { Timer } from '../delivery/timers.ts';
 import { formatTime } from './format.ts';
+import { conflictOf, recuse, type Recusal } from './recusal.ts';
 
 export type Decision = 'approved' | 'returned' | 'rejected';
 
 export type DecideResult =
-  | { kind: 'done'; decision: Decision; number: string; org: string; endsAt?: Date; noticeId?: string }
+  | {
+      kind: 'done';
+      decision: Decision;
+      number: string;
+      org: string;
+      endsAt?: Date;
+      noticeId?: string;
+      /** The review card as it now reads everywhere: the decision, who made it, no buttons. */
+      card: Card;
+    }
   | { kind: 'decided'; number: string; by: string; at: Date; decision: Decision }
   | { kind: 'stale' }
   | { kind: 'member'; org: string }
+  | Recusal
   | { kind: 'not_found' };
 
 export const REVIEW_REASON_MAX = 500;
+
+/** 第十四条(二): a case still open this long after it was opened is brought up again. */
+export const REVIEW_REMIND_MS = 3 * 86_400_000;
+
+/** The timer an open review case implies: its reminder, keyed by the case. */
+export const reviewReminderTimer = (reviewCase: Pick<ReviewCase, 'id' | 'applicationId' | 'createdAt'>): Timer => ({
+  name: 'review.remind',
+  id: reviewCase.id,
+  at: new Date(reviewCase.createdAt.getTime() + REVIEW_REMIND_MS),
+  data: { application: reviewCase.applicationId, case: reviewCase.id },
+});
 
 export class Review {
   constructor(private readonly services: Services) {}
@@ -71,8 +94,9 @@ export class Review {
   }
 
   private async openCase(app: Application, submission: string, scan: Outbound | undefined): Promise<void> {
+    let opened: ReviewCase;
     try {
-      await this.prisma.$transaction(async (tx) => {
+      opened = await this.prisma.$transaction(async (tx) => {
         const created = await tx.reviewCase.create({
           data: { applicationId: app.id, submission, scanSent: Boolean(app.scanFileId) },
         });
@@ -85,18 +109,25 @@ export class Review {
           entityId: app.id,
           after: { case: created.id, number: app.number },
         });
+        return created;
       });
     } catch (error) {
       // Another process opened this case first (unique applicationId + submission).
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return;
       throw error;
     }
-    await this.services.delivery?.timers?.at(
-      'review.remind',
-      `${app.id}-${Date.parse(submission)}`,
-      new Date(Date.now() + 3 * 86_400_000),
-      { application: app.id },
-    );
+    await this.services.delivery?.scheduler.at(reviewReminderTimer(opened));
+  }
+
+  /** Re-creates the reminders of open cases (after a Redis data loss, or a crash after commit). */
+  async reconcile(): Promise<void> {
+    const timers = this.services.delivery?.scheduler;
+    if (!timers) return;
+    const open = await this.prisma.reviewCase.findMany({
+      where: { status: 'open' },
+      select: { id: true, applicationId: true, createdAt: true },
+    });
+    for (const reviewCase of open) await timers.at(reviewReminderTimer(reviewCase));
   }
 
   private async sendLateScan(app: Application, reviewCase: ReviewCase, scan: Outbound): Promise<void> {
@@ -173,22 +204,43 @@ export class Review {
   }
 
   /** Checks a case can still be decided (for the reason prompt before return/reject). */
-  async check(caseId: string): Promise<Exclude<DecideResult, { kind: 'done' }> | { kind: 'open'; number: string }> {
+  async check(
+    caseId: string,
+    actor?: string,
+  ): Promise<Exclude<DecideResult, { kind: 'done' }> | { kind: 'open'; number: string }> {
     const found = await this.load(this.prisma, caseId);
     if (!found) return { kind: 'not_found' };
     const { reviewCase, app } = found;
     if (reviewCase.status !== 'open') return decided(reviewCase, app);
     if (!isCurrent(reviewCase, app)) return { kind: 'stale' };
+    // Refused before the reason is asked for; decide() checks (and audits) again.
+    if (actor && (await conflictOf(this.prisma, actor, app)))
+      return this.prisma.$transaction(
+        async (tx) => (await recuse(tx, actor, app, 'review.check', { type: 'application', id: app.id }))!,
+      );
     return { kind: 'open', number: describe(app).number };
   }
 
-  async decide(actor: string, caseId: string, decision: Decision, reason?: string): Promise<DecideResult> {
+  /**
+   * One decision per case. Every copy of the case's cards (each secretariat account's, the
+   * group's, reminders) is changed to show it, in the same transaction — except the card with the
+   * platform reference `clicked`, which the caller replaces itself.
+   */
+  async decide(
+    actor: string,
+    caseId: string,
+    decision: Decision,
+    reason?: string,
+    clicked?: string,
+  ): Promise<DecideResult> {
     const now = this.services.now();
     const result = await this.prisma.$transaction(async (tx): Promise<DecideResult> => {
       const found = await this.load(tx, caseId);
       if (!found) return { kind: 'not_found' };
       const { app } = found;
       if (found.reviewCase.status === 'open' && !isCurrent(found.reviewCase, app)) return { kind: 'stale' };
+      const recused = await recuse(tx, actor, app, `review.${decision}`, { type: 'application', id: app.id });
+      if (recused) return recused;
       const { number, org } = describe(app);
       // The unit may have been put on the member list (import) since it applied: no 公示 for it.
       if (
@@ -207,6 +259,11 @@ export class Review {
       }
       const applicant = `${app.channel}:${app.userId}`;
       const before = { status: app.status };
+      const card = this.decidedCard(number, org, decision, actor, now, reason);
+      await updateSentCards(tx, [`review:${caseId}:`, `review-scan:${caseId}:`, `review-remind:${caseId}:`], card, {
+        dedupe: `review-decided:${caseId}`,
+        except: clicked,
+      });
       if (decision === 'approved') {
         const notice = await openNotice(tx, this.services, app, now);
         await tx.application.update({ where: { id: app.id }, data: { status: 'notice' } });
@@ -225,7 +282,7 @@ export class Review {
           before,
           after: { status: 'notice', notice: notice.id },
         });
-        return { kind: 'done', decision, number, org, endsAt: notice.endsAt, noticeId: notice.id };
+        return { kind: 'done', decision, number, org, endsAt: notice.endsAt, noticeId: notice.id, card };
       }
       // Returned: back to a draft the applicant amends and submits again (a new case then).
       const status = decision === 'returned' ? 'draft' : 'rejected';
@@ -242,26 +299,42 @@ export class Review {
         before,
         after: { status, reason },
       });
-      return { kind: 'done', decision, number, org };
+      return { kind: 'done', decision, number, org, card };
     });
     if (result.kind === 'done' && result.noticeId && result.endsAt) {
-      await this.services.delivery?.timers?.at('notice.end', result.noticeId, result.endsAt, {
-        notice: result.noticeId,
-      });
+      await this.services.delivery?.scheduler.at(noticeEndTimer({ id: result.noticeId, endsAt: result.endsAt }));
     }
     this.services.delivery?.wake();
     return result;
   }
 
-  /** 第十四条(二) reminders: a case still open after three days is brought up again. */
-  async remind(applicationId: string): Promise<void> {
+  /** What a review card reads once decided. */
+  private decidedCard(number: string, org: string, decision: Decision, by: string, at: Date, reason?: string): Card {
+    const lines = [
+      this.t('membership.review_decided_lines', { org, by, at: formatTime(at) }),
+      ...(reason ? [this.t('membership.review_decided_reason', { reason })] : []),
+    ];
+    return {
+      title: this.t('membership.review_decided_title', {
+        number,
+        decision: this.t(`membership.decision_${decision}`),
+      }),
+      lines,
+    };
+  }
+
+  /**
+   * 第十四条(二) reminders: a case still open after three days is brought up again. With `caseId`
+   * (the reminder is keyed by its case), only while that case is the open one.
+   */
+  async remind(applicationId: string, caseId?: string): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       const open = await tx.reviewCase.findFirst({
         where: { applicationId, status: 'open' },
         orderBy: { createdAt: 'desc' },
       });
       const app = await tx.application.findUnique({ where: { id: applicationId } });
-      if (!open || !app || !isCurrent(open, app)) return;
+      if (!open || !app || !isCurrent(open, app) || (caseId !== undefined && open.id !== caseId)) return;
       const { number, org } = describe(app);
       const days = Math.floor((Date.now() - open.createdAt.getTime()) / 86_400_000);
       const card: Outbound = {

@@ -17,10 +17,11 @@ export async function secretariatKeys(db: Tx): Promise<string[]> {
   return rows.map((r) => r.userKey);
 }
 
-/** The active member unit this user represents, if any. */
+/** The active member unit this user represents, if any (the database keeps it to one). */
 export async function memberOf(db: Tx, userKey: string) {
   const { channel, userId } = splitKey(userKey);
-  return db.member.findFirst({ where: { channel, userId, status: 'active' } });
+  const member = await db.member.findUnique({ where: { channel_userId: { channel, userId } } });
+  return member?.status === 'active' ? member : null;
 }
 
 /** Config-listed accounts become secretariat at start-up (idempotent). */

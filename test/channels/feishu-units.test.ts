@@ -1,7 +1,7 @@
 // The tricky parts of the Feishu channel on their own: request verification, card rendering, click
 // translation, error classification, long-text splitting.
-import { describe, expect, it } from 'vitest';
-import { verifyWebhook, TIMESTAMP_TOLERANCE_MS } from '../../src/channels/feishu/webhook-verify.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MAX_JSON_DEPTH, verifyWebhook, TIMESTAMP_TOLERANCE_MS } from '../../src/channels/feishu/webhook-verify.ts';
 import { renderCard } from '../../src/channels/feishu/card-render.ts';
 import { cardActionToInbound } from '../../src/channels/feishu/card-action.ts';
 import { toPlatformError } from '../../src/channels/feishu/api-error.ts';
@@ -35,7 +35,7 @@ describe('verifyWebhook', () => {
       reason: 'bad signature',
     });
     const genuine = signedRequest(event(), secrets.encryptKey);
-    const tampered = genuine.body.replace(/"}$/, ' "}');
+    const tampered = genuine.body.replace(/"\}$/, ' "}');
     expect(verifyWebhook(tampered, genuine.headers, secrets, now)).toMatchObject({
       ok: false,
       status: 401,
@@ -100,6 +100,42 @@ describe('verifyWebhook', () => {
     expect(
       verifyWebhook(JSON.stringify({ encrypt: 'x' }), {}, { verificationToken: 'vt', encryptKey: undefined }, now),
     ).toMatchObject({ ok: false, status: 400 });
+  });
+});
+
+describe('verifyWebhook before any parsing (issue 17, finding 3)', () => {
+  afterEach(() => vi.restoreAllMocks());
+  const deep = '['.repeat(1024 * 1024 - 2) + ']]';
+
+  it('with an encrypt key, checks the signature on the raw body and parses nothing first', () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    const forged = signedRequest(event(), secrets.encryptKey, { signature: 'f'.repeat(64) });
+    expect(verifyWebhook(forged.body, forged.headers, secrets, now)).toMatchObject({ reason: 'bad signature' });
+    expect(parse).not.toHaveBeenCalled();
+    const res = verifyWebhook(deep, forged.headers, secrets, now);
+    expect(res).toMatchObject({ ok: false, status: 400, reason: 'body nested too deeply' });
+    expect(parse).not.toHaveBeenCalled();
+  });
+
+  it('with an encrypt key, accepts only a flat {"encrypt": "…"}', () => {
+    const genuine = signedRequest(event(), secrets.encryptKey);
+    const extra = genuine.body.replace(/\}$/, ',"event":{"forged":true}}');
+    expect(verifyWebhook(extra, genuine.headers, secrets, now)).toMatchObject({ ok: false, status: 400 });
+    const nested = JSON.stringify({ encrypt: JSON.parse(genuine.body).encrypt, x: [[[1]]] });
+    expect(verifyWebhook(nested, genuine.headers, secrets, now)).toMatchObject({ ok: false, status: 400 });
+    expect(verifyWebhook(genuine.body, genuine.headers, secrets, now)).toMatchObject({ ok: true, kind: 'event' });
+  });
+
+  it('without an encrypt key, bounds nesting before parsing', () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    const plain = { verificationToken: 'vt', encryptKey: undefined };
+    expect(verifyWebhook(deep, {}, plain, now)).toMatchObject({ status: 400, reason: 'body nested too deeply' });
+    expect(parse).not.toHaveBeenCalled();
+    const justDeepEnough = '{"a":' + '['.repeat(MAX_JSON_DEPTH - 1) + ']'.repeat(MAX_JSON_DEPTH - 1) + '}';
+    expect(verifyWebhook(justDeepEnough, {}, plain, now)).toMatchObject({ status: 401 });
+    // Brackets inside strings do not count.
+    const inString = messageEvent('vt', { openId: 'ou_a', chatId: 'oc_a', text: '['.repeat(100) });
+    expect(verifyWebhook(JSON.stringify(inString), {}, plain, now)).toMatchObject({ ok: true, kind: 'event' });
   });
 });
 

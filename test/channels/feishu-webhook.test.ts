@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { storeFile } from '../../src/db/files.ts';
 import { createLogger } from '../../src/log.ts';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+import { startService } from '../../src/commands/serve.ts';
+import { createTestDatabase } from '../support/db.ts';
 import { FeishuChannel } from '../../src/channels/feishu/feishu-channel.ts';
 import { BOT_OPEN_ID } from './support/fake-feishu.ts';
 import { cardActionEvent, encrypt, messageEvent, signedRequest } from './support/feishu-requests.ts';
@@ -299,6 +302,40 @@ describe('Feishu sends', () => {
   });
 });
 
+describe('Feishu text messages carry user values literally (issue 17, finding 4)', () => {
+  const hostile = '<at user_id="all">所有人</at>[点此查看](https://evil.example/x)<b>粗体</b>';
+
+  it('a text reply and a file caption cannot mention everyone or make a link', async () => {
+    const before = w.fake.messages.length;
+    await w.service.channel.send({ chatId: 'oc_markup' }, { kind: 'text', text: `已记下：单位名称：${hostile}` });
+    const stored = await storeFile(w.service.app.services.db.prisma, {
+      name: '申请表.docx',
+      mime: 'application/octet-stream',
+      data: Buffer.from('docx'),
+    });
+    await w.service.channel.send(
+      { chatId: 'oc_markup' },
+      {
+        kind: 'file',
+        fileId: stored.id,
+        name: '申请表.docx',
+        mime: 'application/octet-stream',
+        caption: `${hostile} 的申请表`,
+      },
+    );
+    const texts = w.fake.messages
+      .slice(before)
+      .filter((m) => m.msgType === 'text')
+      .map((m) => String(m.content.text));
+    expect(texts).toHaveLength(2);
+    for (const text of texts) {
+      expect(text).not.toMatch(/<at|<b>|<\/|\]\(/);
+      // What the reader sees is unchanged once the invisible separators are dropped.
+      expect(text.replaceAll('\u200B', '')).toContain(hostile);
+    }
+  });
+});
+
 describe('Feishu webhook: bad input', () => {
   const hello = () => messageEvent(SECRETS.verificationToken, { openId: 'ou_eve', chatId: 'oc_eve', text: '你好' });
 
@@ -345,6 +382,29 @@ describe('Feishu webhook: bad input', () => {
     expect(rejections()).toContain('stale timestamp');
   });
 
+  it('rejects an encrypted event that carries no signature, through the whole webhook, and sends nothing', async () => {
+    const before = w.fake.messages.length;
+    const res = await w.post('/feishu/events', {
+      body: JSON.stringify({ encrypt: encrypt(hello(), SECRETS.encryptKey) }),
+      headers: { 'content-type': 'application/json' },
+    });
+    await w.service.channel.idle();
+    await outboxSettled(w.service.app);
+    expect(res.status).toBe(401);
+    expect(rejections()).toContain('missing signature');
+    expect(w.fake.messages.length).toBe(before);
+  });
+
+  it('refuses 1 MB of nested brackets unparsed, and /healthz keeps answering', async () => {
+    const res = await w.post('/feishu/events', {
+      body: '['.repeat(1024 * 1024 - 100),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(rejections()).toContain('body nested too deeply');
+    expect((await fetch(`${w.service.url}/healthz`)).status).toBe(200);
+  });
+
   it('rejects an unencrypted event while encryption is configured', async () => {
     const res = await w.post('/feishu/events', {
       body: JSON.stringify(hello()),
@@ -377,10 +437,32 @@ describe('Feishu webhook: bad input', () => {
   });
 });
 
+describe('Feishu webhook without an Encrypt Key', () => {
+  it('refuses to start unless unsigned requests are explicitly allowed', async () => {
+    const database = await createTestDatabase();
+    const config = loadConfig({
+      DATABASE_URL: database.url,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      FEISHU_MODE: 'webhook',
+      FEISHU_APP_ID: 'cli_0123456789abcdef',
+      FEISHU_APP_SECRET: 'app-secret',
+      FEISHU_VERIFICATION_TOKEN: SECRETS.verificationToken,
+    });
+    const error = await startService(config, { log: createLogger('silent') })
+      .catch((e: unknown) => e)
+      .finally(() => database.drop());
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.variable)).toEqual(['FEISHU_ENCRYPT_KEY']);
+    expect((error as Error).message).toContain('FEISHU_ALLOW_UNSIGNED=1');
+  });
+});
+
 describe('Feishu webhook without an Encrypt Key (plain requests, token only)', () => {
   let plain: FeishuWorld;
   beforeAll(async () => {
-    plain = await startFeishuWorld({ FEISHU_ENCRYPT_KEY: '' });
+    plain = await startFeishuWorld({ FEISHU_ENCRYPT_KEY: '', FEISHU_ALLOW_UNSIGNED: '1' });
   });
   afterAll(async () => {
     await plain?.close();

@@ -47,8 +47,8 @@ export type OpenedDatabase = { db: Db; close(): Promise<void> };
 
 /**
  * A fresh, migrated database of either kind, opened with the process in Asia/Shanghai: what the
- * plain-SQL statements write must not depend on the process's time zone (Prisma stores UTC in
- * timestamp(3)). `close` restores the time zone and removes the database.
+ * plain-SQL statements write and read must not depend on the process's time zone (the columns are
+ * timestamptz). `close` restores the time zone and removes the database.
  */
 export async function openMigratedTestDatabase(embedded: boolean): Promise<OpenedDatabase> {
   const zone = process.env.TZ;

@@ -59,12 +59,13 @@ describe('answerWithin', () => {
   it('waits for a commit that took the window just before the deadline', async () => {
     const bot = {
       handle: async (_i: Inbound, o?: { inline?: InlineWindow }) => {
-        await sleep(10);
         o?.inline?.take();
-        await sleep(100); // the commit's own round trip, past the deadline
+        await sleep(1_300); // the commit's own round trip, past the deadline
         return reply;
       },
     };
-    expect(await answerWithin(bot, inbound, 50)).toEqual(reply);
+    const started = Date.now();
+    expect(await answerWithin(bot, inbound, 1_000)).toEqual(reply);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_250);
   });
 });

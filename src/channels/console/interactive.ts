@@ -12,7 +12,7 @@ export async function runInteractive(bot: Bot, user: string, greeting: string): 
   for await (const line of rl) {
     const text = line.trim();
     if (/^(再见|拜拜|\/exit|\/quit)$/i.test(text)) break;
-    const file = /^(?:文件|file)[:：]\s*(.+)$/i.exec(text)?.[1];
+    const file = /^(?:文件|file)[:：]\s*(\S.*)$/i.exec(text)?.[1];
     const replies = await bot.handle(consoleInbound(user, file ? { file } : { text: line }));
     for (const reply of replies) console.log(`\n助手：${renderForTerminal(reply)}\n`);
     rl.prompt();

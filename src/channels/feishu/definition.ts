@@ -1,6 +1,7 @@
 // The Feishu / Lark channel as the registry sees it. Webhook mode mounts /feishu/events and
 // /feishu/cards; ws mode holds the SDK's long connection. Sends are plain Open API calls, so any
 // process (`serve`, `worker`, `chat`) can deliver Feishu messages.
+import { ConfigError } from '../../config-error.ts';
 import { defineChannel, type ChannelDeps, type RouteContext } from '../define.ts';
 import { EventDedup } from '../event-dedup.ts';
 import type { FeishuChannel } from './feishu-channel.ts';
@@ -18,6 +19,17 @@ export const feishuChannel = defineChannel({
   sendsFrom: 'any',
   routes(server, { channel, settings, log }: RouteContext<FeishuConfig, FeishuChannel>) {
     if (settings.mode !== 'webhook') return;
+    // Without the key Feishu signs nothing: anyone who learns the verification token could click any
+    // card as anyone. That mode must be asked for by name.
+    if (!settings.encryptKey && !settings.allowUnsigned)
+      throw new ConfigError([
+        {
+          variable: 'FEISHU_ENCRYPT_KEY',
+          reason:
+            'webhook 模式需要设置（飞书开放平台“事件与回调 → 加密策略”中的 Encrypt Key），否则请求没有签名；确需不加密运行请设置 FEISHU_ALLOW_UNSIGNED=1 ' +
+            '(required in webhook mode so requests are signed; set FEISHU_ALLOW_UNSIGNED=1 to run unsigned anyway)',
+        },
+      ]);
     registerFeishuRoutes(server, { channel, secrets: settings, log });
     if (!settings.encryptKey)
       log.warn(

@@ -10,17 +10,20 @@ import type { Inbound } from '../../bot/inbound.ts';
 import type { Card, Outbound } from '../../bot/outbound.ts';
 import type { Texts } from '../../bot/texts.ts';
 import { BotError } from '../../bot/errors.ts';
-import type { Address, Channel, OnInbound } from '../channel.ts';
+import { clickedCardAddress, type Address, type Channel, type OnInbound } from '../channel.ts';
 import type { EventDedup } from '../event-dedup.ts';
 import { keepBeforeAck } from '../keep-before-ack.ts';
 import { backoffMs, isTransient } from '../../bot/transient.ts';
 import type { ReadStoredFile } from '../stored-file.ts';
 import { splitText } from '../split-text.ts';
 import { FeishuApi, sdkLogger, type MsgType, type ReceiveIdType } from './feishu-api.ts';
+import { renderPlainText } from './text-render.ts';
 import { renderCard } from './card-render.ts';
 import { messageToInbound } from './message-event.ts';
 import { cardActionToInbound } from './card-action.ts';
 import type { FeishuEnvelope } from './webhook-verify.ts';
+import { InlineAnswer } from '../inline-answer.ts';
+import { safeError } from '../../bot/safe-error.ts';
 
 /** Feishu accepts far longer texts, but a phone screen does not. */
 const TEXT_LIMIT = 3_000;
@@ -61,9 +64,21 @@ export type FeishuChannelOptions = {
   concurrency?: number;
   /** Tests: how long transient failures are retried before the apology (default 30 minutes). */
   retryForMs?: number;
+  /** How long a click's answer waits for a replacement card (default 2.5 s). */
+  inlineBudgetMs?: number;
 };
 
-/** What to answer Feishu right away: `{}` for events, a toast for card clicks. */
+/**
+ * The longest a card click's answer waits for the bot's replacement card: Feishu gives up on the
+ * callback after 3 s, and the answer still has to travel back.
+ */
+const INLINE_BUDGET_MS = 2_500;
+
+/**
+ * What to answer Feishu: `{}` for events at once; for card clicks a toast, plus the replacement card
+ * (`card: {type: 'raw', data}`, the new callback's answer for a JSON 2.0 card) when the bot has one
+ * within the budget.
+ */
 export type ImmediateAnswer = Record<string, unknown>;
 
 export class FeishuChannel implements Channel {
@@ -137,8 +152,9 @@ export class FeishuChannel implements Channel {
 
   /**
    * A verified v2 envelope: keeps it (claimed with its payload in Redis), answers, and processes it
-   * in the background. An event that cannot be kept is not acknowledged: this throws EventNotKept
-   * (HTTP 503) and Feishu sends it again.
+   * in the background. An event is answered at once, a card click when the bot has its replacement
+   * card or the budget is over, whichever comes first. An event that cannot be kept is not
+   * acknowledged (a card click included): this throws EventNotKept (HTTP 503) and Feishu sends it again.
    */
   async receive(envelope: FeishuEnvelope): Promise<ImmediateAnswer> {
     const { log, dedup } = this.options;
@@ -148,19 +164,30 @@ export class FeishuChannel implements Channel {
       return {};
     }
     const eventId = header.event_id;
-    const { answer, task } = this.work(envelope, eventId);
-    if (!task) return answer;
-    const handle = () => this.handleKept(eventId, envelope);
+    const inline =
+      header.event_type === 'card.action.trigger'
+        ? new InlineAnswer(this.options.inlineBudgetMs ?? INLINE_BUDGET_MS)
+        : undefined;
+    const { answer, task } = this.work(envelope, eventId, {}, inline);
+    if (!task) {
+      inline?.close();
+      return answer;
+    }
+    const handle = () => this.handleKept(eventId, envelope, false, inline);
     const outcome = await keepBeforeAck(
       eventId,
       () => dedup.claimAndKeep('feishu', eventId, JSON.stringify(envelope), this.now().getTime(), this.instance),
       { timeoutMs: KEEP_TIMEOUT_MS, onLateKeep: handle },
     ).catch((error: unknown) => {
-      log.warn({ err: (error as Error).message, event: eventId }, 'feishu event not kept; answered 503 for redelivery');
+      log.warn({ err: safeError(error), event: eventId }, 'feishu event not kept; answered 503 for redelivery');
       throw error;
     });
     if (outcome === 'kept' || (await this.ownClaimLeftUnhandled(eventId))) handle();
-    else log.info({ event: eventId }, 'feishu event redelivered, ignored');
+    else {
+      log.info({ event: eventId }, 'feishu event redelivered, ignored');
+      // Nobody handles this copy: its answer (the plain toast) goes now.
+      inline?.close();
+    }
     return answer;
   }
 
@@ -219,12 +246,16 @@ export class FeishuChannel implements Channel {
     }
   }
 
-  /** What to answer at once, and the work to do afterwards (none for an event that is refused). */
+  /**
+   * What to answer, and the work to do afterwards (none for an event that is refused). `inline` is
+   * the click's waiting answer (none when an event is taken over: nobody waits for that one).
+   */
   private work(
     envelope: FeishuEnvelope,
     eventId: string,
     kept: { giveUp?: boolean } = {},
-  ): { answer: ImmediateAnswer; task?: () => Promise<void> } {
+    inline?: InlineAnswer,
+  ): { answer: ImmediateAnswer | Promise<ImmediateAnswer>; task?: () => Promise<void> } {
     const { log, texts } = this.options;
     switch (envelope.header?.event_type) {
       case 'im.message.receive_v1':
@@ -249,9 +280,23 @@ export class FeishuChannel implements Channel {
           ];
           return { answer: { toast: { type: 'warning', content: texts.t(`channels.${key}`) } } };
         }
+        const toast = { toast: { type: 'info', content: texts.t('channels.card_received') } };
+        if (!inline) return { answer: toast, task: () => this.deliverInbound({ ...result.inbound, kept }) };
+        const { inbound } = result;
+        inbound.action = { ...inbound.action!, inline };
+        const address = clickedCardAddress(inbound);
         return {
-          answer: { toast: { type: 'info', content: texts.t('channels.card_received') } },
-          task: () => this.deliverInbound({ ...result.inbound, kept }),
+          answer: inline.card.then((card) =>
+            card
+              ? {
+                  toast: { type: 'success', content: texts.t('channels.card_updated') },
+                  card: { type: 'raw', data: this.renderFor(address, card) },
+                }
+              : toast,
+          ),
+          // Handled without a replacement (or failed, or handed back for a retry): the toast goes now.
+          // A click dropped as a redelivery never runs this; receive closes its answer.
+          task: () => this.deliverInbound({ ...inbound, kept }).finally(() => inline.close()),
         };
       }
       default:
@@ -272,7 +317,7 @@ export class FeishuChannel implements Channel {
         let ref = '';
         const parts = splitText(outbound.text, TEXT_LIMIT);
         for (const [i, part] of parts.entries()) {
-          ref = await this.post(address, 'text', JSON.stringify({ text: part }), sendUuid(key, i));
+          ref = await this.post(address, 'text', JSON.stringify({ text: renderPlainText(part) }), sendUuid(key, i));
         }
         return ref;
       }
@@ -290,7 +335,7 @@ export class FeishuChannel implements Channel {
           await this.post(
             { chatId: address.chatId },
             'text',
-            JSON.stringify({ text: outbound.caption }),
+            JSON.stringify({ text: renderPlainText(outbound.caption) }),
             sendUuid(key, 1),
           );
         return ref;
@@ -326,7 +371,7 @@ export class FeishuChannel implements Channel {
    * (a poison event), only the apology is written — itself tried until it can be. While stopping,
    * an unfinished event is left kept for another process to take over.
    */
-  private handleKept(eventId: string, envelope: FeishuEnvelope, giveUp = false): void {
+  private handleKept(eventId: string, envelope: FeishuEnvelope, giveUp = false, inline?: InlineAnswer): void {
     const { log } = this.options;
     // Already at work on it (a late keep and its redelivery both lead here).
     if (this.working.has(eventId)) return;
@@ -335,13 +380,13 @@ export class FeishuChannel implements Channel {
     this.track(eventId, async () => {
       const since = Date.now();
       for (let attempt = 0; ; attempt++) {
-        const { task } = this.work(envelope, eventId, giveUp ? { giveUp } : {});
+        const { task } = this.work(envelope, eventId, giveUp ? { giveUp } : {}, inline);
         try {
           if (task) await this.limit(task);
           return true;
         } catch (error) {
           if (!isTransient(error)) {
-            log.error({ err: error, event: eventId }, 'feishu event processing failed');
+            log.error({ err: safeError(error), event: eventId }, 'feishu event processing failed');
             return true;
           }
           if (this.stopping) return false;
@@ -369,7 +414,7 @@ export class FeishuChannel implements Channel {
     const { log } = this.options;
     const run = task()
       .catch((error: unknown) => {
-        log.error({ err: error, event: eventId }, 'feishu event processing failed');
+        log.error({ err: safeError(error), event: eventId }, 'feishu event processing failed');
         return true;
       })
       .then((done) => (done ? this.settle(eventId) : undefined))

@@ -36,6 +36,7 @@ export function registerFeishuRoutes(app: FastifyInstance, options: FeishuRouteO
         log.info({ reason: verdict.reason }, 'feishu request ignored');
         return reply.send({});
       }
+      // 503 when the event cannot be kept; a card click's answer may wait (briefly) for the replacement card.
       return ackOrRefuse(reply, channel.receive(verdict.envelope));
     };
     scope.post('/feishu/events', handler);

@@ -10,6 +10,8 @@ export type FeishuConfig = {
   appSecret: string;
   verificationToken: string | undefined;
   encryptKey: string | undefined;
+  /** Webhook mode without an encrypt key (requests unsigned, token only) was asked for explicitly. */
+  allowUnsigned: boolean;
   /** Open API base URL: Feishu, Lark, or (tests) a local fake. */
   domain: string;
   /** Feishu group that also receives review cards. */
@@ -22,6 +24,7 @@ export const feishuEnv = {
   FEISHU_APP_SECRET: optional(z.string()),
   FEISHU_VERIFICATION_TOKEN: optional(z.string()),
   FEISHU_ENCRYPT_KEY: optional(z.string()),
+  FEISHU_ALLOW_UNSIGNED: orDefault(z.enum(['0', '1'], '应是 0 或 1 (must be 0 or 1)').default('0')),
   FEISHU_DOMAIN: orDefault(
     z
       .string()
@@ -70,7 +73,8 @@ export function feishuSettings(e: FeishuEnv): FeishuConfig | undefined {
     appSecret: e.FEISHU_APP_SECRET!,
     verificationToken: e.FEISHU_VERIFICATION_TOKEN,
     encryptKey: e.FEISHU_ENCRYPT_KEY,
-    domain: (feishuDomains[e.FEISHU_DOMAIN] ?? e.FEISHU_DOMAIN).replace(/\/+$/, ''),
+    allowUnsigned: e.FEISHU_ALLOW_UNSIGNED === '1',
+    domain: (feishuDomains[e.FEISHU_DOMAIN] ?? e.FEISHU_DOMAIN).replace(/(?<!\/)\/+$/, ''),
     secretariatChatId: e.SECRETARIAT_FEISHU_CHAT_ID,
   };
 }

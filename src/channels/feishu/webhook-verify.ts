@@ -4,6 +4,9 @@
 // the published algorithm is applied here to the raw body:
 //   signature = sha256_hex(timestamp + nonce + encryptKey + rawBody)
 //   body = {"encrypt": base64(iv[16] + AES-256-CBC(sha256(encryptKey), iv, json))}
+// With an encrypt key nothing is parsed before the signature is checked: the body must be exactly a
+// flat {"encrypt": "…"} (one linear pattern), so no unauthenticated JSON is ever parsed. Without one,
+// and for the decrypted content, nesting is bounded before JSON.parse sees the text.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AESCipher } from '@larksuiteoapi/node-sdk';
 
@@ -27,14 +30,17 @@ type Headers = Record<string, string | string[] | undefined>;
 /** How far a signed request's timestamp may be from our clock: replays older than this are refused. */
 export const TIMESTAMP_TOLERANCE_MS = 5 * 60_000;
 
-export function verifyWebhook(raw: string, headers: Headers, secrets: WebhookSecrets, nowMs: number): WebhookVerdict {
-  const outer = parseObject(raw);
-  if (!outer) return reject(400, 'body is not a JSON object');
+/** Deeper than any Feishu event or card callback; a body nested deeper is refused unparsed. */
+export const MAX_JSON_DEPTH = 32;
 
-  let body = outer;
+/** Exactly `{"encrypt": "…"}`: base64 has neither quotes nor backslashes, so no escapes to handle. */
+const FLAT_ENCRYPTED = /^\s*\{\s*"encrypt"\s*:\s*"([^"\\]*)"\s*\}\s*$/;
+
+export function verifyWebhook(raw: string, headers: Headers, secrets: WebhookSecrets, nowMs: number): WebhookVerdict {
+  let body: Record<string, unknown>;
   let signed = false;
-  if (typeof outer.encrypt === 'string') {
-    if (!secrets.encryptKey) return reject(400, 'encrypted body but FEISHU_ENCRYPT_KEY is not set');
+  const flat = secrets.encryptKey ? FLAT_ENCRYPTED.exec(raw) : undefined;
+  if (secrets.encryptKey && flat) {
     const signature = header(headers, 'x-lark-signature');
     if (signature !== undefined) {
       const timestamp = header(headers, 'x-lark-request-timestamp') ?? '';
@@ -45,12 +51,20 @@ export function verifyWebhook(raw: string, headers: Headers, secrets: WebhookSec
       if (stale) return reject(401, stale);
       signed = true;
     }
-    const inner = decrypt(outer.encrypt, secrets.encryptKey);
+    const inner = decrypt(flat[1]!, secrets.encryptKey);
     if (!inner) return reject(400, 'cannot decrypt body');
     body = inner;
-  } else if (secrets.encryptKey) {
+  } else {
+    const outer = parseObject(raw);
+    if (outer === 'too deep') return reject(400, 'body nested too deeply');
+    if (!outer) return reject(400, 'body is not a JSON object');
+    if (typeof outer.encrypt === 'string') {
+      if (!secrets.encryptKey) return reject(400, 'encrypted body but FEISHU_ENCRYPT_KEY is not set');
+      return reject(400, 'encrypted body must be exactly {"encrypt": "…"}');
+    }
     // With an encrypt key configured Feishu encrypts every request: a plain one did not come from it.
-    return reject(401, 'plain body while encryption is configured');
+    if (secrets.encryptKey) return reject(401, 'plain body while encryption is configured');
+    body = outer;
   }
 
   if (body.type === 'url_verification') {
@@ -83,7 +97,8 @@ function reject(status: 400 | 401, reason: string): WebhookVerdict {
   return { ok: false, status, reason };
 }
 
-function parseObject(text: string): Record<string, unknown> | undefined {
+function parseObject(text: string): Record<string, unknown> | 'too deep' | undefined {
+  if (!nestingWithin(text, MAX_JSON_DEPTH)) return 'too deep';
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -94,9 +109,28 @@ function parseObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
+/** One pass over the text: does no array or object nest deeper than `max`? (Strings are skipped.) */
+export function nestingWithin(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return false;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return true;
+}
+
 function decrypt(encrypted: string, key: string): Record<string, unknown> | undefined {
   try {
-    return parseObject(new AESCipher(key).decrypt(encrypted));
+    const inner = parseObject(new AESCipher(key).decrypt(encrypted));
+    return inner === 'too deep' ? undefined : inner;
   } catch {
     return undefined;
   }

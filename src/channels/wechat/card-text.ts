@@ -2,6 +2,7 @@
 // ("回复「1」通过"), and a reply with that number parses back into the button's action.
 import type { Card } from '../../bot/outbound.ts';
 import type { Texts } from '../../bot/texts.ts';
+import { formatBeijingShort } from '../../time/beijing.ts';
 
 /** `first` is the number of the first button: numbers run on across the cards open in a chat. */
 export function renderCardText(card: Card, texts: Texts, now: Date, first = 1): string {
@@ -15,7 +16,7 @@ export function renderCardText(card: Card, texts: Texts, now: Date, first = 1): 
       lines.push(texts.t('channels.wechat_card_option', { n: first + i, label: button.label })),
     );
     if (card.expiresAt && Date.parse(card.expiresAt) > now.getTime()) {
-      lines.push(texts.t('channels.wechat_card_deadline', { time: beijingTime(card.expiresAt) }));
+      lines.push(texts.t('channels.wechat_card_deadline', { time: formatBeijingShort(new Date(card.expiresAt)) }));
     }
   }
   return lines.join('\n');
@@ -26,19 +27,10 @@ export function renderCardText(card: Card, texts: Texts, now: Date, first = 1): 
  * undefined when the text is anything else.
  */
 export function parseOptionNumber(text: string): number | undefined {
-  const digits = text.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).trim();
-  const match = /^(?:回复|选择|选项|选)?\s*[「『【[(（"“]?\s*(\d{1,4})\s*[」』】\])）"”]?\s*[.。,，!！]?$/.exec(digits);
+  const digits = text.replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).trim();
+  const match = /^(?:回复|选择|选项|选)?\s*(?:[「『【[(（"“]\s*)?(\d{1,4})\s*(?:[」』】\])）"”]\s*)?[.。,，!！]?$/.exec(
+    digits,
+  );
   const n = match ? Number(match[1]) : 0;
   return n >= 1 ? n : undefined;
-}
-
-/** Deadlines are read by people in China: show them in Beijing time. */
-function beijingTime(iso: string): string {
-  return new Date(iso).toLocaleString('zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    month: 'numeric',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
 }

@@ -63,6 +63,7 @@ if not raw then return false end
 local e = cjson.decode(raw)
 local now = tonumber(ARGV[3])
 if (e.w ~= ARGV[2] and e.w ~= '*') or e.u < now then return false end
+if e.r then return 'retired' end
 if e.x > 0 and e.x <= now then return 'expired' end
 local ref = redis.call('HGET', KEYS[1], 'ref:' .. e.c) or ''
 if e.w ~= '*' then dropCard(KEYS[1], e.c) end
@@ -72,13 +73,38 @@ const FORGET = `${DROP_CARD}
 dropCard(KEYS[1], ARGV[1])
 return 1`;
 
+/**
+ * Lua: the card sent as message ARGV[1] was replaced by a newer message. Its options stay (so the
+ * numbers are not given to another card while someone may still reply with them) but answer
+ * "retired"; they go when they would have expired.
+ */
+const RETIRE = `
+local fields = redis.call('HGETALL', KEYS[1])
+local card = nil
+for i = 1, #fields, 2 do
+  if string.sub(fields[i], 1, 4) == 'ref:' and fields[i + 1] == ARGV[1] then card = string.sub(fields[i], 5) end
+end
+if not card then return 0 end
+for i = 1, #fields, 2 do
+  if string.sub(fields[i], 1, 4) == 'opt:' then
+    local e = cjson.decode(fields[i + 1])
+    if e.c == card then
+      e.r = 1
+      redis.call('HSET', KEYS[1], fields[i], cjson.encode(e))
+    end
+  end
+end
+redis.call('HDEL', KEYS[1], 'ref:' .. card)
+return 1`;
+
 type Scripts = Redis & {
   wechatCardsReserve(key: string, ...args: (string | number)[]): Promise<number>;
   wechatCardsTake(key: string, n: number, userId: string, now: number): Promise<string | null>;
   wechatCardsForget(key: string, card: string): Promise<number>;
+  wechatCardsRetire(key: string, ref: string): Promise<number>;
 };
 
-export type OptionLookup = { found: PendingOption; ref: string } | { expired: true } | undefined;
+export type OptionLookup = { found: PendingOption; ref: string } | { expired: true } | { retired: true } | undefined;
 
 /** Numbers given to one card before it is sent; `sent` or `forget` follows. */
 export type Reservation = { card: string; first: number };
@@ -94,6 +120,7 @@ export class PendingCards {
       redis.defineCommand('wechatCardsReserve', { numberOfKeys: 1, lua: RESERVE });
       redis.defineCommand('wechatCardsTake', { numberOfKeys: 1, lua: TAKE });
       redis.defineCommand('wechatCardsForget', { numberOfKeys: 1, lua: FORGET });
+      redis.defineCommand('wechatCardsRetire', { numberOfKeys: 1, lua: RETIRE });
     }
     this.redis = redis as Scripts;
   }
@@ -135,11 +162,17 @@ export class PendingCards {
     await this.redis.wechatCardsForget(this.key(chatId), reservation.card);
   }
 
+  /** The card sent as message `ref` was replaced: a reply with its numbers is told so. False: no such card open. */
+  async retire(chatId: string, ref: string): Promise<boolean> {
+    return (await this.redis.wechatCardsRetire(this.key(chatId), ref)) === 1;
+  }
+
   /** Option `n` of a card this user may answer in this chat; a card addressed to them is used up. */
   async take(chatId: string, userId: string, n: number, now: Date): Promise<OptionLookup> {
     const raw = await this.redis.wechatCardsTake(this.key(chatId), n, userId, now.getTime());
     if (!raw) return undefined;
     if (raw === 'expired') return { expired: true };
+    if (raw === 'retired') return { retired: true };
     const { a, v, r } = JSON.parse(raw) as { a: string; v: Record<string, string>; r: string };
     return { found: { action: a, value: v }, ref: r };
   }

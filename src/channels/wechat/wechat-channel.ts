@@ -1,6 +1,7 @@
 // The WeChat channel through Wechaty (any puppet). Direct messages always; in rooms only when the
 // bot is @-mentioned. Cards become numbered text; a numbered reply from the card's addressee becomes
 // the button's action. Room chats are addressed as `room:<id>` so a reply needs no lookup.
+import { randomUUID } from 'node:crypto';
 import { FileBox } from 'file-box';
 import type { Logger } from 'pino';
 import { types, type Contact, type Message, type Room, type Wechaty } from 'wechaty';
@@ -76,7 +77,11 @@ export class WechatChannel implements Channel {
           const numbers = await pending.reserve(address.chatId, address.userId, outbound.card, this.now());
           let ref: string;
           try {
-            ref = await target.say(renderCardText(outbound.card, texts, this.now(), numbers?.first));
+            // Some puppets do not say which message they sent: the card still needs a reference,
+            // which later updates name (they retire its numbers by it).
+            ref =
+              (await target.say(renderCardText(outbound.card, texts, this.now(), numbers?.first))) ||
+              `card:${numbers?.card ?? randomUUID()}`;
           } catch (error) {
             if (numbers) await pending.forget(address.chatId, numbers).catch(() => undefined);
             throw error;
@@ -106,6 +111,23 @@ export class WechatChannel implements Channel {
       if (error instanceof BotError) throw error;
       throw new BotError('PLATFORM_TRANSIENT', `wechat send failed: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  /**
+   * WeChat cannot edit a message: the card's new content goes out as a new message (numbered
+   * afresh if it still has buttons), and the old message's numbers are retired, so a reply with
+   * one is told the card changed instead of acting on it.
+   */
+  async update(ref: string, outbound: Outbound, address: Address, idempotencyKey?: string): Promise<string> {
+    if (outbound.kind !== 'card')
+      throw new BotError('PLATFORM_PERMANENT', 'only cards can be updated', { permanent: true });
+    const note = this.options.texts.t('channels.wechat_card_updated');
+    const card = { ...outbound.card, lines: [note, ...(outbound.card.lines ?? [])] };
+    const sent = await this.send(address, { kind: 'card', card }, idempotencyKey);
+    await this.options.pending
+      .retire(address.chatId, ref)
+      .catch((err: unknown) => this.options.log.warn({ err, ref }, 'wechat card numbers not retired'));
+    return sent;
   }
 
   private async conversation(
@@ -180,8 +202,10 @@ export class WechatChannel implements Channel {
     if (n === undefined) return 'text';
     const option = await this.options.pending.take(inbound.chat.id, inbound.actor, n, this.now());
     if (!option) return 'text';
-    if ('expired' in option) {
-      const text = this.options.texts.t('channels.wechat_option_expired');
+    if ('expired' in option || 'retired' in option) {
+      const text = this.options.texts.t(
+        'expired' in option ? 'channels.wechat_option_expired' : 'channels.wechat_option_retired',
+      );
       await (room ? room.say(text, talker) : talker.say(text));
       return 'handled';
     }

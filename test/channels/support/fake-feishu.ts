@@ -164,10 +164,28 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
     return { code: 0, msg: 'success', data: { message_id: sent.messageId } };
   });
 
+  // PATCH a card, with the documented limits (im/v1/message/patch): only an interactive message the
+  // app sent, shared (`config.update_multi: true`, before and after), content ≤ 30 KB, at most 5
+  // updates a second per message. (The 14-day limit is not modelled.) Error codes are the fake's
+  // stand-ins in Feishu's ranges; 230020 is Feishu's rate-limit code.
+  const patchTimes = new Map<string, number[]>();
   app.patch('/open-apis/im/v1/messages/:id', async (request, reply) => {
     if (!authorised(request, reply)) return reply;
     const { id } = request.params as { id: string };
-    state.updates.push({ messageId: id, content: parse((request.body as { content: string }).content) });
+    const raw = String((request.body as { content?: unknown })?.content ?? '');
+    const sent = state.messages.find((m) => m.messageId === id);
+    if (!sent || sent.msgType !== 'interactive')
+      return reply.code(400).send({ code: 230001, msg: 'message is not an interactive card sent by this app' });
+    if (Buffer.byteLength(raw) > 30 * 1024) return reply.code(400).send({ code: 230025, msg: 'content too long' });
+    const content = parse(raw);
+    const shared = (c: Record<string, unknown>) => (c.config as { update_multi?: unknown })?.update_multi === true;
+    if (!shared(sent.content) || !shared(content))
+      return reply.code(400).send({ code: 230001, msg: 'only shared cards (update_multi) can be updated' });
+    const now = Date.now();
+    const recent = (patchTimes.get(id) ?? []).filter((t) => now - t < 1_000);
+    if (recent.length >= 5) return reply.code(400).send({ code: 230020, msg: 'message update frequency limit' });
+    patchTimes.set(id, [...recent, now]);
+    state.updates.push({ messageId: id, content });
     return { code: 0, msg: 'success', data: {} };
   });
 
