@@ -89,7 +89,11 @@ async function askOnFeishu(s: Service, openId: string): Promise<string> {
 
 describe('serve with the configured channels', () => {
   it('starts with no channel configured: /healthz, /metrics, no platform routes', async () => {
-    const config = configWith({ SECRETARIAT: 'console:sec-new', SECRETARIAT_WECHAT_IDS: 'wxid_old' });
+    const config = configWith({
+      SECRETARIAT: 'console:sec-new',
+      SECRETARIAT_WECHAT_IDS: 'wxid_old',
+      OPS_PASSWORD: 'ops-password',
+    });
     expect(servedChannels(config)).toEqual([]);
     const { log, logs } = capturingLogger();
     service = await startService(config, { log });
@@ -102,7 +106,10 @@ describe('serve with the configured channels', () => {
     const health = await fetch(`${service.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ ok: true, server: true, database: true, redis: true });
-    expect(await get(service, '/metrics')).toBe(200);
+    // /metrics is behind the ops login (security): refused without it, served with it.
+    expect(await get(service, '/metrics')).toBe(401);
+    const login = `Basic ${Buffer.from('ops:ops-password').toString('base64')}`;
+    expect((await fetch(`${service.url}/metrics`, { headers: { authorization: login } })).status).toBe(200);
     expect((await fetch(`${service.url}/feishu/events`, { method: 'POST', body: '{}' })).status).toBe(404);
   });
 
