@@ -4,8 +4,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventDedup } from '../../src/channels/event-dedup.ts';
 import type { Sql } from '../../src/db/sql.ts';
-import { messageEvent, signedRequest } from './support/feishu-requests.ts';
-import { SECRETS, sentText, startFeishuWorld, type FeishuWorld } from './support/feishu-service.ts';
+import { cardActionEvent, messageEvent, signedRequest } from './support/feishu-requests.ts';
+import { cardButtons, SECRETS, sentText, startFeishuWorld, type FeishuWorld } from './support/feishu-service.ts';
 import { outboxSettled } from './support/outbox.ts';
 
 const APOLOGY = '抱歉，我这边出了点问题';
@@ -133,6 +133,40 @@ describe('a Feishu event Redis cannot keep', () => {
     await w.service.channel.idle();
     await outboxSettled(w.service.app);
     expect(w.fake.messages.slice(before)).toHaveLength(1);
+  });
+
+  it('a card click is refused with 503 too; its redelivery still answers with the replacement card', async () => {
+    let handled = 0;
+    w.service.app.bot.use('action', async (ctx, next) => {
+      if (ctx.inbound.action?.name !== 'test.outage_click') return next();
+      handled += 1;
+      ctx.replaceCard({ title: '已处理' });
+    });
+    const card = { title: '故障卡片', buttons: [{ label: '处理', action: 'test.outage_click', value: {} }] };
+    const before = w.fake.messages.length;
+    await w.service.channel.send({ chatId: 'oc_outage7', userId: 'ou_outage7' }, { kind: 'card', card }, 'outage-card');
+    const sent = w.fake.messages[before]!;
+    const click = cardActionEvent(SECRETS.verificationToken, {
+      operatorId: 'ou_outage7',
+      value: cardButtons(sent)[0],
+      messageId: sent.messageId,
+      chatId: 'oc_outage7',
+    });
+    const dedup = (w.service.channel as unknown as { options: { dedup: EventDedup } }).options.dedup;
+    const claim = dedup.claimAndKeep.bind(dedup);
+    dedup.claimAndKeep = () => Promise.reject(new Error('Connection is closed.'));
+    try {
+      expect((await w.post('/feishu/cards', signedRequest(click, SECRETS.encryptKey))).status).toBe(503);
+      await w.service.channel.idle();
+      expect(handled).toBe(0);
+    } finally {
+      dedup.claimAndKeep = claim;
+    }
+    const redelivered = await w.post('/feishu/cards', signedRequest(click, SECRETS.encryptKey));
+    expect(redelivered.status).toBe(200);
+    expect(redelivered.json).toMatchObject({ toast: { type: 'success' }, card: { type: 'raw' } });
+    await w.service.channel.idle();
+    expect(handled).toBe(1);
   });
 
   it('a keep that answers only after the timeout is handled once; the redelivery is a duplicate', async () => {
