@@ -12,6 +12,7 @@ import { createLogger } from './log.ts';
 import type { Services } from './bot/services.ts';
 import { createKnowledge, type Knowledge } from './knowledge/knowledge.ts';
 import { registerKnowledge } from './knowledge/register.ts';
+import { LearnedQuestions } from './knowledge/learned.ts';
 import { registerApplication, type ApplicationModule } from './application/register.ts';
 import { Delivery } from './delivery/delivery.ts';
 import { registerMembership } from './membership/register.ts';
@@ -37,7 +38,15 @@ export type App = {
   close(): Promise<void>;
 };
 
-export type AppOptions = { log?: Logger; now?: () => Date };
+export type AppOptions = {
+  log?: Logger;
+  now?: () => Date;
+  /** How often the secretariat's question mappings are re-read from the database. */
+  learnedRefreshMs?: number;
+};
+
+/** A mapping made in another process reaches this one within this time. */
+export const LEARNED_REFRESH_MS = 10_000;
 
 /**
  * Applies pending migrations (idempotent), then opens the database — every DB command starts here.
@@ -65,13 +74,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   registerCommands(bot);
   const membership = registerMembership(bot);
   const application = registerApplication(bot, knowledge.corpus);
-  registerKnowledge(bot);
+  const learned = new LearnedQuestions(db.prisma, options.learnedRefreshMs ?? LEARNED_REFRESH_MS);
+  await learned.start();
+  knowledge.useLearned((question) => learned.lookup(question));
+  registerKnowledge(bot, { questions: learned, knowledge });
   return {
     bot,
     services,
     modules: { knowledge, application, membership },
     knowledge,
     async close() {
+      learned.stop();
       await delivery.close();
       await db.close();
     },

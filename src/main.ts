@@ -154,6 +154,33 @@ broadcast
     await broadcastStatusCommand(config(), id, opts);
   });
 
+const questions = program
+  .command('questions')
+  .description('答不上来的问题（秘书处）：列出常见的，指向某一条或标记为不涉及');
+questions
+  .command('unanswered')
+  .description('列出机器人没能回答的问题，按次数排序（已处理的不再列出）')
+  .option('--since <span>', '时间范围，如 7d、24h', '7d')
+  .option('--json', 'JSON 输出')
+  .option('--dialog', '也列出填表时没能理解的消息')
+  .action(async (opts: { since: string; json?: boolean; dialog?: boolean }) => {
+    const { unansweredCommand } = await import('./commands/questions.ts');
+    await unansweredCommand(config(), opts);
+  });
+questions
+  .command('map')
+  .description(
+    '把一个问题指向某一条（--to 第十八条 / 通知 / 申请表）或标记为文件不涉及（--not-covered）；所有在运行的机器人十秒内生效',
+  )
+  .argument('<text>', '问题原文')
+  .option('--to <section>', '回答它的条款')
+  .option('--not-covered', '文件没有写到')
+  .option('--by <who>', '谁做的（默认 cli:<系统用户名>）')
+  .action(async (text: string, opts: { to?: string; notCovered?: boolean; by?: string }) => {
+    const { mapQuestionCommand } = await import('./commands/questions.ts');
+    await mapQuestionCommand(config(), text, opts);
+  });
+
 program.exitOverride();
 
 try {

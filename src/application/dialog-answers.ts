@@ -6,7 +6,8 @@ import { prompt, type Turn } from './dialog-state.ts';
 import { FIELD_KEYS, fieldDef, nextEmptyField, PARTS, personField, type FieldDef, type FieldKey } from './form.ts';
 import type { Fields, Part, Person } from './form.ts';
 import { parseSameAs, type Correction, type SameAs } from './intents.ts';
-import { acceptedText, blockText, label, reasonText, shorten, t } from './replies.ts';
+import { recordUnplaced } from '../knowledge/learned.ts';
+import { acceptedText, blockText, changedText, label, personEchoes, reasonText, t } from './replies.ts';
 import { validateField } from './validate.ts';
 import { ORG_NAME_ENDING, TITLE_WORDS } from './vocabulary.ts';
 
@@ -27,6 +28,7 @@ export async function absorb(
 ): Promise<FieldKey[] | undefined> {
   const { ctx, state, fields } = turn;
   const extracted = extractAnswer(fieldDef(current), text, replacing ? {} : fields);
+  const before: Fields = { ...fields };
   const accepted: FieldKey[] = [];
   const problems: string[] = [];
   let currentProblem: string | undefined;
@@ -41,12 +43,18 @@ export async function absorb(
   if (accepted.length === 0 && currentProblem === undefined && problems.length === 0) {
     currentProblem = t(ctx, 'reason_blank');
   }
+  if (accepted.length === 0) await recordUnplaced(ctx.services.db.prisma, 'dialog_unplaced', text, ctx.inbound.channel);
   if (accepted.length > 0) {
     if (!(await turn.fx.save(turn, accepted))) return undefined;
     if (state.asking && accepted.includes(state.asking)) delete state.asking;
   }
   const lines: string[] = [];
   if (accepted.length > 0) lines.push(acceptedText(ctx, fields, accepted));
+  // Nothing saved is replaced without saying so, and a finished person block is shown whole.
+  for (const key of accepted)
+    if (before[key] !== undefined && before[key] !== fields[key])
+      lines.push(changedText(ctx, key, before[key], fields[key]!));
+  lines.push(...personEchoes(ctx, before, fields, accepted));
   lines.push(...problems);
   if (currentProblem) lines.push(currentProblem);
   // "13812345678，座机0851-85571487": one of each is kept; say so rather than drop the rest quietly.
@@ -93,11 +101,12 @@ export async function correct(turn: Turn, correction: Correction): Promise<void>
     return prompt(turn);
   }
   if (correction.value) {
+    const before = fields[key];
     const problem = await accept(turn, key, correction.value);
     if (problem === undefined) {
       if (!(await turn.fx.save(turn, [key]))) return;
       if (state.asking === key) delete state.asking;
-      ctx.say(t(ctx, 'changed', { label: label(ctx, key), value: shorten(fields[key]!) }));
+      ctx.say(changedText(ctx, key, before, fields[key]!));
       return prompt(turn);
     }
     ctx.say(problem);

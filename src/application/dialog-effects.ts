@@ -36,6 +36,7 @@ export class DialogEffects {
       return false;
     }
     turn.state.fields = merged;
+    if (keys.length > 0) turn.state.lastAnswered = keys;
     for (const key of clear) delete turn.fields[key];
     Object.assign(turn.fields, merged);
     return true;

@@ -22,6 +22,8 @@ export const dialogState = z.object({
   fields: z.unknown().transform(readFields).optional(),
   /** Set when the review returned a submitted application for amendment: it keeps its number. */
   number: z.string().optional(),
+  /** The fields the last answer filled: a correction that names no field mends one of them. */
+  lastAnswered: z.array(z.enum(FIELD_KEYS)).optional(),
 });
 export type DialogData = z.infer<typeof dialogState>;
 

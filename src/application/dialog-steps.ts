@@ -7,6 +7,8 @@
 //   whose          "改一下电话" — whose phone? the representative's or the contact person's
 //   scan           submitted: waiting for the stamped scan of the signed form
 import { looksLikeInstruction } from '../knowledge/injection.ts';
+import { recordUnplaced } from '../knowledge/learned.ts';
+import { correctedField, profileContinuation, unnamedCorrectionValue } from './corrections.ts';
 import {
   copyRepresentative,
   absorb,
@@ -17,7 +19,7 @@ import {
   takeAnswer,
 } from './dialog-answers.ts';
 import { prompt, type StepName, type Turn } from './dialog-state.ts';
-import { fieldDef, filledCount, personField, type Person } from './form.ts';
+import { fieldDef, filledCount, nextEmptyField, personField, type Person } from './form.ts';
 import {
   isCancel,
   isConfirm,
@@ -201,7 +203,12 @@ async function notAnAnswer(turn: Turn): Promise<boolean> {
 /** A field is asked: a correction, "同上", a question, or else the answer. */
 async function answerField(turn: Turn): Promise<void> {
   if (await changeOrSameAs(turn)) return;
-  const { ctx, fields, text, short, long } = turn;
+  const { ctx, state, fields, text, short, long } = turn;
+  // Everything is filled: "确认提交" submits, even while a change was asked for and not given.
+  if (isConfirm(text) && !nextEmptyField(fields)) {
+    delete state.asking;
+    return turn.fx.submit(ctx, state);
+  }
   if (short && isConfirm(text)) {
     ctx.say(t(ctx, 'not_finished', { filled: filledCount(fields), total: TOTAL }));
     return prompt(turn);
@@ -218,6 +225,7 @@ async function answerSummary(turn: Turn): Promise<void> {
   if (isConfirm(text)) return turn.fx.submit(ctx, turn.state);
   if (isQuestion(text)) return question(turn);
   if (isAway(turn)) return welcomeBack(turn);
+  await recordUnplaced(ctx.services.db.prisma, 'dialog_unplaced', text, ctx.inbound.channel);
   ctx.say(t(ctx, 'summary_waiting'));
   return prompt(turn);
 }
@@ -229,6 +237,22 @@ async function changeOrSameAs(turn: Turn): Promise<boolean> {
   if (correction) {
     await correct(turn, correction);
     return true;
+  }
+  // More of the profile just given ("另外，…"), or a correction that names no field ("不对，是…"):
+  // it mends what the last answer filled.
+  const lastAnswered = turn.state.lastAnswered;
+  const more = fields.orgProfile && lastAnswered?.includes('orgProfile') ? profileContinuation(text) : undefined;
+  if (more) {
+    await correct(turn, { field: 'orgProfile', value: `${fields.orgProfile}${more}` });
+    return true;
+  }
+  const unnamed = short && lastAnswered?.length ? unnamedCorrectionValue(text) : undefined;
+  if (unnamed !== undefined) {
+    const field = unnamed ? correctedField(unnamed, lastAnswered!, fields) : lastAnswered!.at(-1);
+    if (field) {
+      await correct(turn, { field, value: unnamed || undefined });
+      return true;
+    }
   }
   const currentDef = current ? fieldDef(current) : undefined;
   const sameAs = short && !isQuestion(text) ? parseSameAs(text) : undefined;

@@ -5,6 +5,8 @@
 import type { Bot } from '../bot/bot.ts';
 import type { Context } from '../bot/context.ts';
 import { openDialogName, type Dialog } from '../bot/dialogs.ts';
+import { normalizeInput } from '../bot/normalize-input.ts';
+import { answerAndRecord } from '../knowledge/register.ts';
 import type { Next } from '../bot/router.ts';
 import { DialogEffects } from './dialog-effects.ts';
 import { cachedDraft, DIALOG_NAME, dialogState, openTurn, stepOf, type DialogData } from './dialog-state.ts';
@@ -28,6 +30,8 @@ export class ApplicationFlow {
       version: 1,
       schema: dialogState,
       droppedText: 'application.dialog_dropped',
+      // A question the corpus cannot answer is recorded for the secretariat, as outside the form.
+      answer: (ctx) => answerAndRecord(ctx),
       resume: (ctx, state, next) => this.continue(ctx, state, next),
       // A question mid-form has been answered; the step then says where the form picks up.
       afterQuestion: (ctx) => this.fx.deadlineNote(ctx),
@@ -92,6 +96,8 @@ export class ApplicationFlow {
 
   /** A message while the dialog is open: the step it is at takes it; passed on when the dialog is over. */
   private async continue(ctx: Context, state: DialogData, next: Next): Promise<void> {
+    // The applicant's words in one plain form: 简体, half-width, no emoji or politeness around them.
+    ctx.text = normalizeInput(ctx.text);
     const app: ApplicationView | undefined =
       state.step !== 'scan' && state.fields
         ? cachedDraft(state, state.fields)

@@ -2,6 +2,7 @@
 // "单位名称：…；地址：…". Returns raw values; validate.ts decides whether each is acceptable.
 import { PARTS, personField, type FieldDef, type FieldKey, type Part, type Person } from './form.ts';
 import { toHalfWidth } from './normalize.ts';
+import { checkPersonName, isChineseName, isLatinName, SELF_REFERENCE } from './person-name.ts';
 import { ORG_LABELS, ORG_NAME_ENDING, PART_LABELS, PERSON_WORDS, TITLE_ENDING, TITLE_WORDS } from './vocabulary.ts';
 
 export type Extracted = Partial<Record<FieldKey, string>>;
@@ -15,16 +16,26 @@ const MAX_SPLIT_CHARS = 1_000;
  */
 export function extractAnswer(current: FieldDef, text: string, saved: Extracted = {}): Extracted {
   // A profile is free text: kept whole, commas and all.
-  if (current.kind === 'paragraphs') return { [current.key]: text };
+  if (current.kind === 'paragraphs') return { [current.key]: text.replace(PROFILE_LABEL, '') };
   // Far longer than any one-line field: not worth splitting, validation says it is too long.
   if (text.length > MAX_SPLIT_CHARS) return { [current.key]: text };
   if (current.person && current.part) return extractPerson(current.person, current.part, text, saved);
   return extractOrg(current, text);
 }
 
-const LABEL_GLUE = /^\s*(?:[:：=]|是|为|在)?\s*/;
+// "profile: …", "基本情况我说一下：…": the label before a profile.
+const PROFILE_LABEL =
+  /^\s*(?:单位基本情况|基本情况|单位简介|简介|profile|introduction|about us|overview)\s*(?:(?:我说一下|如下|是)\s*)?[:：]\s*/i;
 
-function extractOrg(current: FieldDef, text: string): Extracted {
+const LABEL_GLUE = /^\s*(?:嘛|呢|啊|呀)?[，,]?\s*(?:[:：=]|是|为|在|is)?\s*/i;
+
+// A run-on said without pauses ("…第二十八中学地址在…372号属于教育部门"): a comma before each cue
+// that opens another row, so the labels below can split it.
+const RUN_ON_CUE =
+  /(?<=[\u3400-\u9fff\d])(?=(?:单位)?地址(?:在|是|为|[:：])|(?:单位)?性质(?:是|为|属于|[:：])|属于(?:教育部门|企业|社会团体)|(?:单位)?(?:基本情况|简介)(?:是|为|[:：]))/g;
+
+function extractOrg(current: FieldDef, raw: string): Extracted {
+  const text = raw.replace(RUN_ON_CUE, '，');
   const pieces = text
     .split(/[，,；;\n]+/)
     .map((p) => p.trim())
@@ -41,6 +52,11 @@ function extractOrg(current: FieldDef, text: string): Extracted {
     } else if (last) {
       // An address or name with a comma in it continues the labelled value.
       labelled[last] = `${labelled[last]}，${piece}`;
+    } else {
+      // What comes before the first label answers the question asked: "遵义三中，地址在…".
+      labelled[current.key] = labelled[current.key]
+        ? `${labelled[current.key]}，${piece}`
+        : piece.replace(ORG_LEAD_IN, '');
     }
   }
   if (anyLabel) return labelled;
@@ -62,7 +78,7 @@ function extractOrg(current: FieldDef, text: string): Extracted {
 
 // "我们是…", "我们单位是…", "学校名称是…", "我们的地址是…": the words before the value.
 const ORG_LEAD_IN =
-  /^(?:(?:我们|我方|我)(?:的)?(?:单位|学校|公司|学会|协会|机构)?(?:的)?(?:名称|名字|全称|地址|通讯地址|所在地)?|(?:本|我)?(?:单位|学校|公司|学会|协会|机构)(?:的)?(?:名称|名字|全称|地址|通讯地址|所在地)|名字|全称|所在地)(?:是|叫|为|在|：|:)\s*(?=\S{2})/;
+  /^(?:(?:我们|我方|我)(?:的)?(?:单位|学校|公司|学会|协会|机构)?(?:的)?(?:名称|名字|全称|地址|通讯地址|所在地)?|(?:本|我)?(?:单位|学校|公司|学会|协会|机构)(?:的)?(?:名称|名字|全称|地址|通讯地址|所在地)|名字|全称|所在地)(?:嘛|呢)?[，,]?(?:是|叫做|叫|为|在|：|:)\s*(?=\S{2})/;
 
 const looksLikeAddress = (text: string): boolean =>
   /(省|市|区|县|镇|乡|路|街|道|号|巷|村|楼|室)/.test(text) && /(路|街|道|号|巷|村|楼|室|\d)/.test(text);
@@ -125,17 +141,23 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
   });
 
   const tokens = rest
-    .split(/[，,；;、/|\s:：¦]+/)
+    .split(/[，,；;、/|\s:：¦()]+/)
     .map((t) => t.trim())
     .filter(Boolean)
     .flatMap(splitNameTitle);
   const loose: string[] = [];
   let pending: Part | undefined;
+  let self: string | undefined;
   for (const token of tokens) {
     let value = token.replace(SUBJECT, '');
     const label = PART_LABELS.find(([, re]) => re.test(value));
     if (label) value = value.replace(label[1], '').replace(LABEL_GLUE, '');
-    value = value.replace(INTRO, '');
+    value = tidyPersonToken(value.replace(INTRO, ''));
+    // "是我", "就是我本人": the one typing; their name comes in another token or is asked for.
+    if (SELF_REFERENCE.test(value)) {
+      self = value;
+      continue;
+    }
     if (!value) {
       pending = label?.[0] ?? pending;
       continue;
@@ -157,7 +179,7 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
     take(currentPart, loose[0]!);
   } else {
     const leftovers: string[] = [];
-    for (const token of joinLatinWords(loose)) {
+    for (const token of joinMixedNames(joinLatinWords(loose))) {
       if (isTitle(token) && free('title')) take('title', token);
       else if (looksLikeName(token) && free('name')) take('name', token);
       else leftovers.push(token);
@@ -169,6 +191,8 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
     }
   }
 
+  // Only "我自己" where the name was asked: kept for validation to ask for the name itself.
+  if (self !== undefined && asked && currentPart === 'name' && parts.name === undefined) parts.name = self;
   const result: Extracted = {};
   for (const [part, value] of Object.entries(parts) as [Part, string][]) result[personField(person, part)] = value;
   return result;
@@ -192,9 +216,36 @@ function splitNameTitle(token: string): string[] {
 const isTitle = (token: string): boolean => TITLE_WORDS.test(token) && !/\d/.test(token);
 
 const looksLikeName = (token: string): boolean =>
-  !isTitle(token) &&
-  !ORG_NAME_ENDING.test(token) &&
-  (/^[\u3400-\u9FFF]{2,4}$/.test(token) || /^[A-Za-z][A-Za-z.'-]*( [A-Za-z][A-Za-z.'-]*){0,3}$/.test(token));
+  !isTitle(token) && !ORG_NAME_ENDING.test(token) && checkPersonName(token).ok;
+
+// "我们主任", "我校的校长", "电教站的站长": the title without the possessive or the 的.
+const POSSESSIVE = /^(?:我们|咱们|我校|本校|我单位|本单位|我局|我馆|我院|我司|本公司|我们单位|我们学校)的?(?=\S{2})/;
+// English words for whose details these are: they say who, they are not a name.
+const ENGLISH_PERSON_WORD = /^(?:representative|rep|contact|person|contact person|name|title|phone|email|e-mail)$/i;
+function tidyPersonToken(token: string): string {
+  if (ENGLISH_PERSON_WORD.test(token)) return '';
+  const value = token.replace(POSSESSIVE, '');
+  const m = /^(\S{2,})的([^\s的]{1,6})$/.exec(value);
+  return m && TITLE_ENDING.test(m[2]!) ? `${m[1]}${m[2]}` : value;
+}
+
+/** "陈静", "Jessica Chen" side by side are one person's two names: keep them together. */
+function joinMixedNames(tokens: string[]): string[] {
+  const out: string[] = [];
+  for (const token of tokens) {
+    const previous = out.at(-1);
+    const pair = previous !== undefined && `${previous} ${token}`;
+    if (
+      pair &&
+      !isTitle(token) &&
+      !isTitle(previous!) &&
+      ((isChineseName(previous!) && isLatinName(token)) || (isLatinName(previous!) && isChineseName(token)))
+    ) {
+      out[out.length - 1] = pair;
+    } else out.push(token);
+  }
+  return out;
+}
 
 /** "John Smith" was split on the space: put Latin-only neighbours back together. */
 function joinLatinWords(tokens: string[]): string[] {

@@ -83,7 +83,23 @@ export const isSubmit = (text: string): boolean =>
 
 /** At the summary, which asks for 确认提交: plain agreement submits too. */
 export const isConfirm = (text: string): boolean =>
-  isSubmit(text) || /^(确认|确定|确认无误|无误|没问题|没有问题|可以提交|提交吧|就这样提交)[。.!！]*$/.test(bare(text));
+  isSubmit(text) ||
+  /^(确认|确定|确认无误|无误|没问题|没有问题|可以提交|提交吧|就这样提交)[。.!！]*$/.test(bare(text)) ||
+  isClearAffirmative(text);
+
+// Any clear "yes, submit" in a sentence: "没问题，提交", "OK, submit 提交", "都对，麻烦帮我们提交",
+// "确认 queren tijiao" — unless it holds a no, a wait or a change.
+const SUBMIT_WORD = /提交|submit|tijiao|確認|确认无误|核对无误|都对|都没问题/i;
+const HOLD_BACK =
+  /不要|不用|不提交|别|先不|暂不|暂时不|等一?下|等等|还没|再看|再检查|不对|错|改|修改|换|don'?t|not\s*yet|wait|cancel|取消|放弃|[?？吗]/i;
+// What may stand around the yes: agreement, politeness, filler. Anything else (a name with 提交 in
+// it) means the message is not a confirmation.
+const AROUND_YES =
+  /提交|submit|tijiao|queren|确认|确定|核对|无误|都对|没问题|没有问题|可以|好的?|行|嗯+|对的?|ok|yes|please|麻烦|您|你|帮|我们|我|一下|看了|都|的|了|吧|啦|呀|谢谢|感谢|辛苦|非常|耐心|就这样|[\s\p{P}]/giu;
+function isClearAffirmative(text: string): boolean {
+  const t = toHalfWidth(text).trim();
+  return t.length <= 40 && SUBMIT_WORD.test(t) && !HOLD_BACK.test(t) && t.replace(AROUND_YES, '').length <= 2;
+}
 
 export const isYes = (text: string): boolean =>
   /^(是|是的|对|确定|确认|好|好的|嗯|可以|行|确认放弃|确定放弃|放弃|yes|y|ok)[。.!！]*$/.test(bare(text));
@@ -118,9 +134,10 @@ export function isQuestion(text: string, longAnswer = false): boolean {
 }
 
 const CHANGE = /(改|修改|更改|更正|填错|写错|弄错|搞错|打错|输错|错了|不对|换成|换一下|变更|重新填|重填)/;
-const VALUE_MARK = /(改成|改为|换成|换为|更正为|更改为|修改为|变更为|应该是|应为|应是|正确的是|正确的应该是)[:：]?\s*/;
+const VALUE_MARK =
+  /(改成|改为|换成|换为|更正为|更改为|修改为|变更为|应该是|应为|应是|正确的是|正确的应该是|全称是|全称为|全称应该是)[:：]?\s*/;
 // Without an explicit "改成", the value follows the change word and a comma: "电话写错了，138…".
-const AFTER_CHANGE = new RegExp(`(?<=${CHANGE.source}了?)[，,:：]\\s*(?:是|为)?[:：]?\\s*`);
+const AFTER_CHANGE = new RegExp(`(?<=${CHANGE.source}(?:了|一下)?)[，,:：]\\s*(?:是|为)?[:：]?\\s*`);
 
 // What may stand between the person and the value: "联系人改成", "把联系人换成", "联系人信息改为".
 const CHANGE_HEAD = /^(请|帮我)?(把|将)?|(要|需要)?(修改|更改|更正|改|换|变更)(一下)?$/g;
@@ -146,6 +163,10 @@ export function parseCorrection(text: string): Correction | undefined {
     : PERSON_WORDS.rep.test(head)
       ? 'rep'
       : undefined;
+  // "更正：代表的职务是常务副会长": the field is named after the change word.
+  const labelled = !word && value ? /^(.{1,12}?)(?:是|为|[:：])\s*(\S.*)$/.exec(value) : null;
+  if (labelled && FIELD_WORDS.some((w) => w.words.test(labelled[1]!)))
+    return parseCorrection(`${labelled[1]}改成${labelled[2]}`);
   // "联系人改成韩梅梅，办公室主任，…": the whole person block, given anew.
   if (!word)
     return person &&
@@ -170,7 +191,8 @@ export function parseCorrection(text: string): Correction | undefined {
  */
 export type SameAs = { parts: Part[]; said: 'parts' | 'person' | 'bare'; rest: string };
 
-const SAME_PERSON = /同一(个)?人|(就|也)?是代表(本人)?$|代表本人|(就|也)是(他|她)(本人)?$|(他|她)本人$/;
+const SAME_PERSON =
+  /同一(个)?人|(就|也)?是代表(本人)?$|代表本人|(就|也)是(他|她|我)(本人)?$|(他|她)本人$|same\s*as\s*(above|the\s*representative)/i;
 const SAME_AS = new RegExp(
   `同上|上同|(和|与|跟|同)(代表|上面|上边)(的)?\\S{0,6}(一样|相同|一致)|同代表$|${SAME_PERSON.source}`,
 );

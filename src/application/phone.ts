@@ -19,8 +19,11 @@ export function normalizePhone(raw: string): PhoneResult {
     .replace(/[）]/g, ')')
     .replace(/[—–－]/g, '-')
     .trim();
-  const ext = EXTENSION.exec(text)?.[1];
-  if (ext) text = text.replace(EXTENSION, '');
+  // "0851-85523344-806": an extension after a full landline written with a second hyphen.
+  const hyphenExt = /^(\(?0\d{2,3}\)?[\s-]?\d{7,8})-(\d{1,5})$/.exec(text);
+  const ext = EXTENSION.exec(text)?.[1] ?? hyphenExt?.[2];
+  if (hyphenExt) text = hyphenExt[1]!;
+  else if (ext) text = text.replace(EXTENSION, '');
   const digits = text.replace(/\D/g, '');
   const national = digits.replace(/^(0086|86)(?=1\d{10}$|0?[2-9]\d{8,10}$)/, '');
   const phone = parsePhoneNumberFromString(text, 'CN');

@@ -2,10 +2,14 @@
 // until it ends, "我的申请" shows the status, a file after submission is the stamped scan.
 import type { Bot } from '../bot/bot.ts';
 import type { Corpus } from '../knowledge/corpus.ts';
+import { normalizeInput } from '../bot/normalize-input.ts';
 import { ApplicationFlow } from './dialog.ts';
-import { isResume, isStart, isStatus } from './intents.ts';
+import { isResume, isStatus, isYes } from './intents.ts';
 import { readNoticeFacts, resolveDeadline } from './notice.ts';
 import { Applications } from './service.ts';
+import { startIntent } from './start-intent.ts';
+
+const OFFER_SLOT = 'applyOffered';
 
 export type ApplicationModule = { applications: Applications; flow: ApplicationFlow };
 
@@ -34,9 +38,20 @@ export function registerApplication(bot: Bot, corpus: Corpus): ApplicationModule
     }
     // Another module's dialog may have let this through; starting ours would abandon it.
     if (!ctx.text || flow.otherDialogOpen(ctx)) return next();
-    if (isStart(ctx.text)) return flow.start(ctx);
-    if (isResume(ctx.text)) return flow.resume(ctx);
-    if (isStatus(ctx.text)) return flow.status(ctx);
+    const text = normalizeInput(ctx.text);
+    const offered = ctx.session.slots[OFFER_SLOT] === true;
+    delete ctx.session.slots[OFFER_SLOT];
+    if (offered && isYes(text)) return flow.start(ctx);
+    const intent = startIntent(text);
+    if (intent === 'start') return flow.start(ctx);
+    if (intent === 'unsure') {
+      // Answer what may be a question, then ask whether they meant to start; "是" starts.
+      await next();
+      ctx.session.slots[OFFER_SLOT] = true;
+      return ctx.say(ctx.t('application.start_offer'));
+    }
+    if (isResume(text)) return flow.resume(ctx);
+    if (isStatus(text)) return flow.status(ctx);
     return next();
   });
 

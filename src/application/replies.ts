@@ -2,7 +2,7 @@
 // summary card, the reasons an organisation cannot apply, what was taken from an answer.
 import type { Context } from '../bot/context.ts';
 import type { Outbound } from '../bot/outbound.ts';
-import { FORM, nextEmptyField, positionOf, type FieldKey, type Fields } from './form.ts';
+import { FORM, nextEmptyField, PARTS, personField, positionOf, type FieldKey, type Fields } from './form.ts';
 import { chineseDate } from './notice.ts';
 import type { OrgBlock } from './service.ts';
 import type { Validated } from './validate.ts';
@@ -22,6 +22,33 @@ export function reasonText(ctx: Context, result: Extract<Validated, { ok: false 
 export function acceptedText(ctx: Context, fields: Fields, keys: FieldKey[]): string {
   const items = keys.map((k) => t(ctx, 'accepted_item', { label: label(ctx, k), value: shorten(fields[k]!, 40) }));
   return t(ctx, 'accepted', { list: items.join(t(ctx, 'list_separator')) });
+}
+
+/** A change said as old → new; without an old value, what it is now. */
+export function changedText(ctx: Context, key: FieldKey, before: string | undefined, after: string): string {
+  if (before === undefined || before === after)
+    return t(ctx, 'changed', { label: label(ctx, key), value: shorten(after) });
+  return t(ctx, 'changed_from', { label: label(ctx, key), old: shorten(before, 40), value: shorten(after) });
+}
+
+/** "代表：王芳（总经理），139…，wang@…" for each person block this answer completed or changed. */
+export function personEchoes(ctx: Context, before: Fields, fields: Fields, accepted: FieldKey[]): string[] {
+  const out: string[] = [];
+  for (const person of ['rep', 'contact'] as const) {
+    const keys = PARTS.map((p) => personField(person, p));
+    if (!keys.some((k) => accepted.includes(k)) || !keys.every((k) => fields[k])) continue;
+    // Shown once when it becomes complete, and again whenever a complete block changes.
+    if (keys.every((k) => before[k] === fields[k])) continue;
+    out.push(
+      t(ctx, `echo_${person}`, {
+        name: fields[keys[0]!]!,
+        title: fields[keys[1]!]!,
+        phone: fields[keys[2]!]!,
+        email: fields[keys[3]!]!,
+      }),
+    );
+  }
+  return out;
 }
 
 export function shorten(value: string, max = 60): string {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ORG_TYPES, type FieldDef, type OrgType } from './form.ts';
 import { isBlank, isFiller, normalizeLine, normalizeParagraphs, toHalfWidth } from './normalize.ts';
 import { normalizePhone } from './phone.ts';
+import { checkPersonName } from './person-name.ts';
 import { ORG_NAME_ENDING, ORG_TYPE_SYNONYMS, TITLE_ENDING } from './vocabulary.ts';
 
 export type Validated =
@@ -62,11 +63,14 @@ function validateEmail(raw: string): Validated {
 
 function validateName(value: string, length: number): Validated {
   if (/\d|@/.test(value)) return fail('name_invalid');
-  const cjk = /^[\u3400-\u9FFF]+([·•][\u3400-\u9FFF]+)*$/.test(value);
-  const latin = /^[A-Za-z][A-Za-z .'-]*$/.test(value);
-  if (!cjk && !latin) return fail('name_invalid');
+  const cjk = /^[\u3400-\u9FFF]+$/.test(value);
   if (cjk && TITLE_ENDING.test(value)) return fail('name_is_title');
   if (cjk && ORG_NAME_ENDING.test(value)) return fail('name_invalid');
-  if (cjk && length > 6) return fail('name_too_long');
-  return length < 2 ? fail('too_short', { min: 2 }) : { ok: true, value };
+  const checked = checkPersonName(value);
+  if (!checked.ok) {
+    if (checked.reason !== 'not_a_name') return fail(`name_${checked.reason}`);
+    if (cjk && length > 6) return fail('name_too_long');
+    return fail('name_invalid');
+  }
+  return length < 2 ? fail('too_short', { min: 2 }) : { ok: true, value: checked.value };
 }

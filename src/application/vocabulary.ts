@@ -5,9 +5,10 @@ import type { OrgType, Part } from './form.ts';
 /** Synonyms people use for the three 单位性质 boxes; the first match in this order wins. */
 export const ORG_TYPE_SYNONYMS: Record<OrgType, RegExp> = {
   教育部门:
-    /教育部门|教育局|教体局|教育厅|教委|教育委员会|教育部|电化教育馆|电教馆|电教站|教育技术中心|教育行政|教育系统|学校|大学|学院|中学|小学|中小学|幼儿园/,
-  企业: /企业|公司|集团|厂家|厂商|商家|有限|股份|民营|国企|私企|工作室/,
-  社会团体: /社会团体|社团|协会|学会|研究会|促进会|联合会|基金会|商会|社会组织|民非|民办非企业|团体/,
+    /教育部门|教育局|教体局|教育厅|教委|教育委员会|教育部|电化教育馆|电教馆|电教站|教育技术中心|教育行政|教育系统|学校|大学|学院|中学|小学|中小学|幼儿园|jiaoyu\s*bu\s*men|jiaoyu|education|school|university|college|kindergarten/i,
+  企业: /企业|公司|集团|厂家|厂商|商家|有限|股份|民营|国企|私企|工作室|qi\s*ye|gong\s*si|enterprise|company|corporation|business|\bltd\b|\binc\b/i,
+  社会团体:
+    /社会团体|社团|协会|学会|研究会|促进会|联合会|基金会|商会|社会组织|民非|民办非企业|团体|shehui\s*tuanti|xie\s*hui|association|society|\bngo\b|federation|foundation/i,
 };
 
 /** 职务 words: a token with one of these is a job title, not a name. */
@@ -24,21 +25,30 @@ export const ORG_NAME_ENDING =
 
 /** Words that name a part of a person block, as applicants label what they type. */
 export const PART_LABELS: [Part, RegExp][] = [
-  ['name', /^(姓名|名字|名称|称呼)/],
-  ['title', /^(职务|职位|职称|岗位|头衔)/],
+  ['name', /^(姓名|名字|名称|称呼|full\s*name|name\b)/i],
+  ['title', /^(职务|职位|职称|岗位|头衔|job\s*title|title\b|position\b|post\b)/i],
   ['phone', /^(联系电话|电话号码|手机号码|手机号|电话|手机|座机|固话|tel|phone|mobile)/i],
   ['email', /^(电子邮箱|电子邮件|邮箱地址|邮箱|邮件|e-?mail|mail)/i],
 ];
 
 /** Who a labelled value is about. */
-export const PERSON_WORDS = { rep: /(成员代表|代表|委托人)/, contact: /联系人/ };
+export const PERSON_WORDS = {
+  rep: /(成员代表|代表|委托人|representative)/i,
+  contact: /(联系人|contact\s*person|contact\b)/i,
+};
 
 /** Labels of the organisation rows. */
 export const ORG_LABELS: ['orgName' | 'address' | 'orgType' | 'orgProfile', RegExp][] = [
-  ['orgName', /^(单位名称|单位全称|机构名称|名称)/],
-  ['address', /^(单位地址|通讯地址|通信地址|联系地址|地址)/],
-  ['orgType', /^(单位性质|单位类型|性质|类型)/],
-  ['orgProfile', /^(单位基本情况|基本情况|单位简介|简介)/],
+  [
+    'orgName',
+    /^(单位名称|单位全称|机构名称|名称|单位(?=是|叫|[:：])|(?:unit|organi[sz]ation|company|institution)\s*name\b|name of (?:the )?(?:unit|organi[sz]ation)\b|unit\b|organi[sz]ation\b)/i,
+  ],
+  ['address', /^(单位地址|通讯地址|通信地址|联系地址|地址|address\b|addr\b)/i],
+  [
+    'orgType',
+    /^(单位性质|单位类型|性质|类型|属于(?=教育部门|企业|社会团体)|(?:unit|organi[sz]ation)?\s*type\b|nature\b|category\b)/i,
+  ],
+  ['orgProfile', /^(单位基本情况|基本情况|单位简介|简介|profile\b|introduction\b|about\b|overview\b|description\b)/i],
 ];
 
 /** The words of every field, for "改一下电话", "地址填错了". Longest first so 联系人电话 beats 电话. */

@@ -6,7 +6,7 @@
  * The longest message the bot handles. Well above any real answer (the longest form field, the
  * profile, allows 5000 characters); a longer message is refused with a reply (see isTooLong).
  */
-export const MAX_TEXT_LENGTH = 8_000;
+export const MAX_TEXT_LENGTH = 12_000;
 
 // C0/C1 controls except tab/newline, zero-width and bidi marks, BOM, replacement char.
 const INVISIBLE =

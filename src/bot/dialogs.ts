@@ -4,6 +4,7 @@
 // state; the session keeps it as `{ name, v, data, startedAt }`. A state stored by another version
 // or damaged is migrated when the dialog knows how, else dropped with a clear reply — never a crash.
 import type { ZodType } from 'zod';
+import type { Answer } from '../knowledge/answer.ts';
 import type { Context } from './context.ts';
 import type { DialogState, SessionState } from './conversation.ts';
 import type { Handler, Next } from './router.ts';
@@ -24,6 +25,8 @@ export type DialogSpec<S> = {
    * may be changed in place or replaced with `save`. next() passes the message on down the chain.
    */
   resume(ctx: Context, state: S, next: Next): Promise<void> | void;
+  /** How a question asked mid-dialog is answered (default: from the corpus, knowledge.answer). */
+  answer?(ctx: Context): Promise<Answer>;
   /** After a question asked mid-dialog was answered (`answerQuestion`): how the dialog picks up. */
   afterQuestion?(ctx: Context, state: S): Promise<void> | void;
 };
@@ -78,7 +81,7 @@ export class Dialog<S> {
 
   /** A question mid-dialog: answered from the corpus, then the dialog says where it picks up. */
   async answerQuestion(ctx: Context, state: S): Promise<void> {
-    const result = await ctx.services.knowledge.answer(ctx.text);
+    const result = await (this.spec.answer ? this.spec.answer(ctx) : ctx.services.knowledge.answer(ctx.text));
     ctx.say(result.answer, result.citations);
     await this.spec.afterQuestion?.(ctx, state);
   }

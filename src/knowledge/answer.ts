@@ -7,6 +7,10 @@ export type Answer = {
   refused: boolean;
   /** How the answer was produced. */
   mode: 'extractive' | 'llm' | 'refused';
+  /** Refused because the question reads as an instruction to the bot (not worth learning from). */
+  instruction?: boolean;
+  /** Answered, but only with the nearest rule after saying the documents do not cover the question. */
+  weak?: boolean;
 };
 
 export type Answerer = {

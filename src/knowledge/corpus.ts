@@ -37,6 +37,8 @@ export type Corpus = {
   faq: FaqEntry[];
   synonyms: string[][];
   unanswered: UnansweredTopic[];
+  /** English word or phrase (lower case) → the Chinese word the documents use. */
+  glossary: Map<string, string>;
   /** Years the documents mention (a question about another year is not answered by them). */
   years: Set<string>;
 };
@@ -87,7 +89,7 @@ export function parseSections(markdown: string, doc: SectionDoc, file: string, p
   return sections;
 }
 
-type FaqFile = { synonyms?: unknown; faq?: unknown; unanswered?: unknown };
+type FaqFile = { synonyms?: unknown; faq?: unknown; unanswered?: unknown; glossary?: unknown };
 
 export function loadCorpus(dir: string): Corpus {
   const problems: string[] = [];
@@ -123,9 +125,10 @@ export function loadCorpus(dir: string): Corpus {
   const synonyms = readSynonyms(data.synonyms, problems);
   const faq = readFaq(data.faq, byId, problems);
   const unanswered = readUnanswered(data.unanswered, problems);
+  const glossary = readGlossary(data.glossary, sections, synonyms, problems);
   if (problems.length > 0) throw new CorpusError(problems);
   const years = new Set(sections.flatMap((s) => s.text.match(/(?:19|20)\d{2}(?=年|\])/g) ?? []));
-  return { sections, charter: charterOf(charterTitle, sections), byId, faq, synonyms, unanswered, years };
+  return { sections, charter: charterOf(charterTitle, sections), byId, faq, synonyms, unanswered, years, glossary };
 }
 
 const ARTICLE_LABEL = new RegExp(`^第([${NUMERAL_CHARS}]+)条$`);
@@ -246,4 +249,25 @@ function readUnanswered(raw: unknown, problems: string[]): UnansweredTopic[] {
     }
     return [{ id: e.id, match, note: e.note.trim() }];
   });
+}
+
+/** `glossary:` maps English words to a word the documents (or a synonym group) use. */
+function readGlossary(raw: unknown, sections: Section[], synonyms: string[][], problems: string[]): Map<string, string> {
+  const glossary = new Map<string, string>();
+  if (raw === undefined) return glossary;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    problems.push('faq.yaml: glossary 应是“英文: 中文”的映射 (must be a mapping)');
+    return glossary;
+  }
+  const text = sections.map((s) => `${s.title}${s.text}`).join('');
+  const known = (word: string) => text.includes(word) || synonyms.some((g) => g.includes(word));
+  for (const [english, chinese] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof chinese !== 'string' || !chinese.trim()) {
+      problems.push(`faq.yaml: glossary “${english}” 需要一个中文词`);
+      continue;
+    }
+    if (!known(chinese.trim())) problems.push(`faq.yaml: glossary “${english}” → “${chinese}” 不是文件或同义词表里的词`);
+    glossary.set(english.toLowerCase().trim().replace(/\s+/g, ' '), chinese.trim());
+  }
+  return glossary;
 }

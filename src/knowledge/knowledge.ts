@@ -11,6 +11,8 @@ import { looksLikeInstruction } from './injection.ts';
 import type { Answer, Answerer } from './answer.ts';
 import { createLlmAnswerer } from './llm.ts';
 import { createCharterAnswers } from './charter.ts';
+import { createForeignExpander } from './foreign-words.ts';
+import { missingFacts } from './fact-types.ts';
 
 /** Questions longer than this are understood by their beginning only. */
 export const MAX_QUESTION_CHARS = 300;
@@ -40,7 +42,13 @@ export type Knowledge = Answerer & {
   index: SearchIndex;
   retrieve(question: string): Retrieval;
   extractive(question: string): Answer;
+  /** The secretariat's mappings (learned.ts): consulted before retrieval. */
+  useLearned(lookup: LearnedLookup): void;
+  /** A section by its id, or by its label when that names one section first (第十八条, 通知). */
+  sectionFor(idOrLabel: string): Section | undefined;
 };
+
+export type LearnedLookup = (question: string) => { section: string | null } | undefined;
 
 export function sourceOf(texts: Texts, section: Section): string {
   return texts.t(`knowledge.source_${section.doc}`, { label: section.label, title: section.title });
@@ -55,12 +63,14 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
   const analyzer = createAnalyzer(corpus.synonyms, options.segment);
   const index = new SearchIndex(corpus, analyzer);
   const charter = createCharterAnswers(corpus.charter, analyzer, texts);
+  const expandForeign = createForeignExpander(corpus, analyzer);
 
   const refusal = (instruction: boolean, note?: string): Answer => ({
     answer: [note, texts.t(instruction ? 'knowledge.refused_instruction' : 'knowledge.refused')].filter(Boolean).join('\n'),
     citations: [],
     refused: true,
     mode: 'refused',
+    ...(instruction ? { instruction } : {}),
   });
 
   /** A fact the documents cannot hold: a curated unanswered topic, or a year they never mention. */
@@ -73,14 +83,25 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
     return unknownYear ? texts.t('knowledge.unknown_year', { year: unknownYear }) : undefined;
   };
 
+  let learned: LearnedLookup | undefined;
+  const sectionFor = (idOrLabel: string): Section | undefined =>
+    corpus.byId.get(idOrLabel) ?? corpus.sections.find((s) => s.label === idOrLabel);
+
   const retrieve: Knowledge['retrieve'] = (raw) => {
     const question = raw.slice(0, MAX_QUESTION_CHARS);
     const instruction = looksLikeInstruction(question);
+    const mapped = learned?.(question);
+    if (mapped && !instruction) {
+      const result: SearchResult = { hits: [], coverage: 1, unknownWords: [], linked: true };
+      const section = mapped.section === null ? undefined : sectionFor(mapped.section);
+      if (section) return { result, relevant: [{ section, score: THRESHOLDS.minScore }], instruction };
+      return { result, relevant: [], instruction, note: texts.t('knowledge.not_covered_mapped') };
+    }
     const asked = charter.read(question);
     const { named } = asked;
     // Articles asked for by number are the answer; only the rest of the question is searched, so
     // their numbers do not pull in look-alikes (第二条 → 第二十二条).
-    const result = index.search(named.length > 0 ? asked.rest : question, 5);
+    const result = index.search(expandForeign(named.length > 0 ? asked.rest : question), 5);
     const missing = charter.missingNote(asked);
     if (missing !== undefined && named.length === 0 && !asked.asksChapter) {
       return { result, relevant: [], instruction, reply: charter.missing(asked) };
@@ -127,6 +148,9 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
       .filter((c, i, all) => all.findIndex((o) => o.section === c.section) === i);
     const [first, ...rest] = relevant;
     const lines = [texts.t('knowledge.extractive', { source: sourceOf(texts, first!.section), quote: quotes[0]! })];
+    // Asked for an amount, a date, a place…, and the nearest rule holds none: said first, not hidden.
+    const missing = relevant.every((h) => missingFacts(question, h.section.text).length > 0);
+    if (missing) lines.unshift(texts.t('knowledge.not_covered_nearest'));
     const second = rest[0];
     if (second && second.score >= first!.score * THRESHOLDS.secondQuoteRatio) {
       lines.push(texts.t('knowledge.extractive_more', { source: sourceOf(texts, second.section), quote: quotes[1]! }));
@@ -136,7 +160,13 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
     const others = relevant.slice(shown).map((h) => (h.section.doc === 'charter' ? texts.t('knowledge.article_with_title', { label: h.section.label, title: h.section.title }) : sourceOf(texts, h.section)));
     if (others.length > 0) lines.push(texts.t('knowledge.see_also', { list: others.join('、') }));
     if (raw.length > MAX_QUESTION_CHARS) lines.push(texts.t('knowledge.too_long_note', { n: MAX_QUESTION_CHARS }));
-    return { answer: lines.join('\n\n'), citations, refused: false, mode: 'extractive' };
+    return {
+      answer: lines.join('\n\n'),
+      citations,
+      refused: false,
+      mode: 'extractive',
+      ...(missing ? { weak: true } : {}),
+    };
   };
   const extractive: Knowledge['extractive'] = (raw) => extractiveFrom(raw, retrieve(raw));
 
@@ -148,13 +178,19 @@ export function createKnowledge(config: Config, texts: Texts, log: Logger, optio
     index,
     retrieve,
     extractive,
+    sectionFor,
+    useLearned(lookup) {
+      learned = lookup;
+    },
     async answer(raw) {
       const retrieval = retrieve(raw);
       const fallback = extractiveFrom(raw, retrieval);
       if (!llm || fallback.refused || retrieval.reply) return fallback;
       const grounded = await llm.answer(raw.slice(0, MAX_QUESTION_CHARS), retrieval.relevant, fallback);
       if (!grounded) return fallback;
-      return retrieval.preface ? { ...grounded, answer: `${retrieval.preface}\n\n${grounded.answer}` } : grounded;
+      const before = [retrieval.preface, fallback.weak ? texts.t('knowledge.not_covered_nearest') : undefined].filter(Boolean);
+      const answer = before.length > 0 ? `${before.join('\n\n')}\n\n${grounded.answer}` : grounded.answer;
+      return { ...grounded, answer, ...(fallback.weak ? { weak: true } : {}) };
     },
   };
 }
