@@ -304,8 +304,7 @@ describe('bad input keeps the draft intact', () => {
   });
 
   it.each([
-    // Under the 8,000-character message cap (refused before any handler), over the field's limit.
-    ['a 6,000-character answer', '贵阳'.repeat(3_000), '太长'],
+    ['a 10,000-character answer', '贵阳'.repeat(5_000), '太长'],
     ['only whitespace', '   \t \n  ', '没有收到'],
     ['only emoji', '😀😀👍🎉', '空格、表情'],
     ['control characters', '\u0000\u0001\u0007\u001b\u007f', '没有收到'],
@@ -324,10 +323,10 @@ describe('bad input keeps the draft intact', () => {
     expect((await draftOf(user)).fields).toEqual(before);
   });
 
-  it('a 6,000-character profile is refused whole, a 2,000-character one is kept whole', async () => {
+  it('a 10,000-character profile is refused whole, a 2,000-character one is kept whole', async () => {
     await user.says('凯里市北京东路1号');
     await user.says('教育部门');
-    await user.says('简介'.repeat(3_000));
+    await user.says('简介'.repeat(5_000));
     expect(user.lastText()).toContain('最多 5000 字');
     expect((await draftOf(user)).fields.orgProfile).toBeUndefined();
     const profile = `本局负责全州教育工作，${'已接入国家体系。'.repeat(250)}`;
