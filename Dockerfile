@@ -27,8 +27,8 @@ COPY prompts ./prompts
 RUN mkdir -p /app/.data && chown -R node:node /app/.data
 USER node
 EXPOSE 3000
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-# V8 heap (README 性能): a young generation of 2 × 4 MB instead of up to 2 × 16 MB, and the old one
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/livez').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+# V8 heap (README 性能; bin/memory-settings.js gives every other start path the same flags): a young generation of 2 × 4 MB instead of up to 2 × 16 MB, and the old one
 # allowed to grow 20 % over what survived the last full collection before the next (not 1.1–4×).
 ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=20", "dist/src/main.js"]
 CMD ["serve"]

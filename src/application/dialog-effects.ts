@@ -67,13 +67,35 @@ export class DialogEffects {
       document,
     );
     if (!result.ok) {
-      if (result.kind === 'gone') return this.draftGone(ctx);
+      if (result.kind === 'gone') return this.submittedBefore(ctx, state);
       if (result.kind === 'deadline') return ctx.say(this.deadlineText(ctx));
       if (result.kind === 'org')
         return ctx.say(`${blockText(ctx, fields.orgName ?? '', result.block)}\n${t(ctx, 'submit_blocked_hint')}`);
       return askPending(ctx, state.asking, fields, this.conditions);
     }
-    const number = result.application.number!;
+    this.sayDocument(ctx, state, result.application, fileName);
+  }
+
+  /**
+   * The draft is no longer a draft. If this very message submitted it on an earlier try whose
+   * reply was lost (the database went away before the conversation was saved, and the message is
+   * being tried again — issue 16), answer as that try would have, with the document; otherwise the
+   * draft really is gone.
+   */
+  private async submittedBefore(ctx: Context, state: DialogData): Promise<void> {
+    const application = await this.apps.get(state.applicationId);
+    if (application?.status !== 'submitted' || !application.number || !application.documentFileId)
+      return this.draftGone(ctx);
+    const fileName = t(ctx, 'doc_file_name', {
+      org: fileSafe(application.fields.orgName ?? ''),
+      number: application.number,
+    });
+    this.sayDocument(ctx, state, application, fileName);
+  }
+
+  /** Submitted: the number, the document, what to do next; the dialog waits for the stamped scan. */
+  private sayDocument(ctx: Context, state: DialogData, application: ApplicationView, fileName: string): void {
+    const number = application.number!;
     state.step = 'scan';
     delete state.asking;
     delete state.fields;
@@ -82,7 +104,7 @@ export class DialogEffects {
       kind: 'file',
       name: fileName,
       mime: DOCX_MIME,
-      fileId: result.application.documentFileId!,
+      fileId: application.documentFileId!,
       caption: t(ctx, 'file_caption', { number }),
     });
     ctx.say(

@@ -1,5 +1,5 @@
 // The one message pipeline: Inbound → (serialised per user) → router → Outbound[].
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Inbound } from './inbound.ts';
 import { userKey } from './inbound.ts';
 import type { Card, Outbound } from './outbound.ts';
@@ -10,6 +10,7 @@ import { addToOutbox, type CardUpdate, type OutboxPart } from '../delivery/outbo
 import { Router, type Handler, type Stage } from './router.ts';
 import type { Services } from './services.ts';
 import { cleanText, isTooLong, MAX_TEXT_LENGTH } from './clean-text.ts';
+import { backoffMs, isTransient, RetryLater } from './transient.ts';
 import type { HandleOptions } from './inline-window.ts';
 import { ActionRegistry, type ActionHandler } from './actions.ts';
 import { Dialogs, type Dialog, type DialogSpec } from './dialogs.ts';
@@ -46,50 +47,92 @@ export class Bot {
   }
 
   /**
-   * Handles one event; never throws — a failure becomes an apology reply and a log line. The replies
-   * are returned; whether they were also written to the outbox depends on the channel's answer mode
-   * and, for an inline answer, on whether `options.inline` was still open at commit.
+   * Handles one event. A transient failure (database or Redis away, see transient.ts) is tried again
+   * here a few times; if it persists, an event its channel keeps (`inbound.kept`) is thrown back as
+   * RetryLater so the channel tries it later, any other gets the apology. A permanent failure (a bug)
+   * gets the apology. Otherwise never throws. The replies are returned; whether they were also
+   * written to the outbox depends on the channel's answer mode and, for an inline answer, on whether
+   * `options.inline` was still open at commit.
    */
   handle(inbound: Inbound, options: HandleOptions = {}): Promise<Outbound[]> {
     const key = userKey(inbound.channel, inbound.actor);
-    return this.queue.run(key, () => this.process(inbound, key, options));
+    return this.queue.run(key, () => this.processWithRetries(inbound, key, options));
+  }
+
+  private async processWithRetries(inbound: Inbound, key: string, options: HandleOptions): Promise<Outbound[]> {
+    const { log } = this.services;
+    if (inbound.kept?.giveUp) return this.apologize(inbound, key, options);
+    // Within the user's turn, so their next message still waits for this one.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.process(inbound, key, options);
+      } catch (error) {
+        if (!isTransient(error)) {
+          log.error({ err: safeError(error), user: key, event: inbound.id }, 'handler failed');
+          return this.apologize(inbound, key, options);
+        }
+        if (attempt + 1 >= IN_TURN_TRIES) {
+          if (inbound.kept) throw new RetryLater(error);
+          log.error(
+            { err: safeError(error), user: key, event: inbound.id },
+            'handler failed (transient, retries used up)',
+          );
+          return this.apologize(inbound, key, options);
+        }
+        log.warn({ err: safeError(error), user: key, event: inbound.id, attempt }, 'transient failure, retrying');
+        await sleep(backoffMs(attempt, 200, 2_000));
+      }
+    }
   }
 
   private async process(inbound: Inbound, key: string, options: HandleOptions): Promise<Outbound[]> {
     const { services } = this;
     const started = performance.now();
-    try {
-      const session = await this.store.load(inbound.channel, inbound.actor);
-      const replies: Outbound[] = [];
-      const ctx: Context = {
-        inbound,
-        user: key,
-        text: cleanText(inbound.text),
-        session,
-        services,
-        replies,
-        reply: (...out) => replies.push(...out),
-        say: (value, citations) => replies.push(text(value, citations)),
-        replaceCard: (card) => {
-          if (inbound.action) ctx.replacement = card;
-        },
-        t: (k, vars) => services.texts.t(k, vars),
-      };
-      // Refused before any handler: no pattern or parser ever sees an unbounded text.
-      if (isTooLong(inbound.text)) ctx.say(ctx.t('bot.too_long', { max: MAX_TEXT_LENGTH }));
-      else await this.router.run(ctx, fallback);
-      // Always saved: lastSeenAt is what "welcome back, continue?" is decided on.
-      session.lastSeenAt = services.now().toISOString();
-      await this.commit(inbound, session, replies, options, ctx.replacement);
-      services.log.debug({ user: key, ms: +(performance.now() - started).toFixed(2) }, 'handled');
-      return replies;
-    } catch (error) {
-      services.log.error({ err: safeError(error), user: key, event: inbound.id }, 'handler failed');
-      const apology = [text(services.texts.t('bot.internal_error'))];
-      await this.commitReplies(inbound, apology, options).catch((err: unknown) =>
-        services.log.error({ err }, 'apology not queued'),
-      );
-      return apology;
+    const session = await this.store.load(inbound.channel, inbound.actor);
+    const replies: Outbound[] = [];
+    const ctx: Context = {
+      inbound,
+      user: key,
+      text: cleanText(inbound.text),
+      session,
+      services,
+      replies,
+      reply: (...out) => replies.push(...out),
+      say: (value, citations) => replies.push(text(value, citations)),
+      replaceCard: (card) => {
+        if (inbound.action) ctx.replacement = card;
+      },
+      t: (k, vars) => services.texts.t(k, vars),
+    };
+    // Refused before any handler: no pattern or parser ever sees an unbounded text.
+    if (isTooLong(inbound.text)) ctx.say(ctx.t('bot.too_long', { max: MAX_TEXT_LENGTH }));
+    else await this.router.run(ctx, fallback);
+    // Always saved: lastSeenAt is what "welcome back, continue?" is decided on.
+    session.lastSeenAt = services.now().toISOString();
+    await this.commit(inbound, session, replies, options, ctx.replacement);
+    services.log.debug({ user: key, ms: +(performance.now() - started).toFixed(2) }, 'handled');
+    return replies;
+  }
+
+  /**
+   * The apology, kept: written to the outbox once per event (its dedupe key), tried again through a
+   * transient failure; an event its channel keeps is thrown back (RetryLater) until it can be written.
+   */
+  private async apologize(inbound: Inbound, key: string, options: HandleOptions): Promise<Outbound[]> {
+    const { services } = this;
+    const apology = [text(services.texts.t('bot.internal_error'))];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.commitApology(inbound, apology, options);
+        return apology;
+      } catch (error) {
+        if (!isTransient(error) || attempt + 1 >= IN_TURN_TRIES) {
+          if (inbound.kept && isTransient(error)) throw new RetryLater(error);
+          services.log.error({ err: safeError(error), user: key, event: inbound.id }, 'apology not queued');
+          return apology;
+        }
+        await sleep(backoffMs(attempt, 200, 2_000));
+      }
     }
   }
 
@@ -97,6 +140,9 @@ export class Bot {
    * Saves the session; for platform channels the replies are written to the outbox in the same
    * statement (issue 6), so a reply exists exactly when the state change that caused it does —
    * unless the caller carries them (the console, or an inline answer still within its deadline).
+   * The row's id comes from the event: if an earlier try committed and only its answer was lost
+   * (a connection reset after COMMIT), this try's insert conflicts, nothing is saved twice, and the
+   * event counts as handled — the same holds for a redelivery that slipped past the dedup.
    */
   private async commit(
     inbound: Inbound,
@@ -117,21 +163,53 @@ export class Bot {
     // One row for the whole batch, so the replies arrive in the order they were written.
     const outbox =
       parts.length > 0
-        ? { id: randomUUID(), channel: inbound.channel, address: delivery.replyAddress(inbound), payload: parts }
+        ? { id: replyRowId(inbound), channel: inbound.channel, address: delivery.replyAddress(inbound), payload: parts }
         : undefined;
-    await this.store.save(inbound.channel, inbound.actor, session, outbox);
+    try {
+      await this.store.save(inbound.channel, inbound.actor, session, outbox);
+    } catch (error) {
+      if (outbox && isDuplicateRow(error)) {
+        this.services.log.info({ event: inbound.id }, 'event already answered by an earlier try');
+        // Its job may never have been added: queue the row by id (the worker reads what was committed).
+        delivery.enqueueCommitted({ ...outbox, payload: undefined });
+        return;
+      }
+      throw error;
+    }
     if (outbox) delivery.enqueueCommitted(outbox);
   }
 
-  private async commitReplies(inbound: Inbound, replies: Outbound[], options: HandleOptions): Promise<void> {
+  private async commitApology(inbound: Inbound, replies: Outbound[], options: HandleOptions): Promise<void> {
     const { delivery, db } = this.services;
     if (options.inline?.take() || !delivery?.repliesViaOutbox(inbound.channel)) return;
     await addToOutbox(db.prisma, [
-      { channel: inbound.channel, address: delivery.replyAddress(inbound), outbound: replies },
+      {
+        channel: inbound.channel,
+        address: delivery.replyAddress(inbound),
+        outbound: replies,
+        dedupeKey: `apology:${inbound.channel}:${inbound.id}`,
+      },
     ]);
     delivery.wake();
   }
 }
+
+/** Tries of one event within the user's turn before it is handed back (kept) or apologised for. */
+const IN_TURN_TRIES = 4;
+
+/** The reply row of an event: a UUID derived from the event, the same on every try. */
+export function replyRowId(inbound: Inbound): string {
+  const hex = createHash('sha256').update(`reply:${inbound.channel}:${inbound.id}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** pg's unique violation on the outbox row's primary key. */
+function isDuplicateRow(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string };
+  return e?.code === '23505' && (e.constraint === 'OutboxMessage_pkey' || /OutboxMessage_pkey/.test(e.message ?? ''));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The change of the card a click came from, when the platform named it. */
 function clickedCardUpdate(inbound: Inbound, card: Card): CardUpdate | undefined {

@@ -42,6 +42,12 @@ export type Inbound = {
   action?: InboundAction;
   file?: InboundFile;
   receivedAt: Date;
+  /**
+   * Set by a channel that keeps the event until it is settled and tries it again later (Feishu):
+   * a transient failure is then thrown to it (RetryLater) instead of answered with the apology;
+   * `giveUp` (a poison event, tried too often) asks for the apology alone.
+   */
+  kept?: { giveUp?: boolean };
 };
 
 /** One id form everywhere: `feishu:ou_xxx`, `wechat:wxid_xxx`, `console:alice`. */

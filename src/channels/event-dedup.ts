@@ -5,9 +5,9 @@
 // it, the event stops being renewed and another process takes it over (an orphan).
 import type { Redis } from 'ioredis';
 
-// KEYS: claim, kept (id → last renewed, ms), payloads (id → payload). ARGV: ttl, now, id, payload.
+// KEYS: claim, kept (id → last renewed, ms), payloads (id → payload). ARGV: ttl, now, id, payload, owner.
 const CLAIM_KEEP = `
-if redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then
+if redis.call('SET', KEYS[1], ARGV[5], 'EX', ARGV[1], 'NX') then
   redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
   redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
   return 1
@@ -67,8 +67,12 @@ export class EventDedup {
     return result === 'OK';
   }
 
-  /** Like `claim`, and keeps `payload` until `settle`, for another process to handle if this one dies. */
-  async claimAndKeep(channel: string, id: string, payload: string, now = Date.now()): Promise<boolean> {
+  /**
+   * Like `claim`, and keeps `payload` until `settle`, for another process to handle if this one dies.
+   * `owner` is stored as the claim's value: a process whose claim was made but whose answer was lost
+   * (Redis went away mid-reply) recognises its own claim on the redelivery (`owner`).
+   */
+  async claimAndKeep(channel: string, id: string, payload: string, now = Date.now(), owner = '1'): Promise<boolean> {
     const kept = await this.redis.dedupClaimKeep(
       this.claimKey(channel, id),
       this.key('inbound-kept', channel),
@@ -77,8 +81,14 @@ export class EventDedup {
       now,
       id,
       payload,
+      owner,
     );
     return kept === 1;
+  }
+
+  /** Who claimed the event (`claimAndKeep`'s owner), if anyone. */
+  async owner(channel: string, id: string): Promise<string | null> {
+    return this.redis.get(this.claimKey(channel, id));
   }
 
   /** This process is still working on these kept events: nobody is to take them over. */

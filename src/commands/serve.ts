@@ -17,6 +17,7 @@ import { connectChannel } from '../channels/connect.ts';
 import { channelDeps, servedChannels, settingsOf } from '../channels/runtime.ts';
 import { DirectDelivery } from '../delivery/direct.ts';
 import { buildHttpServer, type MountRoutes } from '../http/server.ts';
+import { databaseReady, readiness, redisReady } from '../http/readiness.ts';
 
 export type Service = {
   app: App;
@@ -59,6 +60,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const keyPrefix = options.redisPrefix ?? `${config.queuePrefix}:`;
   const running: Running[] = [];
   let http: FastifyInstance | undefined;
+  const dependencies = readiness({
+    server: () => true,
+    database: databaseReady(services.db.sql),
+    redis: redisReady(redis),
+  });
   try {
     for (const definition of definitions) {
       const settings = settingsOf(config, definition);
@@ -75,16 +81,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
         log,
         routes,
         ops: { delivery, ops: config.ops },
+        // Readiness (issue 16): each dependency bounded in time, then each running channel's own.
         health: async () => ({
-          server: true,
-          database: await services.db.prisma.$queryRaw`SELECT 1`.then(
-            () => true,
-            () => false,
-          ),
-          redis: await redis.ping().then(
-            (pong) => pong === 'PONG',
-            () => false,
-          ),
+          ...(await dependencies()),
           ...Object.assign({}, ...running.map((r) => r.definition.health?.(r.channel) ?? {})),
         }),
       });

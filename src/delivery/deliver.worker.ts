@@ -12,6 +12,7 @@ import type { ChannelLimits } from '../config.ts';
 import { deliverQueueName, type DeliverJob } from './queues.ts';
 import { idempotencyKey, partsOf, type CardUpdate } from './outbox.ts';
 import { ChatLimiter } from './chat-limiter.ts';
+import { delayThroughOutages, isInfrastructureOutage } from './retry-later.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 
 export type DeliverWorkerOptions = {
@@ -61,64 +62,7 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
 
   const worker: Worker<DeliverJob> = new Worker<DeliverJob>(
     deliverQueueName(channel.name),
-    async (job: Job<DeliverJob>, token?: string) => {
-      const row = firstRun(job)
-        ? {
-            id: job.data.id,
-            address: job.data.address,
-            payload: job.data.payload,
-            status: 'queued',
-            createdAt: new Date(job.timestamp),
-          }
-        : await readRow(job.data.id);
-      // Already settled (a repeated job after a crash or a sweep): nothing to send again.
-      if (!row || row.status === 'delivered' || row.status === 'failed') return row?.status ?? 'missing';
-      const address = row.address as Address;
-      const parts = partsOf(row.payload);
-      const wait = await chatLimiter?.take(address.chatId, parts.length);
-      if (wait) {
-        await job.moveToDelayed(Date.now() + wait, token);
-        throw new DelayedError();
-      }
-      // A change to a card whose message is not out yet waits for it (without using up an attempt).
-      for (const part of parts) {
-        if (
-          part.kind !== 'update' ||
-          !channel.update ||
-          (await targetOf(part, address, row.createdAt.getTime())) !== 'wait'
-        )
-          continue;
-        await job.moveToDelayed(Date.now() + UPDATE_WAIT_MS, token);
-        throw new DelayedError();
-      }
-      try {
-        // In order; after a retry the parts already sent repeat with the same key and the platform drops them.
-        // The reference kept is the row's card's (what a later update names), else its last message's.
-        let ref = '';
-        let cardRef: string | undefined;
-        for (const [i, part] of parts.entries()) {
-          if (part.kind === 'update') {
-            ref = (await applyUpdate(part, address, row, idempotencyKey(row.id, i))) ?? ref;
-            continue;
-          }
-          ref = await channel.send(address, part, idempotencyKey(row.id, i));
-          if (part.kind === 'card') cardRef ??= ref;
-        }
-        ref = cardRef ?? ref;
-        const deliveredAt = new Date();
-        await sql.query(
-          `UPDATE "OutboxMessage" SET status = 'delivered', "deliveredAt" = $2, "platformRef" = $3,
-             attempts = $4, "lastError" = NULL
-           WHERE id = $1 AND status <> 'delivered'`,
-          [row.id, deliveredAt, ref || null, job.attemptsMade + 1],
-        );
-        metrics.delivered.inc(labels);
-        metrics.latency.observe(labels, (deliveredAt.getTime() - row.createdAt.getTime()) / 1000);
-        return 'delivered';
-      } catch (error) {
-        return await onSendError(error, row.id, job);
-      }
-    },
+    (job: Job<DeliverJob>, token?: string) => delayThroughOutages(job, token, () => deliver(job, token)),
     {
       connection: options.connection,
       prefix: options.prefix,
@@ -130,6 +74,68 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
       maxStalledCount: 5,
     },
   );
+
+  async function deliver(job: Job<DeliverJob>, token: string | undefined): Promise<string> {
+    const row = firstRun(job)
+      ? {
+          id: job.data.id,
+          address: job.data.address,
+          payload: job.data.payload,
+          status: 'queued',
+          createdAt: new Date(job.timestamp),
+        }
+      : await readRow(job.data.id);
+    // Already settled (a repeated job after a crash or a sweep): nothing to send again.
+    if (!row || row.status === 'delivered' || row.status === 'failed') return row?.status ?? 'missing';
+    const address = row.address as Address;
+    const parts = partsOf(row.payload);
+    const wait = await chatLimiter?.take(address.chatId, parts.length);
+    if (wait) {
+      await job.moveToDelayed(Date.now() + wait, token);
+      throw new DelayedError();
+    }
+    // A change to a card whose message is not out yet waits for it (without using up an attempt).
+    for (const part of parts) {
+      if (
+        part.kind !== 'update' ||
+        !channel.update ||
+        (await targetOf(part, address, row.createdAt.getTime())) !== 'wait'
+      )
+        continue;
+      await job.moveToDelayed(Date.now() + UPDATE_WAIT_MS, token);
+      throw new DelayedError();
+    }
+    try {
+      // In order; after a retry the parts already sent repeat with the same key and the platform drops them.
+      // The reference kept is the row's card's (what a later update names), else its last message's.
+      let ref = '';
+      let cardRef: string | undefined;
+      for (const [i, part] of parts.entries()) {
+        if (part.kind === 'update') {
+          ref = (await applyUpdate(part, address, row, idempotencyKey(row.id, i))) ?? ref;
+          continue;
+        }
+        ref = await channel.send(address, part, idempotencyKey(row.id, i));
+        if (part.kind === 'card') cardRef ??= ref;
+      }
+      ref = cardRef ?? ref;
+      const deliveredAt = new Date();
+      await sql.query(
+        `UPDATE "OutboxMessage" SET status = 'delivered', "deliveredAt" = $2, "platformRef" = $3,
+           attempts = $4, "lastError" = NULL
+         WHERE id = $1 AND status <> 'delivered'`,
+        [row.id, deliveredAt, ref || null, job.attemptsMade + 1],
+      );
+      metrics.delivered.inc(labels);
+      metrics.latency.observe(labels, (deliveredAt.getTime() - row.createdAt.getTime()) / 1000);
+      return 'delivered';
+    } catch (error) {
+      // The database away (e.g. the "delivered" mark failed after the send): retried without
+      // counting an attempt; the platform drops the resend by its uuid.
+      if (isInfrastructureOutage(error)) throw error;
+      return await onSendError(error, row.id, job);
+    }
+  }
 
   /** Where the card to change is now: its reference and address, `wait` while unsent, `gone` if it never will be. */
   async function targetOf(

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { BEIJING_TZ } from '../time/beijing.ts';
 import { TIMERS_QUEUE, timerJobOptions } from './queues.ts';
+import { delayThroughOutages } from './retry-later.ts';
 import { RECONCILE_MS, TimerRegistry, timerKey, type Timer, type TimerData, type Timers } from './timers.ts';
 
 export class QueueTimers extends TimerRegistry implements Timers {
@@ -40,11 +41,12 @@ export class QueueTimers extends TimerRegistry implements Timers {
 
   async start(): Promise<void> {
     if (this.worker) return;
-    const worker = new Worker<TimerData>(TIMERS_QUEUE, (job: Job<TimerData>) => this.fire(job.name, job.data), {
-      connection: this.workerConnection(),
-      prefix: this.prefix,
-      concurrency: 4,
-    });
+    // The database or Redis away: the timer is put back (delayed) without counting an attempt.
+    const worker = new Worker<TimerData>(
+      TIMERS_QUEUE,
+      (job: Job<TimerData>, token?: string) => delayThroughOutages(job, token, () => this.fire(job.name, job.data)),
+      { connection: this.workerConnection(), prefix: this.prefix, concurrency: 4 },
+    );
     worker.on('error', (err) => this.log.warn({ err }, 'timers worker error'));
     worker.on('failed', (job, err) => this.log.warn({ err, timer: job?.name, id: job?.id }, 'timer failed'));
     this.worker = worker;

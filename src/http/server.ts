@@ -1,6 +1,6 @@
 // The one HTTP server of `serve`: a readiness probe, the ops routes, and whatever routes the running
 // channels mount on it (their webhooks and callbacks — see each channel's definition).
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { registerOpsRoutes, type OpsDeps } from './ops.ts';
 
@@ -29,11 +29,18 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     bodyLimit: BODY_LIMIT,
   });
 
-  app.get('/healthz', async (_request, reply) => {
+  // Readiness (issue 16): 503 while the database, Redis or a channel is away, so a load balancer
+  // stops sending here. Liveness is separate: the process answers, whatever its dependencies do.
+  const ready = async (_request: FastifyRequest, reply: FastifyReply) => {
     const checks = await options.health().catch(() => ({ server: true, ready: false }));
     const ok = Object.values(checks).every(Boolean);
     return reply.code(ok ? 200 : 503).send({ ok, ...checks });
-  });
+  };
+  app.get('/healthz', ready);
+  app.get('/healthz/ready', ready);
+  const live = async () => ({ ok: true, live: true });
+  app.get('/livez', live);
+  app.get('/healthz/live', live);
 
   if (options.ops) registerOpsRoutes(app, options.ops);
   for (const mount of options.routes ?? []) mount(app);

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { EventDedup } from '../../src/channels/event-dedup.ts';
 import { FeishuChannel } from '../../src/channels/feishu/feishu-channel.ts';
 import type { OnInbound } from '../../src/channels/channel.ts';
+import type { Inbound } from '../../src/bot/inbound.ts';
 import type { FeishuEnvelope } from '../../src/channels/feishu/webhook-verify.ts';
 import { createLogger } from '../../src/log.ts';
 import { messageEvent, signedRequest } from './support/feishu-requests.ts';
@@ -119,7 +120,7 @@ describe('a Feishu event whose process died after the ack', () => {
     expect(kept).toBe(0);
   });
 
-  it('gives up an event whose handlers keep dying, and says so in the log', async () => {
+  it('gives up an event whose handlers keep dying, says so in the log, and asks only for the apology', async () => {
     const { config } = w.service.app.services;
     const dedup = new EventDedup(w.service.redis, `${config.queuePrefix}:`);
     const event = messageEvent(SECRETS.verificationToken, { openId: 'ou_poison', chatId: 'oc_poison', text: '你好' });
@@ -127,13 +128,14 @@ describe('a Feishu event whose process died after the ack', () => {
     await dedup.claimAndKeep('feishu', event.header.event_id, JSON.stringify(event), t0);
     // Three takeovers whose handler died, too.
     for (let i = 1; i <= 3; i++) await dedup.takeOrphans('feishu', 60_000, t0 + i * 61_000);
-    const seen: unknown[] = [];
+    const seen: Inbound[] = [];
     const { log, logs } = capturingLogger();
     const last = await otherProcess(10, async (inbound) => void seen.push(inbound), log);
     await last.sweep();
     await last.idle();
     await last.stop();
-    expect(seen).toEqual([]);
+    // Issue 16: a poison event is not handled again, but its sender gets the apology (kept: giveUp).
+    expect(seen.map((inbound) => inbound.kept)).toEqual([{ giveUp: true }]);
     expect(logs).toContainEqual(
       expect.objectContaining({ msg: 'feishu event given up after its handlers died', tries: 4 }),
     );
@@ -162,7 +164,7 @@ describe('a Feishu event whose process died after the ack', () => {
     });
     await channel.start(async (inbound) => void seen.push(inbound.text ?? ''));
     const event = messageEvent(SECRETS.verificationToken, { openId: 'ou_blip', chatId: 'oc_blip', text: '你好' });
-    channel.receive(event as unknown as FeishuEnvelope);
+    await channel.receive(event as unknown as FeishuEnvelope);
     await channel.idle();
     await channel.stop();
     expect(seen).toEqual(['你好']);
@@ -191,7 +193,7 @@ describe('a Feishu event whose process died after the ack', () => {
     });
     await b.start(async (inbound) => void calls.push(inbound.id));
     const event = messageEvent(SECRETS.verificationToken, { openId: 'ou_slow', chatId: 'oc_slow', text: '你好' });
-    a.receive(event as unknown as FeishuEnvelope);
+    await a.receive(event as unknown as FeishuEnvelope);
     await expect.poll(() => finish !== undefined).toBe(true);
     // Its handler is still at work when a minute and more has passed, and again after that.
     for (let minute = 1; minute <= 3; minute++) {

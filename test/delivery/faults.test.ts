@@ -6,16 +6,20 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRig, limitedFeishuChannel, type Rig } from '../support/delivery-rig.ts';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.ts';
+import { startPrivatePostgres, type PrivatePostgres } from '../support/postgres-server.ts';
 
 let rig: Rig | undefined;
 let redis: PrivateRedis | undefined;
+let postgres: PrivatePostgres | undefined;
 const children: ChildProcess[] = [];
 afterEach(async () => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
   await rig?.close();
   await redis?.kill();
+  await postgres?.destroy();
   rig = undefined;
   redis = undefined;
+  postgres = undefined;
 });
 
 const childScript = path.resolve(import.meta.dirname, '../support/deliver-worker-child.ts');
@@ -108,5 +112,39 @@ describe('delivery faults', () => {
     await rig.waitUntil(settled(rig), 'all delivered after the Redis restart', 120_000);
     expect(sentAtCrash).toBeLessThan(400);
     expectExactlyOnce(rig, ids);
+  }, 180000);
+
+  it('PostgreSQL restarted (down 3 s) and frozen (3 s) mid fan-out of 200 cards: every member has exactly one card', async () => {
+    postgres = await startPrivatePostgres();
+    rig = await createRig({
+      fakeLimits: { sendPerMin: 1_000_000, apiPerSec: 100, perChatPerSec: 5 },
+      env: {
+        DATABASE_URL: postgres.url,
+        FEISHU_API_PER_SEC: '100',
+        FEISHU_SEND_PER_MIN: '1000000',
+        DELIVERY_ATTEMPTS: '3',
+      },
+    });
+    const ids = await rig.importFeishuMembers(200);
+    const { id } = await rig.broadcast();
+    await rig.delivery.startWorkers({
+      channels: [limitedFeishuChannel(rig.feishu.url)],
+      timers: false,
+      relayOptions: { pollMs: 100, staleMs: 1_500, sweepMs: 500 },
+    });
+    await rig.waitUntil(() => rig!.feishu.totalMessages() >= 40, '40 cards sent');
+    await postgres.stop();
+    const sentAtStop = rig.feishu.totalMessages();
+    await new Promise((r) => setTimeout(r, 3_000));
+    await postgres.start();
+    await rig.waitUntil(() => rig!.feishu.totalMessages() >= sentAtStop + 40, '40 more cards sent', 60_000);
+    postgres.freeze();
+    await new Promise((r) => setTimeout(r, 3_000));
+    postgres.thaw();
+    await rig.waitUntil(settled(rig), 'all delivered after the outages', 120_000);
+    expect(sentAtStop).toBeLessThan(200);
+    expectExactlyOnce(rig, ids);
+    // Only 3 attempts per message, yet none failed: an outage does not use them up.
+    expect(await rig.status(id)).toMatchObject({ total: 200, delivered: 200, pending: 0, failed: 0 });
   }, 180000);
 });

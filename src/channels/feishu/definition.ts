@@ -51,6 +51,7 @@ export const feishuChannel = defineChannel({
   },
   health(channel: FeishuChannel): Record<string, boolean> {
     const up = channel.longConnectionUp();
-    return up === undefined ? {} : { feishuLongConnection: up };
+    // Readiness (issue 16): started and not stopping; in ws mode, the long connection open.
+    return up === undefined ? { feishu: channel.ready() } : { feishu: channel.ready(), feishuLongConnection: up };
   },
 });

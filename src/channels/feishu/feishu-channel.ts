@@ -12,6 +12,8 @@ import type { Texts } from '../../bot/texts.ts';
 import { BotError } from '../../bot/errors.ts';
 import { clickedCardAddress, type Address, type Channel, type OnInbound } from '../channel.ts';
 import type { EventDedup } from '../event-dedup.ts';
+import { keepBeforeAck } from '../keep-before-ack.ts';
+import { backoffMs, isTransient } from '../../bot/transient.ts';
 import type { ReadStoredFile } from '../stored-file.ts';
 import { splitText } from '../split-text.ts';
 import { FeishuApi, sdkLogger, type MsgType, type ReceiveIdType } from './feishu-api.ts';
@@ -21,6 +23,7 @@ import { messageToInbound } from './message-event.ts';
 import { cardActionToInbound } from './card-action.ts';
 import type { FeishuEnvelope } from './webhook-verify.ts';
 import { InlineAnswer } from '../inline-answer.ts';
+import { safeError } from '../../bot/safe-error.ts';
 
 /** Feishu accepts far longer texts, but a phone screen does not. */
 const TEXT_LIMIT = 3_000;
@@ -37,8 +40,19 @@ const SWEEP_EVERY_MS = 20_000;
 const ORPHAN_AFTER_MS = 60_000;
 /** How long settling a handled event keeps trying through a Redis outage (it is renewed meanwhile). */
 const SETTLE_FOR_MS = 5 * 60_000;
-/** An event that was taken over this often kills whoever handles it: it is given up and logged. */
+/**
+ * An event taken over this often kills whoever handles it (a poison event): it is given up, logged
+ * and apologised for.
+ */
 const MAX_TAKEOVERS = 3;
+/** How long to wait for Redis to keep an event before refusing it (503; Feishu wants its answer in 3 s). */
+const KEEP_TIMEOUT_MS = 1_500;
+/**
+ * How long a process keeps trying an event through transient failures (the database or Redis away)
+ * before it is given up and apologised for; meanwhile it stays kept, so if this process dies,
+ * another takes it over.
+ */
+const RETRY_FOR_MS = 30 * 60_000;
 
 export type FeishuChannelOptions = {
   config: FeishuConfig;
@@ -48,6 +62,8 @@ export type FeishuChannelOptions = {
   readFile: ReadStoredFile;
   now?: () => Date;
   concurrency?: number;
+  /** Tests: how long transient failures are retried before the apology (default 30 minutes). */
+  retryForMs?: number;
   /** How long a click's answer waits for a replacement card (default 2.5 s). */
   inlineBudgetMs?: number;
 };
@@ -78,6 +94,8 @@ export class FeishuChannel implements Channel {
   private stopping = false;
   /** Kept events this process is working on (or still settling): renewed on every sweep. */
   private readonly working = new Set<string>();
+  /** This process's claims carry it, so it can tell its own claim from another's. */
+  private readonly instance = randomUUID();
 
   constructor(private readonly options: FeishuChannelOptions) {
     this.api = new FeishuApi(options.config, options.log);
@@ -109,6 +127,11 @@ export class FeishuChannel implements Channel {
     log.info({ domain: config.domain }, 'feishu long connection starting');
   }
 
+  /** Readiness: started and not stopping, and in ws mode with its long connection open. */
+  ready(): boolean {
+    return this.onInbound !== undefined && !this.stopping && this.longConnectionUp() !== false;
+  }
+
   /** In ws mode, whether the long connection is open now (reconnecting or given up: false). */
   longConnectionUp(): boolean | undefined {
     return this.ws ? this.ws.getConnectionStatus().state === 'connected' : undefined;
@@ -128,24 +151,54 @@ export class FeishuChannel implements Channel {
   }
 
   /**
-   * A verified v2 envelope: processes it in the background; an event is answered at once, a card
-   * click when the bot has its replacement card or the budget is over, whichever comes first.
+   * A verified v2 envelope: keeps it (claimed with its payload in Redis), answers, and processes it
+   * in the background. An event is answered at once, a card click when the bot has its replacement
+   * card or the budget is over, whichever comes first. An event that cannot be kept is not
+   * acknowledged (a card click included): this throws EventNotKept (HTTP 503) and Feishu sends it again.
    */
-  receive(envelope: FeishuEnvelope): ImmediateAnswer | Promise<ImmediateAnswer> {
-    const { log } = this.options;
+  async receive(envelope: FeishuEnvelope): Promise<ImmediateAnswer> {
+    const { log, dedup } = this.options;
     const header = envelope?.header;
     if (!header?.event_id) {
       log.warn('feishu event without header ignored');
       return {};
     }
+    const eventId = header.event_id;
     const inline =
       header.event_type === 'card.action.trigger'
         ? new InlineAnswer(this.options.inlineBudgetMs ?? INLINE_BUDGET_MS)
         : undefined;
-    const { answer, task } = this.work(envelope, header.event_id, inline);
-    if (task) this.background(header.event_id, JSON.stringify(envelope), task);
-    else inline?.close();
+    const { answer, task } = this.work(envelope, eventId, {}, inline);
+    if (!task) {
+      inline?.close();
+      return answer;
+    }
+    const handle = () => this.handleKept(eventId, envelope, false, inline);
+    const outcome = await keepBeforeAck(
+      eventId,
+      () => dedup.claimAndKeep('feishu', eventId, JSON.stringify(envelope), this.now().getTime(), this.instance),
+      { timeoutMs: KEEP_TIMEOUT_MS, onLateKeep: handle },
+    ).catch((error: unknown) => {
+      log.warn({ err: safeError(error), event: eventId }, 'feishu event not kept; answered 503 for redelivery');
+      throw error;
+    });
+    if (outcome === 'kept' || (await this.ownClaimLeftUnhandled(eventId))) handle();
+    else {
+      log.info({ event: eventId }, 'feishu event redelivered, ignored');
+      // Nobody handles this copy: its answer (the plain toast) goes now.
+      inline?.close();
+    }
     return answer;
+  }
+
+  /**
+   * A redelivery of an event this process claimed before without hearing back (Redis went away
+   * between running the claim and answering it; that try was answered 503): it is ours to handle.
+   */
+  private async ownClaimLeftUnhandled(eventId: string): Promise<boolean> {
+    if (this.working.has(eventId)) return false;
+    const owner = await this.options.dedup.owner('feishu', eventId).catch(() => null);
+    return owner === this.instance;
   }
 
   /**
@@ -181,19 +234,15 @@ export class FeishuChannel implements Channel {
       } catch {
         envelope = undefined;
       }
-      const task = orphan.tries <= MAX_TAKEOVERS && envelope ? this.work(envelope, orphan.id).task : undefined;
-      if (!task) {
-        log.error({ event: orphan.id, tries: orphan.tries }, 'feishu event given up after its handlers died');
+      if (!envelope || !this.work(envelope, orphan.id).task) {
+        log.error({ event: orphan.id, tries: orphan.tries }, 'feishu event given up: its payload cannot be handled');
         await dedup.settle('feishu', orphan.id).catch(() => undefined);
         continue;
       }
-      log.warn({ event: orphan.id, tries: orphan.tries }, 'feishu event taken over from a process that died');
-      this.working.add(orphan.id);
-      this.track(
-        orphan.id,
-        () => this.limit(task),
-        () => true,
-      );
+      const giveUp = orphan.tries > MAX_TAKEOVERS;
+      if (giveUp) log.error({ event: orphan.id, tries: orphan.tries }, 'feishu event given up after its handlers died');
+      else log.warn({ event: orphan.id, tries: orphan.tries }, 'feishu event taken over from a process that died');
+      this.handleKept(orphan.id, envelope, giveUp);
     }
   }
 
@@ -204,6 +253,7 @@ export class FeishuChannel implements Channel {
   private work(
     envelope: FeishuEnvelope,
     eventId: string,
+    kept: { giveUp?: boolean } = {},
     inline?: InlineAnswer,
   ): { answer: ImmediateAnswer | Promise<ImmediateAnswer>; task?: () => Promise<void> } {
     const { log, texts } = this.options;
@@ -218,7 +268,7 @@ export class FeishuChannel implements Channel {
               receivedAt: this.now(),
             });
             if ('ignored' in result) log.debug({ event: eventId, reason: result.ignored }, 'feishu message ignored');
-            else await this.deliverInbound(result.inbound);
+            else await this.deliverInbound({ ...result.inbound, kept });
           },
         };
       case 'card.action.trigger': {
@@ -231,7 +281,7 @@ export class FeishuChannel implements Channel {
           return { answer: { toast: { type: 'warning', content: texts.t(`channels.${key}`) } } };
         }
         const toast = { toast: { type: 'info', content: texts.t('channels.card_received') } };
-        if (!inline) return { answer: toast, task: () => this.deliverInbound(result.inbound) };
+        if (!inline) return { answer: toast, task: () => this.deliverInbound({ ...result.inbound, kept }) };
         const { inbound } = result;
         inbound.action = { ...inbound.action!, inline };
         const address = clickedCardAddress(inbound);
@@ -244,9 +294,9 @@ export class FeishuChannel implements Channel {
                 }
               : toast,
           ),
-          // Handled without a replacement (or failed): the toast goes now. A click dropped as a
-          // redelivery never runs this; its answer goes when the budget is over.
-          task: () => this.deliverInbound(inbound).finally(() => inline.close()),
+          // Handled without a replacement (or failed, or handed back for a retry): the toast goes now.
+          // A click dropped as a redelivery never runs this; receive closes its answer.
+          task: () => this.deliverInbound({ ...inbound, kept }).finally(() => inline.close()),
         };
       }
       default:
@@ -316,43 +366,58 @@ export class FeishuChannel implements Channel {
   }
 
   /**
-   * Runs after the answer went out: claims the event (kept with its payload until settled) and
-   * handles it once; a redelivery of an event already claimed (by any process) is dropped.
+   * Handles a kept event in the background, then settles it. A transient failure (the database or
+   * Redis away) leaves it kept and tries again with backoff; after RETRY_FOR_MS, or when `giveUp`
+   * (a poison event), only the apology is written — itself tried until it can be. While stopping,
+   * an unfinished event is left kept for another process to take over.
    */
-  private background(eventId: string, payload: string, task: () => Promise<void>): void {
-    const { log, dedup } = this.options;
-    let kept = false;
-    this.track(
-      eventId,
-      async () => {
-        let first = true;
+  private handleKept(eventId: string, envelope: FeishuEnvelope, giveUp = false, inline?: InlineAnswer): void {
+    const { log } = this.options;
+    // Already at work on it (a late keep and its redelivery both lead here).
+    if (this.working.has(eventId)) return;
+    const retryFor = this.options.retryForMs ?? RETRY_FOR_MS;
+    this.working.add(eventId);
+    this.track(eventId, async () => {
+      const since = Date.now();
+      for (let attempt = 0; ; attempt++) {
+        const { task } = this.work(envelope, eventId, giveUp ? { giveUp } : {}, inline);
         try {
-          first = await dedup.claimAndKeep('feishu', eventId, payload, this.now().getTime());
-          kept = first;
-          if (kept) this.working.add(eventId);
+          if (task) await this.limit(task);
+          return true;
         } catch (error) {
-          // Without Redis a duplicate may slip through; losing the message would be worse.
-          log.warn({ err: (error as Error).message, event: eventId }, 'event dedup unavailable, processing anyway');
+          if (!isTransient(error)) {
+            log.error({ err: safeError(error), event: eventId }, 'feishu event processing failed');
+            return true;
+          }
+          if (this.stopping) return false;
+          if (!giveUp && Date.now() - since > retryFor) {
+            log.error({ event: eventId, attempt }, 'feishu event given up after retrying');
+            giveUp = true;
+          }
+          const wait = backoffMs(attempt, 500, 10_000);
+          log.warn(
+            { err: (error as Error).message, event: eventId, attempt, waitMs: wait },
+            'feishu event kept for a retry',
+          );
+          await new Promise((resolve) => setTimeout(resolve, wait));
+          if (this.stopping) return false;
         }
-        if (!first) {
-          log.info({ event: eventId }, 'feishu event redelivered, ignored');
-          return;
-        }
-        await this.limit(task);
-      },
-      () => kept,
-    );
+      }
+    });
   }
 
   /**
-   * Runs `task` in the background and logs a failure; then, if the event was kept, settles it:
-   * done either way. Until settled it stays in `working`, so sweeps keep renewing it.
+   * Runs `task` in the background; when it says so, settles the event (done either way). Until
+   * settled the event stays in `working`, so sweeps keep renewing it.
    */
-  private track(eventId: string, task: () => Promise<void>, kept: () => boolean): void {
+  private track(eventId: string, task: () => Promise<boolean>): void {
     const { log } = this.options;
     const run = task()
-      .catch((error: unknown) => log.error({ err: error, event: eventId }, 'feishu event processing failed'))
-      .then(() => (kept() ? this.settle(eventId) : undefined))
+      .catch((error: unknown) => {
+        log.error({ err: safeError(error), event: eventId }, 'feishu event processing failed');
+        return true;
+      })
+      .then((done) => (done ? this.settle(eventId) : undefined))
       .catch((error: unknown) => log.error({ err: error, event: eventId }, 'feishu event not settled'))
       .finally(() => {
         this.working.delete(eventId);

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { FeishuChannel } from './feishu-channel.ts';
 import { verifyWebhook, type WebhookSecrets } from './webhook-verify.ts';
+import { ackOrRefuse } from '../keep-before-ack.ts';
 
 export type FeishuRouteOptions = {
   channel: FeishuChannel;
@@ -35,8 +36,8 @@ export function registerFeishuRoutes(app: FastifyInstance, options: FeishuRouteO
         log.info({ reason: verdict.reason }, 'feishu request ignored');
         return reply.send({});
       }
-      // A card click's answer may wait (briefly) for the replacement card.
-      return reply.send(await channel.receive(verdict.envelope));
+      // 503 when the event cannot be kept; a card click's answer may wait (briefly) for the replacement card.
+      return ackOrRefuse(reply, channel.receive(verdict.envelope));
     };
     scope.post('/feishu/events', handler);
     scope.post('/feishu/cards', handler);
