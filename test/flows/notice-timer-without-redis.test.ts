@@ -9,9 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { createLogger } from '../../src/log.ts';
-import { consoleInbound } from '../../src/channels/console/console-inbound.ts';
-import type { Outbound } from '../../src/bot/outbound.ts';
-import { outboundText, type TestUser } from '../support/app.ts';
+import { testUser as user } from '../support/app.ts';
 import { fillToSummary } from '../support/application-script.ts';
 import { BOTH_DATABASES, createTestDatabase, type TestDatabase } from '../support/db.ts';
 
@@ -26,24 +24,6 @@ async function until<T>(read: () => Promise<T | undefined | null>, what: string,
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
   }
-}
-
-function user(app: App, id: string): TestUser {
-  let last: Outbound[] = [];
-  const replies: Outbound[] = [];
-  const send = async (message: Parameters<typeof consoleInbound>[1]) => {
-    last = await app.bot.handle(consoleInbound(id, message));
-    replies.push(...last);
-    return last;
-  };
-  return {
-    id,
-    replies,
-    says: (text) => send({ text }),
-    sendsFile: (file) => send({ file }),
-    clicks: (name, value = {}) => send({ action: { name, value } }),
-    lastText: () => last.map(outboundText).join('\n'),
-  };
 }
 
 /** The bot as `npm start` runs it without Redis: no queues, timers and pollers in process. */

@@ -58,7 +58,8 @@ export function outboundText(out: Outbound): string {
   ].join('\n');
 }
 
-function testUser(app: App, id: string): TestUser {
+/** A console user talking to a running app (also for tests that build the app themselves). */
+export function testUser(app: App, id: string): TestUser {
   let last: Outbound[] = [];
   const replies: Outbound[] = [];
   const send = async (message: Parameters<typeof consoleInbound>[1]) => {
