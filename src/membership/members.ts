@@ -114,16 +114,7 @@ export async function importMembers(
         );
         const fresh = chunk.filter((r) => !existing.has(r.orgName));
         if (fresh.length > 0) {
-          await tx.member.createMany({ data: fresh.map(({ line: _line, ...r }) => ({ ...r, status: 'active' })) });
-          await tx.auditLog.createMany({
-            data: fresh.map((r) => ({
-              actor,
-              action: 'member.import',
-              entity: 'member',
-              entityId: r.orgName,
-              after: { ...r, line: undefined },
-            })),
-          });
+          await insertMembers(tx, actor, fresh);
           result.created += fresh.length;
         }
         for (const { line: _line, ...row } of chunk) {
@@ -163,25 +154,18 @@ async function withoutTakenAccounts(
   rows: (Row & { line: number })[],
   problems: ImportProblem[],
 ): Promise<(Row & { line: number })[]> {
-  const holders = await tx.member.findMany({
-    where: { userId: { in: rows.map((r) => r.userId) } },
-    select: { orgName: true, channel: true, userId: true },
-  });
+  // The unit holding each of the batch's accounts, as its Member account or one of its further
+  // representative accounts (MemberAccount), matched on the (channel, userId) unique indexes.
+  const holders = await tx.$queryRawUnsafe<{ channel: string; userId: string; orgName: string }[]>(
+    `WITH x(channel, "userId") AS (SELECT * FROM unnest($1::text[], $2::text[]))
+     SELECT m.channel, m."userId", m."orgName" FROM "Member" m JOIN x USING (channel, "userId")
+     UNION ALL
+     SELECT a.channel, a."userId", m."orgName" FROM "MemberAccount" a JOIN x USING (channel, "userId")
+       JOIN "Member" m ON m.id = a."memberId"`,
+    rows.map((r) => r.channel),
+    rows.map((r) => r.userId),
+  );
   const holder = new Map(holders.map((m) => [userKey(m.channel, m.userId), m.orgName]));
-  // A unit's further representative accounts (congress, MemberAccount) are taken as well.
-  const extra = await tx.memberAccount.findMany({
-    where: { userId: { in: rows.map((r) => r.userId) } },
-    select: { memberId: true, channel: true, userId: true },
-  });
-  const units = await tx.member.findMany({
-    where: { id: { in: extra.map((a) => a.memberId) } },
-    select: { id: true, orgName: true },
-  });
-  const orgOf = new Map(units.map((m) => [m.id, m.orgName]));
-  for (const a of extra) {
-    const org = orgOf.get(a.memberId);
-    if (org !== undefined) holder.set(userKey(a.channel, a.userId), org);
-  }
   return rows.filter((row) => {
     const org = holder.get(userKey(row.channel, row.userId));
     if (org === undefined || org === row.orgName) return true;
@@ -202,6 +186,34 @@ export async function exportMembersCsv(prisma: PrismaClient, all = false): Promi
   return spreadsheetCsv(
     [...IMPORT_COLUMNS, 'status', 'joinedAt'],
     members.map((m) => [m.orgName, m.orgType, m.repName, m.channel, m.userId, m.status, m.joinedAt.toISOString()]),
+  );
+}
+
+/**
+ * New units and their audit entries, one statement each for the whole batch: through Prisma's
+ * createMany a 100k-row import spent about 1.5 ms of CPU per row in the query compiler.
+ */
+async function insertMembers(tx: Tx, actor: string, rows: Row[]): Promise<void> {
+  const columns = [
+    rows.map((r) => r.orgName),
+    rows.map((r) => r.orgType),
+    rows.map((r) => r.repName),
+    rows.map((r) => r.channel),
+    rows.map((r) => r.userId),
+  ];
+  const batch = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(o, t, r, c, u)`;
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "Member" (id, "orgName", "orgType", "repName", channel, "userId", status, "updatedAt")
+     SELECT gen_random_uuid()::text, o, t, r, c, u, 'active', now() FROM ${batch}`,
+    ...columns,
+  );
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "AuditLog" (id, actor, action, entity, "entityId", after)
+     SELECT gen_random_uuid()::text, $6, 'member.import', 'member', o,
+            jsonb_build_object('orgName', o, 'orgType', t, 'repName', r, 'channel', c, 'userId', u)
+     FROM ${batch}`,
+    ...columns,
+    actor,
   );
 }
 
