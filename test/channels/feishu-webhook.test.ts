@@ -235,6 +235,19 @@ describe('Feishu sends', () => {
     expect(sentText(sent)).toContain('联盟助手');
   });
 
+  it('waits as long as x-ogw-ratelimit-reset says (3 s) before the deliver queue sends again', async () => {
+    // Issue 17: a 429 with reset 3 s must hold the Feishu deliver queue for at least 3 s — a fixed
+    // 1 s wait (or none) would send into the same limit again.
+    w.fake.rateLimitNext(1, 3);
+    const limitedBefore = w.fake.rateLimitedAt.length;
+    const sent = await w.user('ou_heidi', 'oc_heidi').says('你好');
+    expect(w.fake.rateLimitedAt).toHaveLength(limitedBefore + 1);
+    expect(sent).toHaveLength(1);
+    const waited = sent[0]!.at - w.fake.rateLimitedAt.at(-1)!;
+    expect(waited).toBeGreaterThanOrEqual(2_950);
+    expect(waited).toBeLessThan(15_000);
+  });
+
   it('reports a 500 as PLATFORM_TRANSIENT, to be retried', async () => {
     w.fake.failNext(1, '500');
     await expect(

@@ -30,6 +30,8 @@ export type FakeFeishu = {
   sendCalls: number;
   /** Number of send/reply calls answered with HTTP 429 + code 99991400 so far. */
   rateLimited: number;
+  /** performance.now() of each call answered with the rate-limit error. */
+  rateLimitedAt: number[];
   /** The next `count` send or reply calls get HTTP 429, code 99991400, reset after `resetSeconds`. */
   rateLimitNext(count: number, resetSeconds?: number): void;
   /**
@@ -67,6 +69,7 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
     tokenCalls: 0,
     sendCalls: 0,
     rateLimited: 0,
+    rateLimitedAt: [],
     tokenDelayMs: 0,
     botInfoDown: false,
   };
@@ -83,6 +86,7 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
     if (limitLeft <= 0) return false;
     limitLeft -= 1;
     state.rateLimited += 1;
+    state.rateLimitedAt.push(performance.now());
     void reply
       .code(429)
       .header('x-ogw-ratelimit-limit', '50')
