@@ -38,8 +38,19 @@ export function validateField(def: FieldDef, raw: string): Validated {
       if (/@/.test(value) || /\d{5,}/.test(value)) return fail('title_invalid');
       return length < def.min ? fail('too_short', { min: def.min }) : { ok: true, value };
     default:
+      if (def.key === 'orgName' && looksLikeAddress(value)) return fail('org_name_is_address', { value });
       return length < def.min ? fail('too_short', { min: def.min }) : { ok: true, value };
   }
+}
+
+/**
+ * A street address where the organisation's name is asked (北京路1号, 漕溪北路1号3楼): the applicant
+ * answered the next question, or pasted the wrong line. A name that ends like an organisation
+ * (北京路1号文化中心) is a name.
+ */
+function looksLikeAddress(value: string): boolean {
+  if (ORG_NAME_ENDING.test(value)) return false;
+  return /(?:路|街|道|巷|弄|里|村|组)\d+(?:-\d+)?(?:号|弄)/.test(value) || /\d号(?:楼|院|室)?$/.test(value);
 }
 
 export function matchOrgType(value: string): Validated {

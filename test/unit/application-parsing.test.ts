@@ -50,6 +50,17 @@ describe('normalisation', () => {
     expect(ok('repEmail', 'wang@lei')).toBe('!email_invalid');
   });
 
+  it('does not take a street address for the organisation name, but keeps names that contain one', () => {
+    expect(ok('orgName', '贵州省贵阳市云岩区北京路1号')).toBe('!org_name_is_address');
+    expect(ok('orgName', '上海市徐汇区漕溪北路1号3楼')).toBe('!org_name_is_address');
+    expect(ok('orgName', '北京市海淀区学院路30号')).toBe('!org_name_is_address');
+    expect(ok('orgName', '北京路1号文化中心')).toBe('北京路1号文化中心');
+    expect(ok('orgName', '贵州省电化教育馆')).toBe('贵州省电化教育馆');
+    expect(ok('orgName', '第一中学')).toBe('第一中学');
+    expect(ok('orgName', '101中学')).toBe('101中学');
+    expect(ok('address', '贵州省贵阳市云岩区北京路1号')).toBe('贵州省贵阳市云岩区北京路1号');
+  });
+
   it('maps 单位性质 synonyms and refuses to guess', () => {
     expect(ok('orgType', '公司')).toBe('企业');
     expect(ok('orgType', '我们是协会')).toBe('社会团体');
