@@ -24,6 +24,8 @@ COPY --from=build /app/dist ./dist
 COPY prisma ./prisma
 COPY knowledge ./knowledge
 COPY prompts ./prompts
+# The playground's page (plain HTML, CSS and ES modules, served as they are; off unless PLAYGROUND=1).
+COPY src/channels/playground/public ./src/channels/playground/public
 RUN mkdir -p /app/.data && chown -R node:node /app/.data
 USER node
 EXPOSE 3000

@@ -1,0 +1,143 @@
+// The playground end to end in Chromium, as people would use it: an applicant persona on a 390 px
+// phone screen fills in the form dialog in Chinese, downloads the DOCX and uploads a stamped scan;
+// the secretariat persona sees the review card with its buttons and approves (the card is replaced
+// in place); the member persona gets the 公示 card live; the shortened notice period ends and the
+// applicant is told it is a member. No Redis: the outbox is delivered in process, as with `npm start`.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { loadConfig } from '../../src/config.ts';
+import { startService, type Service } from '../../src/commands/serve.ts';
+import { importMembers } from '../../src/membership/members.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { artifactPath, launchBrowser } from '../support/browser.ts';
+import { capturingLogger } from '../channels/support/world-env.ts';
+
+const XSS_ORG = '<script>alert(1)</script>贵州智慧教育科技有限公司';
+// A 1×1 PNG: what a phone photo of the stamped form is, as far as type detection goes.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+let database: TestDatabase;
+let service: Service;
+let browser: Browser;
+let context: BrowserContext;
+const dialogs: string[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    PORT: '0',
+    DATA_DIR: path.join(os.tmpdir(), `ab-playground-${randomBytes(4).toString('hex')}`),
+    SECRETARIAT: 'playground:secretariat',
+    APPLICATION_DEADLINE: 'none',
+    PUBLIC_NOTICE_PERIOD: '6s',
+  });
+  service = await startService(config, { log: capturingLogger().log });
+  await importMembers(
+    service.app.services.db.prisma,
+    'test',
+    'orgName,orgType,repName,channel,userId\n北京市数字教育中心,教育部门,王代表,playground,member\n',
+  );
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await service?.close();
+  await database?.drop();
+});
+
+async function openAs(persona: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.goto(`${service.url}/playground/`);
+  await page.locator(`nav button[data-persona="${persona}"]`).click();
+  await expect.poll(() => page.locator('#who').textContent()).toContain(`playground:${persona}`);
+  return page;
+}
+
+async function say(page: Page, text: string, expectReply: string | RegExp): Promise<void> {
+  const before = await page.locator('#log li.bot').count();
+  await page.getByLabel('消息').fill(text);
+  await page.getByRole('button', { name: '发送' }).click();
+  await expect.poll(() => page.locator('#log li.bot').count(), { timeout: 20_000 }).toBeGreaterThan(before);
+  await expect.poll(() => page.locator('#log').innerText(), { timeout: 20_000 }).toMatch(expectReply);
+}
+
+describe('the playground in a browser', () => {
+  it('an application from submission to membership, across three personas', async () => {
+    expect(service.url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    expect([...service.channels.keys()]).toEqual(['playground']);
+    const applicant = await openAs('applicant');
+    const secretariat = await openAs('secretariat');
+    const member = await openAs('member');
+
+    await say(applicant, '我要申请加入联盟', /单位名称/);
+    await say(applicant, XSS_ORG, /地址/);
+    await say(applicant, '贵州省贵阳市云岩区北京路1号', /性质/);
+    await say(applicant, '公司', /基本情况|简介/);
+    await say(applicant, '本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。', /代表/);
+    await say(applicant, '王磊，信息科科长，13812345678，wanglei@example.com', /联系人/);
+    await say(applicant, '同上', /确认提交/);
+    // The field value is shown as text, not run: the literal tag is on the page, no dialog fired.
+    expect(await applicant.locator('#log').innerText()).toContain('<script>alert(1)</script>');
+    expect(await applicant.locator('#log script').count()).toBe(0);
+    await say(applicant, '确认提交', /LM-\d{4}-\d{4}/);
+
+    const link = applicant.locator('#log li.bot.file a').first();
+    await expect.poll(() => link.count(), { timeout: 20_000 }).toBe(1);
+    const [download] = await Promise.all([applicant.waitForEvent('download'), link.click()]);
+    const saved = artifactPath('playground-application.docx');
+    await download.saveAs(saved);
+    expect(download.suggestedFilename()).toMatch(/\.docx$/);
+    expect(fs.readFileSync(saved).subarray(0, 2).toString()).toBe('PK');
+
+    await applicant
+      .getByLabel('上传文件（如盖章扫描件）')
+      .setInputFiles({ name: '盖章扫描件.png', mimeType: 'image/png', buffer: PNG });
+    await expect.poll(() => applicant.locator('#log').innerText(), { timeout: 20_000 }).toContain('已收到盖章扫描件');
+    await applicant.screenshot({ path: artifactPath('playground-applicant.png'), fullPage: true });
+
+    // The secretariat's review card arrives live, rendered with its buttons.
+    const review = secretariat.locator('#log li.card', { hasText: '入盟申请待资格审查' });
+    await expect.poll(() => review.count(), { timeout: 30_000 }).toBe(1);
+    const ref = await review.getAttribute('data-ref');
+    const card = secretariat.locator(`#log li.card[data-ref="${ref}"]`);
+    expect(await card.innerText()).toContain('<script>alert(1)</script>');
+    const approve = card.getByRole('button', { name: '通过资格审查' });
+    expect(await approve.count()).toBe(1);
+    await secretariat.screenshot({ path: artifactPath('playground-secretariat-card.png'), fullPage: true });
+    await approve.click();
+    // The clicked card is replaced in place: same message, the decision shown, no buttons left.
+    await expect.poll(() => card.getByRole('button').count(), { timeout: 20_000 }).toBe(0);
+    expect(await card.innerText()).toMatch(/通过资格审查[\s\S]*已由 playground:secretariat/);
+    expect(await secretariat.locator('#log li.card', { hasText: '入盟申请待资格审查' }).count()).toBe(0);
+    await secretariat.screenshot({ path: artifactPath('playground-secretariat-decided.png'), fullPage: true });
+
+    // Live on the other personas' pages, with no reload.
+    await expect
+      .poll(() => applicant.locator('#log').innerText(), { timeout: 20_000 })
+      .toContain('已通过秘书处资格审查');
+    await expect.poll(() => member.locator('#log').innerText(), { timeout: 20_000 }).toContain('入盟公示');
+    await member.screenshot({ path: artifactPath('playground-member-notice.png'), fullPage: true });
+    await expect
+      .poll(() => applicant.locator('#log').innerText(), { timeout: 30_000 })
+      .toContain('已取得国家数字教育资源公共服务体系联盟成员资格');
+    const unit = await service.app.services.db.prisma.member.findFirstOrThrow({ where: { userId: 'applicant' } });
+    expect(unit).toMatchObject({ status: 'active', channel: 'playground', orgName: XSS_ORG });
+    await applicant.screenshot({ path: artifactPath('playground-member-granted.png'), fullPage: true });
+    expect(dialogs).toEqual([]);
+  }, 240_000);
+});
