@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import http from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { PlaygroundChannel } from '../../src/channels/playground/playground-channel.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startService, type Service } from '../../src/commands/serve.ts';
 import { importMembers } from '../../src/membership/members.ts';
@@ -140,4 +142,123 @@ describe('the playground in a browser', () => {
     await applicant.screenshot({ path: artifactPath('playground-member-granted.png'), fullPage: true });
     expect(dialogs).toEqual([]);
   }, 240_000);
+
+  it('is laid out for a 390 px screen with every control labelled', async () => {
+    const page = await openAs('applicant');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.getByRole('button', { name: '＋ 新建用户' }).click();
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('input, select, textarea')]
+        .filter((e) => (e as HTMLInputElement).labels?.length === 0 && !e.getAttribute('aria-label'))
+        .map((e) => e.id),
+    );
+    expect(unlabelled).toEqual([]);
+    // A persona made here is private to this browser.
+    await page.getByLabel('名字').fill('<img src=x onerror=alert(2)>赵老师');
+    await page.getByLabel('身份').selectOption('applicant');
+    await page.getByRole('button', { name: '建立' }).click();
+    await expect.poll(() => page.locator('#who').textContent()).toContain('playground:u-');
+    expect(await page.locator('nav').innerText()).toContain('<img src=x onerror=alert(2)>赵老师');
+    // A blank message is not sent from the page (the API answers one: see below).
+    await page.getByLabel('消息').fill('   ');
+    await page.getByRole('button', { name: '发送' }).click();
+    await say(page, '问'.repeat(20_000), /太长/);
+    await page.screenshot({ path: artifactPath('playground-new-persona.png') });
+    expect(dialogs).toEqual([]);
+  }, 60_000);
+
+  it('refuses path traversal, other browsers’ personas, forged clicks and files sent to someone else', async () => {
+    const channel = service.channels.get('playground') as PlaygroundChannel;
+    const docx = channel.history('applicant').find((e) => e.kind === 'file' && e.from === 'bot')!.file!.id;
+    const reviewCard = channel.history('secretariat').find((e) => e.kind === 'card')!.ref;
+
+    // Raw paths, as a client that does not normalise them would send.
+    for (const raw of [
+      '/playground/../package.json',
+      '/playground/%2e%2e/package.json',
+      '/playground/..%2fpackage.json',
+      '/playground/%2e%2e%2f%2e%2e%2fpackage.json',
+      `/playground/api/personas/applicant/files/..%2f..%2fpackage.json`,
+      `/playground/api/personas/..%2fapplicant/files/${docx}`,
+    ]) {
+      const res = await rawGet(raw);
+      expect(res.body, raw).not.toContain('"alliance-bot"');
+      expect(res.status, raw).not.toBe(200);
+    }
+    expect((await rawGet(`/playground/api/personas/applicant/files/${docx}`)).status).toBe(200);
+
+    // Two browsers (two cookie jars): B cannot see, watch, write as or download for A's persona.
+    const a = await session();
+    const made = (await a.json('/playground/api/personas', { name: '甲单位', role: 'applicant' })) as { id: string };
+    const b = await session();
+    expect(((await b.json('/playground/api/personas')) as { id: string }[]).map((p) => p.id)).not.toContain(made.id);
+    expect((await b.call(`/playground/api/events?personas=${made.id}`)).status).toBe(404);
+    expect((await b.call(`/playground/api/personas/${made.id}/messages`, { text: '你好' })).status).toBe(404);
+    expect((await a.call(`/playground/api/personas/${made.id}/messages`, { text: '你好' })).status).toBe(200);
+    // Files: only to whom they were sent.
+    expect((await a.call(`/playground/api/personas/${made.id}/files/${docx}`)).status).toBe(404);
+    expect((await a.call(`/playground/api/personas/member/files/${docx}`)).status).toBe(404);
+    // A blank message through the API: the bot says it got no text.
+    expect((await a.call(`/playground/api/personas/${made.id}/messages`, { text: '' })).status).toBe(200);
+    await expect
+      .poll(() => channel.history(made.id).some((e) => /没有收到文字内容/.test(e.text ?? '')), { timeout: 10_000 })
+      .toBe(true);
+    // Unknown persona, forged click on the secretariat's card by the applicant, a button that is not there.
+    expect((await a.call('/playground/api/personas/nobody/messages', { text: '你好' })).status).toBe(404);
+    const before = await service.app.services.db.prisma.auditLog.count();
+    expect((await a.call(`/playground/api/personas/applicant/cards/${reviewCard}/buttons/0`, {})).status).toBe(404);
+    expect((await a.call(`/playground/api/personas/secretariat/cards/${reviewCard}/buttons/9`, {})).status).toBe(404);
+    expect(await service.app.services.db.prisma.auditLog.count()).toBe(before);
+    // Malformed bodies get a clear error, not a crash.
+    expect((await a.call(`/playground/api/personas/applicant/messages`, { words: 1 })).status).toBe(400);
+    expect((await a.call('/playground/api/personas', { name: '', role: 'applicant' })).status).toBe(400);
+    expect((await a.call('/playground/api/personas', { name: '乙', role: 'admin' })).status).toBe(400);
+    // An odd file type reaches the bot, which says what it expected.
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from('MZ\x90\x00not really')]), 'setup.exe');
+    const upload = await a.call(`/playground/api/personas/${made.id}/files`, form);
+    expect(upload.status).toBe(200);
+    await channel.idle();
+    await service.app.services.delivery!.flush();
+    await expect
+      .poll(() => channel.history(made.id).some((e) => e.from === 'bot' && /文件/.test(e.text ?? '')), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+  }, 60_000);
 });
+
+function rawGet(rawPath: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(service.url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: hostname, port, path: rawPath, method: 'GET' }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A browser's cookie jar, for the API. */
+async function session() {
+  let cookie = '';
+  const call = async (route: string, body?: unknown) => {
+    const init: RequestInit = { headers: cookie ? { cookie } : {} };
+    if (body instanceof FormData) Object.assign(init, { method: 'POST', body });
+    else if (body !== undefined)
+      Object.assign(init, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { ...init.headers, 'content-type': 'application/json' },
+      });
+    const res = await fetch(`${service.url}${route}`, init);
+    const set = res.headers.get('set-cookie');
+    if (set) cookie = set.split(';')[0]!;
+    if (route.includes('/events')) await res.body?.cancel();
+    return res;
+  };
+  await call('/playground/api/info');
+  return { call, json: async (route: string, body?: unknown) => (await call(route, body)).json() };
+}

@@ -22,7 +22,7 @@ const COOKIE = 'playground_session';
 const FILE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const NewPersona = z.object({
-  name: z.string().trim().min(1, '请填写名字').max(20, '名字最多 20 个字'),
+  name: z.string().trim().min(1, '请填写名字').max(40, '名字最多 40 个字'),
   role: z.enum(ROLES),
 });
 const Message = z.object({ text: z.string().max(100_000) });

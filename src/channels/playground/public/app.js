@@ -105,7 +105,12 @@ function renderEntry(entry) {
       );
     }
     if (entry.expiresAt)
-      item.append(el('p', { class: 'expires', text: `有效期至 ${new Date(entry.expiresAt).toLocaleString('zh-CN')}` }));
+      item.append(
+        el('p', {
+          class: 'expires',
+          text: `有效期至 ${new Date(entry.expiresAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}（北京时间）`,
+        }),
+      );
   }
   return item;
 }
