@@ -186,6 +186,10 @@ describe('the playground in a browser', () => {
       expect(res.status, raw).not.toBe(200);
     }
     expect((await rawGet(`/playground/api/personas/applicant/files/${docx}`)).status).toBe(200);
+    // DNS rebinding: a page on another name resolving here is refused; IP addresses and localhost are fine.
+    const port = new URL(service.url).port;
+    expect((await rawGet('/playground/api/personas', { host: `rebind.example:${port}` })).status).toBe(421);
+    expect((await rawGet('/playground/', { host: `localhost:${port}` })).status).toBe(200);
 
     // Two browsers (two cookie jars): B cannot see, watch, write as or download for A's persona.
     const a = await session();
@@ -228,10 +232,10 @@ describe('the playground in a browser', () => {
   }, 60_000);
 });
 
-function rawGet(rawPath: string): Promise<{ status: number; body: string }> {
+function rawGet(rawPath: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   const { hostname, port } = new URL(service.url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: hostname, port, path: rawPath, method: 'GET' }, (res) => {
+    const req = http.request({ host: hostname, port, path: rawPath, method: 'GET', headers }, (res) => {
       let body = '';
       res.on('data', (chunk) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));

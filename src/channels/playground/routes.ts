@@ -3,6 +3,7 @@
 // a file upload, a card button, a file download. Every call names a persona the browser may use
 // (personas.ts); a persona another browser created answers 404, like one that does not exist.
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
@@ -27,6 +28,12 @@ const NewPersona = z.object({
 });
 const Message = z.object({ text: z.string().max(100_000) });
 
+/** `127.0.0.1`, `[::1]`, `192.168.1.5`, `localhost` (Fastify's hostname has no port). */
+export function isDirectHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || isIP(host) !== 0;
+}
+
 export function registerPlaygroundRoutes(server: FastifyInstance, channel: PlaygroundChannel): void {
   const deps = channel.parts;
   const { personas } = deps;
@@ -35,6 +42,13 @@ export function registerPlaygroundRoutes(server: FastifyInstance, channel: Playg
     await scope.register(fastifyCookie);
     await scope.register(fastifyMultipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 2 } });
     await scope.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/playground/', index: 'index.html' });
+    // DNS rebinding: a web page elsewhere must not reach the playground through a name of its own
+    // that resolves to this machine. Only an IP address or localhost is accepted as the host.
+    scope.addHook('onRequest', async (request, reply) => {
+      if (!request.url.startsWith('/playground')) return;
+      if (!isDirectHost(request.hostname))
+        return reply.code(421).send({ error: '请用 IP 地址或 localhost 访问试用页面' });
+    });
     // No page may frame the playground or run scripts from elsewhere.
     scope.addHook('onSend', async (_request, reply) => {
       reply.header('x-content-type-options', 'nosniff');
