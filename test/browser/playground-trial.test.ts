@@ -31,6 +31,10 @@ describe('npm start: the playground trial on the embedded defaults', () => {
   it('runs on 127.0.0.1 without Redis, with demo personas seeded and the application window open', async () => {
     expect(service.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect([...service.channels.keys()]).toEqual(['playground']);
+    // Ready without Redis: there is none to check.
+    const health = await fetch(`${service.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true, server: true, database: true });
     const page = await (await browser.newContext({ viewport: { width: 1000, height: 760 } })).newPage();
     // The root sends a newcomer to the page.
     await page.goto(`${service.url}/`);
