@@ -16,6 +16,9 @@ ENV NODE_ENV=production
 # up to 32 MB freed later (Node buffers, WASM compilation) stay in its arenas instead of returning to
 # the system. Fixed at glibc's own default, 128 KB.
 ENV MALLOC_MMAP_THRESHOLD_=131072
+# A deployment never shows the browser playground, even before any channel is configured (set
+# PLAYGROUND=1 to try it inside the container).
+ENV PLAYGROUND=0
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: the Prisma client is already compiled into dist/ by the build stage.
