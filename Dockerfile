@@ -16,6 +16,9 @@ ENV NODE_ENV=production
 # up to 32 MB freed later (Node buffers, WASM compilation) stay in its arenas instead of returning to
 # the system. Fixed at glibc's own default, 128 KB.
 ENV MALLOC_MMAP_THRESHOLD_=131072
+# A deployment never shows the browser playground, even before any channel is configured (set
+# PLAYGROUND=1 to try it inside the container).
+ENV PLAYGROUND=0
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: the Prisma client is already compiled into dist/ by the build stage.
@@ -24,6 +27,8 @@ COPY --from=build /app/dist ./dist
 COPY prisma ./prisma
 COPY knowledge ./knowledge
 COPY prompts ./prompts
+# The playground's page (plain HTML, CSS and ES modules, served as they are; off unless PLAYGROUND=1).
+COPY src/channels/playground/public ./src/channels/playground/public
 RUN mkdir -p /app/.data && chown -R node:node /app/.data
 USER node
 EXPOSE 3000

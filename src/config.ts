@@ -105,6 +105,8 @@ export type Config = {
   /** The channels `serve` runs (CHANNELS); undefined: every configured one. */
   serveChannels: string[] | undefined;
   http: { port: number; host: string };
+  /** Whether HOST was set (a local trial channel otherwise listens on 127.0.0.1). */
+  httpHostSet: boolean;
   queuePrefix: string;
   /** Bootstrap secretariat accounts as user keys (`channel:id`), from SECRETARIAT and the deprecated per-channel lists. */
   secretariat: string[];
@@ -169,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     channels,
     serveChannels: serveChannels(e.CHANNELS),
     http: { port: e.PORT, host: e.HOST },
+    httpHostSet: Boolean(env.HOST?.trim()),
     // Two databases must never share queues (a worker would find no row for the other's job), so
     // by default the prefix is tied to the database.
     queuePrefix:

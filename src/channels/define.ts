@@ -43,6 +43,14 @@ export type ChannelDeps<S> = {
   /** Where a channel may keep files of its own (e.g. a saved login). */
   dataDir: string;
   now: () => Date;
+  /** Set when `serve` seeded this channel's trial accounts (see `trial`). */
+  trial?: { applicationsOpen: boolean; deadline: string | undefined };
+};
+
+export type TrialAccounts = {
+  secretariat: string[];
+  members: { orgName: string; orgType: string; repName: string; userId: string }[];
+  applicationsOpen: boolean;
 };
 
 /** What `routes` gets: the built channel, its settings and the log. */
@@ -79,6 +87,20 @@ export type ChannelDefinition<
   routes?(server: FastifyInstance, context: RouteContext<NonNullable<S>, C>): void;
   /** Builds the channel (not started: `serve` starts it, a `worker` only sends through it). */
   create(deps: ChannelDeps<NonNullable<S>>): Promise<C>;
+  /**
+   * A local trial channel (default false): `serve` runs it when no other channel is configured and
+   * nothing names the channels; it runs without Redis (its outbox rows are then delivered in process);
+   * while it runs, the HTTP server listens on 127.0.0.1 unless HOST is set.
+   */
+  local?: boolean;
+  /**
+   * Demo accounts for a trial on the embedded database (no DATABASE_URL), seeded by `serve` when it
+   * runs this channel: secretariat user ids, member units with their representative's user id, and
+   * whether the application window is open (unless APPLICATION_DEADLINE says otherwise).
+   */
+  trial?(settings: NonNullable<S>): TrialAccounts;
+  /** A page people open in a browser (a path on the HTTP server): `serve` prints its address. */
+  page?: string;
   /** Readiness entries for /healthz while it runs. */
   health?(channel: C): Record<string, boolean>;
   /** A CLI command that runs `serve` with only this channel (kept for habit, e.g. `wechat`). */

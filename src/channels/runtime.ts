@@ -18,10 +18,15 @@ export function settingsOf(config: Config, definition: AnyChannelDefinition): un
   return defaultSettings(definition);
 }
 
-/** What `serve` runs: the channels named in CHANNELS, else every configured one. */
+/**
+ * What `serve` runs: the channels named in CHANNELS, else every configured one, else (nothing
+ * configured) the local trial channels that are not switched off (see `local` in define.ts).
+ */
 export function servedChannels(config: Config): AnyChannelDefinition[] {
   if (config.serveChannels) return config.serveChannels.map((name) => channelDefinition(name)!);
-  return registered.filter((d) => isConfigured(d, settingsOf(config, d)));
+  const configured = registered.filter((d) => isConfigured(d, settingsOf(config, d)));
+  if (configured.length > 0) return configured;
+  return registered.filter((d) => d.local && settingsOf(config, d) !== undefined);
 }
 
 export function channelDeps<S>(services: Services, redis: Redis, keyPrefix: string, settings: S): ChannelDeps<S> {

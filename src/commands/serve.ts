@@ -4,7 +4,7 @@
 // (`worker` processes can be added to scale out).
 import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config.ts';
 import { createApp, openMigratedDatabase, type App } from '../app.ts';
@@ -18,6 +18,7 @@ import { channelDeps, servedChannels, settingsOf } from '../channels/runtime.ts'
 import { DirectDelivery } from '../delivery/direct.ts';
 import { buildHttpServer, type MountRoutes } from '../http/server.ts';
 import { databaseReady, readiness, redisReady } from '../http/readiness.ts';
+import { importMembers } from '../membership/members.ts';
 
 export type Service = {
   app: App;
@@ -43,18 +44,24 @@ export type ServiceOptions = {
 
 type Running = { definition: AnyChannelDefinition; channel: Channel; settings: unknown };
 
-export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
-  if (!config.redisUrl)
+export async function startService(givenConfig: Config, options: ServiceOptions = {}): Promise<Service> {
+  const definitions = options.channels ?? servedChannels(givenConfig);
+  // Local trial channels alone (a playground on a laptop) run without Redis: delivery in process.
+  const localOnly = definitions.length > 0 && definitions.every((d) => d.local);
+  if (!givenConfig.redisUrl && !localOnly)
     throw new ConfigError([
       {
         variable: 'REDIS_URL',
         reason: 'serve 需要 Redis，用于事件去重和发送队列 (serve needs Redis for event dedup and delivery)',
       },
     ]);
-  const definitions = options.channels ?? servedChannels(config);
+  const trial = trialOf(givenConfig, definitions);
+  const config = trial.config;
   const log = options.log ?? createLogger(config.logLevel);
   const app = await createApp(config, { log, now: options.now });
-  const redis = openRedis(config.redisUrl, log);
+  await trial.seed(app);
+  // Without Redis a channel gets a client that never connects (a local channel does not use it).
+  const redis = config.redisUrl ? openRedis(config.redisUrl, log) : new Redis({ lazyConnect: true });
   const { services } = app;
   const delivery = services.delivery!;
   const keyPrefix = options.redisPrefix ?? `${config.queuePrefix}:`;
@@ -63,12 +70,15 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const dependencies = readiness({
     server: () => true,
     database: databaseReady(services.db.sql),
-    redis: redisReady(redis),
+    ...(config.redisUrl ? { redis: redisReady(redis) } : {}),
   });
   try {
     for (const definition of definitions) {
       const settings = settingsOf(config, definition);
-      const channel = await definition.create(channelDeps(services, redis, keyPrefix, settings));
+      const deps = channelDeps(services, redis, keyPrefix, settings);
+      const channel = await definition.create(
+        trial.seeded.has(definition.name) ? { ...deps, trial: trial.state } : deps,
+      );
       delivery.useAnswerMode(definition.name, definition.answerMode);
       running.push({ definition, channel, settings });
     }
@@ -94,7 +104,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
       await channel.start(
         connectChannel(channel, app.bot, delivery.outboxDeliver(direct.deliver), definition.answerMode),
       );
-    await http?.listen({ port: config.http.port, host: config.http.host });
+    // A local trial channel is not exposed beyond this machine unless HOST says so.
+    const host = !config.httpHostSet && running.some((r) => r.definition.local) ? '127.0.0.1' : config.http.host;
+    await http?.listen({ port: config.http.port, host });
   } catch (error) {
     await Promise.allSettled([...running.map((r) => r.channel.stop()), http?.close(), app.close()]);
     redis.disconnect();
@@ -121,10 +133,51 @@ export async function startService(config: Config, options: ServiceOptions = {})
       await Promise.all([...anywhere.map((r) => r.channel.stop()), ...inSession.map((r) => r.channel.idle?.())]);
       await app.close();
       await Promise.all(inSession.map((r) => r.channel.stop()));
-      await redis.quit().catch(() => redis.disconnect());
+      if (config.redisUrl) await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
     },
   };
 }
+
+/**
+ * A trial on the embedded database (no DATABASE_URL) with channels that declare demo accounts: the
+ * secretariat ones join SECRETARIAT, the member units are imported, and the application window is
+ * open unless APPLICATION_DEADLINE is set. A deployment with its own database gets none of this.
+ */
+function trialOf(config: Config, definitions: AnyChannelDefinition[]) {
+  const withTrial = config.databaseUrl ? [] : definitions.filter((d) => d.trial);
+  const accounts = withTrial.map((d) => ({ channel: d.name, ...d.trial!(settingsOf(config, d)) }));
+  const open = accounts.some((a) => a.applicationsOpen);
+  const deadline = config.application.deadline ?? (open ? 'none' : undefined);
+  const trialConfig: Config =
+    accounts.length === 0
+      ? config
+      : {
+          ...config,
+          secretariat: [
+            ...config.secretariat,
+            ...accounts.flatMap((a) => a.secretariat.map((id) => `${a.channel}:${id}`)),
+          ],
+          application: { ...config.application, deadline },
+        };
+  const rows = accounts.flatMap((a) =>
+    a.members.map((m) => [m.orgName, m.orgType, m.repName, a.channel, m.userId].map(csvCell).join(',')),
+  );
+  return {
+    config: trialConfig,
+    seeded: new Set(accounts.map((a) => a.channel)),
+    state: { applicationsOpen: deadline === 'none', deadline },
+    async seed(app: App) {
+      if (rows.length === 0) return;
+      const header = 'orgName,orgType,repName,channel,userId';
+      const result = await importMembers(app.services.db.prisma, 'trial', [header, ...rows].join('\n'));
+      if (result.problems.length > 0)
+        app.services.log.warn({ problems: result.problems }, 'trial members not all seeded');
+    },
+  };
+}
+
+const csvCell = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
 export async function serveCommand(
   config: Config,
@@ -135,6 +188,9 @@ export async function serveCommand(
   // A channel alone (e.g. `wechat`) needs no HTTP server unless it mounts routes; `serve` always has one.
   const http = options.channels ? options.channels.some((d) => d.routes) : true;
   const service = await startService(config, { channels: options.channels, http });
+  for (const definition of options.channels ?? servedChannels(config))
+    if (definition.page && service.url && service.channels.has(definition.name))
+      console.log(service.app.services.texts.t('channels.open_page', { url: `${service.url}${definition.page}` }));
   await untilSignal();
   await service.close();
   // A cluster copy stays alive while its channel to the primary is open.

@@ -21,6 +21,7 @@ import { InProcessTimers } from './timers.in-process.ts';
 import type { Timers } from './timers.ts';
 import { redisConnection } from './redis.ts';
 import { createDeliveryMetrics, type DeliveryMetrics } from './metrics.ts';
+import { InProcessOutbox } from './in-process.ts';
 
 export type WorkerOptions = {
   channels: Channel[];
@@ -43,6 +44,8 @@ export class Delivery {
   private readonly workers: Worker[] = [];
   private readonly workerConnections: Redis[] = [];
   private relay: OutboxRelay | undefined;
+  /** Without Redis, the outbox rows of the channels this process runs are sent from here. */
+  private inProcess: InProcessOutbox | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private readonly pollers: (() => Promise<void>)[] = [];
   private polling: Promise<void> | undefined;
@@ -104,7 +107,12 @@ export class Delivery {
    * for a channel whose caller always does (the console prints them at once), nor without Redis.
    */
   repliesViaOutbox(channel: string): boolean {
-    return this.enabled && this.answerMode(channel) !== 'caller';
+    return (this.enabled || this.deliversInProcess(channel)) && this.answerMode(channel) !== 'caller';
+  }
+
+  /** Whether this channel's outbox rows are sent by this process without Redis (delivery/in-process.ts). */
+  deliversInProcess(channel: string): boolean {
+    return this.inProcess?.handles(channel) ?? false;
   }
 
   queueFor(channel: string): Queue<DeliverJob> {
@@ -147,6 +155,7 @@ export class Delivery {
    * without a job and adds it again.
    */
   enqueueCommitted(row: OutboxRow): void {
+    if (this.inProcess?.handles(row.channel)) return this.inProcess.send(row.id);
     const job: DeliverJob = { id: row.id, address: row.address, payload: row.payload };
     this.queueFor(row.channel)
       .add('deliver', job, { jobId: row.id })
@@ -162,6 +171,7 @@ export class Delivery {
   /** Called after a commit that wrote outbox rows: relay now instead of at the next poll. */
   wake(): void {
     this.relay?.wake();
+    this.inProcess?.wake();
   }
 
   /**
@@ -191,9 +201,17 @@ export class Delivery {
 
   /**
    * Starts the relay, one deliver worker per channel and the timers (with the pollers) in this
-   * process. Without Redis only the timers and pollers run, in process.
+   * process. Without Redis the timers and pollers run in process, and so does the delivery of the
+   * given channels' outbox rows (a local trial: delivery/in-process.ts).
    */
   async startWorkers(options: WorkerOptions): Promise<void> {
+    if (!this.redisUrl && options.channels.length > 0) {
+      for (const channel of options.channels) this.useChannel(channel);
+      this.inProcess = new InProcessOutbox(this.sql, options.channels, this.log, {
+        attempts: this.config.delivery.attempts,
+      });
+      this.inProcess.start();
+    }
     for (const channel of this.redisUrl ? options.channels : []) {
       this.useChannel(channel);
       this.queueFor(channel.name);
@@ -226,6 +244,7 @@ export class Delivery {
   /** Relays what is pending now and waits for it (tests, `broadcast` command). */
   async flush(): Promise<void> {
     await this.relay?.drain();
+    await this.inProcess?.idle();
   }
 
   /** Waits (up to `timeoutMs`) until nothing for this channel is waiting in the outbox. */
@@ -245,6 +264,7 @@ export class Delivery {
     clearInterval(this.pollTimer);
     await this.polling;
     await this.relay?.stop();
+    await this.inProcess?.stop();
     await Promise.allSettled(this.workers.map((w) => w.close()));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     await this.scheduler.close();

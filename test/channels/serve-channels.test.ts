@@ -89,7 +89,9 @@ async function askOnFeishu(s: Service, openId: string): Promise<string> {
 
 describe('serve with the configured channels', () => {
   it('starts with no channel configured: /healthz, /metrics, no platform routes', async () => {
+    // PLAYGROUND=0: with nothing configured `serve` would otherwise run the local playground (issue 14).
     const config = configWith({
+      PLAYGROUND: '0',
       SECRETARIAT: 'console:sec-new',
       SECRETARIAT_WECHAT_IDS: 'wxid_old',
       OPS_PASSWORD: 'ops-password-1',

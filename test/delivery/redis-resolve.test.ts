@@ -1,4 +1,4 @@
-// `npm start` without REDIS_URL: use 127.0.0.1:6379 if it answers, else start a redis-server for the
+// `chat` without REDIS_URL: use 127.0.0.1:6379 if it answers, else start a redis-server for the
 // session, else go on without Redis (and say so — see the chat CLI test).
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';

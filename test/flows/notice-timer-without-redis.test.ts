@@ -26,7 +26,7 @@ async function until<T>(read: () => Promise<T | undefined | null>, what: string,
   }
 }
 
-/** The bot as `npm start` runs it without Redis: no queues, timers and pollers in process. */
+/** The bot as `chat` runs it without Redis: no queues, timers and pollers in process. */
 async function startBot(config: Config): Promise<App> {
   const app = await createApp(config, { log: createLogger('silent') });
   expect(app.services.delivery!.enabled).toBe(false);

@@ -27,7 +27,10 @@ const redis = { defineCommand: () => undefined } as unknown as Redis;
 
 describe('channels a process runs', () => {
   it('serve: the configured ones, or those CHANNELS names', () => {
-    expect(names(servedChannels(loadConfig({})))).toEqual([]);
+    // Nothing configured: the local playground (issue 14), unless switched off; never beside a platform unless asked.
+    expect(names(servedChannels(loadConfig({})))).toEqual(['playground']);
+    expect(names(servedChannels(loadConfig({ PLAYGROUND: '0' })))).toEqual([]);
+    expect(names(servedChannels(loadConfig({ ...FEISHU, PLAYGROUND: '1' })))).toEqual(['feishu', 'playground']);
     expect(names(servedChannels(loadConfig(FEISHU)))).toEqual(['feishu']);
     expect(names(servedChannels(loadConfig(WECHAT)))).toEqual(['wechat']);
     expect(names(servedChannels(loadConfig({ ...FEISHU, ...WECHAT })))).toEqual(['feishu', 'wechat']);
