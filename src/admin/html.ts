@@ -49,7 +49,7 @@ export function layout(page: PageContext, active: NavKey, title: string, body: H
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <title>${title} · 联盟秘书处后台</title>
         <link rel="stylesheet" href="/admin/static/admin.css" />
       </head>
@@ -81,7 +81,7 @@ export function plainPage(title: string, body: Html): string {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <title>${title} · 联盟秘书处后台</title>
         <link rel="stylesheet" href="/admin/static/admin.css" />
       </head>

@@ -10,7 +10,10 @@ import type { AdminTokens, Session } from './tokens.ts';
 
 export const COOKIE = 'ab_admin';
 
-/** Scripts, styles and fonts only from this server; no framing; no referrer (login links carry tokens). */
+/**
+ * Scripts and styles only from this server; no framing. The referrer goes to this server only (login
+ * links carry tokens); `no-referrer` would make the browser send `Origin: null` on the forms' POSTs.
+ */
 export const CSP = [
   "default-src 'self'",
   "script-src 'self'",
@@ -28,7 +31,7 @@ export function securityHeaders(reply: FastifyReply): void {
     .header('content-security-policy', CSP)
     .header('x-content-type-options', 'nosniff')
     .header('x-frame-options', 'DENY')
-    .header('referrer-policy', 'no-referrer')
+    .header('referrer-policy', 'same-origin')
     .header('cache-control', 'no-store');
 }
 

@@ -92,7 +92,9 @@ describe('login', () => {
     await zhang.says('稍后再传');
     await zhang.says('后台');
     expect(zhang.lastText()).toContain('仅限联盟秘书处成员');
-    expect(await prisma().adminLoginToken.count({ where: { userKey: { in: ['console:m1', 'console:zhang'] } } })).toBe(0);
+    expect(await prisma().adminLoginToken.count({ where: { userKey: { in: ['console:m1', 'console:zhang'] } } })).toBe(
+      0,
+    );
     const tokens = new AdminTokens(prisma(), { linkMs: 600_000, sessionMs: 3_600_000 });
     for (const userKey of ['console:m1', 'console:zhang']) {
       const { token } = await tokens.issueLogin(userKey);
@@ -174,7 +176,11 @@ describe('paths', () => {
     const docx = await get(`/admin/applications/${app.id}/document`, s.cookie);
     expect(docx.status).toBe(200);
     expect(docx.headers.get('content-disposition')).toMatch(/^attachment;/);
-    expect(Buffer.from(await docx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    expect(
+      Buffer.from(await docx.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
     expect((await get(`/admin/applications/${app.id}/scan`, s.cookie)).status).toBe(404);
     for (const route of [
       `/admin/applications/../../package.json/document`,
@@ -198,7 +204,7 @@ describe('paths', () => {
     const res = await get('/admin/login?token=x');
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(res.headers.get('x-frame-options')).toBe('DENY');
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 });
