@@ -24,6 +24,8 @@ COPY --from=build /app/dist ./dist
 COPY prisma ./prisma
 COPY knowledge ./knowledge
 COPY prompts ./prompts
+# The dashboard's CSS and browser script are served as files (no build step); Chart.js comes from node_modules.
+COPY src/admin/static ./src/admin/static
 RUN mkdir -p /app/.data && chown -R node:node /app/.data
 USER node
 EXPOSE 3000

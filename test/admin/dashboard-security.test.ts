@@ -169,6 +169,42 @@ describe('CSRF', () => {
   });
 });
 
+describe('delivery', () => {
+  it('a dead delivery is retried from the page: back to pending, attempts reset, audited; others untouched', async () => {
+    const s = await d.login('sec1');
+    const failed = await prisma().outboxMessage.create({
+      data: {
+        channel: 'console',
+        address: { chatId: 'm1', userId: 'm1' },
+        payload: [{ kind: 'text', text: '测试消息' }],
+        status: 'failed',
+        attempts: 10,
+        lastError: 'platform refused',
+        failedAt: new Date(),
+      },
+    });
+    const page = await (await get('/admin/delivery', s.cookie)).text();
+    expect(page).toContain('platform refused');
+    expect(page).toContain(`/admin/delivery/${failed.id}/retry`);
+    const res = await postForm(d.url, `/admin/delivery/${failed.id}/retry`, { _csrf: s.csrf }, { cookie: s.cookie });
+    expect(res.status).toBe(303);
+    const row = await prisma().outboxMessage.findUniqueOrThrow({ where: { id: failed.id } });
+    expect(['pending', 'queued']).toContain(row.status);
+    expect(row.attempts).toBe(0);
+    expect(
+      await prisma().auditLog.count({
+        where: { action: 'delivery.retry', entityId: failed.id, actor: 'console:sec1' },
+      }),
+    ).toBe(1);
+    // A second retry (the row is no longer failed) changes nothing; a bad id is refused.
+    await postForm(d.url, `/admin/delivery/${failed.id}/retry`, { _csrf: s.csrf }, { cookie: s.cookie });
+    expect(await prisma().auditLog.count({ where: { action: 'delivery.retry', entityId: failed.id } })).toBe(1);
+    const bad = await postForm(d.url, '/admin/delivery/..%2f..%2fx/retry', { _csrf: s.csrf }, { cookie: s.cookie });
+    expect(bad.status).toBe(303);
+    expect(decodeURIComponent(bad.headers.get('location') ?? '')).toContain('找不到这条消息');
+  });
+});
+
 describe('paths', () => {
   it('files only by application id; ../ and other shapes refused; static files stay in their folder', async () => {
     const s = await d.login('sec1');
