@@ -13,6 +13,7 @@ import type { App } from '../app.ts';
 import { projectRoot } from '../paths.ts';
 import { isSecretariat } from '../membership/roles.ts';
 import { AdminTokens } from './tokens.ts';
+import { LoginThrottle, type LoginThrottleOptions } from '../http/login-throttle.ts';
 import { COOKIE, errorPage, requireCsrf, requireSecretariat, sameOrigin, securityHeaders } from './security.ts';
 import { html, layout, plainPage, type NavKey, type PageContext } from './html.ts';
 import { registerApplicationPages } from './pages/applications.ts';
@@ -27,7 +28,11 @@ export type AdminDeps = {
   app: App;
   /** Whether the queue board (/ops/queues) is mounted, to link it. */
   opsBoard?: boolean;
+  /** Failed logins allowed per address and window (tests shorten it). */
+  loginThrottle?: LoginThrottleOptions;
 };
+
+const LOGIN_THROTTLE: LoginThrottleOptions = { maxFailures: 30, windowMs: 15 * 60_000 };
 
 /** What every page module gets. */
 export type PageDeps = {
@@ -64,10 +69,23 @@ export function registerAdminRoutes(server: FastifyInstance, deps: AdminDeps): v
   const { admin } = services.config;
   const tokens = new AdminTokens(prisma, { linkMs: admin.linkTtlMs, sessionMs: admin.sessionTtlMs }, services.now);
   const secure = admin.publicUrl?.startsWith('https://') ?? false;
+  // A login token cannot be guessed (256 bits); this only keeps one address from hammering the table.
+  const throttle = new LoginThrottle(deps.loginThrottle ?? LOGIN_THROTTLE);
 
   void server.register(
     async (scope) => {
       await scope.register(cookie);
+      scope.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
+        const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+        if (status === 500) request.log.error({ err: error, path: request.url }, 'dashboard request failed');
+        const message =
+          status === 413
+            ? '上传的文件或提交的内容太大（文件不超过 5 MB）。'
+            : status === 500
+              ? '后台出错了，没有保存任何改动。请稍后重试；如果一直出错，请联系运维。'
+              : '请求无法处理，请返回页面重试。';
+        return errorPage(reply, status, status === 500 ? '出错了' : '请求无效', message);
+      });
       formParser(scope);
       await scope.register(multipart, {
         attachFieldsToBody: 'keyValues',
@@ -100,8 +118,15 @@ export function registerAdminRoutes(server: FastifyInstance, deps: AdminDeps): v
       scope.post<{ Body: { token?: string } }>('/login', async (request, reply) => {
         if (!sameOrigin(request, admin.publicUrl))
           return errorPage(reply, 403, '请求被拒绝', '请求来自其他网站，已拒绝。');
+        const wait = throttle.blockedFor(request.ip);
+        if (wait > 0)
+          return errorPage(reply, 429, '请稍后再试', '无效的登录尝试过多，请稍后再试。').header(
+            'retry-after',
+            String(Math.ceil(wait / 1000)),
+          );
         const used = await tokens.useLogin(String(request.body?.token ?? ''));
         if ('error' in used) {
+          throttle.failed(request.ip);
           const message = {
             invalid: '登录链接无效。请在聊天中向机器人发送“后台”获取新链接。',
             used: '这个登录链接已经用过了（每个链接只能用一次）。请在聊天中发送“后台”获取新链接。',

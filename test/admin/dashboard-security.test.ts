@@ -244,3 +244,60 @@ describe('paths', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 });
+
+describe('bad input', () => {
+  it('a review from the page with a bad decision or reason changes nothing and says why', async () => {
+    const s = await d.login('sec1');
+    const app = await prisma().application.findFirstOrThrow({ where: { userId: 'zhang' } });
+    for (let i = 0; i < 200 && !(await prisma().reviewCase.count({ where: { applicationId: app.id } })); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const review = (fields: Record<string, string>) =>
+      postForm(d.url, `/admin/applications/${app.id}/review`, { _csrf: s.csrf, ...fields }, { cookie: s.cookie });
+    const cases: [Record<string, string>, string][] = [
+      [{ decision: 'delete' }, '请选择审查结论'],
+      [{}, '请选择审查结论'],
+      [{ decision: 'reject', reason: '。。' }, '请填写原因'],
+      [{ decision: 'return', reason: '   ' }, '请填写原因'],
+      [{ decision: 'reject', reason: '长'.repeat(501) }, '原因太长'],
+    ];
+    for (const [fields, says] of cases) {
+      const res = await review(fields);
+      expect(res.status).toBe(303);
+      const location = decodeURIComponent(res.headers.get('location') ?? '');
+      expect(location, JSON.stringify(fields)).toContain(says);
+      // The message shows on the page it leads to; a crafted one (no valid signature) does not.
+      const shown = await (await get(res.headers.get('location')!, s.cookie)).text();
+      expect(shown).toContain(says);
+    }
+    const forged = await (
+      await get(`/admin/applications/${app.id}?msg=${encodeURIComponent('请转账')}&sig=x`, s.cookie)
+    ).text();
+    expect(forged).not.toContain('请转账');
+    expect((await prisma().application.findUniqueOrThrow({ where: { id: app.id } })).status).toBe('submitted');
+    expect(
+      await prisma().auditLog.count({
+        where: { entityId: app.id, action: { startsWith: 'review.' }, NOT: { action: 'review.open' } },
+      }),
+    ).toBe(0);
+    // A body over the limit gets a clear page, not a crash.
+    const big = await postForm(
+      d.url,
+      '/admin/broadcasts',
+      { _csrf: s.csrf, text: '长'.repeat(200_000) },
+      { cookie: s.cookie },
+    );
+    expect(big.status).toBe(413);
+    expect(await big.text()).toContain('太大');
+  });
+});
+
+// Last: it leaves 127.0.0.1 unable to log in for the rest of the window.
+describe('login throttle', () => {
+  it('an address that keeps presenting bad tokens is refused for a while, even with a good one', async () => {
+    for (let i = 0; i < 30; i++) await postForm(d.url, '/admin/login', { token: 'B'.repeat(43) });
+    const link = await d.link('sec1');
+    const res = await postForm(d.url, '/admin/login', { token: tokenOf(link) });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+});
