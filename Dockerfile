@@ -29,6 +29,8 @@ COPY knowledge ./knowledge
 COPY prompts ./prompts
 # The playground's page (plain HTML, CSS and ES modules, served as they are; off unless PLAYGROUND=1).
 COPY src/channels/playground/public ./src/channels/playground/public
+# The dashboard's CSS and browser script are served as files (no build step); Chart.js comes from node_modules.
+COPY src/admin/static ./src/admin/static
 RUN mkdir -p /app/.data && chown -R node:node /app/.data
 USER node
 EXPOSE 3000

@@ -24,6 +24,12 @@ const duration = z
     return Math.round(Number(n) * scale);
   });
 
+const withoutTrailingSlash = (url: string): string => {
+  let out = url;
+  while (out.endsWith('/')) out = out.slice(0, -1);
+  return out;
+};
+
 /** The variables the bot itself reads; each channel's own are in its definition (channels/registry.ts). */
 const core = {
   DATABASE_URL: optional(
@@ -67,6 +73,15 @@ const core = {
   DELIVERY_LOCK_MS: whole(1_000, 600_000, 30_000),
   OPS_USER: orDefault(z.string().trim().min(1).default('ops')),
   OPS_PASSWORD: optional(z.string().min(8, '至少 8 个字符 (at least 8 characters)')),
+  // Secretariat dashboard (issue 14): the address people open, and how long a link and a session last.
+  PUBLIC_URL: optional(
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, '应是 http(s):// 开头的网址，不含 ? 或 # (an http(s) URL)')
+      .transform(withoutTrailingSlash),
+  ),
+  ADMIN_LINK_TTL: orDefault(duration.default(10 * 60_000)),
+  ADMIN_SESSION_TTL: orDefault(duration.default(8 * 3_600_000)),
   // Membership application (issue 4)
   APPLICATION_DEADLINE: optional(
     z
@@ -126,6 +141,13 @@ export type Config = {
     limits: Record<string, ChannelLimits>;
   };
   ops: { user: string; password: string | undefined };
+  /** The secretariat dashboard (/admin). */
+  admin: {
+    /** Base of the links the 「后台」 command sends; undefined: http://localhost:PORT. */
+    publicUrl: string | undefined;
+    linkTtlMs: number;
+    sessionTtlMs: number;
+  };
   application: {
     /** Last day to submit (inclusive, Beijing time) as YYYY-MM-DD; `none` for no deadline;
      *  undefined: the date in the notice (knowledge/notice.md). */
@@ -200,6 +222,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ),
     },
     ops: { user: e.OPS_USER, password: e.OPS_PASSWORD },
+    admin: { publicUrl: e.PUBLIC_URL, linkTtlMs: e.ADMIN_LINK_TTL, sessionTtlMs: e.ADMIN_SESSION_TTL },
     application: { deadline: e.APPLICATION_DEADLINE, resumeAfterMs: e.APPLICATION_RESUME_AFTER },
   };
 }

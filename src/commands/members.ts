@@ -3,14 +3,8 @@ import fs from 'node:fs';
 import type { Config } from '../config.ts';
 import { loadTexts } from '../bot/texts.ts';
 import { withApp } from './with-app.ts';
-import { CHANNEL_NAMES } from '../channels/registry.ts';
-
-/** `a、b 或 c`: the registry's channel names as the import message lists them. */
-const channelChoices = (): string =>
-  CHANNEL_NAMES.length > 1
-    ? `${CHANNEL_NAMES.slice(0, -1).join('、')} 或 ${CHANNEL_NAMES.at(-1)}`
-    : CHANNEL_NAMES.join('');
 import { activeMembers, exportMembersCsv, importMembers } from '../membership/members.ts';
+import { importReport } from '../membership/import-report.ts';
 
 export async function membersImportCommand(config: Config, opts: { csv: string }): Promise<void> {
   const texts = loadTexts(config.promptsDir);
@@ -32,26 +26,9 @@ export async function membersImportCommand(config: Config, opts: { csv: string }
       'cli',
       fs.createReadStream('', { fd, encoding: 'utf8' }),
     );
-    for (const p of result.problems) {
-      console.error(
-        texts.t('membership.import_problem', {
-          line: p.line,
-          reason: texts.t(`membership.import_reason_${p.reason}`, {
-            value: p.value ?? '',
-            org: p.org ?? '',
-            channels: channelChoices(),
-          }),
-        }),
-      );
-    }
-    console.log(
-      texts.t('membership.import_summary', {
-        created: result.created,
-        updated: result.updated,
-        unchanged: result.unchanged,
-        skipped: result.problems.length,
-      }),
-    );
+    const report = importReport((k, v) => texts.t(k, v), result);
+    for (const line of report.problems) console.error(line);
+    console.log(report.summary);
     if (result.problems.length > 0) process.exitCode = 3;
   });
 }

@@ -1,5 +1,6 @@
 // `serve`: the bot on every configured channel (or those CHANNELS names), any subset including
-// none, on one HTTP server: /healthz, /metrics, the queue board, and each channel's own routes.
+// none, on one HTTP server: /healthz, /metrics, the queue board, the secretariat dashboard (/admin)
+// and each channel's own routes.
 // This process also runs the outbox relay, the deliver workers for its channels and the timers
 // (`worker` processes can be added to scale out).
 import cluster from 'node:cluster';
@@ -91,6 +92,7 @@ export async function startService(givenConfig: Config, options: ServiceOptions 
         log,
         routes,
         ops: { delivery, ops: config.ops },
+        admin: { app, opsBoard: Boolean(config.ops.password) && delivery.enabled },
         // Readiness (issue 16): each dependency bounded in time, then each running channel's own.
         health: async () => ({
           ...(await dependencies()),

@@ -1,8 +1,10 @@
-// The one HTTP server of `serve`: a readiness probe, the ops routes, and whatever routes the running
-// channels mount on it (their webhooks and callbacks — see each channel's definition).
+// The one HTTP server of `serve`: a readiness probe, the ops routes, the secretariat dashboard (/admin),
+// and whatever routes the running channels mount on it (their webhooks and callbacks — see each
+// channel's definition).
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { registerOpsRoutes, type OpsDeps } from './ops.ts';
+import { registerAdminRoutes, type AdminDeps } from '../admin/routes.ts';
 
 export type HealthCheck = () => Promise<Record<string, boolean>>;
 
@@ -16,6 +18,8 @@ export type HttpServerOptions = {
   routes?: MountRoutes[];
   /** /metrics and the queue dashboard (issue 6). */
   ops?: OpsDeps;
+  /** The secretariat dashboard at /admin (issue 14). */
+  admin?: AdminDeps;
 };
 
 /** Platform events are small; a card callback with a big form is still well under this. */
@@ -43,6 +47,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   app.get('/healthz/live', live);
 
   if (options.ops) registerOpsRoutes(app, options.ops);
+  if (options.admin) registerAdminRoutes(app, options.admin);
   for (const mount of options.routes ?? []) mount(app);
   return app;
 }

@@ -153,31 +153,7 @@ export class MembershipProcess {
   }
 
   private sayReviewResult(ctx: Context, result: Exclude<DecideResult, { kind: 'done' }> | DecideResult): void {
-    if (result.kind === 'not_found') return ctx.say(ctx.t('membership.review_not_found'));
-    if (result.kind === 'stale') return ctx.say(ctx.t('membership.review_stale'));
-    if (result.kind === 'member') return ctx.say(ctx.t('membership.review_already_member', { org: result.org }));
-    if (result.kind === 'recused') return ctx.say(recusalText(ctx.t, result));
-    if (result.kind === 'decided') {
-      return ctx.say(
-        ctx.t('membership.review_already_decided', {
-          number: result.number,
-          by: result.by,
-          at: formatTime(result.at),
-          decision: ctx.t(`membership.decision_${result.decision}`),
-        }),
-      );
-    }
-    const key = { approved: 'review_done_approve', returned: 'review_done_return', rejected: 'review_done_reject' }[
-      result.decision
-    ];
-    ctx.say(
-      ctx.t(`membership.${key}`, {
-        number: result.number,
-        org: result.org,
-        days: formatPeriod(this.services.config.publicNoticeMs),
-        endsAt: result.endsAt ? formatTime(result.endsAt) : '',
-      }),
-    );
+    ctx.say(reviewResultText(ctx.t, this.services.config.publicNoticeMs, result));
   }
 
   private async startObjection(ctx: Context, noticeId: string): Promise<void> {
@@ -226,4 +202,35 @@ export class MembershipProcess {
       }),
     );
   }
+}
+
+type T = (key: string, vars?: Record<string, string | number>) => string;
+
+/** What the one who decided (or tried to) is told — in chat and on the dashboard alike. */
+export function reviewResultText(
+  t: T,
+  publicNoticeMs: number,
+  result: Exclude<DecideResult, { kind: 'done' }> | DecideResult,
+): string {
+  if (result.kind === 'not_found') return t('membership.review_not_found');
+  if (result.kind === 'stale') return t('membership.review_stale');
+  if (result.kind === 'member') return t('membership.review_already_member', { org: result.org });
+  if (result.kind === 'recused') return recusalText(t, result);
+  if (result.kind === 'decided') {
+    return t('membership.review_already_decided', {
+      number: result.number,
+      by: result.by,
+      at: formatTime(result.at),
+      decision: t(`membership.decision_${result.decision}`),
+    });
+  }
+  const key = { approved: 'review_done_approve', returned: 'review_done_return', rejected: 'review_done_reject' }[
+    result.decision
+  ];
+  return t(`membership.${key}`, {
+    number: result.number,
+    org: result.org,
+    days: formatPeriod(publicNoticeMs),
+    endsAt: result.endsAt ? formatTime(result.endsAt) : '',
+  });
 }

@@ -3,7 +3,7 @@
 import type { Bot } from '../bot/bot.ts';
 import type { Context } from '../bot/context.ts';
 import { registerBroadcastDialog, showBroadcastStatus, type Broadcasts } from './broadcast-dialog.ts';
-import { changeRole, listMembers, listSecretariat } from './secretariat-commands.ts';
+import { changeRole, listMembers, listSecretariat, openDashboard } from './secretariat-commands.ts';
 import { MembershipProcess } from './process-handlers.ts';
 import { remindCongress } from './congress-reminder.ts';
 import { isHelp, isResume, isStatus } from '../application/intents.ts';
@@ -18,6 +18,7 @@ const commandsOf = (process: () => MembershipProcess, broadcasts: Broadcasts): C
   { pattern: /^((联盟)?成员(单位)?名单|members list)$/i, run: (ctx) => listMembers(ctx) },
   { pattern: /^群发(通知)?$/, run: (ctx) => broadcasts.start(ctx) },
   { pattern: /^群发状态\s*(\S+)$/, run: (ctx, m) => showBroadcastStatus(ctx, m[1]!) },
+  { pattern: /^(打开|进入|登录)?(管理)?后台(登录)?$/, run: (ctx) => openDashboard(ctx) },
 ];
 
 export function registerMembership(bot: Bot): MembershipProcess {

@@ -9,6 +9,8 @@ import {
   secretariatKeys,
 } from './roles.ts';
 import { activeMembers } from './members.ts';
+import { AdminTokens, loginUrl } from '../admin/tokens.ts';
+import { formatTime } from './format.ts';
 
 const LIST_LIMIT = 200;
 
@@ -41,4 +43,27 @@ export async function listMembers(ctx: Context): Promise<void> {
     .map((m, i) => ctx.t('membership.members_line', { index: i + 1, orgName: m.orgName, orgType: m.orgType || '—' }));
   if (members.length > LIST_LIMIT) lines.push(ctx.t('membership.members_more', { shown: LIST_LIMIT }));
   ctx.say([ctx.t('membership.members_title', { count: members.length }), ...lines].join('\n'));
+}
+
+/**
+ * 「后台」: a one-time link to the dashboard for the secretariat, bound to the user's channel-neutral
+ * key (`feishu:ou_…`, `wechat:…`, `console:…`), so it works whichever channel it was asked on.
+ */
+export async function openDashboard(ctx: Context): Promise<void> {
+  const { db, config, now } = ctx.services;
+  if (!(await isSecretariat(db.prisma, ctx.user))) return ctx.say(ctx.t('membership.not_secretariat'));
+  const tokens = new AdminTokens(
+    db.prisma,
+    { linkMs: config.admin.linkTtlMs, sessionMs: config.admin.sessionTtlMs },
+    now,
+  );
+  const { token, expiresAt } = await tokens.issueLogin(ctx.user);
+  const base = config.admin.publicUrl ?? `http://localhost:${config.http.port}`;
+  ctx.say(
+    ctx.t('membership.admin_link', {
+      url: loginUrl(base, token),
+      minutes: Math.round(config.admin.linkTtlMs / 60_000),
+      expiresAt: formatTime(expiresAt),
+    }),
+  );
 }
