@@ -145,6 +145,8 @@ export type Config = {
   admin: {
     /** Base of the links the 「后台」 command sends; undefined: http://localhost:PORT. */
     publicUrl: string | undefined;
+    /** The port `serve` really listens on (PORT=0 lets the system pick one); set once it listens. */
+    listeningPort?: number;
     linkTtlMs: number;
     sessionTtlMs: number;
   };

@@ -119,6 +119,7 @@ export async function startService(givenConfig: Config, options: ServiceOptions 
     typeof address === 'object' && address
       ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
       : '';
+  if (typeof address === 'object' && address) config.admin.listeningPort = address.port;
   log.info({ url, channels: running.map((r) => r.definition.name) }, 'service ready');
   // A channel whose sends need its session stops after the deliver workers; the others before.
   const inSession = running.filter((r) => r.definition.sendsFrom === 'session');

@@ -58,7 +58,7 @@ export async function openDashboard(ctx: Context): Promise<void> {
     now,
   );
   const { token, expiresAt } = await tokens.issueLogin(ctx.user);
-  const base = config.admin.publicUrl ?? `http://localhost:${config.http.port}`;
+  const base = config.admin.publicUrl ?? `http://localhost:${config.admin.listeningPort ?? config.http.port}`;
   ctx.say(
     ctx.t('membership.admin_link', {
       url: loginUrl(base, token),

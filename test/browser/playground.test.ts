@@ -72,7 +72,7 @@ async function openAs(persona: string): Promise<Page> {
 
 async function say(page: Page, text: string, expectReply: string | RegExp): Promise<void> {
   const before = await page.locator('#log li.bot').count();
-  await page.getByLabel('消息').fill(text);
+  await page.getByRole('textbox', { name: '消息' }).fill(text);
   await page.getByRole('button', { name: '发送' }).click();
   await expect.poll(() => page.locator('#log li.bot').count(), { timeout: 20_000 }).toBeGreaterThan(before);
   await expect.poll(() => page.locator('#log').innerText(), { timeout: 20_000 }).toMatch(expectReply);
@@ -140,6 +140,23 @@ describe('the playground in a browser', () => {
     const unit = await service.app.services.db.prisma.member.findFirstOrThrow({ where: { userId: 'applicant' } });
     expect(unit).toMatchObject({ status: 'active', channel: 'playground', orgName: XSS_ORG });
     await applicant.screenshot({ path: artifactPath('playground-member-granted.png'), fullPage: true });
+
+    // The new member is on the secretariat's dashboard: 「后台」 in the playground, the one-time link
+    // opened, the members page lists the unit (its name shown as text, not run).
+    await say(secretariat, '后台', /admin\/login\?token=/);
+    const login = /https?:\/\/\S+\/admin\/login\?token=[\w-]+/.exec(await secretariat.locator('#log').innerText())![0];
+    const admin = await context.newPage();
+    admin.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await admin.goto(login);
+    await admin.getByRole('button', { name: '进入后台' }).click();
+    await admin.waitForURL(/\/admin$/);
+    await admin.goto(new URL('/admin/members', admin.url()).href);
+    await expect.poll(() => admin.locator('main').innerText(), { timeout: 20_000 }).toContain(XSS_ORG);
+    expect(await admin.locator('main script').count()).toBe(0);
+    await admin.screenshot({ path: artifactPath('playground-dashboard-members.png'), fullPage: true });
     expect(dialogs).toEqual([]);
   }, 240_000);
 
