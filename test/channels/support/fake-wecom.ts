@@ -37,6 +37,8 @@ export type FakeWecom = {
   tokenCalls: number;
   sendCalls: number;
   tokenDelayMs: number;
+  /** WeCom's per-member limit the fake drops beyond (30 a minute). */
+  perMemberPerMinute: number;
   /** While set, every call (gettoken included) answers this errcode, e.g. 60020 for an untrusted IP. */
   failAll: number | undefined;
   /** The next `count` message/send calls answer `errcode`. */
@@ -48,8 +50,6 @@ export type FakeWecom = {
   sentTo(userId: string): WecomSent[];
   close(): Promise<void>;
 };
-
-const PER_MEMBER_PER_MINUTE = 30;
 
 export async function startFakeWecom(): Promise<FakeWecom> {
   const app: FastifyInstance = Fastify({ bodyLimit: 60 * 1024 * 1024 });
@@ -77,6 +77,7 @@ export async function startFakeWecom(): Promise<FakeWecom> {
     tokenCalls: 0,
     sendCalls: 0,
     tokenDelayMs: 0,
+    perMemberPerMinute: 30,
     failAll: undefined,
     failNext(count, errcode) {
       failLeft = count;
@@ -142,7 +143,7 @@ export async function startFakeWecom(): Promise<FakeWecom> {
       touser: body.touser,
       msgtype: body.msgtype,
       body: content,
-      dropped: count > PER_MEMBER_PER_MINUTE,
+      dropped: count > state.perMemberPerMinute,
       at: performance.now(),
     };
     const answer: Record<string, unknown> = { errcode: 0, errmsg: 'ok', invaliduser: '', msgid: sent.msgid };
