@@ -249,3 +249,17 @@ describe('an untrusted server IP (60020)', () => {
     expect(await healthy.json()).toMatchObject({ wecom: true, wecomApi: true });
   });
 });
+
+describe('a WeCom send retried with the same idempotency key', () => {
+  it('skips the parts already sent (WeCom itself has no idempotency key)', async () => {
+    const to = { chatId: 'retry1', userId: 'retry1' };
+    const long = `${'第一段。'.repeat(200)}\n\n${'第二段。'.repeat(100)}`;
+    await w.service.channel.send(to, { kind: 'text', text: long }, 'ob-retry-1');
+    const first = w.fake.sentTo('retry1').length;
+    expect(first).toBeGreaterThan(1);
+    await second.channel.send(to, { kind: 'text', text: long }, 'ob-retry-1');
+    expect(w.fake.sentTo('retry1')).toHaveLength(first);
+    await w.service.channel.send(to, { kind: 'text', text: long }, 'ob-retry-2');
+    expect(w.fake.sentTo('retry1')).toHaveLength(first * 2);
+  });
+});

@@ -128,26 +128,48 @@ export class WecomChannel implements Channel {
     return { chatId: inbound.chat.id, userId: inbound.actor };
   }
 
-  async send(address: Address, outbound: Outbound): Promise<string> {
+  /**
+   * Sends one outbound. WeCom has no idempotency key, so each message sent under `idempotencyKey`
+   * is remembered in Redis for a day: a retry (say, after the "delivered" mark failed) skips the
+   * parts already out. A connection cut after WeCom took a message can still repeat that one.
+   */
+  async send(address: Address, outbound: Outbound, idempotencyKey?: string): Promise<string> {
     const touser = address.userId ?? address.chatId;
+    let part = 0;
+    const once = (send: () => Promise<string>) => this.once(idempotencyKey, part++, send);
     switch (outbound.kind) {
       case 'text': {
         let ref = '';
-        for (const part of splitText(outbound.text, TEXT_LIMIT)) ref = await this.sendText(touser, part);
+        for (const text of splitText(outbound.text, TEXT_LIMIT)) ref = await once(() => this.sendText(touser, text));
         return ref;
       }
       case 'card':
-        return this.sendCard(touser, outbound.card, address.userId);
+        return this.sendCard(touser, outbound.card, address.userId, once);
       case 'file': {
-        const file = await this.options.readFile(outbound.fileId);
-        if (!file)
-          throw new BotError('PLATFORM_PERMANENT', `stored file ${outbound.fileId} not found`, { permanent: true });
-        const mediaId = await this.api.uploadMedia(outbound.name || file.name, file.data);
-        const sent = await this.api.sendMessage({ touser, msgtype: 'file', file: { media_id: mediaId } });
-        if (outbound.caption) await this.sendText(touser, outbound.caption);
-        return sent.msgid ?? '';
+        const ref = await once(async () => {
+          const file = await this.options.readFile(outbound.fileId);
+          if (!file)
+            throw new BotError('PLATFORM_PERMANENT', `stored file ${outbound.fileId} not found`, { permanent: true });
+          const mediaId = await this.api.uploadMedia(outbound.name || file.name, file.data);
+          const sent = await this.api.sendMessage({ touser, msgtype: 'file', file: { media_id: mediaId } });
+          return sent.msgid ?? '';
+        });
+        const caption = outbound.caption;
+        if (caption) await once(() => this.sendText(touser, caption));
+        return ref;
       }
     }
+  }
+
+  private async once(key: string | undefined, part: number, send: () => Promise<string>): Promise<string> {
+    if (!key) return send();
+    const { redis, keyPrefix } = this.options;
+    const sentKey = `${keyPrefix}wecom:sent:${key}#${part}`;
+    const before = await redis.get(sentKey);
+    if (before !== null) return before;
+    const ref = await send();
+    await redis.set(sentKey, ref, 'EX', 86_400).catch(() => undefined);
+    return ref;
   }
 
   /**
@@ -176,13 +198,20 @@ export class WecomChannel implements Channel {
     return this.sendCard(touser, outbound.card, address.userId);
   }
 
-  private async sendCard(touser: string, card: Card, addressee: string | undefined): Promise<string> {
+  private async sendCard(
+    touser: string,
+    card: Card,
+    addressee: string | undefined,
+    once: (send: () => Promise<string>) => Promise<string> = (send) => send(),
+  ): Promise<string> {
     const taskId = `c${Date.now().toString(36)}${randomBytes(9).toString('hex')}`;
     const { templateCard, overflow } = renderCard(card, taskId, addressee ? { addressee } : {});
-    if (overflow) for (const part of splitText(overflow, TEXT_LIMIT)) await this.sendText(touser, part);
-    const sent = await this.api.sendMessage({ touser, msgtype: 'template_card', template_card: templateCard });
-    if (sent.response_code) await this.codes.put(taskId, sent.response_code);
-    return taskId;
+    if (overflow) for (const text of splitText(overflow, TEXT_LIMIT)) await once(() => this.sendText(touser, text));
+    return once(async () => {
+      const sent = await this.api.sendMessage({ touser, msgtype: 'template_card', template_card: templateCard });
+      if (sent.response_code) await this.codes.put(taskId, sent.response_code);
+      return taskId;
+    });
   }
 
   private async sendText(touser: string, text: string): Promise<string> {
