@@ -53,6 +53,9 @@ export class AccessToken {
       const lock = `${this.key}:lock`;
       if (await this.redis.set(lock, '1', 'PX', LOCK_MS, 'NX')) {
         try {
+          // Another process may have stored one between our look and our lock.
+          const [stored, left] = await Promise.all([this.redis.get(this.key), this.redis.pttl(this.key)]);
+          if (stored && left > 0) return this.remember(stored, left);
           const { token, expiresInSeconds } = await this.fetchToken();
           this.fetches += 1;
           const ttlMs = Math.max(1_000, expiresInSeconds * 1000 - EARLY_MS);
