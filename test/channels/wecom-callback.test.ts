@@ -219,7 +219,10 @@ describe('the WeCom access_token', () => {
       );
     await Promise.all(sends);
     w.fake.tokenDelayMs = 0;
-    expect(w.fake.tokenCalls - tokenCalls, `fetches: ${w.service.channel.api.token.fetches} + ${second.channel.api.token.fetches}`).toBe(1);
+    expect(
+      w.fake.tokenCalls - tokenCalls,
+      `fetches: ${w.service.channel.api.token.fetches} + ${second.channel.api.token.fetches}`,
+    ).toBe(1);
     expect(w.fake.messages.filter((m) => m.touser.startsWith('tok'))).toHaveLength(10);
   });
 });
