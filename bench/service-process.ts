@@ -109,3 +109,44 @@ export async function startWebhookService(options: {
     },
   };
 }
+
+/**
+ * CPU time used so far (ms) by the bot's process tree, this process (load generator and fake Open
+ * API), PostgreSQL (the bench database's sessions and the server's background processes), Redis and
+ * the whole machine, from /proc: where the 2 cores go, which latency alone does not say when other
+ * programs share the machine.
+ */
+export function cpuByRole(botPid: number, database: string): Record<string, number> {
+  const readTitle = (pid: number) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      return '';
+    }
+  };
+  const procs = new Map<number, { ppid: number; comm: string; cpuMs: number }>();
+  for (const entry of fs.readdirSync('/proc')) {
+    const stat = /^\d+$/.test(entry) ? procStat(Number(entry)) : undefined; // undefined: it ended meanwhile
+    if (stat) procs.set(Number(entry), stat);
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 10; p = procs.get(p)?.ppid ?? 0, hops++) if (p === botPid) return true;
+    return false;
+  };
+  const roles: Record<string, number> = { bot: 0, postgres: 0, redis: 0 };
+  for (const [pid, proc] of procs) {
+    if (inTree(pid)) roles.bot! += proc.cpuMs;
+    else if (proc.comm.startsWith('postgres')) {
+      // Backends name their database in the process title; other databases' sessions (other
+      // programs on the machine) are not counted, the shared background processes are.
+      const title = readTitle(pid);
+      if (title.includes(` ${database} `)) roles.postgres! += proc.cpuMs;
+      else if (!/\(\d+\)|\[local\]/.test(title)) roles.postgres! += proc.cpuMs;
+    } else if (proc.comm.startsWith('redis-server')) roles.redis! += proc.cpuMs;
+  }
+  const own = process.cpuUsage();
+  roles['load generator + fake'] = (own.user + own.system) / 1000;
+  const [, ...machine] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+  roles.machine = (machine[0]! + machine[1]! + machine[2]! + machine[5]! + machine[6]!) * 10; // USER_HZ = 100
+  return roles;
+}

@@ -13,7 +13,15 @@ import type { Channel } from './channel.ts';
 import type { ReadStoredFile } from './stored-file.ts';
 
 /** Per-channel send limits for its deliver queue; the defaults are the platform's documented ones. */
-export type ChannelLimits = { sendPerMin: number; apiPerSec?: number; perChatPerSec: number };
+export type ChannelLimits = {
+  sendPerMin: number;
+  apiPerSec?: number;
+  perChatPerSec: number;
+  /** Longer per-chat windows beyond the second (e.g. at most 30 a minute and 1,000 an hour to one member). */
+  perChatWindows?: ChatWindow[];
+};
+
+export type ChatWindow = { max: number; ms: number };
 
 /**
  * How replies reach the user:

@@ -4,9 +4,10 @@ import type { AnyChannelDefinition } from './define.ts';
 import { consoleChannel } from './console/definition.ts';
 import { feishuChannel } from './feishu/definition.ts';
 import { wechatChannel } from './wechat/definition.ts';
+import { wecomChannel } from './wecom/definition.ts';
 import { playgroundChannel } from './playground/definition.ts';
 
-export const CHANNELS = [feishuChannel, wechatChannel, consoleChannel, playgroundChannel] as const;
+export const CHANNELS = [feishuChannel, wechatChannel, wecomChannel, consoleChannel, playgroundChannel] as const;
 
 export type RegisteredChannel = (typeof CHANNELS)[number];
 export type ChannelName = RegisteredChannel['name'];

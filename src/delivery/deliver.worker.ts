@@ -56,7 +56,7 @@ export function queueLimiter(limits: ChannelLimits | undefined): { max: number; 
 export function createDeliverWorker(options: DeliverWorkerOptions): Worker<DeliverJob> {
   const { sql, prisma, channel, metrics, log } = options;
   const chatLimiter = options.limits
-    ? new ChatLimiter(options.connection, options.prefix, options.limits.perChatPerSec)
+    ? new ChatLimiter(options.connection, options.prefix, options.limits.perChatPerSec, options.limits.perChatWindows)
     : undefined;
   const labels = { channel: channel.name };
 

@@ -56,4 +56,25 @@ describe('ChatLimiter', () => {
       `${prefix}-y:chat-rate:oc_ttl:${Math.floor(now / 1000)}`,
     );
   });
+
+  it('keeps longer windows per chat (WeCom: 30 a minute, 1,000 an hour), counting only what it lets through', async () => {
+    const limiter = new ChatLimiter(redis, `${prefix}-w`, 100, [
+      { max: 30, ms: 60_000 },
+      { max: 40, ms: 3_600_000 },
+    ]);
+    // Early in a minute and in an hour, so the waits below are the rest of each.
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const now = hour + 1_000;
+    for (let i = 0; i < 30; i += 1) expect(await limiter.take('member', 1, now + i * 1_000)).toBe(0);
+    const wait = await limiter.take('member', 1, now + 30_000);
+    expect(wait).toBeGreaterThanOrEqual(29_000);
+    expect(wait).toBeLessThan(30_000 + 600);
+    // Held back messages used none of the hour: the next minute gets the hour's last 10.
+    for (let i = 0; i < 20; i += 1) await limiter.take('member', 1, now + 30_000 + i);
+    for (let i = 0; i < 10; i += 1) expect(await limiter.take('member', 1, now + 61_000 + i * 1_000)).toBe(0);
+    const hourWait = await limiter.take('member', 1, now + 72_000);
+    expect(hourWait).toBeGreaterThan(3_600_000 - 73_000);
+    // Another member is not affected.
+    expect(await limiter.take('other', 1, now + 72_000)).toBe(0);
+  });
 });
