@@ -4,8 +4,9 @@ import type { AnyChannelDefinition } from './define.ts';
 import { consoleChannel } from './console/definition.ts';
 import { feishuChannel } from './feishu/definition.ts';
 import { wechatChannel } from './wechat/definition.ts';
+import { wechatMpChannel } from './wechat-mp/definition.ts';
 
-export const CHANNELS = [feishuChannel, wechatChannel, consoleChannel] as const;
+export const CHANNELS = [feishuChannel, wechatChannel, wechatMpChannel, consoleChannel] as const;
 
 export type RegisteredChannel = (typeof CHANNELS)[number];
 export type ChannelName = RegisteredChannel['name'];
