@@ -356,7 +356,8 @@ export class WechatMpChannel implements Channel {
         { permanent: true },
       );
     const row = key ? /^ob-([0-9a-f-]{36})/.exec(key)?.[1] : undefined;
-    if (row && !(await dedup.claim('wechat-mp-template', row))) return '';
+    // The row's first part sent it; the others name the same message.
+    if (row && !(await dedup.claim('wechat-mp-template', row))) return `template:row:${row}`;
     try {
       const msgId = await api.sendTemplate(openId, settings.templateId, {
         [settings.templateField]: { value: summaryOf(outbound) },

@@ -52,7 +52,8 @@ export function registerMpRoutes(app: FastifyInstance, options: MpRouteOptions):
     });
     scope.get('/wechat-mp/files/:token', async (request, reply) => {
       const token = (request.params as { token: string }).token;
-      const target = options.links?.open(token, now());
+      const name = (request.query as { name?: unknown }).name;
+      const target = options.links?.open(token, typeof name === 'string' ? name : '', now());
       if (!target) return refuse(request, reply, 404, 'link unknown or expired');
       const file = await options.readFile(target.fileId);
       if (!file) return refuse(request, reply, 404, 'file gone');
