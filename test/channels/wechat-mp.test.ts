@@ -275,18 +275,16 @@ describe('documents', () => {
       mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
       data,
     });
-    await service.channels
-      .get('wechat-mp')!
-      .send(
-        { chatId: 'o_doc', userId: 'o_doc' },
-        {
-          kind: 'file',
-          name: '入盟申请表-LM-2026-002.docx',
-          mime: stored.mime,
-          fileId: stored.id,
-          caption: '请打印盖章',
-        },
-      );
+    await service.channels.get('wechat-mp')!.send(
+      { chatId: 'o_doc', userId: 'o_doc' },
+      {
+        kind: 'file',
+        name: '入盟申请表-LM-2026-002.docx',
+        mime: stored.mime,
+        fileId: stored.id,
+        caption: '请打印盖章',
+      },
+    );
     const [caption, link] = fake.textsTo('o_doc');
     expect(caption).toBe('请打印盖章');
     const url = /http:\/\/127\.0\.0\.1:1(\/wechat-mp\/files\/[\w-]{48}\?name=\S+)/.exec(link ?? '')?.[1];
