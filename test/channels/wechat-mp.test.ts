@@ -16,7 +16,15 @@ import { storeFile } from '../../src/db/files.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { startFakeMp, type FakeMp } from './support/fake-wechat-mp.ts';
-import { callback, eventXml, OA_ID, readReply, textXml, type MpSecrets } from './support/wechat-mp-requests.ts';
+import {
+  callback,
+  eventXml,
+  imageXml,
+  OA_ID,
+  readReply,
+  textXml,
+  type MpSecrets,
+} from './support/wechat-mp-requests.ts';
 import { outboxSettled } from './support/outbox.ts';
 import { removeKeys } from './support/redis-keys.ts';
 import { capturingLogger, testQueuePrefix } from './support/world-env.ts';
@@ -297,5 +305,54 @@ describe('documents', () => {
     const [token] = url!.split('?');
     expect((await fetch(`${service.url}${token}?name=other.docx`)).status).toBe(404);
     expect((await fetch(`${service.url}${token!.slice(0, -3)}AAA?${url!.split('?')[1]}`)).status).toBe(404);
+  });
+});
+
+describe('the application dialog on the Official Account', () => {
+  const PNG = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+    'base64',
+  );
+
+  it('fills the form, submits by replying 「1」 to the numbered summary, gets the DOCX link, sends the stamped page as a photo', async () => {
+    const { service } = await serve(
+      mpConfig({ APPLICATION_DEADLINE: 'none', WECHAT_MP_PUBLIC_URL: 'https://bot.example.org' }),
+    );
+    const openId = 'o_applicant_mp';
+    const channel = service.channels.get('wechat-mp')!;
+    /** What the follower sees after one message: the passive reply, then any customer-service messages. */
+    const says = async (xml: string): Promise<string> => {
+      const before = fake.textsTo(openId).length;
+      const res = await post(service, callback(xml, PLAIN));
+      expect(res.status).toBe(200);
+      await channel.idle!();
+      await outboxSettled(service.app);
+      const passive = res.body === 'success' ? '' : (readReply(res.body, PLAIN).Content ?? '');
+      return [passive, ...fake.textsTo(openId).slice(before)].join('\n');
+    };
+    const answers = [
+      '我要申请加入联盟',
+      '贵州公众号测试科技有限公司',
+      '贵州省贵阳市云岩区北京路1号',
+      '公司',
+      '本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。',
+      '王磊，信息科科长，13812345678，wanglei@example.com',
+      '同上',
+    ];
+    let last = '';
+    for (const answer of answers) last = await says(textXml(openId, answer));
+    expect(last).toContain('入盟申请汇总');
+    expect(last).toMatch(/回复「1」/);
+    const submitted = await says(textXml(openId, '1'));
+    expect(submitted).toMatch(/编号 LM-\d{4}-\d{4}/);
+    expect(submitted).toMatch(/https:\/\/bot\.example\.org\/wechat-mp\/files\/[\w-]{48}\?name=\S+docx/);
+    // The number was used up: a second 「1」 is not a submission again.
+    expect(await says(textXml(openId, '1'))).not.toMatch(/编号 LM-\d{4}-\d{4}/);
+
+    fake.media.set('media_scan_1', { data: PNG, type: 'image/png' });
+    expect(await says(imageXml(openId, 'media_scan_1'))).toContain('已收到盖章扫描件');
+    const row = await service.app.services.db.prisma.application.findFirst({ where: { userId: openId } });
+    expect(row?.channel).toBe('wechat-mp');
+    expect(row?.scanFileId).toBeTruthy();
   });
 });

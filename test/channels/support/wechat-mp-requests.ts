@@ -69,3 +69,12 @@ export function readReply(body: string, secrets: MpSecrets): Record<string, stri
 }
 
 const now = () => Math.floor(Date.now() / 1000);
+
+/** A follower's photo (WeChat keeps it as media, downloaded through media/get). */
+export function imageXml(openId: string, mediaId: string, msgId = String(msgSeq++)): string {
+  return (
+    `<xml><ToUserName>${cdata(OA_ID)}</ToUserName><FromUserName>${cdata(openId)}</FromUserName>` +
+    `<CreateTime>${now()}</CreateTime><MsgType>${cdata('image')}</MsgType>` +
+    `<PicUrl>${cdata('http://mmbiz.qpic.cn/x')}</PicUrl><MediaId>${cdata(mediaId)}</MediaId><MsgId>${msgId}</MsgId></xml>`
+  );
+}
