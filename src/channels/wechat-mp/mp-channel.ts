@@ -118,7 +118,8 @@ export class WechatMpChannel implements Channel {
       return plain(SUCCESS);
     }
     const { id, openId, inbound } = translated;
-    await this.noteSeen(openId);
+    // Not awaited: a slow Redis must not hold the answer (the keep below is bounded in time).
+    void this.noteSeen(openId);
     const outcome = await keepBeforeAck(id, () => dedup.claim(CHANNEL, id), {
       timeoutMs: KEEP_TIMEOUT_MS,
       // Kept after all, but the response already said 503: handle it, answers through 客服消息.
@@ -142,7 +143,13 @@ export class WechatMpChannel implements Channel {
       throw new EventNotKept(id, error);
     }
     if (!replies || replies.length === 0) return plain(SUCCESS);
-    return this.passiveReply(verdict, openId, replies);
+    try {
+      return await this.passiveReply(verdict, openId, replies);
+    } catch (error) {
+      // Handled and saved, but the reply could not be put together (Redis lost mid-way): say so in the log.
+      log.error({ err: safeError(error), event: id }, 'wechat-mp passive reply failed; the answer was not sent');
+      return plain(SUCCESS);
+    }
   }
 
   /** Hands the message to the bot (a numbered reply to a card becomes its button's action). */
