@@ -13,6 +13,8 @@ import { startService, type Service } from '../../src/commands/serve.ts';
 import { addToOutbox, toUser } from '../../src/delivery/outbox.ts';
 import { text } from '../../src/bot/outbound.ts';
 import { storeFile } from '../../src/db/files.ts';
+import { verifyCallback } from '../../src/channels/wechat-mp/callback-verify.ts';
+import type { WechatMpChannel } from '../../src/channels/wechat-mp/mp-channel.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { startFakeMp, type FakeMp } from './support/fake-wechat-mp.ts';
@@ -167,6 +169,31 @@ describe('charter Q&A answered in the HTTP response (passive reply)', () => {
     expect(fake.textsTo('o_slow_user')).toHaveLength(1);
     expect(fake.textsTo('o_slow_user')[0]).toContain('两年内');
     expect((await mpRows(service)).map((r) => r.status)).toEqual(['delivered']);
+  });
+});
+
+describe('the response deadline counts from arrival', () => {
+  it('a request that waited in a busy process is answered `success`; its answer follows once as a customer-service message', async () => {
+    llm.reply = () => ({ content: ANSWER });
+    const { service } = await serve(mpConfig());
+    const channel = service.channels.get('wechat-mp') as WechatMpChannel;
+    const request = callback(textXml('o_queued', QUESTION), PLAIN);
+    const verdict = verifyCallback(
+      request.body,
+      Object.fromEntries(new URLSearchParams(request.query)),
+      PLAIN,
+      Date.now(),
+    );
+    if (!verdict.ok) throw new Error(verdict.reason);
+    // As if it had arrived 4.29 s ago: 10 ms left before the response must go.
+    const answer = await channel.receive(verdict, Date.now() - 4_290);
+    expect(answer.body).toBe('success');
+    await until(() => fake.textsTo('o_queued').length > 0);
+    await channel.idle();
+    await outboxSettled(service.app);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.textsTo('o_queued')).toHaveLength(1);
+    expect(fake.textsTo('o_queued')[0]).toContain('两年内');
   });
 });
 

@@ -46,6 +46,12 @@ const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 const TEMPLATE_VALUE_CHARS = 20;
 
 export const SUCCESS = 'success';
+const LATE = Symbol('late');
+/**
+ * The response leaves by this long after the request arrived, whatever the bot is doing: WeChat
+ * counts 5 s on its side, and the network needs the rest.
+ */
+const RESPONSE_DEADLINE_MS = 4_300;
 
 export type CallbackAnswer = { type: string; body: string };
 
@@ -109,7 +115,7 @@ export class WechatMpChannel implements Channel {
    * with the passive reply when the bot is done within the budget, else `success`. A redelivery is
    * answered `success` at once; a callback that cannot be kept throws EventNotKept (HTTP 503).
    */
-  async receive(verdict: Extract<CallbackVerdict, { ok: true }>): Promise<CallbackAnswer> {
+  async receive(verdict: Extract<CallbackVerdict, { ok: true }>, arrivedAt = Date.now()): Promise<CallbackAnswer> {
     const { log, dedup } = this.options;
     const { fields } = verdict;
     const translated = toInbound(fields, (mediaId) => this.options.api.downloadMedia(mediaId), this.now());
@@ -135,7 +141,20 @@ export class WechatMpChannel implements Channel {
     }
     let replies: Outbound[] | undefined;
     try {
-      replies = await this.handle(inbound);
+      const handling = this.handle(inbound);
+      const answer = await this.withinDeadline(handling, arrivedAt);
+      if (answer === LATE) {
+        // The response must leave now. The bot's budget counts from when it got the message, not
+        // from when the request arrived (a busy process queues it first): replies it still hands
+        // back for the response go as customer-service messages instead.
+        log.warn({ event: id, waitedMs: Date.now() - arrivedAt }, 'wechat-mp answer not ready by the deadline');
+        this.track(id, async () => {
+          const late = await handling;
+          if (late && late.length > 0) await this.sendRest(openId, await this.render(openId, late));
+        });
+        return plain(SUCCESS);
+      }
+      replies = answer;
     } catch (error) {
       // Not handled: forget the claim so WeChat's retry is handled instead.
       log.error({ err: safeError(error), event: id }, 'wechat-mp callback not handled; answered 503 for redelivery');
@@ -149,6 +168,19 @@ export class WechatMpChannel implements Channel {
       // Handled and saved, but the reply could not be put together (Redis lost mid-way): say so in the log.
       log.error({ err: safeError(error), event: id }, 'wechat-mp passive reply failed; the answer was not sent');
       return plain(SUCCESS);
+    }
+  }
+
+  /** The handling's result, or LATE when the response deadline (counted from arrival) comes first. */
+  private async withinDeadline<T>(handling: Promise<T>, arrivedAt: number): Promise<T | typeof LATE> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof LATE>((resolve) => {
+      timer = setTimeout(() => resolve(LATE), Math.max(0, arrivedAt + RESPONSE_DEADLINE_MS - Date.now()));
+    });
+    try {
+      return await Promise.race([handling, late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -44,7 +44,8 @@ export function registerMpRoutes(app: FastifyInstance, options: MpRouteOptions):
       if (!verdict.ok) return refuse(request, reply, verdict.status, verdict.reason);
       return ackOrRefuse(
         reply,
-        channel.receive(verdict).then((answer) => {
+        // Counted from when Fastify took the request (a busy process may have queued it).
+        channel.receive(verdict, Date.now() - reply.elapsedTime).then((answer) => {
           reply.type(answer.type);
           return answer.body;
         }),
