@@ -181,7 +181,7 @@ describe('the response deadline counts from arrival', () => {
     const verdict = verifyCallback(
       request.body,
       Object.fromEntries(new URLSearchParams(request.query)),
-      PLAIN,
+      { ...PLAIN, encodingAesKey: undefined },
       Date.now(),
     );
     if (!verdict.ok) throw new Error(verdict.reason);
