@@ -5,6 +5,7 @@ import { FileLinks, LINK_LIFETIME_MS } from '../../src/channels/wechat-mp/file-l
 import { callbackId, toInbound } from '../../src/channels/wechat-mp/message-event.ts';
 import { OutsideWindow, checkAnswer } from '../../src/channels/wechat-mp/api-error.ts';
 import { BotError } from '../../src/bot/errors.ts';
+import { arrivalOf } from '../../src/channels/wechat-mp/routes.ts';
 
 const problems = (env: Record<string, string>) => {
   try {
@@ -111,5 +112,16 @@ describe('callbacks to inbound', () => {
     expect(code(42001)).toEqual(['PLATFORM_TRANSIENT', false]);
     expect(code(43004)).toEqual(['PLATFORM_PERMANENT', true]);
     expect(code(40003)).toEqual(['PLATFORM_PERMANENT', true]);
+  });
+});
+
+describe('when the 5 seconds began', () => {
+  it('the earlier of WeChat’s timestamp and Fastify taking the request', () => {
+    const taken = 1_700_000_003_200;
+    // Queued 3 s in the socket before Fastify saw it: WeChat's stamp is what counts.
+    expect(arrivalOf('1700000000', taken)).toBe(1_700_000_000_000);
+    // A stamp from a clock behind ours (or garbage): our own arrival time.
+    expect(arrivalOf('1700000009', taken)).toBe(taken);
+    expect(arrivalOf('abc', taken)).toBe(taken);
   });
 });

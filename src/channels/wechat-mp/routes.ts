@@ -44,8 +44,7 @@ export function registerMpRoutes(app: FastifyInstance, options: MpRouteOptions):
       if (!verdict.ok) return refuse(request, reply, verdict.status, verdict.reason);
       return ackOrRefuse(
         reply,
-        // Counted from when Fastify took the request (a busy process may have queued it).
-        channel.receive(verdict, Date.now() - reply.elapsedTime).then((answer) => {
+        channel.receive(verdict, arrivalOf(verdict.timestamp, Date.now() - reply.elapsedTime)).then((answer) => {
           reply.type(answer.type);
           return answer.body;
         }),
@@ -65,4 +64,15 @@ export function registerMpRoutes(app: FastifyInstance, options: MpRouteOptions):
         .send(file.data);
     });
   });
+}
+
+/**
+ * When the 5 s began: when Fastify took the request, or — if earlier — the second WeChat stamped it
+ * with (its clock; whole seconds, so never later than the real send). A busy process lets requests
+ * wait in the socket before Fastify sees them, which only the timestamp shows. A server clock ahead
+ * of WeChat's makes answers go as customer-service messages sooner, never lost; keep it on NTP.
+ */
+export function arrivalOf(timestamp: string, takenAt: number): number {
+  const stamped = Number(timestamp) * 1000;
+  return Number.isFinite(stamped) && stamped > 0 ? Math.min(takenAt, stamped) : takenAt;
 }
