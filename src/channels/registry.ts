@@ -5,9 +5,17 @@ import { consoleChannel } from './console/definition.ts';
 import { feishuChannel } from './feishu/definition.ts';
 import { wechatChannel } from './wechat/definition.ts';
 import { wecomChannel } from './wecom/definition.ts';
+import { wechatMpChannel } from './wechat-mp/definition.ts';
 import { playgroundChannel } from './playground/definition.ts';
 
-export const CHANNELS = [feishuChannel, wechatChannel, wecomChannel, consoleChannel, playgroundChannel] as const;
+export const CHANNELS = [
+  feishuChannel,
+  wechatChannel,
+  wecomChannel,
+  wechatMpChannel,
+  consoleChannel,
+  playgroundChannel,
+] as const;
 
 export type RegisteredChannel = (typeof CHANNELS)[number];
 export type ChannelName = RegisteredChannel['name'];
