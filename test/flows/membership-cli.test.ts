@@ -45,7 +45,9 @@ describe('members import / export', () => {
     const first = await runCli(['members', 'import', '--csv', file], { env });
     expect(first.code).toBe(3);
     expect(first.stdout).toContain('新增 3 家，更新 0 家，未变 0 家，跳过 8 行');
-    expect(first.stderr).toContain('第 4 行已跳过：channel 只能是 feishu、wechat、wecom、wechat-mp、console 或 playground（实际“qq”）');
+    expect(first.stderr).toContain(
+      '第 4 行已跳过：channel 只能是 feishu、wechat、wecom、wechat-mp、console 或 playground（实际“qq”）',
+    );
     // A stray quote spoils one line, not the file.
     expect(first.stderr).toContain('第 8 行已跳过：这一行无法按 CSV 读取');
     expect(first.stderr).toContain('第 9 行已跳过：单位性质只能是');
