@@ -40,6 +40,9 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const t0 = Date.now();
+/** Where the time goes (a loaded machine makes each process start slow). */
+const step = (what: string) => console.log(`congress-kill +${((Date.now() - t0) / 1000).toFixed(0)} s: ${what}`);
 
 describe('serve SIGKILLed mid-vote', () => {
   it('loses no vote and doubles none after the restart', async () => {
@@ -55,6 +58,7 @@ describe('serve SIGKILLed mid-vote', () => {
     const start = () =>
       startWebhookService({ args: [BIN, 'serve'], domain: fake!.url, secrets: SECRETS, queuePrefix, env });
     service = await start();
+    step('serve up');
     db = await openDatabase({ databaseUrl: database.url, dataDir: os.tmpdir() });
     const prisma = db.prisma;
     const openIds = Array.from({ length: UNITS }, (_, i) => `ou_k${i}`);
@@ -81,6 +85,7 @@ describe('serve SIGKILLed mid-vote', () => {
       child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`motions create exited ${code}`))));
     });
     const motionId = (JSON.parse(out) as { id: string }).id;
+    step('motion created');
 
     const cards = new Map<string, SentMessage>();
     for (let i = 0; cards.size < UNITS && i < 1_200; i++) {
@@ -90,6 +95,7 @@ describe('serve SIGKILLed mid-vote', () => {
       await sleep(100);
     }
     expect(cards.size).toBe(UNITS);
+    step('cards out');
 
     // Each click is sent until acknowledged, to whichever process is up, as Feishu redelivers.
     let acked = 0;
@@ -133,11 +139,14 @@ describe('serve SIGKILLed mid-vote', () => {
         const killed = service;
         killed.child.kill('SIGKILL');
         await new Promise((r) => killed.child.once('exit', r));
+        step('killed');
         service = await start();
+        step('serve up again');
       }
       await sleep(25);
     }
     await Promise.all(clicks);
+    step(`every click acknowledged (${retried} sent again)`);
     expect(acked).toBe(UNITS);
     // The kill did interrupt the vote: at least the click in flight had to be sent again.
     expect(retried).toBeGreaterThan(0);
@@ -155,5 +164,5 @@ describe('serve SIGKILLed mid-vote', () => {
     const expected: Record<string, number> = {};
     for (let i = 0; i < UNITS; i++) expected[OPTIONS[i % 3]!] = (expected[OPTIONS[i % 3]!] ?? 0) + 1;
     expect(counts).toEqual(expected);
-  }, 420_000);
+  }, 600_000);
 });
