@@ -221,7 +221,7 @@ export function registerMotionDialog(
   const advanceTo = (state: State): State => (advance(state), state);
 
   const dialog: Dialog<State> = bot.dialog({
-    name: 'motion',
+    name: 'motion-create',
     version: 1,
     schema: motionDialogState,
     expiresAfterMs: EXPIRES_MS,
