@@ -104,13 +104,9 @@ export class Congress {
     return this.prisma.motion.findUnique({ where: { id: trimmed } });
   }
 
-  /** Validates everything first; on any error nothing is created. Opens at once when opens_at is now. */
-  async create(
-    actor: string,
-    raw: unknown,
-  ): Promise<{ ok: true; motion: Motion } | { ok: false; errors: FieldError[] }> {
-    const now = this.deps.now();
-    const checked = await validateMotion(raw, {
+  /** The one validation of a motion (the CLI's file, the chat dialog's answers): every problem with its field. */
+  check(raw: unknown, now = this.deps.now()): ReturnType<typeof validateMotion> {
+    return validateMotion(raw, {
       now,
       findMember: async (orgName) =>
         (await this.prisma.member.findUnique({
@@ -119,6 +115,15 @@ export class Congress {
         })) ?? undefined,
       findArticle: (label) => this.deps.findArticle(label),
     });
+  }
+
+  /** Validates everything first; on any error nothing is created. Opens at once when opens_at is now. */
+  async create(
+    actor: string,
+    raw: unknown,
+  ): Promise<{ ok: true; motion: Motion } | { ok: false; errors: FieldError[] }> {
+    const now = this.deps.now();
+    const checked = await this.check(raw, now);
     if (!checked.ok) return checked;
     const d = checked.value;
     const motion = await this.prisma.$transaction(async (tx) => {

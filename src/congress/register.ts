@@ -1,4 +1,4 @@
-// The congress in chat: vote buttons (`congress.vote`), typed votes (`投票 12 赞成`, or just 赞成
+// The congress in chat: 「发起表决」 (motion-dialog.ts), vote buttons (`congress.vote`), typed votes (`投票 12 赞成`, or just 赞成
 // where one motion awaits the person's vote), the secretariat's status and early close, and the
 // timers that open, remind and close. Thin: the rules live in motions.ts and ballots.ts.
 import type { Bot } from '../bot/bot.ts';
@@ -13,6 +13,7 @@ import type { PublishResult } from './publish.ts';
 import { Congress, type CongressDeps } from './motions.ts';
 import { unitOf } from './units.ts';
 import { DEFAULT_OPTIONS } from './rules.ts';
+import { registerMotionDialog, START_MOTION } from './motion-dialog.ts';
 
 // Linear (eslint-plugin-regexp): no two adjacent quantifiers can trade characters; the motion number
 // ends where its digits end.
@@ -32,6 +33,7 @@ export function registerCongress(
 ): Congress {
   const { services } = bot;
   const congress = new Congress({ ...services, findArticle });
+  const motionDialog = registerMotionDialog(bot, congress, findArticle);
 
   const vote = async (ctx: Context, motion: Motion | null, option: string) => {
     const result = await congress.cast(ctx.user, motion, option);
@@ -74,6 +76,8 @@ export function registerCongress(
   bot.use('command', async (ctx, next) => {
     if (!ctx.text || ctx.inbound.file) return next();
     const text = ctx.text.replace(/(?<![。.!！])[。.!！]+$/, '').trim();
+
+    if (START_MOTION.test(text)) return motionDialog.start(ctx);
 
     const typed = VOTE_COMMAND.exec(text);
     if (typed) return vote(ctx, await congress.find(typed[1]!), typed[2]!);

@@ -85,3 +85,25 @@ export function addBeijingYears(date: Date, years: number): Date {
   b.setUTCFullYear(b.getUTCFullYear() + years);
   return new Date(b.getTime() - OFFSET_MS);
 }
+
+/** The instant of a Beijing wall-clock time; undefined when the date or time does not exist. */
+export function beijingInstant(year: number, month: number, day: number, hour = 0, minute = 0): Date | undefined {
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return undefined;
+  const utc = Date.UTC(year, month - 1, day, hour, minute);
+  const check = new Date(utc);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day)
+    return undefined;
+  return new Date(utc - OFFSET_MS);
+}
+
+/** The Beijing wall-clock fields of an instant. */
+export function beijingFields(date: Date): { year: number; month: number; day: number; weekday: number } {
+  const b = wall(date);
+  return { year: b.getUTCFullYear(), month: b.getUTCMonth() + 1, day: b.getUTCDate(), weekday: b.getUTCDay() };
+}
+
+/** `2026-12-20T18:00:00+08:00`: an instant written in Beijing time with its offset. */
+export function isoBeijing(date: Date): string {
+  const b = wall(date);
+  return `${beijingDay(date)}T${pad(b.getUTCHours())}:${pad(b.getUTCMinutes())}:${pad(b.getUTCSeconds())}+08:00`;
+}

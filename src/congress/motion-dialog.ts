@@ -1,0 +1,239 @@
+// 「发起表决」: the secretariat creates a motion in chat, field by field (motion-fields.ts declares
+// them), each answer checked by the same validateMotion the CLI's YAML file goes through and echoed
+// as stored; 「改截止时间」 or a summary number corrects a field, 「取消」 drops the draft, a charter
+// question is answered and the dialog picks up. Confirming creates the motion through Congress.create.
+import { z } from 'zod';
+import type { Bot } from '../bot/bot.ts';
+import type { Context } from '../bot/context.ts';
+import type { Dialog } from '../bot/dialogs.ts';
+import { normalizeInput } from '../bot/normalize-input.ts';
+import { isBlank } from '../application/normalize.ts';
+import { isQuestion } from '../application/intents.ts';
+import { isSecretariat } from '../membership/roles.ts';
+import { formatTime } from '../membership/format.ts';
+import type { Congress, CongressDeps } from './motions.ts';
+import type { FieldError } from './motion-input.ts';
+import {
+  FIELD_KEYS,
+  SKIP,
+  fieldOf,
+  fieldsFor,
+  keepApplicable,
+  namedField,
+  quorumDefault,
+  rawOf,
+  ruleDefault,
+  type Answers,
+  type FieldKey,
+  type FieldSpec,
+  type Raw,
+} from './motion-fields.ts';
+
+const rawValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]);
+const motionDialogState = z.object({
+  step: z.enum(['ask', 'summary']),
+  asking: z.enum(FIELD_KEYS).optional(),
+  answers: z.partialRecord(z.enum(FIELD_KEYS), rawValue),
+});
+type State = z.infer<typeof motionDialogState>;
+
+export const START_MOTION = /^(?:我要|我想|请)?(?:发起|新建|创建|新增)(?:一[个项])?(?:成员大会)?(?:表决|议题|动议)$/;
+const CANCEL = /^(取消|算了|不发了|不建了|不发起了|退出|放弃|取消发起|取消表决|cancel)$/i;
+const CONFIRM = /^(确认|确定|确认发起|发起|确认无误|没问题|无误|是|好的?|ok)$/i;
+/** Kept open a day; after that the message is taken as what it is. */
+const EXPIRES_MS = 24 * 3_600_000;
+/** Free text this long is an answer, not a question. */
+const QUESTION_MAX = 60;
+
+export type MotionDialog = { start(ctx: Context): Promise<void> };
+
+export function registerMotionDialog(
+  bot: Bot,
+  congress: Congress,
+  findArticle: CongressDeps['findArticle'],
+): MotionDialog {
+  const t = (ctx: Context, key: string, vars?: Record<string, string | number>) => ctx.t(`motion-dialog.${key}`, vars);
+  const label = (ctx: Context, key: string) =>
+    ctx.services.texts.has(`motion-dialog.field_${key}`) ? t(ctx, `field_${key}`) : key;
+  const show = (ctx: Context, field: FieldSpec, answers: Answers) =>
+    field.show(answers[field.key] ?? null, answers, ctx.t);
+
+  const prompt = (ctx: Context, state: State): string => {
+    if (state.step === 'summary') return summary(ctx, state.answers);
+    const key = state.asking!;
+    const fields = fieldsFor(state.answers);
+    const at = `（${fields.findIndex((f) => f.key === key) + 1}/${fields.length}）`;
+    const kind = state.answers.kind;
+    const vars: Record<string, string> = {
+      default: key === 'rule' ? ruleDefault(state.answers, ctx.t) : quorumDefault(state.answers, ctx.t),
+    };
+    let textKey = `ask_${key}`;
+    if (key === 'text' && kind === 'expulsion') textKey = 'ask_text_expulsion';
+    if (key === 'new_text') {
+      const article = findArticle(String(state.answers.article ?? ''));
+      Object.assign(vars, { article: article?.label ?? '', old: article?.text ?? '' });
+    }
+    return `${at}${t(ctx, textKey, vars)}`;
+  };
+
+  const summary = (ctx: Context, answers: Answers): string => {
+    const lines = fieldsFor(answers).map((f, i) => {
+      if (f.key === 'new_text') {
+        const old = findArticle(String(answers.article ?? ''))?.text ?? '';
+        return `${i + 1}. ${label(ctx, f.key)}：\n   ${t(ctx, 'old_new', { old, new: String(answers.new_text ?? '') })}`;
+      }
+      return `${i + 1}. ${label(ctx, f.key)}：${show(ctx, f, answers)}`;
+    });
+    return t(ctx, 'summary', { lines: lines.join('\n') });
+  };
+
+  /** The first field still unanswered, or the summary. */
+  const advance = (state: State) => {
+    const next = fieldsFor(state.answers).find((f) => !(f.key in state.answers));
+    state.step = next ? 'ask' : 'summary';
+    state.asking = next?.key;
+  };
+
+  /** What this answer breaks: problems on its own field, or new ones on fields answered before. */
+  const problems = async (ctx: Context, answers: Answers, key: FieldKey, value: Raw): Promise<string[]> => {
+    const errorsOf = (r: { ok: true } | { ok: false; errors: FieldError[] }) => (r.ok ? [] : r.errors);
+    const before = new Set(errorsOf(await congress.check(rawOf(answers))).map((e) => `${e.field}:${e.message}`));
+    const after = keepApplicable({ ...answers, [key]: value });
+    const known = new Set(Object.keys(after));
+    return errorsOf(await congress.check(rawOf(after)))
+      .filter((e) => known.has(e.field) && (e.field === key || !before.has(`${e.field}:${e.message}`)))
+      .map((e) => (e.field === key ? e.message : `${label(ctx, e.field)}：${e.message}`));
+  };
+
+  const accept = async (ctx: Context, state: State, field: FieldSpec, input: string): Promise<void> => {
+    let value: Raw;
+    if (SKIP.test(normalizeInput(input).replace(/(?<![。.!！])[。.!！]+$/, ''))) {
+      if (!field.optional)
+        return ctx.say(`${t(ctx, 'required', { label: label(ctx, field.key) })}\n${prompt(ctx, state)}`);
+      value = null;
+    } else {
+      const parsed = field.parse(field.free ? input : normalizeInput(input), ctx.services.now());
+      if ('hint' in parsed) {
+        const shown = input.length > 30 ? `${input.slice(0, 30)}…` : input;
+        return ctx.say(t(ctx, 'not_understood', { text: shown, label: label(ctx, field.key), hint: parsed.hint }));
+      }
+      value = parsed.value;
+    }
+    const found = await problems(ctx, state.answers, field.key, value);
+    if (found.length > 0)
+      return ctx.say(t(ctx, 'rejected', { label: label(ctx, field.key), problems: found.join('；') }));
+    // 「19」 is stored as the charter names it: 第十九条.
+    if (field.key === 'article' && typeof value === 'string') value = findArticle(value)?.label ?? value;
+    state.answers = keepApplicable({ ...state.answers, [field.key]: value });
+    advance(state);
+    ctx.say(
+      `${t(ctx, 'stored', { label: label(ctx, field.key), value: show(ctx, field, state.answers) })}\n${prompt(ctx, state)}`,
+    );
+  };
+
+  const create = async (ctx: Context, state: State): Promise<void> => {
+    // The role may have been revoked while the dialog was open.
+    if (!(await isSecretariat(ctx.services.db.prisma, ctx.user))) {
+      dialog.leave(ctx);
+      return ctx.say(ctx.t('congress.not_secretariat'));
+    }
+    const result = await congress.create(ctx.user, rawOf(state.answers));
+    if (!result.ok) {
+      // Nothing is dropped: the first field at fault is asked again, the rest stays as it was.
+      const list = result.errors.map((e) => `${label(ctx, e.field)}：${e.message}`).join('；');
+      const first = result.errors.map((e) => e.field).find((f) => (FIELD_KEYS as readonly string[]).includes(f));
+      if (first) Object.assign(state, { step: 'ask', asking: first });
+      return ctx.say(`${t(ctx, 'problems_at_confirm', { problems: list })}\n${prompt(ctx, state)}`);
+    }
+    dialog.leave(ctx);
+    const m = result.motion;
+    ctx.say(
+      m.status === 'open'
+        ? t(ctx, 'created_open', {
+            number: m.number,
+            title: m.title,
+            eligible: m.eligibleCount,
+            closesAt: formatTime(m.closesAt),
+          })
+        : t(ctx, 'created_draft', {
+            number: m.number,
+            title: m.title,
+            opensAt: formatTime(m.opensAt),
+            closesAt: formatTime(m.closesAt),
+          }),
+    );
+  };
+
+  const resume = async (ctx: Context, state: State): Promise<void> => {
+    const input = (ctx.text ?? '').trim();
+    const text = normalizeInput(input).replace(/(?<![。.!！])[。.!！]+$/, '');
+    if (CANCEL.test(text)) {
+      dialog.leave(ctx);
+      return ctx.say(t(ctx, 'cancelled'));
+    }
+    const field = state.step === 'ask' && state.asking ? fieldOf(state.asking) : undefined;
+    // 「，，，」 as the options is an empty list (the validation says how many there must be).
+    if (ctx.inbound.file || (isBlank(input) && !(field?.key === 'options' && input)))
+      return ctx.say(`${t(ctx, 'empty')}\n${prompt(ctx, state)}`);
+
+    // 「改截止时间」「改截止时间为明天下午5点」「改3」. While a free text is asked, only a named field
+    // counts (a title may well begin with 修改).
+    // An answer the asked field understands (「修改章程」 as the kind) is an answer, not a correction.
+    const answers = field && !field.free && !('hint' in field.parse(text, ctx.services.now()));
+    const named = input.length <= 200 && !answers ? namedField(text, state.answers) : undefined;
+    if (named && !(field?.free && 'unknown' in named)) {
+      if ('unknown' in named)
+        return ctx.say(
+          t(ctx, 'unknown_field', {
+            text: named.unknown,
+            labels: fieldsFor(state.answers)
+              .map((f) => label(ctx, f.key))
+              .join('、'),
+          }),
+        );
+      if (named.value !== undefined) return accept(ctx, state, named.field, named.value);
+      Object.assign(state, { step: 'ask', asking: named.field.key });
+      return ctx.say(prompt(ctx, state));
+    }
+
+    if (state.step === 'summary') {
+      if (CONFIRM.test(text)) return create(ctx, state);
+      const n = /^第?\s*(\d{1,2})\s*项?$/.exec(text);
+      const chosen = n ? fieldsFor(state.answers)[Number(n[1]) - 1] : undefined;
+      if (chosen) {
+        Object.assign(state, { step: 'ask', asking: chosen.key });
+        return ctx.say(prompt(ctx, state));
+      }
+      if (isQuestion(text)) return dialog.answerQuestion(ctx, state);
+      return ctx.say(t(ctx, 'summary_again'));
+    }
+    if (!field) return ctx.say(prompt(ctx, advanceTo(state)));
+
+    // A question mid-way: a loose field (anything could be its value) asks first, a strict one
+    // tries the answer first.
+    const loose = field.free || field.key === 'article' || field.key === 'member' || field.key === 'options';
+    const asked = input.length <= QUESTION_MAX && isQuestion(text, loose);
+    if (asked && (loose || 'hint' in field.parse(text, ctx.services.now())) && !SKIP.test(text))
+      return dialog.answerQuestion(ctx, state);
+    return accept(ctx, state, field, input);
+  };
+
+  const advanceTo = (state: State): State => (advance(state), state);
+
+  const dialog: Dialog<State> = bot.dialog({
+    name: 'motion-create',
+    version: 1,
+    schema: motionDialogState,
+    expiresAfterMs: EXPIRES_MS,
+    resume: (ctx, state) => resume(ctx, state),
+    afterQuestion: (ctx, state) => ctx.say(`${t(ctx, 'picks_up')}\n${prompt(ctx, state)}`),
+  });
+
+  return {
+    async start(ctx) {
+      if (!(await isSecretariat(ctx.services.db.prisma, ctx.user))) return ctx.say(ctx.t('congress.not_secretariat'));
+      const state = dialog.enter(ctx, { step: 'ask', asking: 'kind', answers: {} });
+      ctx.say(`${t(ctx, 'start')}\n${prompt(ctx, state)}`);
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// A 细则 (第二十四条) on Feishu, end to end through `serve` (webhook mode) and the fake Open API: the
+// secretariat creates it by chatting with the bot (发起表决), the vote cards reach every member,
+// the representatives click, the secretariat closes it early with a confirmation, and the result —
+// a simple majority of the votes cast, half of the units taking part — reaches every member.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cardButtons, startFeishuWorld, sentText, type FeishuWorld } from '../channels/support/feishu-service.ts';
+import type { SentMessage } from '../channels/support/fake-feishu.ts';
+import { importMembers } from '../../src/membership/members.ts';
+
+let w: FeishuWorld;
+const prisma = () => w.service.app.services.db.prisma;
+const MEMBERS = ['ou_r1', 'ou_r2', 'ou_r3', 'ou_r4', 'ou_r5'];
+
+beforeAll(async () => {
+  w = await startFeishuWorld({ SECRETARIAT: 'feishu:ou_sec' });
+  await importMembers(
+    prisma(),
+    'test',
+    ['orgName,orgType,repName,channel,userId', ...MEMBERS.map((id, i) => `单位${i + 1},企业,代表,feishu,${id}`)].join(
+      '\n',
+    ),
+  );
+}, 120_000);
+afterAll(async () => w?.close());
+
+async function waitFor(pred: (m: SentMessage) => boolean, what: string, ms = 60_000): Promise<SentMessage> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const hit = w.fake.messages.find(pred);
+    if (hit) return hit;
+    if (Date.now() > deadline) throw new Error(`never sent: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const cardTo = (openId: string, contains: string) =>
+  waitFor(
+    (m) => m.chatId === `p2p:${openId}` && m.msgType === 'interactive' && JSON.stringify(m.content).includes(contains),
+    `${contains} → ${openId}`,
+  );
+
+describe('a 细则 on Feishu', () => {
+  it('created in chat by the secretariat, voted by clicks, closed early, result to every member', async () => {
+    const sec = w.user('ou_sec');
+    const say = async (text: string) => sentText(await sec.says(text));
+    // A member cannot start one.
+    expect(sentText(await w.user('ou_r1').says('发起表决'))).toContain('只有秘书处');
+
+    expect(await say('发起表决')).toContain('请选择表决类别');
+    expect(await say('细则')).toContain('已记下 类别：细则');
+    await say('会费管理细则');
+    await say('依第二十四条，制定《联盟会费管理细则》，全文见附件。');
+    expect(await say('现在')).toContain('已记下 开始时间：现在');
+    expect(await say('明天下午5点')).toContain('已记下 截止时间');
+    expect(await say('默认')).toContain('已记下 通过规则：默认：赞成票多于反对票');
+    expect(await say('默认')).toContain('已记下 法定人数：默认：至少 50% 的成员单位参加表决');
+    await say('记名');
+    const summary = await say('不允许');
+    expect(summary).toContain('请核对表决内容');
+    expect(summary).toContain('1. 类别：细则');
+    const created = await say('确认');
+    expect(created).toMatch(/已发起第(\d+)号表决“会费管理细则”：已开始，表决卡片已发往 5 家/);
+    const number = /第(\d+)号/.exec(created)![1]!;
+    const motion = await prisma().motion.findUniqueOrThrow({ where: { number: Number(number) } });
+    expect(motion).toMatchObject({ kind: 'rules', rule: 'majority_cast', quorum: 0.5, createdBy: 'feishu:ou_sec' });
+
+    // Three of five units vote: 赞成, 赞成, 反对 — quorum met (60 %), more for than against.
+    const cards = await Promise.all(MEMBERS.map((id) => cardTo(id, '会费管理细则')));
+    expect(cardButtons(cards[0]!)).toHaveLength(3);
+    expect(sentText((await w.user('ou_r1').clicks(cards[0]!, 0)).sent)).toContain('已记录 单位1');
+    await w.user('ou_r2').clicks(cards[1]!, 0);
+    await w.user('ou_r3').clicks(cards[2]!, 1);
+    // No changing this one.
+    expect(sentText((await w.user('ou_r3').clicks(cards[2]!, 0)).sent)).toContain('投出后不能改票');
+
+    // Closed early by the secretariat, after confirming on a card.
+    const confirm = (await sec.says(`结束表决 ${number}`))[0]!;
+    expect(JSON.stringify(confirm.content)).toContain('确认提前结束');
+    expect(JSON.stringify(confirm.content)).toContain('目前已投票 3/5 家');
+    expect(sentText((await sec.clicks(confirm, 0)).sent)).toContain(`第${number}号表决已结束：获得通过`);
+    for (const id of MEMBERS) await cardTo(id, '表决结果');
+    const result = JSON.stringify((await cardTo('ou_r5', '表决结果')).content);
+    expect(result).toContain('赞成 2，反对 1，弃权 0');
+    expect(await prisma().motion.findUniqueOrThrow({ where: { id: motion.id } })).toMatchObject({
+      status: 'closed',
+      result: 'passed',
+      closedBy: 'feishu:ou_sec',
+    });
+  }, 180_000);
+});
