@@ -31,6 +31,13 @@ const arg = (name: string, fallback: number) =>
 const SECRETS = { verificationToken: 'vt-bench', encryptKey: 'ek-bench-key' };
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/**
+ * The bench database's backends seen so far → their CPU time when last seen (ms). A backend that
+ * ends (its pool connection closed) takes its CPU time out of /proc with it: sampled every half
+ * second, its time until then still counts.
+ */
+const backendCpu = new Map<number, number>();
+
 if (process.argv[2] === 'serve-channel') {
   // Child for --channel-only: what the channel costs, apart from the bot and the database.
   const config = loadConfig();
@@ -104,10 +111,11 @@ function cpuByRole(botPid: number, database: string): Record<string, number> {
       // Backends name their database in the process title; other databases' sessions (other
       // programs on the machine) are not counted, the shared background processes are.
       const title = readTitle(pid);
-      if (title.includes(` ${database} `)) roles.postgres! += proc.cpuMs;
+      if (title.includes(` ${database} `)) backendCpu.set(pid, proc.cpuMs);
       else if (!/\(\d+\)|\[local\]/.test(title)) roles.postgres! += proc.cpuMs;
     } else if (proc.comm.startsWith('redis-server')) roles.redis! += proc.cpuMs;
   }
+  for (const ms of backendCpu.values()) roles.postgres! += ms;
   const own = process.cpuUsage();
   roles['load generator + fake'] = (own.user + own.system) / 1000;
   const [, ...machine] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
@@ -191,6 +199,7 @@ async function main(): Promise<void> {
   const inflight: Promise<void>[] = [];
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   let cpuBefore = cpuByRole(child.pid!, database.name);
+  const sampling = setInterval(() => cpuByRole(child.pid!, database.name), 500);
   const start = performance.now();
   const measuredFrom = start + warm * 1000;
   for (let i = 0; i < planned.length; i++) {
@@ -226,6 +235,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   const cpuAfter = cpuByRole(child.pid!, database.name);
+  clearInterval(sampling);
   await new Promise((r) => setTimeout(r, 2_000)); // late doubles, if any
 
   const repliesTo = new Map<string, number[]>();
