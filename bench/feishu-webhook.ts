@@ -149,6 +149,7 @@ async function main(): Promise<void> {
   const inflight: Promise<void>[] = [];
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   let cpuBefore = cpuByRole(child.pid!, database.name);
+  const sampling = setInterval(() => cpuByRole(child.pid!, database.name), 500);
   const start = performance.now();
   const measuredFrom = start + warm * 1000;
   for (let i = 0; i < planned.length; i++) {
@@ -184,6 +185,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   const cpuAfter = cpuByRole(child.pid!, database.name);
+  clearInterval(sampling);
   await new Promise((r) => setTimeout(r, 2_000)); // late doubles, if any
 
   const repliesTo = new Map<string, number[]>();

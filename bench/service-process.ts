@@ -116,6 +116,13 @@ export async function startWebhookService(options: {
  * the whole machine, from /proc: where the 2 cores go, which latency alone does not say when other
  * programs share the machine.
  */
+/**
+ * The bench database's backends seen so far → their CPU time when last seen (ms). A backend that
+ * ends (its pool connection closed) takes its CPU time out of /proc with it: sampled every half
+ * second (call cpuByRole meanwhile), its time until then still counts.
+ */
+const backendCpu = new Map<number, number>();
+
 export function cpuByRole(botPid: number, database: string): Record<string, number> {
   const readTitle = (pid: number) => {
     try {
@@ -140,10 +147,11 @@ export function cpuByRole(botPid: number, database: string): Record<string, numb
       // Backends name their database in the process title; other databases' sessions (other
       // programs on the machine) are not counted, the shared background processes are.
       const title = readTitle(pid);
-      if (title.includes(` ${database} `)) roles.postgres! += proc.cpuMs;
+      if (title.includes(` ${database} `)) backendCpu.set(pid, proc.cpuMs);
       else if (!/\(\d+\)|\[local\]/.test(title)) roles.postgres! += proc.cpuMs;
     } else if (proc.comm.startsWith('redis-server')) roles.redis! += proc.cpuMs;
   }
+  for (const ms of backendCpu.values()) roles.postgres! += ms;
   const own = process.cpuUsage();
   roles['load generator + fake'] = (own.user + own.system) / 1000;
   const [, ...machine] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);

@@ -2,13 +2,8 @@
 // brought to one plain form before any handler reads it — simplified characters, half-width letters
 // and digits, no emoji, no greeting or politeness around the message, and a few common typos mended.
 // A message that is only a greeting or a thank-you stays as it is (handlers answer those).
-import * as OpenCC from 'opencc-js';
 import { stripEmoji, toHalfWidth } from '../application/normalize.ts';
-
-const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
-const toSimplifiedTw = OpenCC.Converter({ from: 'tw', to: 'cn' });
-// Only messages with a character the simplified set lacks go through OpenCC (most do not).
-const MAYBE_TRADITIONAL = /[\u4e00-\u9fff]/u;
+import { toSimplified } from './simplified.ts';
 
 /** Words before the message that carry no content: greetings, politeness, acknowledgements, fillers. */
 const SEP = '[\\s,，.。!！~～、…:：]';
@@ -60,7 +55,8 @@ export function normalizeInput(text: string): string {
   // Nothing but emoji or symbols: left as typed, so the handler can say what it received.
   if (!text || !/[\p{L}\p{N}]/u.test(stripEmoji(text))) return text;
   let out = stripEmoji(toHalfWidth(text));
-  if (MAYBE_TRADITIONAL.test(out)) out = toSimplifiedTw(toSimplified(out));
+  // Only messages with a character OpenCC rewrites go through it (most do not).
+  out = toSimplified(out);
   for (const [re, to] of TYPOS) out = out.replace(re, to);
   out = out.replace(CHINESE_DIGIT_RUN, (run) => run.replace(/[^\s-]/g, (c) => DIGIT_OF[c] ?? c));
   out = out.replace(/[ \t]{2,}/g, ' ').trim();

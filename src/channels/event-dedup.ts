@@ -36,7 +36,13 @@ for _, id in ipairs(ids) do
 end
 return out`;
 
+// KEYS: claim, kept. ARGV: owner, id. 1 when `owner` claimed the event and it is still kept (not settled).
+const OWNS_UNSETTLED = `
+if redis.call('GET', KEYS[1]) == ARGV[1] and redis.call('ZSCORE', KEYS[2], ARGV[2]) then return 1 end
+return 0`;
+
 type Scripts = Redis & {
+  dedupOwnsUnsettled(claim: string, kept: string, owner: string, id: string): Promise<number>;
   dedupClaimKeep(claim: string, kept: string, payloads: string, ...args: (string | number)[]): Promise<number>;
   dedupSettle(kept: string, payloads: string, tries: string, id: string): Promise<number>;
   dedupTakeOrphans(kept: string, tries: string, payloads: string, ...args: number[]): Promise<(string | number)[]>;
@@ -57,6 +63,7 @@ export class EventDedup {
       redis.defineCommand('dedupClaimKeep', { numberOfKeys: 3, lua: CLAIM_KEEP });
       redis.defineCommand('dedupSettle', { numberOfKeys: 3, lua: SETTLE });
       redis.defineCommand('dedupTakeOrphans', { numberOfKeys: 3, lua: TAKE_ORPHANS });
+      redis.defineCommand('dedupOwnsUnsettled', { numberOfKeys: 2, lua: OWNS_UNSETTLED });
     }
     this.redis = redis as Scripts;
   }
@@ -86,9 +93,19 @@ export class EventDedup {
     return kept === 1;
   }
 
-  /** Who claimed the event (`claimAndKeep`'s owner), if anyone. */
-  async owner(channel: string, id: string): Promise<string | null> {
-    return this.redis.get(this.claimKey(channel, id));
+  /**
+   * Whether `owner` claimed the event (`claimAndKeep`) and it is still kept, i.e. not settled: a
+   * claim whose answer the owner never heard. A settled event stays claimed (its redeliveries are
+   * duplicates) but is no longer kept.
+   */
+  async ownsUnsettled(channel: string, id: string, owner: string): Promise<boolean> {
+    const owns = await this.redis.dedupOwnsUnsettled(
+      this.claimKey(channel, id),
+      this.key('inbound-kept', channel),
+      owner,
+      id,
+    );
+    return owns === 1;
   }
 
   /** This process is still working on these kept events: nobody is to take them over. */

@@ -2,12 +2,10 @@
 // segmented into words (Intl.Segmenter, ICU's dictionary), plus character bigrams for typos and
 // unknown words, plus pinyin bigrams so homophone typos (张程 → 章程) still meet, plus the canonical
 // word of every curated synonym found (退会 → 退出).
-import * as OpenCC from 'opencc-js';
 import { pinyin } from 'pinyin-pro';
 import { NUMERAL_CHARS, ordinal } from './numerals.ts';
+import { hkToSimplified } from '../bot/simplified.ts';
 
-
-const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
 const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'word' });
 const CJK = /\p{Script=Han}/u;
 const CJK_RUN = /\p{Script=Han}+/gu;
@@ -103,7 +101,7 @@ const DI_TYPO = new RegExp(`弟(?=\\s*[${NUMERAL_CHARS}]+\\s*[条章])`, 'g');
  * homophone typo 弟 → 第 before an article or chapter number (弟20条, 弟二十条); digits stay as written.
  */
 export function foldChars(text: string): string {
-  return toSimplified(text.normalize('NFKC').toLowerCase())
+  return hkToSimplified(text.normalize('NFKC').toLowerCase())
     .replace(/\s+/g, ' ')
     .replace(DI_TYPO, '第');
 }

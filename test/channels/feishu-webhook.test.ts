@@ -78,6 +78,17 @@ describe('Feishu webhook: conversation', () => {
     expect(w.fake.sendCalls - calls).toBe(1);
   });
 
+  it('drops a redelivery of an event it has handled already, without handling it again', async () => {
+    const event = messageEvent(SECRETS.verificationToken, { openId: 'ou_carol2', chatId: 'oc_carol2', text: '你好' });
+    expect((await w.deliver(event)).sent).toHaveLength(1);
+    const again = await w.deliver(event);
+    expect(again.sent).toEqual([]);
+    const logged = (msg: string, id: string) => w.logs.some((l) => l.msg === msg && l.event === id);
+    expect(logged('feishu event redelivered, ignored', event.header.event_id)).toBe(true);
+    // Handled a second time, its reply row would collide with the first one's.
+    expect(logged('event already answered by an earlier try', event.event.message.message_id)).toBe(false);
+  });
+
   it('splits a long answer into several messages', async () => {
     const text = Array.from({ length: 40 }, (_, i) => `第${i + 1}段：${'联盟章程的内容。'.repeat(20)}`).join('\n\n');
     const before = w.fake.messages.length;

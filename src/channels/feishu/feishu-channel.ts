@@ -194,11 +194,12 @@ export class FeishuChannel implements Channel {
   /**
    * A redelivery of an event this process claimed before without hearing back (Redis went away
    * between running the claim and answering it; that try was answered 503): it is ours to handle.
+   * One it claimed, handled and settled is a plain duplicate: handling it again would cost a whole
+   * turn (and a failed insert of its reply row) for nothing.
    */
   private async ownClaimLeftUnhandled(eventId: string): Promise<boolean> {
     if (this.working.has(eventId)) return false;
-    const owner = await this.options.dedup.owner('feishu', eventId).catch(() => null);
-    return owner === this.instance;
+    return this.options.dedup.ownsUnsettled('feishu', eventId, this.instance).catch(() => false);
   }
 
   /**

@@ -89,8 +89,9 @@ export class KeptEvents {
 
   private async ownClaimLeftUnhandled(eventId: string): Promise<boolean> {
     if (this.working.has(eventId)) return false;
-    const owner = await this.options.dedup.owner(this.options.channel, eventId).catch(() => null);
-    return owner === this.instance;
+    // Claimed by this process and still kept: its acknowledgement was lost. A settled event stays
+    // claimed, and its redelivery is a duplicate.
+    return this.options.dedup.ownsUnsettled(this.options.channel, eventId, this.instance).catch(() => false);
   }
 
   private async sweepOnce(): Promise<void> {
