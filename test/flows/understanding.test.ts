@@ -201,6 +201,48 @@ describe('questions in English, pinyin and out of scope', () => {
     await user.says('成员单位每年要交多少钱的会费？');
     expect(user.lastText()).toMatch(/没有写到/);
   });
+
+  it('checks that the quoted rule holds the fact for what was asked: its owner, the day, the occasion', async () => {
+    const user = h.user('qa-3');
+    // The notice has phone numbers, but only the contacts': not a ministry's, nor the secretariat's.
+    await user.says('联盟秘书处办公室的座机电话是多少？');
+    expect(user.lastText()).toMatch(/^联盟文件没有写到/);
+    // 2019年11月 is a month, not the day asked for.
+    await user.says('北京那次成立大会到底定在哪一天？');
+    expect(user.lastText()).toMatch(/^联盟文件没有写到/);
+    // The first congress is dated; the third is not.
+    await user.says('第三次成员大会什么时候开？');
+    expect(user.lastText()).toMatch(/^联盟文件没有写到/);
+    // The contacts' own numbers are there: answered, not hedged.
+    await user.says('田华老师的办公电话多少？');
+    expect(user.lastText()).toContain('0851-85571491');
+    expect(user.lastText()).not.toMatch(/没有写到/);
+  });
+
+  it('says what the documents leave out (bonuses, job titles, pricing, travel, progress) instead of quoting', async () => {
+    const user = h.user('qa-4');
+    for (const q of [
+      '评上优秀成员单位有没有奖励？',
+      '参加联盟的活动能算继续教育学分吗',
+      '共享资源卖出去的钱怎么分成',
+      '去北京开成立大会住哪个酒店',
+      '我们的入盟申请现在审核到什么进度了',
+    ]) {
+      await user.says(q);
+      expect(user.lastText(), q).toMatch(/没有写|不涉及/);
+      expect(user.lastText(), q).not.toMatch(/^根据/);
+    }
+  });
+
+  it("understands lay words for the charter's terms (撤出, 吵起来, 规矩, 解读)", async () => {
+    const user = h.user('qa-5');
+    await user.says('我们单位干了一年想撤出，可以吗');
+    expect(user.lastText()).toContain('第二十条');
+    await user.says('两个成员单位为资源的事吵起来了谁来管');
+    expect(user.lastText()).toContain('第二十一条');
+    await user.says('联盟这些规矩有不明白的地方找谁解读');
+    expect(user.lastText()).toContain('第二十五条');
+  });
 });
 
 describe('learning from traffic', () => {
