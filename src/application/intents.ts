@@ -133,11 +133,12 @@ export function isQuestion(text: string, longAnswer = false): boolean {
   );
 }
 
-const CHANGE = /(改|修改|更改|更正|填错|写错|弄错|搞错|打错|输错|错了|不对|换成|换一下|变更|重新填|重填)/;
+const CHANGE =
+  /(改|修改|更改|更正|填错|写错|弄错|搞错|打错|输错|错了|不对|换成|换一下|变更|重新填|重填|再确认一下|准确地?说)/;
 const VALUE_MARK =
   /(改成|改为|换成|换为|更正为|更改为|修改为|变更为|应该是|应为|应是|正确的是|正确的应该是|全称是|全称为|全称应该是)[:：]?\s*/;
 // Without an explicit "改成", the value follows the change word and a comma: "电话写错了，138…".
-const AFTER_CHANGE = new RegExp(`(?<=${CHANGE.source}(?:了|一下)?)[，,:：]\\s*(?:是|为)?[:：]?\\s*`);
+const AFTER_CHANGE = new RegExp(`(?<=${CHANGE.source}(?:了|一下)?)[，,:：]\\s*(?:[他她我]?(?:是|为))?[:：]?\\s*`);
 
 // What may stand between the person and the value: "联系人改成", "把联系人换成", "联系人信息改为".
 const CHANGE_HEAD = /^(请|帮我)?(把|将)?|(要|需要)?(修改|更改|更正|改|换|变更)(一下)?$/g;
@@ -207,6 +208,8 @@ export function parseSameAs(text: string): SameAs | undefined {
   const said = bare(marked.join(''));
   if (CHANGE.test(said) && !/一样|相同|一致|同上|同一/.test(said)) return undefined;
   const rest = clauses.filter((c) => !marked.includes(c)).join('，');
+  // "联系人就是我，张淑芬，…": the one typing, named — not the representative again ("也是我" is).
+  if (/就是我(本人)?$/.test(said) && !/也|同|一样/.test(said) && /\p{Script=Han}{2}/u.test(rest)) return undefined;
   const named = FIELD_WORDS.filter((w) => w.part && w.words.test(said)).map((w) => w.part!);
   if (named.length > 0) return { parts: named, said: 'parts', rest };
   return { parts: [...PARTS], said: SAME_PERSON.test(said) ? 'person' : 'bare', rest };

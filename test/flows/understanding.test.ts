@@ -96,6 +96,63 @@ describe('person fields know what a name is', () => {
   });
 });
 
+describe('polite, wordy and labelled answers', () => {
+  it('drops a request around a title, an honorific next to a name, and a label before an e-mail', async () => {
+    const user = h.user('polite-1');
+    await user.says('您好，单位让我办理入盟');
+    await user.says('湖北省宜昌市第三中学');
+    await user.says('地址呢，是湖北省宜昌市西陵区夷陵大道56号。');
+    await user.says('我们属于教育部门');
+    await user.says('学校有学生2100人，教职工160人。');
+    await user.says('代表想请我们的党委书记来担任，他叫覃永福。');
+    await user.says('0717-6223344');
+    await user.says('E-mail: QinYF@YC3Z.cn');
+    await user.says('联系人就填我们办公室的谭老师吧，谭晓梅，她是办公室副主任。');
+    const fields = await fieldsOf(user);
+    expect(fields).toMatchObject({
+      address: '湖北省宜昌市西陵区夷陵大道56号',
+      repName: '覃永福',
+      repTitle: '党委书记',
+      repEmail: 'qinyf@yc3z.cn',
+      contactName: '谭晓梅',
+      contactTitle: '办公室副主任',
+    });
+  });
+
+  it('takes "就由我本人担任，我叫…" as the name, and "联系人就是我，<name>" as a new person, not "同上"', async () => {
+    const user = h.user('polite-2');
+    await fillOrg(user);
+    await user.says('代表就由我本人来担任吧，我叫韦国栋。');
+    expect((await fieldsOf(user)).repName).toBe('韦国栋');
+    await user.says('职务是副馆长');
+    await user.says('13765432109');
+    await user.says('weigd@example.cn');
+    await user.says('联系人就是我，莫小兰，信息科干事');
+    const fields = await fieldsOf(user);
+    expect(fields).toMatchObject({ contactName: '莫小兰', contactTitle: '信息科干事' });
+    expect(fields.contactPhone).toBeUndefined();
+  });
+
+  it('takes "刚才那个职务再确认一下，他是…" as a correction of the title, said as old → new', async () => {
+    const user = h.user('polite-3');
+    await fillOrg(user);
+    await user.says('代表请写我们的校长，蒙德华');
+    expect((await fieldsOf(user)).repTitle).toBe('校长');
+    await user.says('刚才那个职务再确认一下，他是党总支书记兼校长');
+    expect(user.lastText()).toMatch(/党总支书记兼校长/);
+    expect(user.lastText()).toMatch(/原来是：校长/);
+    expect((await fieldsOf(user)).repTitle).toBe('党总支书记兼校长');
+  });
+
+  it('keeps 单位性质 out of the address in a pasted block', async () => {
+    const user = h.user('polite-4');
+    await user.says('我要申请入盟');
+    await user.says('单位名称：厦门某某教育科技有限公司\n地址：福建省厦门市思明区软件园二期观日路24号\n单位性质：企业');
+    const fields = await fieldsOf(user);
+    expect(fields).toMatchObject({ address: '福建省厦门市思明区软件园二期观日路24号', orgType: '企业' });
+  });
+});
+
 describe('corrections and overwrites', () => {
   it('mends the field answered last when a correction names none, saying old → new', async () => {
     const user = h.user('corr-1');
