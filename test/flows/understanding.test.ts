@@ -39,6 +39,7 @@ describe('the form starts on natural wording', () => {
     ['我們學校想申請加入聯盟'],
     ['好的👌 我们要报名参加联盟'],
     ['申清入盟'],
+    ['想替我们研究院报名入盟'],
     ['请问入盟申请怎么填？'],
     ['we would like to apply to join the alliance'],
   ])('%s', async (text) => {
