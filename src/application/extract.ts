@@ -215,9 +215,14 @@ const SURNAME =
 const NAME_THEN_TITLE = new RegExp(
   `^([${SURNAME}][\\u4e00-\\u9fff]{1,2})((?:常务副|副)?(?:校长|院长|局长|馆长|主任|处长|科长|站长|所长|部长|总经理|经理|书记|主席|秘书长|理事长|会长|董事长|老师))$`,
 );
+// "王主任", "李老师": a surname and a title, how someone is addressed — the title is kept, the name asked.
+const HONORIFIC = new RegExp(
+  `^[${SURNAME}]((?:常务副|副)?(?:校长|院长|局长|馆长|主任|处长|科长|站长|所长|部长|总经理|经理|书记|主席|秘书长|理事长|会长|董事长|老师))$`,
+);
 const UNIT_ENDING = /(区|处|科|部|局|室|办|院|校|所|站|司|厅|馆|组|队|中心|级|席)$/;
 
 function splitNameTitle(token: string): string[] {
+  if (HONORIFIC.test(token)) return [token];
   const m = NAME_THEN_TITLE.exec(token);
   return m && !UNIT_ENDING.test(m[1]!) ? [m[1]!, m[2]!] : [token];
 }
@@ -244,6 +249,8 @@ function withoutEndMarks(token: string): string {
 function tidyPersonToken(token: string): string {
   if (ENGLISH_PERSON_WORD.test(token)) return '';
   const value = withoutEndMarks(token).replace(REQUEST_LEAD, '').replace(POSSESSIVE, '').replace(REQUEST_TAIL, '');
+  const honorific = HONORIFIC.exec(value);
+  if (honorific) return honorific[1]!;
   const m = /^(\S{2,})的([^\s的]{1,6})$/.exec(value);
   return m && TITLE_ENDING.test(m[2]!) ? `${m[1]}${m[2]}` : value;
 }

@@ -108,9 +108,21 @@ export const isLater = (text: string): boolean =>
   /(稍后|以后|晚点|过会|回头|明天|改天)(再)?(上传|发|传|提交|交)|先不(上传|发|传)/.test(bare(text));
 
 /** A question rather than an answer. Profiles are long free text: only a short one can be a question. */
+/**
+ * "这里填谁", "这一栏写什么", "单位规模怎么写", "联系人写谁比较好": a question about what to put in
+ * the form, asked mid-form — not an answer, even where a long free text is asked.
+ */
+const FIELD_HELP = /(填|写)(谁|什么|啥|哪些|哪个)|(怎么|如何|咋)(填|写)|(填|写)(法|的要求)/;
+export const isFieldHelp = (text: string): boolean => text.trim().length <= 16 && FIELD_HELP.test(text);
+/** "这里填谁", "这一项怎么写": about the field being asked, with nothing else named. */
+export const isBareFieldHelp = (text: string): boolean =>
+  isFieldHelp(text) &&
+  /^(请问)?(这里|这儿|这一?项|这一?栏|这个|此处|那)?(应该|要|该|得)?(怎么|如何|咋)?(填|写)/.test(text.trim());
+
 export function isQuestion(text: string, longAnswer = false): boolean {
   const t = text.trim();
   if (longAnswer && t.length > 60) return false;
+  if (isFieldHelp(t)) return true;
   if (/[?？]\s*$/.test(t)) return true;
   if (/(吗|呢|么|嘛)[。.!！~～]*$/.test(t)) return true;
   // "要交钱不", "能行没": a yes-no question the way it is said.

@@ -154,6 +154,30 @@ describe('polite, wordy and labelled answers', () => {
   });
 });
 
+describe('questions about the form asked mid-form', () => {
+  it('says what the field wants and asks it again; a surname with a title keeps the title and asks the name', async () => {
+    const user = h.user('midform-1');
+    await user.says('我要申请加入联盟');
+    await user.says('贵州省某某职业学校');
+    await user.says('贵州省遵义市红花岗区丁字口路3号');
+    await user.says('学校');
+    await user.says('经营情况要怎么写');
+    expect(user.lastText()).toContain('申请表');
+    expect(user.lastText()).toContain('第 4/12 项');
+    expect((await fieldsOf(user)).orgProfile).toBeUndefined();
+    await user.says('我校是中等职业学校，有在校生1800人，专任教师120人。');
+    await user.says('这一栏应该填谁');
+    expect(user.lastText()).toContain('这一项要填的是“单位成员代表（委托人）姓名”');
+    expect(user.lastText()).toContain('第 5/12 项');
+    await user.says('赵副校长');
+    expect(await fieldsOf(user)).toMatchObject({ repTitle: '副校长' });
+    expect((await fieldsOf(user)).repName).toBeUndefined();
+    expect(user.lastText()).toContain('第 5/12 项');
+    await user.says('赵明远');
+    expect(await fieldsOf(user)).toMatchObject({ repName: '赵明远', repTitle: '副校长' });
+  });
+});
+
 describe('corrections and overwrites', () => {
   it('mends the field answered last when a correction names none, saying old → new', async () => {
     const user = h.user('corr-1');
