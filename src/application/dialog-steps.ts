@@ -29,6 +29,7 @@ import {
   isNevermind,
   isNo,
   isPause,
+  isBareFieldHelp,
   isQuestion,
   isResume,
   isSkip,
@@ -278,6 +279,11 @@ async function changeOrSameAs(turn: Turn): Promise<boolean> {
 
 /** A question mid-form is answered, and the form picks up where it was. */
 async function question(turn: Turn): Promise<void> {
+  // "这里填谁": what the field asked wants is in its own prompt, said again below.
+  if (turn.current && isBareFieldHelp(turn.text)) {
+    turn.ctx.say(t(turn.ctx, 'field_help', { label: label(turn.ctx, turn.current) }));
+    return prompt(turn);
+  }
   await turn.fx.answerQuestion(turn.ctx, turn.state);
   turn.ctx.say(t(turn.ctx, 'question_then'));
   return prompt(turn);

@@ -32,7 +32,7 @@ const LABEL_GLUE = /^\s*(?:嘛|呢|啊|呀)?[，,]?\s*(?:[:：=]|是|为|在|is)
 // A run-on said without pauses ("…第二十八中学地址在…372号属于教育部门"): a comma before each cue
 // that opens another row, so the labels below can split it.
 const RUN_ON_CUE =
-  /(?<=[\u3400-\u9fff\d])(?=(?:单位)?地址(?:在|是|为|[:：])|(?:单位)?性质(?:是|为|属于|[:：])|属于(?:教育部门|企业|社会团体)|(?:单位)?(?:基本情况|简介)(?:是|为|[:：]))/g;
+  /(?<=[\u3400-\u9fff\d])(?<!单位)(?=(?:单位)?地址(?:在|是|为|[:：])|(?:单位)?性质(?:是|为|属于|[:：])|属于(?:教育部门|企业|社会团体)|(?:单位)?(?:基本情况|简介)(?:是|为|[:：]))/g;
 
 function extractOrg(current: FieldDef, raw: string): Extracted {
   const text = raw.replace(RUN_ON_CUE, '，');
@@ -51,7 +51,8 @@ function extractOrg(current: FieldDef, raw: string): Extracted {
       labelled[last] = piece.replace(label[1], '').replace(LABEL_GLUE, '');
     } else if (last) {
       // An address or name with a comma in it continues the labelled value.
-      labelled[last] = `${labelled[last]}，${piece}`;
+      // After a bare label ("地址嘛，是…") the piece is the value, its glue dropped.
+      labelled[last] = labelled[last] ? `${labelled[last]}，${piece}` : piece.replace(LABEL_GLUE, '');
     } else {
       // What comes before the first label answers the question asked: "遵义三中，地址在…".
       labelled[current.key] = labelled[current.key]
@@ -106,6 +107,7 @@ export function countContacts(raw: string): { phone: number; email: number } {
 // Who the piece is about, before its label: "我们的代表", "联系人的", "他是", "我的".
 const SUBJECT =
   /^(?:我们的?|我方的?|本单位的?|我单位的?|[我他她](?=[的是叫]))?(?:的)?(?:单位)?(?:成员代表|代表|委托人|联系人)?(?:的)?/;
+const EMAIL_LABEL = /^(?:电子邮箱|电子邮件|邮箱地址|邮箱|邮件|e-?mail(?:\s*address)?|mail)\s*(?:[:：=]|是|is\b)?\s*/i;
 const INTRO = /^(?:我是|我叫|他是|她是|他叫|她叫|名叫|叫|是|为)(?=\S{2})/;
 
 function extractPerson(currentPerson: Person, currentPart: Part, raw: string, saved: Extracted): Extracted {
@@ -125,13 +127,15 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
 
   // Asked for an e-mail, given one address with stray spaces ("Li Lei@qq.com"): it is all the
   // address, not a name and "Lei@qq.com".
+  // Its label ("Email: …", "邮箱：…") is not part of it.
+  const bare = text.trim().replace(EMAIL_LABEL, '');
   if (
     currentPart === 'email' &&
     person === currentPerson &&
-    /^[^\s@]*(\s+[^\s@]+)*@[^\s@]+$/.test(text.trim()) &&
-    !/[，,；;、\u3400-\u9fff]|\d{6,}/.test(text)
+    /^[^\s@]*(\s+[^\s@]+)*@[^\s@]+$/.test(bare) &&
+    !/[，,；;、\u3400-\u9fff]|\d{6,}/.test(bare)
   )
-    return { [personField(person, 'email')]: text.trim() };
+    return { [personField(person, 'email')]: bare };
 
   let rest = text.replace(EMAIL_RUN, (m) => (take('email', m), ' ¦ '));
   rest = rest.replace(PHONE_RUN, (m) => {
@@ -168,6 +172,12 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
     else loose.push(value);
   }
 
+  // "龙老师" next to "龙海燕": how they are addressed, not their post.
+  const surnames = new Set(loose.filter((t) => looksLikeName(t)).map((t) => t[0]));
+  for (let i = loose.length - 1; i >= 0; i--) {
+    const honorific = /(\p{Script=Han})(?:老师|同志)$/u.exec(loose[i]!);
+    if (honorific && surnames.has(honorific[1]) && loose.length > 1) loose.splice(i, 1);
+  }
   // A guess may fill the part asked, or one still empty; never one already saved.
   const asked = person === currentPerson;
   const free = (part: Part) =>
@@ -205,9 +215,14 @@ const SURNAME =
 const NAME_THEN_TITLE = new RegExp(
   `^([${SURNAME}][\\u4e00-\\u9fff]{1,2})((?:常务副|副)?(?:校长|院长|局长|馆长|主任|处长|科长|站长|所长|部长|总经理|经理|书记|主席|秘书长|理事长|会长|董事长|老师))$`,
 );
+// "王主任", "李老师": a surname and a title, how someone is addressed — the title is kept, the name asked.
+const HONORIFIC = new RegExp(
+  `^[${SURNAME}]((?:常务副|副)?(?:校长|院长|局长|馆长|主任|处长|科长|站长|所长|部长|总经理|经理|书记|主席|秘书长|理事长|会长|董事长|老师))$`,
+);
 const UNIT_ENDING = /(区|处|科|部|局|室|办|院|校|所|站|司|厅|馆|组|队|中心|级|席)$/;
 
 function splitNameTitle(token: string): string[] {
+  if (HONORIFIC.test(token)) return [token];
   const m = NAME_THEN_TITLE.exec(token);
   return m && !UNIT_ENDING.test(m[1]!) ? [m[1]!, m[2]!] : [token];
 }
@@ -222,9 +237,20 @@ const looksLikeName = (token: string): boolean =>
 const POSSESSIVE = /^(?:我们|咱们|我校|本校|我单位|本单位|我局|我馆|我院|我司|本公司|我们单位|我们学校)的?(?=\S{2})/;
 // English words for whose details these are: they say who, they are not a name.
 const ENGLISH_PERSON_WORD = /^(?:representative|rep|contact|person|contact person|name|title|phone|email|e-mail)$/i;
+// "请写我们的副校长", "我想请我们局长担任": the request around a title is not part of it.
+const REQUEST_LEAD = /^(?:就|那就)?(?:(?:我想|想)?(?:请|让)(?:您)?(?:写|填)?(?=\S{2})|(?:写|填)(?=我们|咱们|本|我校))/;
+const REQUEST_TAIL = /(?<=\S{2})(?:(?:来)?(?:担任|当)吧?|吧)$/;
+/** "杨秀松。", "局长！": the sentence's end marks are not part of a name or a title. */
+function withoutEndMarks(token: string): string {
+  let end = token.length;
+  while (end > 0 && '。！!？?～~…'.includes(token[end - 1]!)) end--;
+  return token.slice(0, end);
+}
 function tidyPersonToken(token: string): string {
   if (ENGLISH_PERSON_WORD.test(token)) return '';
-  const value = token.replace(POSSESSIVE, '');
+  const value = withoutEndMarks(token).replace(REQUEST_LEAD, '').replace(POSSESSIVE, '').replace(REQUEST_TAIL, '');
+  const honorific = HONORIFIC.exec(value);
+  if (honorific) return honorific[1]!;
   const m = /^(\S{2,})的([^\s的]{1,6})$/.exec(value);
   return m && TITLE_ENDING.test(m[2]!) ? `${m[1]}${m[2]}` : value;
 }

@@ -108,9 +108,21 @@ export const isLater = (text: string): boolean =>
   /(稍后|以后|晚点|过会|回头|明天|改天)(再)?(上传|发|传|提交|交)|先不(上传|发|传)/.test(bare(text));
 
 /** A question rather than an answer. Profiles are long free text: only a short one can be a question. */
+/**
+ * "这里填谁", "这一栏写什么", "单位规模怎么写", "联系人写谁比较好": a question about what to put in
+ * the form, asked mid-form — not an answer, even where a long free text is asked.
+ */
+const FIELD_HELP = /(填|写)(谁|什么|啥|哪些|哪个)|(怎么|如何|咋)(填|写)|(填|写)(法|的要求)/;
+export const isFieldHelp = (text: string): boolean => text.trim().length <= 16 && FIELD_HELP.test(text);
+/** "这里填谁", "这一项怎么写": about the field being asked, with nothing else named. */
+export const isBareFieldHelp = (text: string): boolean =>
+  isFieldHelp(text) &&
+  /^(请问)?(这里|这儿|这一?项|这一?栏|这个|此处|那)?(应该|要|该|得)?(怎么|如何|咋)?(填|写)/.test(text.trim());
+
 export function isQuestion(text: string, longAnswer = false): boolean {
   const t = text.trim();
   if (longAnswer && t.length > 60) return false;
+  if (isFieldHelp(t)) return true;
   if (/[?？]\s*$/.test(t)) return true;
   if (/(吗|呢|么|嘛)[。.!！~～]*$/.test(t)) return true;
   // "要交钱不", "能行没": a yes-no question the way it is said.
@@ -133,11 +145,12 @@ export function isQuestion(text: string, longAnswer = false): boolean {
   );
 }
 
-const CHANGE = /(改|修改|更改|更正|填错|写错|弄错|搞错|打错|输错|错了|不对|换成|换一下|变更|重新填|重填)/;
+const CHANGE =
+  /(改|修改|更改|更正|填错|写错|弄错|搞错|打错|输错|错了|不对|换成|换一下|变更|重新填|重填|再确认一下|准确地?说)/;
 const VALUE_MARK =
   /(改成|改为|换成|换为|更正为|更改为|修改为|变更为|应该是|应为|应是|正确的是|正确的应该是|全称是|全称为|全称应该是)[:：]?\s*/;
 // Without an explicit "改成", the value follows the change word and a comma: "电话写错了，138…".
-const AFTER_CHANGE = new RegExp(`(?<=${CHANGE.source}(?:了|一下)?)[，,:：]\\s*(?:是|为)?[:：]?\\s*`);
+const AFTER_CHANGE = new RegExp(`(?<=${CHANGE.source}(?:了|一下)?)[，,:：]\\s*(?:[他她我]?(?:是|为))?[:：]?\\s*`);
 
 // What may stand between the person and the value: "联系人改成", "把联系人换成", "联系人信息改为".
 const CHANGE_HEAD = /^(请|帮我)?(把|将)?|(要|需要)?(修改|更改|更正|改|换|变更)(一下)?$/g;
@@ -207,6 +220,8 @@ export function parseSameAs(text: string): SameAs | undefined {
   const said = bare(marked.join(''));
   if (CHANGE.test(said) && !/一样|相同|一致|同上|同一/.test(said)) return undefined;
   const rest = clauses.filter((c) => !marked.includes(c)).join('，');
+  // "联系人就是我，张淑芬，…": the one typing, named — not the representative again ("也是我" is).
+  if (/就是我(本人)?$/.test(said) && !/也|同|一样/.test(said) && /\p{Script=Han}{2}/u.test(rest)) return undefined;
   const named = FIELD_WORDS.filter((w) => w.part && w.words.test(said)).map((w) => w.part!);
   if (named.length > 0) return { parts: named, said: 'parts', rest };
   return { parts: [...PARTS], said: SAME_PERSON.test(said) ? 'person' : 'bare', rest };

@@ -80,7 +80,7 @@ const ABOUT_APPLYING =
 
 /** Someone who wants (or was sent) to do it, and the act of applying: "领导让我来填一下申请表". */
 const WANT =
-  /(我|我们|咱们|本单位|我单位|我校|学校|公司|单位|协会|学会|领导|校长|局长|主任).{0,6}(要|想|准备|打算|希望|愿意|让我|叫我|安排我|派我|委托我|嘱咐|交代)|^(帮我|帮忙|麻烦|请|现在就?|开始|马上|我来)|请指导|帮忙|帮我|麻烦|\b(wo|women)\s*(xiang|yao)\b|\b(i|we)('d| would| want| wish|'m going| are going)\b|\bplease\b|(想|要|准备|打算|希望)(申请|加入|入盟|入会|报名)/i;
+  /(我|我们|咱们|本单位|我单位|我校|学校|公司|单位|协会|学会|领导|校长|局长|主任).{0,6}(要|想|准备|打算|希望|愿意|让我|叫我|安排我|派我|委托我|嘱咐|交代)|^(帮我|帮忙|麻烦|请|现在就?|开始|马上|我来)|请指导|帮忙|帮我|麻烦|\b(wo|women)\s*(xiang|yao)\b|\b(i|we)('d| would| want| wish|'m going| are going)\b|\bplease\b|(想|要|准备|打算|希望)(申请|加入|入盟|入会|报名)|(想|准备|打算|希望)(给|替|为)\S{1,8}(申请|加入|入盟|入会|报名)/i;
 const ACT =
   /(申请|加入|入盟|入会|报名|登记|办理|填(写|一下|个)?.{0,8}(表|申请)|成为.{0,6}(成员|会员))|shenqing|jiaru|rumeng|ruhui|baoming|tian\s*\S*biao|\b(join|apply|application|membership|sign\s*up|register)\b/i;
 const NOT_NOW = /不想|不要|不用|不打算|已经(提交|申请|填)|取消|退出|撤回|退会|除名/;

@@ -154,7 +154,8 @@ export function createKnowledge(
     const [first, ...rest] = relevant;
     const lines = [texts.t('knowledge.extractive', { source: sourceOf(texts, first!.section), quote: quotes[0]! })];
     // Asked for an amount, a date, a place…, and the nearest rule holds none: said first, not hidden.
-    const missing = relevant.every((h) => missingFacts(question, h.section.text).length > 0);
+    const folded = analyzer.fold(question);
+    const missing = relevant.every((h) => missingFacts(folded, h.section.text).length > 0);
     if (missing) lines.unshift(texts.t('knowledge.not_covered_nearest'));
     const second = rest[0];
     if (second && second.score >= first!.score * THRESHOLDS.secondQuoteRatio) {

@@ -11,7 +11,7 @@ import { createLogger } from '../../src/log.ts';
 import { createKnowledge } from '../../src/knowledge/knowledge.ts';
 import { BLIND_DIR, judgeBlindQuestion, loadJsonl, type BlindQuestion } from './blind-eval.ts';
 
-const FLOORS = { outOfScopeOk: 39, hitAt3: 124, answerableRefusedAtMost: 4 };
+const FLOORS = { outOfScopeOk: 65, hitAt3: 129, answerableRefusedAtMost: 1 };
 
 const config = { ...loadConfig({}), llm: undefined };
 const knowledge = createKnowledge(config, loadTexts(config.promptsDir), createLogger('silent'));

@@ -39,6 +39,7 @@ describe('the form starts on natural wording', () => {
     ['我們學校想申請加入聯盟'],
     ['好的👌 我们要报名参加联盟'],
     ['申清入盟'],
+    ['想替我们研究院报名入盟'],
     ['请问入盟申请怎么填？'],
     ['we would like to apply to join the alliance'],
   ])('%s', async (text) => {
@@ -93,6 +94,87 @@ describe('person fields know what a name is', () => {
     const fields = await fieldsOf(user);
     expect(fields.repName).toBe('吴晓 Tony Wu');
     expect(fields).toMatchObject({ contactName: '张建', contactTitle: '副校长' });
+  });
+});
+
+describe('polite, wordy and labelled answers', () => {
+  it('drops a request around a title, an honorific next to a name, and a label before an e-mail', async () => {
+    const user = h.user('polite-1');
+    await user.says('您好，单位让我办理入盟');
+    await user.says('湖北省宜昌市第三中学');
+    await user.says('地址呢，是湖北省宜昌市西陵区夷陵大道56号。');
+    await user.says('我们属于教育部门');
+    await user.says('学校有学生2100人，教职工160人。');
+    await user.says('代表想请我们的党委书记来担任，他叫覃永福。');
+    await user.says('0717-6223344');
+    await user.says('E-mail: QinYF@YC3Z.cn');
+    await user.says('联系人就填我们办公室的谭老师吧，谭晓梅，她是办公室副主任。');
+    const fields = await fieldsOf(user);
+    expect(fields).toMatchObject({
+      address: '湖北省宜昌市西陵区夷陵大道56号',
+      repName: '覃永福',
+      repTitle: '党委书记',
+      repEmail: 'qinyf@yc3z.cn',
+      contactName: '谭晓梅',
+      contactTitle: '办公室副主任',
+    });
+  });
+
+  it('takes "就由我本人担任，我叫…" as the name, and "联系人就是我，<name>" as a new person, not "同上"', async () => {
+    const user = h.user('polite-2');
+    await fillOrg(user);
+    await user.says('代表就由我本人来担任吧，我叫韦国栋。');
+    expect((await fieldsOf(user)).repName).toBe('韦国栋');
+    await user.says('职务是副馆长');
+    await user.says('13765432109');
+    await user.says('weigd@example.cn');
+    await user.says('联系人就是我，莫小兰，信息科干事');
+    const fields = await fieldsOf(user);
+    expect(fields).toMatchObject({ contactName: '莫小兰', contactTitle: '信息科干事' });
+    expect(fields.contactPhone).toBeUndefined();
+  });
+
+  it('takes "刚才那个职务再确认一下，他是…" as a correction of the title, said as old → new', async () => {
+    const user = h.user('polite-3');
+    await fillOrg(user);
+    await user.says('代表请写我们的校长，蒙德华');
+    expect((await fieldsOf(user)).repTitle).toBe('校长');
+    await user.says('刚才那个职务再确认一下，他是党总支书记兼校长');
+    expect(user.lastText()).toMatch(/党总支书记兼校长/);
+    expect(user.lastText()).toMatch(/原来是：校长/);
+    expect((await fieldsOf(user)).repTitle).toBe('党总支书记兼校长');
+  });
+
+  it('keeps 单位性质 out of the address in a pasted block', async () => {
+    const user = h.user('polite-4');
+    await user.says('我要申请入盟');
+    await user.says('单位名称：厦门某某教育科技有限公司\n地址：福建省厦门市思明区软件园二期观日路24号\n单位性质：企业');
+    const fields = await fieldsOf(user);
+    expect(fields).toMatchObject({ address: '福建省厦门市思明区软件园二期观日路24号', orgType: '企业' });
+  });
+});
+
+describe('questions about the form asked mid-form', () => {
+  it('says what the field wants and asks it again; a surname with a title keeps the title and asks the name', async () => {
+    const user = h.user('midform-1');
+    await user.says('我要申请加入联盟');
+    await user.says('贵州省某某职业学校');
+    await user.says('贵州省遵义市红花岗区丁字口路3号');
+    await user.says('学校');
+    await user.says('经营情况要怎么写');
+    expect(user.lastText()).toContain('申请表');
+    expect(user.lastText()).toContain('第 4/12 项');
+    expect((await fieldsOf(user)).orgProfile).toBeUndefined();
+    await user.says('我校是中等职业学校，有在校生1800人，专任教师120人。');
+    await user.says('这一栏应该填谁');
+    expect(user.lastText()).toContain('这一项要填的是“单位成员代表（委托人）姓名”');
+    expect(user.lastText()).toContain('第 5/12 项');
+    await user.says('赵副校长');
+    expect(await fieldsOf(user)).toMatchObject({ repTitle: '副校长' });
+    expect((await fieldsOf(user)).repName).toBeUndefined();
+    expect(user.lastText()).toContain('第 5/12 项');
+    await user.says('赵明远');
+    expect(await fieldsOf(user)).toMatchObject({ repName: '赵明远', repTitle: '副校长' });
   });
 });
 
@@ -200,6 +282,48 @@ describe('questions in English, pinyin and out of scope', () => {
     const user = h.user('qa-2');
     await user.says('成员单位每年要交多少钱的会费？');
     expect(user.lastText()).toMatch(/没有写到/);
+  });
+
+  it('checks that the quoted rule holds the fact for what was asked: its owner, the day, the occasion', async () => {
+    const user = h.user('qa-3');
+    // The notice has phone numbers, but only the contacts': not a ministry's, nor the secretariat's.
+    await user.says('联盟秘书处办公室的座机电话是多少？');
+    expect(user.lastText()).toMatch(/^联盟文件没有写到/);
+    // 2019年11月 is a month, not the day asked for.
+    await user.says('北京那次成立大会到底定在哪一天？');
+    expect(user.lastText()).toMatch(/^联盟文件没有写到/);
+    // The first congress is dated; the third is not.
+    await user.says('第三次成员大会什么时候开？');
+    expect(user.lastText()).toMatch(/^联盟文件没有写到/);
+    // The contacts' own numbers are there: answered, not hedged.
+    await user.says('田华老师的办公电话多少？');
+    expect(user.lastText()).toContain('0851-85571491');
+    expect(user.lastText()).not.toMatch(/没有写到/);
+  });
+
+  it('says what the documents leave out (bonuses, job titles, pricing, travel, progress) instead of quoting', async () => {
+    const user = h.user('qa-4');
+    for (const q of [
+      '评上优秀成员单位有没有奖励？',
+      '参加联盟的活动能算继续教育学分吗',
+      '共享资源卖出去的钱怎么分成',
+      '去北京开成立大会住哪个酒店',
+      '我们的入盟申请现在审核到什么进度了',
+    ]) {
+      await user.says(q);
+      expect(user.lastText(), q).toMatch(/没有写|不涉及/);
+      expect(user.lastText(), q).not.toMatch(/^根据/);
+    }
+  });
+
+  it("understands lay words for the charter's terms (撤出, 吵起来, 规矩, 解读)", async () => {
+    const user = h.user('qa-5');
+    await user.says('我们单位干了一年想撤出，可以吗');
+    expect(user.lastText()).toContain('第二十条');
+    await user.says('两个成员单位为资源的事吵起来了谁来管');
+    expect(user.lastText()).toContain('第二十一条');
+    await user.says('联盟这些规矩有不明白的地方找谁解读');
+    expect(user.lastText()).toContain('第二十五条');
   });
 });
 
