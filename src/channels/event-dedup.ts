@@ -91,6 +91,11 @@ export class EventDedup {
     return this.redis.get(this.claimKey(channel, id));
   }
 
+  /** True while the event is kept (claimed with its payload and not yet settled). */
+  async isKept(channel: string, id: string): Promise<boolean> {
+    return (await this.redis.zscore(this.key('inbound-kept', channel), id)) !== null;
+  }
+
   /** This process is still working on these kept events: nobody is to take them over. */
   async renew(channel: string, ids: string[], now = Date.now()): Promise<void> {
     if (ids.length === 0) return;
