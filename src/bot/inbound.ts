@@ -45,9 +45,11 @@ export type Inbound = {
   /**
    * Set by a channel that keeps the event until it is settled and tries it again later (Feishu):
    * a transient failure is then thrown to it (RetryLater) instead of answered with the apology;
-   * `giveUp` (a poison event, tried too often) asks for the apology alone.
+   * `giveUp` (a poison event, tried too often) asks for the apology alone. An inline answer whose
+   * deadline passed goes on handling after the answer left: `continues` gets that handling, so the
+   * channel settles the event only once its replies are committed (or retries it if it fails).
    */
-  kept?: { giveUp?: boolean };
+  kept?: { giveUp?: boolean; continues?: (handling: Promise<unknown>) => void };
 };
 
 /** One id form everywhere: `feishu:ou_xxx`, `wechat:wxid_xxx`, `console:alice`. */

@@ -39,7 +39,8 @@ type Handles = { handle(inbound: Inbound, options?: HandleOptions): Promise<Outb
 
 /**
  * Handles the event and resolves to its replies if they can still go in the response (within
- * `budgetMs`), or to undefined at the deadline when they will come through the outbox instead.
+ * `budgetMs`), or to undefined at the deadline when they will come through the outbox instead
+ * (a kept event is told of the handling that goes on, `inbound.kept.continues`).
  */
 export async function answerWithin(bot: Handles, inbound: Inbound, budgetMs: number): Promise<Outbound[] | undefined> {
   const window = new InlineWindow(Date.now() + budgetMs);
@@ -50,6 +51,9 @@ export async function answerWithin(bot: Handles, inbound: Inbound, budgetMs: num
   clearTimeout(timer);
   if (first !== 'expired') return window.taken ? first : undefined;
   // Taken just before the deadline: the commit is under way and the replies are ours to carry.
-  if (window.close()) return undefined;
+  if (window.close()) {
+    inbound.kept?.continues?.(handled);
+    return undefined;
+  }
   return handled;
 }

@@ -30,6 +30,7 @@ describe('settings', () => {
       templateField: 'thing1',
       apiBase: 'http://127.0.0.1:9',
       publicUrl: undefined,
+      takeoverAfterMs: 60_000,
     });
   });
 

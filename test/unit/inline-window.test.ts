@@ -56,6 +56,24 @@ describe('answerWithin', () => {
     expect(carried).toBe(false);
   });
 
+  it('hands a kept event the handling that goes on past the deadline, to settle it only when done', async () => {
+    let continuing: Promise<unknown> | undefined;
+    let committed = false;
+    const kept: Inbound = { ...inbound, kept: { continues: (handling) => (continuing = handling) } };
+    const bot = {
+      handle: async () => {
+        await sleep(150);
+        committed = true;
+        return reply;
+      },
+    };
+    expect(await answerWithin(bot, kept, 30)).toBeUndefined();
+    expect(committed).toBe(false);
+    expect(continuing).toBeDefined();
+    expect(await continuing).toEqual(reply);
+    expect(committed).toBe(true);
+  });
+
   it('waits for a commit that took the window just before the deadline', async () => {
     const bot = {
       handle: async (_i: Inbound, o?: { inline?: InlineWindow }) => {

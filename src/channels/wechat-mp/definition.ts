@@ -54,6 +54,7 @@ export const wechatMpChannel = defineChannel({
       links: settings.publicUrl ? new FileLinks(settings.appSecret, settings.publicUrl) : undefined,
       readFile: deps.readFile,
       now: deps.now,
+      takeoverAfterMs: settings.takeoverAfterMs,
     });
   },
   health: (channel: WechatMpChannel) => ({ wechatMp: channel.ready() }),

@@ -15,14 +15,14 @@ import { BotError } from '../../bot/errors.ts';
 import { safeError } from '../../bot/safe-error.ts';
 import type { Address, Channel, OnInbound } from '../channel.ts';
 import type { EventDedup } from '../event-dedup.ts';
-import { EventNotKept, keepBeforeAck } from '../keep-before-ack.ts';
+import { KeptEvents } from '../kept-events.ts';
 import type { ReadStoredFile } from '../stored-file.ts';
 import { splitText } from '../split-text.ts';
 import { parseOptionNumber, renderCardText } from '../wechat/card-text.ts';
 import type { PendingCards, Reservation } from '../wechat/pending-cards.ts';
 import { OutsideWindow } from './api-error.ts';
 import { encryptMessage, messageSignature } from './callback-crypto.ts';
-import { encryptedReplyXml, textReplyXml } from './callback-xml.ts';
+import { encryptedReplyXml, textReplyXml, type XmlFields } from './callback-xml.ts';
 import type { CallbackVerdict } from './callback-verify.ts';
 import { LINK_LIFETIME_MS, type FileLinks } from './file-link.ts';
 import type { MpApi } from './mp-api.ts';
@@ -69,6 +69,8 @@ export type MpChannelOptions = {
   links: FileLinks | undefined;
   readFile: ReadStoredFile;
   now?: () => Date;
+  /** How long a kept message goes unrenewed before another process takes it over (default 60 s). */
+  takeoverAfterMs?: number;
 };
 
 export class WechatMpChannel implements Channel {
@@ -77,18 +79,32 @@ export class WechatMpChannel implements Channel {
   private stopping = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly now: () => Date;
+  private readonly events: KeptEvents;
+  /** Callbacks whose HTTP response waits for the bot's replies, by message id. */
+  private readonly waiting = new Map<string, InlineReplies>();
 
   constructor(private readonly options: MpChannelOptions) {
     this.now = options.now ?? (() => new Date());
+    this.events = new KeptEvents({
+      channel: CHANNEL,
+      dedup: options.dedup,
+      log: options.log,
+      handle: (payload, kept) => this.handleKept(payload, kept),
+      keepTimeoutMs: KEEP_TIMEOUT_MS,
+      now: this.now,
+      ...(options.takeoverAfterMs ? { orphanAfterMs: options.takeoverAfterMs } : {}),
+    });
   }
 
   async start(onInbound: OnInbound): Promise<void> {
     this.onInbound = onInbound;
     this.stopping = false;
+    this.events.start();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.events.stop();
     await this.idle();
   }
 
@@ -107,59 +123,48 @@ export class WechatMpChannel implements Channel {
 
   /** Resolves when the background sends started so far are done (tests, shutdown). */
   async idle(): Promise<void> {
+    await this.events.idle();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   /**
-   * A verified callback: kept (claimed in Redis, once across processes), handled, and answered —
-   * with the passive reply when the bot is done within the budget, else `success`. A redelivery is
-   * answered `success` at once; a callback that cannot be kept throws EventNotKept (HTTP 503).
+   * A verified callback: kept in Redis with its fields (once across processes), handled, and
+   * answered — with the passive reply when the bot is done within the budget, else `success` and
+   * the answer follows as customer-service messages. The kept message is settled once its answer is
+   * in the response or committed for the outbox; if this process dies before, another one takes it
+   * over (KeptEvents) and answers by customer-service message. A redelivery is answered `success` at
+   * once; a callback that cannot be kept throws EventNotKept (HTTP 503).
    */
   async receive(verdict: Extract<CallbackVerdict, { ok: true }>, arrivedAt = Date.now()): Promise<CallbackAnswer> {
-    const { log, dedup } = this.options;
+    const { log } = this.options;
     const { fields } = verdict;
     const translated = toInbound(fields, (mediaId) => this.options.api.downloadMedia(mediaId), this.now());
     if ('ignored' in translated) {
       log.info({ event: translated.id, reason: translated.ignored }, 'wechat-mp callback ignored');
       return plain(SUCCESS);
     }
-    const { id, openId, inbound } = translated;
+    const { id, openId } = translated;
     // Not awaited: a slow Redis must not hold the answer (the keep below is bounded in time).
     void this.noteSeen(openId);
-    const outcome = await keepBeforeAck(id, () => dedup.claim(CHANNEL, id), {
-      timeoutMs: KEEP_TIMEOUT_MS,
-      // Kept after all, but the response already said 503: handle it, answers through 客服消息.
-      onLateKeep: () =>
-        this.track(id, async () => this.sendRest(openId, await this.render(openId, await this.handle(inbound)))),
-    }).catch((error: unknown) => {
-      log.warn({ err: safeError(error), event: id }, 'wechat-mp callback not kept; answered 503 for redelivery');
-      throw error;
-    });
-    if (outcome === 'duplicate') {
-      log.info({ event: id }, 'wechat-mp callback redelivered, ignored');
-      return plain(SUCCESS);
-    }
+    const waiter = new InlineReplies();
+    // A copy arriving while the first still waits is a duplicate: the first keeps its waiter.
+    if (!this.waiting.has(id)) this.waiting.set(id, waiter);
     let replies: Outbound[] | undefined;
     try {
-      const handling = this.handle(inbound);
-      const answer = await this.withinDeadline(handling, arrivedAt);
+      if ((await this.events.receive(id, JSON.stringify(fields))) === 'duplicate') return plain(SUCCESS);
+      const answer = await this.withinDeadline(waiter.replies, arrivedAt);
       if (answer === LATE) {
         // The response must leave now. The bot's budget counts from when it got the message, not
         // from when the request arrived (a busy process queues it first): replies it still hands
-        // back for the response go as customer-service messages instead.
+        // back go as customer-service messages instead (handleKept sees the waiter closed).
+        waiter.close();
         log.warn({ event: id, waitedMs: Date.now() - arrivedAt }, 'wechat-mp answer not ready by the deadline');
-        this.track(id, async () => {
-          const late = await handling;
-          if (late && late.length > 0) await this.sendRest(openId, await this.render(openId, late));
-        });
         return plain(SUCCESS);
       }
       replies = answer;
-    } catch (error) {
-      // Not handled: forget the claim so WeChat's retry is handled instead.
-      log.error({ err: safeError(error), event: id }, 'wechat-mp callback not handled; answered 503 for redelivery');
-      await dedup.release(CHANNEL, id).catch(() => undefined);
-      throw new EventNotKept(id, error);
+    } finally {
+      waiter.close();
+      if (this.waiting.get(id) === waiter) this.waiting.delete(id);
     }
     if (!replies || replies.length === 0) return plain(SUCCESS);
     try {
@@ -169,6 +174,31 @@ export class WechatMpChannel implements Channel {
       log.error({ err: safeError(error), event: id }, 'wechat-mp passive reply failed; the answer was not sent');
       return plain(SUCCESS);
     }
+  }
+
+  /** Takes over sweeps now (tests; `serve` sweeps on a timer). */
+  sweep(): Promise<void> {
+    return this.events.sweep();
+  }
+
+  /**
+   * One kept message, here or taken over from a process that died: handed to the bot; its replies
+   * go in the waiting response if there is one, else as customer-service messages. Returns (and the
+   * message is settled) once the replies are sent, carried, or committed for the outbox.
+   */
+  private async handleKept(payload: string, kept: { giveUp?: boolean }): Promise<void> {
+    const { log } = this.options;
+    const fields = JSON.parse(payload) as XmlFields;
+    const translated = toInbound(fields, (mediaId) => this.options.api.downloadMedia(mediaId), this.now());
+    if ('ignored' in translated) return log.info({ event: translated.id }, 'wechat-mp kept callback ignored');
+    const { id, openId, inbound } = translated;
+    let continuing: Promise<unknown> | undefined;
+    inbound.kept = { ...kept, continues: (handling) => (continuing = handling) };
+    const replies = await this.handle(inbound);
+    if (!this.waiting.get(id)?.offer(replies) && replies && replies.length > 0)
+      await this.sendRest(openId, await this.render(openId, replies));
+    // Past the bot's budget: its replies go to the outbox when it is done; settled only then.
+    await continuing;
   }
 
   /** The handling's result, or LATE when the response deadline (counted from arrival) comes first. */
@@ -437,6 +467,29 @@ export class WechatMpChannel implements Channel {
       )
       .finally(() => this.inFlight.delete(run));
     this.inFlight.add(run);
+  }
+}
+
+/** The bot's replies for a callback's HTTP response, taken at most once and only while it waits. */
+class InlineReplies {
+  readonly replies: Promise<Outbound[] | undefined>;
+  private resolve!: (replies: Outbound[] | undefined) => void;
+  private open = true;
+
+  constructor() {
+    this.replies = new Promise((resolve) => (this.resolve = resolve));
+  }
+
+  /** True when the response carries them; false when it left without them. */
+  offer(replies: Outbound[] | undefined): boolean {
+    if (!this.open) return false;
+    this.open = false;
+    this.resolve(replies);
+    return true;
+  }
+
+  close(): void {
+    this.open = false;
   }
 }
 

@@ -20,6 +20,8 @@ export type MpSettings = {
   apiBase: string;
   /** Where this server is reached from the internet: files go out as download links under it. */
   publicUrl: string | undefined;
+  /** How long a kept message goes unrenewed (its process died) before another process answers it. */
+  takeoverAfterMs: number;
 };
 
 export const mpEnv = {
@@ -44,6 +46,7 @@ export const mpEnv = {
   WECHAT_MP_PUBLIC_URL: optional(z.url('应是完整的网址 (must be a URL)')),
   WECHAT_MP_SEND_PER_MIN: whole(1, 1_000_000, 600),
   WECHAT_MP_PER_CHAT_PER_SEC: whole(1, 1_000, 2),
+  WECHAT_MP_TAKEOVER_AFTER_MS: whole(1_000, 3_600_000, 60_000),
 };
 
 type MpEnv = EnvOf<typeof mpEnv>;
@@ -72,6 +75,7 @@ export function mpSettings(e: MpEnv): MpSettings | undefined {
     templateField: e.WECHAT_MP_TEMPLATE_FIELD,
     apiBase: e.WECHAT_MP_API_BASE.replace(/(?<!\/)\/+$/, ''),
     publicUrl: e.WECHAT_MP_PUBLIC_URL?.replace(/(?<!\/)\/+$/, ''),
+    takeoverAfterMs: e.WECHAT_MP_TAKEOVER_AFTER_MS,
   };
 }
 

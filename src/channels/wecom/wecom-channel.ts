@@ -18,7 +18,7 @@ import { splitText } from '../split-text.ts';
 import { callbackToInbound, eventIdOf } from './callback-event.ts';
 import { CardCodes } from './card-codes.ts';
 import { renderCard } from './card-render.ts';
-import { KeptEvents } from './kept-events.ts';
+import { KeptEvents } from '../kept-events.ts';
 import type { WecomSettings } from './settings.ts';
 import { WecomApi } from './wecom-api.ts';
 import { parseXml, type XmlFields } from './xml.ts';

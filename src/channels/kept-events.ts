@@ -1,15 +1,15 @@
-// The keep-before-ack life of a callback event for a channel that acknowledges at once and handles
-// afterwards (WeCom; generic, so another WeChat-style channel can use it): claimed with its payload
+// The keep-before-ack life of a callback event (WeCom, which acknowledges at once and handles
+// afterwards; the Official Account, which answers inline when it can): claimed with its payload
 // in Redis before the acknowledgement, handled in the background with bounded concurrency, retried
 // through transient failures, settled when done, and taken over by another process if this one
 // dies holding it (EventDedup's orphans). The same life as Feishu's events, without the card answer.
 import { randomUUID } from 'node:crypto';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
-import { backoffMs, isTransient } from '../../bot/transient.ts';
-import { safeError } from '../../bot/safe-error.ts';
-import type { EventDedup } from '../event-dedup.ts';
-import { keepBeforeAck, type KeepOutcome } from '../keep-before-ack.ts';
+import { backoffMs, isTransient } from '../bot/transient.ts';
+import { safeError } from '../bot/safe-error.ts';
+import type { EventDedup } from './event-dedup.ts';
+import { keepBeforeAck, type KeepOutcome } from './keep-before-ack.ts';
 
 const SWEEP_EVERY_MS = 20_000;
 const ORPHAN_AFTER_MS = 60_000;
@@ -27,6 +27,8 @@ export type KeptEventsOptions = {
   /** How long Redis may take to keep an event before it is refused with 503. */
   keepTimeoutMs: number;
   retryForMs?: number;
+  /** How long an event goes unrenewed before another process takes it over (its process died). */
+  orphanAfterMs?: number;
   now: () => Date;
 };
 
@@ -45,7 +47,8 @@ export class KeptEvents {
 
   start(): void {
     this.stopping = false;
-    this.sweeper = setInterval(() => void this.sweep(), SWEEP_EVERY_MS).unref();
+    const every = Math.min(SWEEP_EVERY_MS, Math.ceil(this.orphanAfterMs / 3));
+    this.sweeper = setInterval(() => void this.sweep(), every).unref();
   }
 
   async stop(): Promise<void> {
@@ -87,6 +90,10 @@ export class KeptEvents {
     return this.sweeping;
   }
 
+  private get orphanAfterMs(): number {
+    return this.options.orphanAfterMs ?? ORPHAN_AFTER_MS;
+  }
+
   private async ownClaimLeftUnhandled(eventId: string): Promise<boolean> {
     if (this.working.has(eventId)) return false;
     // Claimed by this process and still kept: its acknowledgement was lost. A settled event stays
@@ -100,7 +107,7 @@ export class KeptEvents {
     let orphans;
     try {
       await dedup.renew(channel, [...this.working], now);
-      orphans = await dedup.takeOrphans(channel, ORPHAN_AFTER_MS, now);
+      orphans = await dedup.takeOrphans(channel, this.orphanAfterMs, now);
     } catch (error) {
       return log.warn({ err: (error as Error).message }, `${channel} kept events not renewed or checked`);
     }
