@@ -100,6 +100,7 @@ describe('serve SIGKILLed mid-vote', () => {
     // Each click is sent until acknowledged, to whichever process is up, as Feishu redelivers.
     let acked = 0;
     let retried = 0;
+    let ackedAtKill = -1;
     const click = async (i: number) => {
       const card = cards.get(`p2p:${openIds[i]}`)!;
       const event = cardActionEvent(SECRETS.verificationToken, {
@@ -137,6 +138,7 @@ describe('serve SIGKILLed mid-vote', () => {
       // Killed mid-vote, the moment a click has been sent: some answered, one in flight, some not yet sent.
       if (i === UNITS / 2) {
         const killed = service;
+        ackedAtKill = acked;
         killed.child.kill('SIGKILL');
         await new Promise((r) => killed.child.once('exit', r));
         step('killed');
@@ -148,8 +150,11 @@ describe('serve SIGKILLed mid-vote', () => {
     await Promise.all(clicks);
     step(`every click acknowledged (${retried} sent again)`);
     expect(acked).toBe(UNITS);
-    // The kill did interrupt the vote: at least the click in flight had to be sent again.
-    expect(retried).toBeGreaterThan(0);
+    // The kill did interrupt the vote: some clicks were answered before it, the rest after. (Whether
+    // the click sent just before the kill has to be sent again depends on timing: on a quiet machine
+    // its connection may only open once the new process listens on the same port.)
+    expect(ackedAtKill).toBeGreaterThan(0);
+    expect(ackedAtKill).toBeLessThan(UNITS);
 
     // A click the killed process had kept but not handled is taken over by the new one once its
     // claim is orphaned (a minute): wait for it.
