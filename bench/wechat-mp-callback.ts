@@ -6,13 +6,13 @@
 //   npx tsx bench/wechat-mp-callback.ts [--rate=20] [--seconds=20] [--llm-ms=0]
 // Needs PostgreSQL (TEST_PG_ADMIN_URL or 127.0.0.1:5432) and Redis (REDIS_URL or 127.0.0.1:6379).
 import os from 'node:os';
-import path from 'node:path';
 import { createTestDatabase } from '../test/support/db.ts';
 import { startFakeOpenAI } from '../test/support/fake-openai.ts';
 import { startFakeMp } from '../test/channels/support/fake-wechat-mp.ts';
 import { callback, readReply, textXml } from '../test/channels/support/wechat-mp-requests.ts';
 import { removeKeys } from '../test/channels/support/redis-keys.ts';
-import { imageSetup, procStat, startWebhookService } from './service-process.ts';
+import { procStat } from './service-process.ts';
+import { startMpServe } from '../test/channels/support/wechat-mp-serve.ts';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -26,28 +26,14 @@ const prefix = `bench-mp-${process.pid}`;
 const database = await createTestDatabase('ab_bench_mp');
 const [fake, llm] = await Promise.all([startFakeMp(SECRETS.appId), startFakeOpenAI()]);
 llm.reply = () => ({ content: '退出后两年内不得申请重新加入联盟【第二十条】。', delayMs: llmMs });
-const image = imageSetup();
-const service = await startWebhookService({
-  args: [...image.flags, path.join(import.meta.dirname, '../bin/alliance-bot.js'), 'serve'],
-  domain: '',
-  secrets: { verificationToken: '', encryptKey: '' },
+const service = await startMpServe({
+  databaseUrl: database.url,
+  redisUrl: REDIS_URL,
   queuePrefix: prefix,
-  env: {
-    ...image.env,
-    FEISHU_APP_ID: '',
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    OPENAI_BASE_URL: llm.baseUrl,
-    OPENAI_API_KEY: 'k',
-    WECHAT_MP_APP_ID: SECRETS.appId,
-    WECHAT_MP_APP_SECRET: fake.appSecret,
-    WECHAT_MP_TOKEN: SECRETS.token,
-    WECHAT_MP_ENCODING_AES_KEY: SECRETS.encodingAesKey,
-    WECHAT_MP_API_BASE: fake.url,
-    WECHAT_MP_SEND_PER_MIN: '1000000',
-    WECHAT_MP_PER_CHAT_PER_SEC: '100',
-    LOG_LEVEL: 'error',
-  },
+  fake,
+  llm,
+  secrets: SECRETS,
+  env: { WECHAT_MP_SEND_PER_MIN: '1000000', WECHAT_MP_PER_CHAT_PER_SEC: '100' },
 });
 
 const total = rate * seconds;

@@ -3,17 +3,16 @@
 // The message is handled once — one passive reply, one `success`, one question to the model — and
 // nothing is sent twice afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import path from 'node:path';
-import { imageSetup, startWebhookService, type WebhookService } from '../../bench/service-process.ts';
+import type { WebhookService } from '../../bench/service-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { startFakeMp, type FakeMp } from './support/fake-wechat-mp.ts';
 import { callback, readReply, textXml } from './support/wechat-mp-requests.ts';
 import { removeKeys } from './support/redis-keys.ts';
 import { testQueuePrefix } from './support/world-env.ts';
+import { startMpServe } from './support/wechat-mp-serve.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const BIN = path.resolve(import.meta.dirname, '../../bin/alliance-bot.js');
 const SECRETS = { token: 'mpToken2026', appId: 'wx0123456789abcdef', encodingAesKey: 'A'.repeat(42) + 'B' };
 
 let database: TestDatabase;
@@ -25,27 +24,14 @@ const processes: WebhookService[] = [];
 beforeAll(async () => {
   [database, fake, llm] = await Promise.all([createTestDatabase(), startFakeMp(), startFakeOpenAI()]);
   llm.reply = () => ({ content: '退出后两年内不得申请重新加入联盟【第二十条】。', delayMs: 300 });
-  const image = imageSetup();
   const start = () =>
-    startWebhookService({
-      args: [...image.flags, BIN, 'serve'],
-      domain: '',
-      secrets: { verificationToken: '', encryptKey: '' },
+    startMpServe({
+      databaseUrl: database.url,
+      redisUrl: REDIS_URL,
       queuePrefix: prefix,
-      env: {
-        ...image.env,
-        FEISHU_APP_ID: '',
-        DATABASE_URL: database.url,
-        REDIS_URL,
-        OPENAI_BASE_URL: llm.baseUrl,
-        OPENAI_API_KEY: 'k',
-        WECHAT_MP_APP_ID: SECRETS.appId,
-        WECHAT_MP_APP_SECRET: fake.appSecret,
-        WECHAT_MP_TOKEN: SECRETS.token,
-        WECHAT_MP_ENCODING_AES_KEY: SECRETS.encodingAesKey,
-        WECHAT_MP_API_BASE: fake.url,
-        LOG_LEVEL: 'error',
-      },
+      fake,
+      llm,
+      secrets: SECRETS,
     });
   processes.push(...(await Promise.all([start(), start()])));
 }, 120_000);

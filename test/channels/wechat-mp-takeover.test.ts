@@ -4,17 +4,16 @@
 // process takes it over once it stops being renewed and answers it by customer-service message,
 // exactly once, and a later redelivery gets no second answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import path from 'node:path';
-import { imageSetup, startWebhookService, type WebhookService } from '../../bench/service-process.ts';
+import type { WebhookService } from '../../bench/service-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { startFakeMp, type FakeMp } from './support/fake-wechat-mp.ts';
 import { callback, textXml } from './support/wechat-mp-requests.ts';
 import { removeKeys } from './support/redis-keys.ts';
 import { testQueuePrefix } from './support/world-env.ts';
+import { startMpServe } from './support/wechat-mp-serve.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const BIN = path.resolve(import.meta.dirname, '../../bin/alliance-bot.js');
 const SECRETS = { token: 'mpToken2026', appId: 'wx0123456789abcdef', encodingAesKey: 'A'.repeat(42) + 'B' };
 const QUESTION = '我们单位退出以后还能重新申请吗？';
 const OPEN_ID = 'o_takeover';
@@ -29,28 +28,17 @@ let survivor: WebhookService;
 
 beforeAll(async () => {
   [database, fake, llm] = await Promise.all([createTestDatabase(), startFakeMp(), startFakeOpenAI()]);
-  const image = imageSetup();
   const start = () =>
-    startWebhookService({
-      args: [...image.flags, BIN, 'serve'],
-      domain: '',
-      secrets: { verificationToken: '', encryptKey: '' },
+    startMpServe({
+      databaseUrl: database.url,
+      redisUrl: REDIS_URL,
       queuePrefix: prefix,
+      fake,
+      llm,
+      secrets: SECRETS,
       env: {
-        ...image.env,
-        FEISHU_APP_ID: '',
-        DATABASE_URL: database.url,
-        REDIS_URL,
-        OPENAI_BASE_URL: llm.baseUrl,
-        OPENAI_API_KEY: 'k',
-        WECHAT_MP_APP_ID: SECRETS.appId,
-        WECHAT_MP_APP_SECRET: fake.appSecret,
-        WECHAT_MP_TOKEN: SECRETS.token,
-        WECHAT_MP_ENCODING_AES_KEY: SECRETS.encodingAesKey,
-        WECHAT_MP_API_BASE: fake.url,
         // A minute in production; three seconds keep the test short.
         WECHAT_MP_TAKEOVER_AFTER_MS: '3000',
-        LOG_LEVEL: 'error',
       },
     });
   [doomed, survivor] = await Promise.all([start(), start()]);
