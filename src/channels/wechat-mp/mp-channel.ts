@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 import type { Inbound } from '../../bot/inbound.ts';
 import { text as textOut, type Outbound } from '../../bot/outbound.ts';
 import type { Texts } from '../../bot/texts.ts';
+import { sendOnce } from '../send-once.ts';
+import { resendCard } from '../wechat/resend-card.ts';
 import { BotError } from '../../bot/errors.ts';
 import { safeError } from '../../bot/safe-error.ts';
 import type { Address, Channel, OnInbound } from '../channel.ts';
@@ -293,11 +295,9 @@ export class WechatMpChannel implements Channel {
   }
 
   async send(address: Address, outbound: Outbound, idempotencyKey?: string): Promise<string> {
-    const { dedup } = this.options;
     const openId = address.userId ?? address.chatId;
     // 客服消息 has no idempotency key: remember what was sent so a retried delivery is not doubled.
-    if (idempotencyKey && !(await dedup.claim('wechat-mp-sent', idempotencyKey))) return '';
-    try {
+    return sendOnce(this.options.dedup, 'wechat-mp', idempotencyKey, async () => {
       const seen = await this.lastSeen(openId);
       if (seen !== undefined && this.now().getTime() - seen > WINDOW_MS)
         return await this.outsideWindow(openId, outbound, idempotencyKey, 'no message from the follower for 48 hours');
@@ -308,28 +308,14 @@ export class WechatMpChannel implements Channel {
           return await this.outsideWindow(openId, outbound, idempotencyKey, error.message);
         throw error;
       }
-    } catch (error) {
-      // Let a retry try again: the claim was for a send that did not happen.
-      if (idempotencyKey) await dedup.release('wechat-mp-sent', idempotencyKey).catch(() => undefined);
-      if (error instanceof BotError) throw error;
-      throw new BotError('PLATFORM_TRANSIENT', `wechat-mp send failed: ${(error as Error).message}`, { cause: error });
-    }
+    });
   }
 
-  /**
-   * WeChat cannot edit a message: the card's new content goes out as a new message and the old
-   * numbers are retired (a reply with one is told the card changed).
-   */
-  async update(ref: string, outbound: Outbound, address: Address, idempotencyKey?: string): Promise<string> {
-    if (outbound.kind !== 'card')
-      throw new BotError('PLATFORM_PERMANENT', 'only cards can be updated', { permanent: true });
-    const note = this.options.texts.t('channels.wechat_card_updated');
-    const card = { ...outbound.card, lines: [note, ...(outbound.card.lines ?? [])] };
-    const sent = await this.send(address, { kind: 'card', card }, idempotencyKey);
-    await this.options.pending
-      .retire(address.chatId, ref)
-      .catch((err: unknown) => this.options.log.warn({ err, ref }, 'wechat-mp card numbers not retired'));
-    return sent;
+  /** WeChat cannot edit a message: the changed card is sent anew and the old numbers retired. */
+  update(ref: string, outbound: Outbound, address: Address, idempotencyKey?: string): Promise<string> {
+    const { texts, pending, log } = this.options;
+    const send = this.send.bind(this);
+    return resendCard({ platform: 'wechat-mp', texts, pending, log, send }, ref, outbound, address, idempotencyKey);
   }
 
   /** One outbound as customer-service messages; its reference (a card's, for later updates). */

@@ -8,6 +8,8 @@ import { types, type Contact, type Message, type Room, type Wechaty } from 'wech
 import type { Inbound } from '../../bot/inbound.ts';
 import type { Outbound } from '../../bot/outbound.ts';
 import type { Texts } from '../../bot/texts.ts';
+import { sendOnce } from '../send-once.ts';
+import { resendCard } from './resend-card.ts';
 import { BotError } from '../../bot/errors.ts';
 import { MAX_INCOMING_FILE_BYTES, type Address, type Channel, type OnInbound } from '../channel.ts';
 import type { EventDedup } from '../event-dedup.ts';
@@ -64,8 +66,7 @@ export class WechatChannel implements Channel {
   async send(address: Address, outbound: Outbound, idempotencyKey?: string): Promise<string> {
     const { dedup, texts, pending, readFile } = this.options;
     // WeChat has no idempotency key: remember what was sent so a retried delivery is not doubled.
-    if (idempotencyKey && !(await dedup.claim('wechat-sent', idempotencyKey))) return '';
-    try {
+    return sendOnce(dedup, 'wechat', idempotencyKey, async () => {
       const target = await this.conversation(address);
       switch (outbound.kind) {
         case 'text': {
@@ -105,29 +106,14 @@ export class WechatChannel implements Channel {
           return ref;
         }
       }
-    } catch (error) {
-      // Let a retry try again: the claim was for a send that did not happen.
-      if (idempotencyKey) await dedup.release('wechat-sent', idempotencyKey).catch(() => undefined);
-      if (error instanceof BotError) throw error;
-      throw new BotError('PLATFORM_TRANSIENT', `wechat send failed: ${(error as Error).message}`, { cause: error });
-    }
+    });
   }
 
-  /**
-   * WeChat cannot edit a message: the card's new content goes out as a new message (numbered
-   * afresh if it still has buttons), and the old message's numbers are retired, so a reply with
-   * one is told the card changed instead of acting on it.
-   */
-  async update(ref: string, outbound: Outbound, address: Address, idempotencyKey?: string): Promise<string> {
-    if (outbound.kind !== 'card')
-      throw new BotError('PLATFORM_PERMANENT', 'only cards can be updated', { permanent: true });
-    const note = this.options.texts.t('channels.wechat_card_updated');
-    const card = { ...outbound.card, lines: [note, ...(outbound.card.lines ?? [])] };
-    const sent = await this.send(address, { kind: 'card', card }, idempotencyKey);
-    await this.options.pending
-      .retire(address.chatId, ref)
-      .catch((err: unknown) => this.options.log.warn({ err, ref }, 'wechat card numbers not retired'));
-    return sent;
+  /** WeChat cannot edit a message: the changed card is sent anew and the old numbers retired. */
+  update(ref: string, outbound: Outbound, address: Address, idempotencyKey?: string): Promise<string> {
+    const { texts, pending, log } = this.options;
+    const send = this.send.bind(this);
+    return resendCard({ platform: 'wechat', texts, pending, log, send }, ref, outbound, address, idempotencyKey);
   }
 
   private async conversation(
