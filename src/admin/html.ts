@@ -43,16 +43,20 @@ export type PageContext = { user: string; csrf: string };
 /** The hidden CSRF field every form carries. */
 export const csrfField = (page: PageContext): Html => html`<input type="hidden" name="_csrf" value="${page.csrf}" />`;
 
+/** Every page's <head>: its title, the phone viewport, the stylesheet. */
+const head = (title: string): Html =>
+  html`<head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="referrer" content="same-origin" />
+    <title>${title} · 联盟秘书处后台</title>
+    <link rel="stylesheet" href="/admin/static/admin.css" />
+  </head>`;
+
 export function layout(page: PageContext, active: NavKey, title: string, body: Html, flash?: string): string {
   return html`<!doctype html>
     <html lang="zh-CN">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="same-origin" />
-        <title>${title} · 联盟秘书处后台</title>
-        <link rel="stylesheet" href="/admin/static/admin.css" />
-      </head>
+      ${head(title)}
       <body>
         <header class="top">
           <a class="brand" href="/admin">联盟秘书处后台</a>
@@ -78,13 +82,7 @@ export function layout(page: PageContext, active: NavKey, title: string, body: H
 export function plainPage(title: string, body: Html): string {
   return html`<!doctype html>
     <html lang="zh-CN">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="same-origin" />
-        <title>${title} · 联盟秘书处后台</title>
-        <link rel="stylesheet" href="/admin/static/admin.css" />
-      </head>
+      ${head(title)}
       <body>
         <main class="narrow">
           <h1>${title}</h1>
