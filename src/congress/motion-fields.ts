@@ -6,6 +6,7 @@ import { formatBeijingDateTime, isoBeijing } from '../time/beijing.ts';
 import { toHalfWidth } from '../application/normalize.ts';
 import { DEFAULT_OPTIONS, KIND_DEFAULTS, RULES, type MotionKind, type Rule } from './rules.ts';
 import { percent, type T } from './cards.ts';
+import type { MOTION_KEYS } from './motion-input.ts';
 
 export const FIELD_KEYS = [
   'kind',
@@ -21,7 +22,7 @@ export const FIELD_KEYS = [
   'quorum',
   'secret',
   'allow_change',
-] as const;
+] as const satisfies readonly (typeof MOTION_KEYS)[number][];
 export type FieldKey = (typeof FIELD_KEYS)[number];
 
 /** A value as the YAML file would hold it; null: left out (the kind's default, or now). */
