@@ -3,7 +3,10 @@
 // cannot run it.
 import { stringify } from 'csv-stringify/sync';
 
-export function spreadsheetCsv(header: string[], rows: string[][]): string {
-  const safe = rows.map((row) => row.map((cell) => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell)));
-  return stringify([header, ...safe], { bom: true });
+export function spreadsheetCsv(header: string[], rows: string[][], options: { preamble?: string[][] } = {}): string {
+  const safe = (list: string[][]) =>
+    list.map((row) => row.map((cell) => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell)));
+  // Rows before the table (what the records are about), then an empty line, then the table.
+  const before = options.preamble?.length ? [...safe(options.preamble), []] : [];
+  return stringify([...before, header, ...safe(rows)], { bom: true });
 }

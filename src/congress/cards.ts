@@ -27,6 +27,7 @@ export function motionLines(t: T, motion: Motion, memberName?: string): string[]
     lines.push(t('congress.card_article_new', { article: motion.article, text: motion.newText }));
   }
   if (memberName) lines.push(t('congress.card_member', { org: memberName }));
+  if (motion.verification) lines.push(t('congress.card_verification', { text: motion.verification }));
   lines.push(
     t('congress.card_rule', { rule: ruleText(t, motion) }),
     t('congress.card_ballot', {
@@ -71,12 +72,12 @@ function voteButtons(motion: Motion): Card['buttons'] {
  * what the unit voted — on a secret ballot only that it voted. The buttons stay only while the
  * choice may still be changed.
  */
-export function votedCard(t: T, motion: Motion, org: string, choice: string | null): Card {
+export function votedCard(t: T, motion: Motion, org: string, choice: string | null, memberName?: string): Card {
   const open = !motion.secret && motion.allowChange;
   return {
     title: t('congress.card_title', { number: motion.number, title: motion.title }),
     lines: [
-      ...motionLines(t, motion),
+      ...motionLines(t, motion, memberName),
       choice && !motion.secret ? t('congress.card_voted', { org, choice }) : t('congress.card_voted_secret', { org }),
       ...(open ? [t('congress.card_change_hint')] : []),
     ],
@@ -85,10 +86,10 @@ export function votedCard(t: T, motion: Motion, org: string, choice: string | nu
 }
 
 /** Every vote and reminder card once the motion is closed or cancelled: no buttons, and why. */
-export function endedCard(t: T, motion: Motion, line: string): Card {
+export function endedCard(t: T, motion: Motion, line: string, memberName?: string): Card {
   return {
     title: t('congress.card_title', { number: motion.number, title: motion.title }),
-    lines: [...motionLines(t, motion), line],
+    lines: [...motionLines(t, motion, memberName), line],
   };
 }
 

@@ -13,6 +13,7 @@ export const FIELD_KEYS = [
   'title',
   'text',
   'member',
+  'verification',
   'article',
   'new_text',
   'options',
@@ -155,6 +156,15 @@ export const FIELDS: readonly FieldSpec[] = [
     free: true,
     parse: (input) => text(100)(toHalfWidth(input).replace(/\s+/g, '')),
     show: (value) => String(value),
+  },
+  {
+    key: 'verification',
+    names: /^(秘书处核实情况|核实情况|核实结果|核实)/,
+    applies: (a) => a.kind === 'expulsion',
+    optional: false,
+    free: true,
+    parse: text(2_000),
+    show: (value, _a, t) => `${short(String(value))}${t('motion-dialog.value_chars', { count: String(value).length })}`,
   },
   {
     key: 'article',

@@ -17,6 +17,8 @@ export type MotionDraft = {
   options: string[];
   /** expulsion: the unit */
   member?: { id: string; orgName: string };
+  /** expulsion: the secretariat's verification (核实情况) */
+  verification?: string;
   /** amendment */
   article?: { label: string; oldText: string; newText: string };
 };
@@ -44,12 +46,14 @@ export const MOTION_KEYS = [
   'show_counts',
   'options',
   'member',
+  'verification',
   'article',
   'new_text',
 ] as const;
 
 const TITLE_MAX = 100;
 const TEXT_MAX = 5_000;
+const VERIFICATION_MAX = 2_000;
 const OPTION_MAX = 20;
 const OPTIONS_MAX = 10;
 /** ISO 8601 date and time with an explicit offset: a deadline must not depend on the server's zone. */
@@ -125,6 +129,7 @@ export async function validateMotion(
   }
 
   let member: MotionDraft['member'];
+  let verification: string | undefined;
   if (kind === 'expulsion') {
     if (typeof input.member !== 'string' || !input.member.trim()) fail('member', '除名动议应写明被除名的成员单位名称');
     else {
@@ -133,7 +138,17 @@ export async function validateMotion(
       else if (found.status !== 'active') fail('member', `“${found.orgName}”已不是联盟成员（${found.status}）`);
       else member = { id: found.id, orgName: found.orgName };
     }
-  } else if (input.member !== undefined) fail('member', '只有 expulsion（除名）动议需要 member');
+    verification = textField(
+      input.verification,
+      'verification',
+      VERIFICATION_MAX,
+      fail,
+      '除名动议应写明秘书处核实的情况（第十九条：经秘书处核实）',
+    );
+  } else {
+    if (input.member !== undefined) fail('member', '只有 expulsion（除名）动议需要 member');
+    if (input.verification !== undefined) fail('verification', '只有 expulsion（除名）动议需要 verification');
+  }
 
   let article: MotionDraft['article'];
   if (kind === 'amendment') {
@@ -168,6 +183,7 @@ export async function validateMotion(
       showCounts,
       options,
       member,
+      verification,
       article,
     },
   };
@@ -178,9 +194,10 @@ function textField(
   field: string,
   max: number,
   fail: (f: string, m: string) => void,
+  missing = '缺少（必填）',
 ): string | undefined {
   if (typeof value !== 'string' || !value.trim()) {
-    fail(field, value === undefined ? '缺少（必填）' : '应是非空文字');
+    fail(field, value === undefined ? missing : '应是非空文字');
     return undefined;
   }
   const text = value.trim();

@@ -14,7 +14,7 @@ import { spreadsheetCsv } from '../spreadsheet.ts';
 import { decide, type Rule } from './rules.ts';
 import { validateMotion, type FieldError } from './motion-input.ts';
 import { castVote, type CastResult } from './ballots.ts';
-import { accountsOf } from './units.ts';
+import { accountsOf, concernedName } from './units.ts';
 import {
   countsText,
   endedCard,
@@ -141,6 +141,7 @@ export class Congress {
           allowChange: d.allowChange,
           showCounts: d.showCounts,
           memberId: d.member?.id,
+          verification: d.verification,
           article: d.article?.label,
           oldText: d.article?.oldText,
           newText: d.article?.newText,
@@ -183,8 +184,7 @@ export class Congress {
         data: members.slice(i, i + 5_000).map((m) => ({ motionId: motion.id, memberId: m.id })),
       });
     const opened = await tx.motion.update({ where: { id: motion.id }, data: { eligibleCount: members.length } });
-    const concerned = motion.memberId ? await tx.member.findUnique({ where: { id: motion.memberId } }) : null;
-    const card = voteCard(this.t, opened, concerned?.orgName);
+    const card = voteCard(this.t, opened, await concernedName(tx, motion));
     const accounts = await accountsOf(
       tx,
       members.map((m) => m.id),
@@ -350,6 +350,8 @@ export class Congress {
   async exportCsv(motion: Motion): Promise<string> {
     const options = optionsOf(motion);
     const hidden = motion.status !== 'closed' && !motion.showCounts;
+    // An expulsion's minutes name the unit and the secretariat's verification (第十九条).
+    const about = await this.expulsionRecord(motion);
     if (motion.secret) {
       const counts = hidden ? {} : await this.counts(this.prisma, motion);
       const receipts = (
@@ -360,6 +362,7 @@ export class Congress {
       return spreadsheetCsv(
         ['kind', 'value', 'count'],
         [
+          ...about.map(([key, value]) => [key, value, '']),
           ...(hidden ? [] : options.map((o) => ['count', o, String(counts[o] ?? 0)])),
           ...receipts.map((r) => ['receipt', r, '']),
         ],
@@ -390,7 +393,16 @@ export class Congress {
         ];
       })
       .sort((a, b) => a[0]!.localeCompare(b[0]!, 'zh'));
-    return spreadsheetCsv(['orgName', 'voted', 'choice', 'by', 'votedAt', 'changedAt'], rows);
+    return spreadsheetCsv(['orgName', 'voted', 'choice', 'by', 'votedAt', 'changedAt'], rows, { preamble: about });
+  }
+
+  /** `member` and `verification` rows of an expulsion (none for other kinds). */
+  private async expulsionRecord(motion: Motion): Promise<[string, string][]> {
+    if (motion.kind !== 'expulsion') return [];
+    return [
+      ['member', (await concernedName(this.prisma, motion)) ?? ''],
+      ['verification', motion.verification ?? ''],
+    ];
   }
 
   /** Units eligible on an open motion that have not voted: each reminded once per offset. */
@@ -431,7 +443,7 @@ export class Congress {
     await updateSentCards(
       tx,
       [`motion:${motion.id}:card:`, `motion:${motion.id}:remind:`],
-      endedCard(this.t, motion, line),
+      endedCard(this.t, motion, line, await concernedName(tx, motion)),
       {
         dedupe: `motion:${motion.id}:ended`,
       },

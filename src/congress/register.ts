@@ -11,7 +11,7 @@ import { CLOSE_ACTION, PUBLISH_ACTION, VOTE_ACTION, optionsOf, votedCard } from 
 import type { CastResult } from './ballots.ts';
 import type { PublishResult } from './publish.ts';
 import { Congress, type CongressDeps } from './motions.ts';
-import { unitOf } from './units.ts';
+import { concernedName, unitOf } from './units.ts';
 import { DEFAULT_OPTIONS } from './rules.ts';
 import { registerMotionDialog, START_MOTION } from './motion-dialog.ts';
 
@@ -40,7 +40,10 @@ export function registerCongress(
     ctx.say(castText(ctx, motion, option, result));
     // A click: the clicked card shows the unit's vote at once (inside the callback's answer on Feishu).
     const voted = motion ? votedChoice(result) : undefined;
-    if (motion && voted) ctx.replaceCard(votedCard(ctx.t, motion, voted.org, voted.choice));
+    if (motion && voted)
+      ctx.replaceCard(
+        votedCard(ctx.t, motion, voted.org, voted.choice, await concernedName(services.db.prisma, motion)),
+      );
   };
 
   bot.action(VOTE_ACTION, async (ctx) =>

@@ -41,3 +41,10 @@ export async function accountsOf(db: Tx, memberIds: string[]): Promise<Map<strin
   }
   return accounts;
 }
+
+/** The name of the unit an expulsion concerns (undefined for other motions). */
+export async function concernedName(db: Tx, motion: { memberId: string | null }): Promise<string | undefined> {
+  if (!motion.memberId) return undefined;
+  const member = await db.member.findUnique({ where: { id: motion.memberId }, select: { orgName: true } });
+  return member?.orgName;
+}

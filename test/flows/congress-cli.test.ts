@@ -131,6 +131,48 @@ describe('motions create', () => {
     expect(csv.stdout).toContain('丙单位,no,,,,');
   }, 600_000);
 
+  it("an expulsion's file needs the secretariat's verification, kept and exported with the minutes", async () => {
+    const body = `kind: expulsion\ntitle: 关于除名丙单位的动议\ntext: 丙单位一年以上不履行义务，提请除名。\nmember: 丙单位\ncloses_at: "${inAWeek()}"\n`;
+    const before = await db.prisma.motion.count();
+    const missing = await runCli(['motions', 'create', '--file', file('no-verification.yaml', body), '--json'], {
+      env,
+    });
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('verification: 除名动议应写明秘书处核实的情况');
+    const empty = await runCli(['motions', 'create', '--file', file('empty.yaml', `${body}verification: ""\n`)], {
+      env,
+    });
+    expect(empty.code).toBe(3);
+    expect(empty.stderr).toContain('verification: 应是非空文字');
+    expect(await db.prisma.motion.count()).toBe(before);
+
+    const withIt = file(
+      'expel.yaml',
+      `${body}verification: |\n  =秘书处 12 月 1 日函询，未获答复；\n  会费两年未交。\n`,
+    );
+    const created = await runCli(['motions', 'create', '--file', withIt, '--json'], { env });
+    expect(created.code, created.stderr).toBe(0);
+    const { id } = JSON.parse(created.stdout) as { id: string };
+    expect(await db.prisma.motion.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      kind: 'expulsion',
+      verification: '=秘书处 12 月 1 日函询，未获答复；\n会费两年未交。',
+      eligibleCount: 2,
+    });
+    const csv = await runCli(['motions', 'export', id, '--csv'], { env });
+    expect(csv.code, csv.stderr).toBe(0);
+    const lines = csv.stdout.replace(/^\uFEFF/, '').split('\n');
+    // What the minutes are about first (a cell that looks like a formula is defused), then the units.
+    expect(lines.slice(0, 5)).toEqual([
+      'member,丙单位',
+      'verification,"\'=秘书处 12 月 1 日函询，未获答复；',
+      '会费两年未交。"',
+      '',
+      'orgName,voted,choice,by,votedAt,changedAt',
+    ]);
+    expect(csv.stdout).toContain('甲单位,no,,,,');
+    expect(csv.stdout).not.toContain('丙单位,no');
+  }, 600_000);
+
   it('cancels with a reason, and refuses without one', async () => {
     const f = file('c.yaml', `kind: rules\ntitle: 会费细则\ntext: 细则全文\ncloses_at: "${inAWeek()}"\n`);
     const { id } = JSON.parse((await runCli(['motions', 'create', '--file', f, '--json'], { env })).stdout) as {

@@ -110,7 +110,15 @@ describe('发起表决 in chat', () => {
     await says('关于提请除名某单位的动议');
     expect(await says('该单位一年以上不履行义务，经秘书处核实，情节严重。')).toContain('被提请除名的成员单位全称');
     expect(await says('不存在的单位')).toContain('没有名为“不存在的单位”的成员单位');
-    expect(await says('乙 单位')).toContain('已记下 被提请除名的单位：乙单位');
+    const member = await says('乙 单位');
+    expect(member).toContain('已记下 被提请除名的单位：乙单位');
+    expect(member).toContain('请输入秘书处核实的情况');
+    // Required: not skipped, not empty.
+    expect(await says('跳过')).toContain('“核实情况”是必填项');
+    expect(await says('核'.repeat(2_001))).toContain('不超过 2000 字（实际 2001 字）');
+    expect(await says('秘书处 12 月 1 日函询该单位，未获答复；会费两年未交。')).toContain(
+      '已记下 核实情况：秘书处 12 月 1 日函询该单位',
+    );
     expect(await says('后天上午9点')).toContain('已记下 开始时间');
     expect(await says('明天下午5点')).toContain('截止时间应晚于开始时间');
     expect(await says('改开始时间为现在')).toContain('已记下 开始时间：现在');

@@ -176,12 +176,14 @@ describe('an expulsion on Feishu', () => {
       text: '丁单位一年以上不履行义务，经秘书处核实，提请除名。',
       closes_at: inSeconds(3600),
       member: '丁单位',
+      verification: '秘书处查阅了 2025、2026 年度的活动记录和会费收据，丁单位两年未参加活动、未交会费。',
     });
     if (!created.ok) throw new Error(JSON.stringify(created.errors));
     const motion = created.motion;
     expect(motion.eligibleCount).toBe(3);
     const card = await cardTo('ou_m1', '关于除名丁单位的动议');
     expect(JSON.stringify(card.content)).toContain('被提请除名的成员单位：丁单位');
+    expect(JSON.stringify(card.content)).toContain('秘书处核实情况：秘书处查阅了 2025、2026 年度的活动记录');
     expect(sentTo('ou_m4', '关于除名丁单位的动议')).toHaveLength(0);
     expect(sentText((await rawClick('ou_m4', motion.id, '反对')).sent)).toContain('被提请除名的单位不参加本表决');
 

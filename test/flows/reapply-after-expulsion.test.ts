@@ -62,6 +62,7 @@ describe('re-applying after an expulsion', () => {
       text: '该单位一年以上不履行义务，经秘书处核实，提请除名。',
       closes_at: new Date(Date.now() + 3_600_000).toISOString(),
       member: '贵州某某教育科技有限公司',
+      verification: '秘书处电话和函件核实，该单位一年以上未履行成员义务。',
     });
     if (!created.ok) throw new Error(JSON.stringify(created.errors));
     const number = created.motion.number;

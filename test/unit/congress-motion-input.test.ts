@@ -36,10 +36,10 @@ describe('validateMotion', () => {
       },
     });
     const e = await validateMotion(
-      { ...base, kind: 'expulsion', member: '甲单位', closes_at: '2026-12-31T10:00:00Z' },
+      { ...base, kind: 'expulsion', member: '甲单位', verification: '秘书处已核实', closes_at: '2026-12-31T10:00:00Z' },
       lookups,
     );
-    expect(e).toMatchObject({ ok: true, value: { member: { id: 'm1' } } });
+    expect(e).toMatchObject({ ok: true, value: { member: { id: 'm1' }, verification: '秘书处已核实' } });
   });
 
   it('names each bad field', async () => {
@@ -53,8 +53,11 @@ describe('validateMotion', () => {
       'quorum',
       'secret',
     ]);
-    expect(await errors({ ...base, kind: 'expulsion' })).toEqual(['member: 除名动议应写明被除名的成员单位名称']);
-    expect(await errors({ ...base, kind: 'expulsion', member: '乙单位' })).toEqual([
+    const verification = '秘书处已核实';
+    expect(await errors({ ...base, kind: 'expulsion', verification })).toEqual([
+      'member: 除名动议应写明被除名的成员单位名称',
+    ]);
+    expect(await errors({ ...base, kind: 'expulsion', member: '乙单位', verification })).toEqual([
       'member: “乙单位”已不是联盟成员（withdrawn）',
     ]);
     expect(await errors({ ...base, kind: 'amendment', article: '第九十九条', new_text: 'x' })).toEqual([
@@ -73,5 +76,24 @@ describe('validateMotion', () => {
       'closes_at: 截止时间应晚于开始时间 opens_at',
     ]);
     expect(await errors('just text')).toHaveLength(1);
+  });
+
+  it("asks an expulsion for the secretariat's verification, and only an expulsion", async () => {
+    const expulsion = { ...base, kind: 'expulsion', member: '甲单位' };
+    expect(await errors(expulsion)).toEqual(['verification: 除名动议应写明秘书处核实的情况（第十九条：经秘书处核实）']);
+    for (const blank of ['', '   ', null, 42, ['核实']])
+      expect(await errors({ ...expulsion, verification: blank })).toEqual(['verification: 应是非空文字']);
+    expect(await errors({ ...expulsion, verification: '核'.repeat(2_001) })).toEqual([
+      'verification: 不超过 2000 字（实际 2001 字）',
+    ]);
+    expect(
+      await validateMotion({ ...expulsion, verification: '  经核实，该单位连续两年未参加活动。 ' }, lookups),
+    ).toMatchObject({
+      ok: true,
+      value: { verification: '经核实，该单位连续两年未参加活动。' },
+    });
+    expect(await errors({ ...base, kind: 'general', verification: '核实' })).toEqual([
+      'verification: 只有 expulsion（除名）动议需要 verification',
+    ]);
   });
 });

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Motion } from '../../generated/prisma/client.ts';
 import { formatTime } from '../../membership/format.ts';
+import { concernedName } from '../../congress/units.ts';
 import { html } from '../html.ts';
 import { UUID, type PageDeps } from '../routes.ts';
 import { errorPage } from '../security.ts';
@@ -47,6 +48,12 @@ export function registerMotionPages(scope: FastifyInstance, deps: PageDeps): voi
         ${formatTime(motion.closesAt)}${motion.secret ? ' · 无记名' : ''}
       </p>
       <p class="pre">${motion.text}</p>
+      ${
+        motion.kind === 'expulsion'
+          ? html`<p>被提请除名的成员单位：${(await concernedName(prisma, motion)) ?? ''}</p>
+              <p class="pre">秘书处核实情况：${motion.verification ?? '（未单独填写，见动议全文）'}</p>`
+          : ''
+      }
       <section>
         <h2>投票进度</h2>
         <p id="turnout" aria-live="polite">应投 ${status.eligible} 家，已投 ${status.voted} 家</p>
