@@ -490,6 +490,41 @@ export class Congress {
     return open.filter((m) => eligible.has(m.id) && !voted.has(m.id));
   }
 
+  /**
+   * The open motions that concern this unit, for a reply it typed: those it may vote on with its
+   * vote so far (`choice` null on a secret ballot), and the expulsions of it (it does not vote on them).
+   */
+  async openFor(memberId: string): Promise<{
+    voted: { motion: Motion; choice: string | null }[];
+    concerning: Motion[];
+  }> {
+    const now = this.deps.now();
+    const open = await this.prisma.motion.findMany({
+      where: { status: 'open', closesAt: { gt: now } },
+      orderBy: { number: 'asc' },
+    });
+    if (open.length === 0) return { voted: [], concerning: [] };
+    const records = new Map(
+      (
+        await this.prisma.voterRecord.findMany({
+          where: { memberId, motionId: { in: open.map((m) => m.id) } },
+          select: { motionId: true, choice: true },
+        })
+      ).map((r) => [r.motionId, r.choice]),
+    );
+    return {
+      voted: open
+        .filter((m) => records.has(m.id))
+        .map((motion) => ({ motion, choice: records.get(motion.id) ?? null })),
+      concerning: open.filter((m) => m.memberId === memberId),
+    };
+  }
+
+  /** Whether any motion is open for votes now. */
+  async anyOpen(): Promise<boolean> {
+    return (await this.prisma.motion.count({ where: { status: 'open', closesAt: { gt: this.deps.now() } } })) > 0;
+  }
+
   private async counts(tx: Tx, motion: Motion): Promise<Record<string, number>> {
     const groups = motion.secret
       ? await tx.ballot.groupBy({ by: ['choice'], where: { motionId: motion.id }, _count: true })

@@ -7,13 +7,13 @@ import type { Motion } from '../generated/prisma/client.ts';
 import { isSecretariat } from '../membership/roles.ts';
 import { formatTime } from '../membership/format.ts';
 import { statusText } from '../commands/motions.ts';
-import { CLOSE_ACTION, PUBLISH_ACTION, VOTE_ACTION, optionsOf, votedCard } from './cards.ts';
-import type { CastResult } from './ballots.ts';
+import { CLOSE_ACTION, PUBLISH_ACTION, VOTE_ACTION, votedCard } from './cards.ts';
 import type { PublishResult } from './publish.ts';
 import { Congress, type CongressDeps } from './motions.ts';
-import { concernedName, unitOf } from './units.ts';
-import { DEFAULT_OPTIONS } from './rules.ts';
+import { concernedName } from './units.ts';
 import { registerMotionDialog, START_MOTION } from './motion-dialog.ts';
+import { castText, votedChoice } from './vote-replies.ts';
+import { typedVote } from './typed-votes.ts';
 
 // Linear (eslint-plugin-regexp): no two adjacent quantifiers can trade characters; the motion number
 // ends where its digits end.
@@ -125,24 +125,8 @@ export function registerCongress(
     }
 
     // A bare 赞成 / 反对 / 弃权 where exactly one motion awaits this unit's vote (a motion with its
-    // own choices is answered by button or `投票 12 方案一`).
-    if ((DEFAULT_OPTIONS as readonly string[]).includes(text)) {
-      const unit = await unitOf(services.db.prisma, ctx.user);
-      if (unit?.status === 'active') {
-        const waiting = (await congress.awaiting(unit.id)).filter((m) => optionsOf(m).includes(text));
-        if (waiting.length === 1) return vote(ctx, waiting[0]!, text);
-        if (waiting.length > 1)
-          return ctx.say(
-            ctx.t('congress.vote_which', {
-              count: waiting.length,
-              number: waiting[0]!.number,
-              option: text,
-              list: waiting.map((m) => `第${m.number}号：${m.title}`).join('\n'),
-            }),
-          );
-        return ctx.say(ctx.t('congress.vote_nothing_open'));
-      }
-    }
+    // own choices is answered by button or `投票 12 方案一`), or a number left over from a ballot.
+    if (await typedVote(ctx, congress, vote, text)) return;
     return next();
   });
 
@@ -154,65 +138,6 @@ export function registerCongress(
     timers.onReconcile(() => congress.reconcile());
   }
   return congress;
-}
-
-/** The unit and its choice (null on a secret ballot) when the unit has voted on the motion. */
-function votedChoice(r: CastResult): { org: string; choice: string | null } | undefined {
-  switch (r.kind) {
-    case 'recorded':
-      return { org: r.org, choice: r.receipt ? null : r.choice };
-    case 'changed':
-      return { org: r.org, choice: r.to };
-    case 'same':
-      return { org: r.org, choice: r.choice };
-    case 'already':
-      return { org: r.org, choice: r.secret ? null : (r.choice ?? null) };
-    default:
-      return undefined;
-  }
-}
-
-function castText(ctx: Context, motion: Motion | null, option: string, r: CastResult): string {
-  const number = motion?.number ?? '';
-  const title = motion?.title ?? '';
-  switch (r.kind) {
-    case 'recorded':
-      return r.receipt
-        ? ctx.t('congress.vote_recorded_secret', { org: r.org, number, title, receipt: r.receipt })
-        : ctx.t('congress.vote_recorded', {
-            org: r.org,
-            number,
-            title,
-            choice: r.choice,
-            change: ctx.t(motion?.allowChange ? 'congress.change_allowed' : 'congress.change_not_allowed'),
-          });
-    case 'changed':
-      return ctx.t('congress.vote_changed', { org: r.org, number, from: r.from, to: r.to });
-    case 'same':
-      return ctx.t('congress.vote_same', { org: r.org, number, choice: r.choice });
-    case 'already':
-      return r.secret
-        ? ctx.t('congress.vote_already_secret', { org: r.org, number })
-        : ctx.t('congress.vote_already', { org: r.org, number, choice: r.choice ?? '' });
-    case 'not_member':
-      return ctx.t('congress.vote_not_member');
-    case 'former_member':
-      return ctx.t('congress.vote_former_member', { org: r.org, status: ctx.t(`congress.member_${r.status}`) });
-    case 'not_eligible':
-      return ctx.t('congress.vote_not_eligible', { org: r.org, number });
-    case 'concerned':
-      return ctx.t('congress.vote_concerned', { org: r.org, number });
-    case 'not_found':
-      return ctx.t('congress.vote_not_found');
-    case 'not_open':
-      if (r.status === 'draft')
-        return ctx.t('congress.vote_not_open', { number, opensAt: motion ? formatTime(motion.opensAt) : '' });
-      return ctx.t(r.status === 'cancelled' ? 'congress.vote_cancelled' : 'congress.vote_closed', { number });
-    case 'too_late':
-      return ctx.t('congress.vote_too_late', { number, closesAt: motion ? formatTime(motion.closesAt) : '' });
-    case 'bad_option':
-      return ctx.t('congress.vote_bad_option', { number, option, options: r.options.join('、') });
-  }
 }
 
 function publishText(ctx: Context, motion: Motion, r: PublishResult): string {

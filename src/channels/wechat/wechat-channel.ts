@@ -16,7 +16,8 @@ import type { EventDedup } from '../event-dedup.ts';
 import type { ReadStoredFile } from '../stored-file.ts';
 import { mimeOfName } from '../mime.ts';
 import { splitText } from '../split-text.ts';
-import { parseOptionNumber, renderCardText } from './card-text.ts';
+import { renderCardText } from './card-text.ts';
+import { parseOptionNumber } from '../../bot/option-number.ts';
 import type { PendingCards } from './pending-cards.ts';
 
 /** WeChat cuts long texts around 2,000 characters; shorter parts also read better on a phone. */
