@@ -12,6 +12,11 @@ export type Card = {
   lines?: string[];
   fields?: { label: string; value: string }[];
   buttons?: CardButton[];
+  /**
+   * `lines[sideBySide]` and the line after it may be shown side by side (an article's current and
+   * new wording); where a platform has no columns they simply follow each other.
+   */
+  sideBySide?: number;
   /** After this the buttons are refused as stale. ISO time. */
   expiresAt?: string;
 };

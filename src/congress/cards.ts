@@ -39,14 +39,23 @@ export function motionLines(t: T, motion: Motion, memberName?: string): string[]
   return lines;
 }
 
+/** Where an amendment's current wording is in these lines: it and the new wording go side by side. */
+function sideBySide(t: T, motion: Motion, lines: string[]): Pick<Card, 'sideBySide'> {
+  if (!motion.article || !motion.newText) return {};
+  const at = lines.indexOf(t('congress.card_article_old', { article: motion.article, text: motion.oldText ?? '' }));
+  return at >= 0 ? { sideBySide: at } : {};
+}
+
 export function voteCard(t: T, motion: Motion, memberName?: string): Outbound {
   const options = optionsOf(motion);
+  const lines = [
+    ...motionLines(t, motion, memberName),
+    t('congress.card_footer', { example: `投票 ${motion.number} ${options[0]}` }),
+  ];
   const card: Card = {
     title: t('congress.card_title', { number: motion.number, title: motion.title }),
-    lines: [
-      ...motionLines(t, motion, memberName),
-      t('congress.card_footer', { example: `投票 ${motion.number} ${options[0]}` }),
-    ],
+    lines,
+    ...sideBySide(t, motion, lines),
     buttons: options.map((option, i) => ({
       label: option,
       action: VOTE_ACTION,
@@ -74,22 +83,26 @@ function voteButtons(motion: Motion): Card['buttons'] {
  */
 export function votedCard(t: T, motion: Motion, org: string, choice: string | null, memberName?: string): Card {
   const open = !motion.secret && motion.allowChange;
+  const lines = [
+    ...motionLines(t, motion, memberName),
+    choice && !motion.secret ? t('congress.card_voted', { org, choice }) : t('congress.card_voted_secret', { org }),
+    ...(open ? [t('congress.card_change_hint')] : []),
+  ];
   return {
     title: t('congress.card_title', { number: motion.number, title: motion.title }),
-    lines: [
-      ...motionLines(t, motion, memberName),
-      choice && !motion.secret ? t('congress.card_voted', { org, choice }) : t('congress.card_voted_secret', { org }),
-      ...(open ? [t('congress.card_change_hint')] : []),
-    ],
+    lines,
+    ...sideBySide(t, motion, lines),
     ...(open ? { buttons: voteButtons(motion), expiresAt: motion.closesAt.toISOString() } : {}),
   };
 }
 
 /** Every vote and reminder card once the motion is closed or cancelled: no buttons, and why. */
 export function endedCard(t: T, motion: Motion, line: string, memberName?: string): Card {
+  const lines = [...motionLines(t, motion, memberName), line];
   return {
     title: t('congress.card_title', { number: motion.number, title: motion.title }),
-    lines: [...motionLines(t, motion, memberName), line],
+    lines,
+    ...sideBySide(t, motion, lines),
   };
 }
 

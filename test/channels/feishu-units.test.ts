@@ -170,6 +170,29 @@ describe('renderCard', () => {
   it('leaves the addressee out of a card sent to a whole chat', () => {
     expect(JSON.stringify(renderCard(card))).not.toContain('"to"');
   });
+
+  it('puts the two lines marked side by side in two columns (stacked on a phone); the rest one by one', () => {
+    const lines = ['类别：章程修订', '现行条文：两年', '修订为：三年', '截止时间'];
+    const elements = (renderCard({ title: '修订', lines, sideBySide: 1 }).body as { elements: unknown[] }).elements;
+    const div = (content: string) => ({ tag: 'div', text: { tag: 'plain_text', content } });
+    expect(elements).toEqual([
+      div('类别：章程修订'),
+      {
+        tag: 'column_set',
+        flex_mode: 'stretch',
+        columns: [
+          { tag: 'column', width: 'weighted', weight: 1, vertical_align: 'top', elements: [div('现行条文：两年')] },
+          { tag: 'column', width: 'weighted', weight: 1, vertical_align: 'top', elements: [div('修订为：三年')] },
+        ],
+      },
+      div('截止时间'),
+    ]);
+    // A mark on the last line (nothing beside it) or beyond the lines changes nothing.
+    for (const at of [3, 9])
+      expect((renderCard({ title: '修订', lines, sideBySide: at }).body as { elements: unknown[] }).elements).toEqual(
+        lines.map(div),
+      );
+  });
 });
 
 describe('cardActionToInbound', () => {

@@ -19,7 +19,14 @@ const buttonType: Record<NonNullable<CardButton['style']>, string> = {
 
 export function renderCard(card: Card, options: RenderOptions = {}): Record<string, unknown> {
   const elements: Record<string, unknown>[] = [];
-  for (const line of card.lines ?? []) elements.push(plainDiv(line));
+  const lines = card.lines ?? [];
+  const pair = card.sideBySide;
+  for (let i = 0; i < lines.length; i += 1) {
+    if (i === pair && i + 1 < lines.length) {
+      elements.push(twoColumns(lines[i]!, lines[i + 1]!));
+      i += 1;
+    } else elements.push(plainDiv(lines[i]!));
+  }
   for (const field of card.fields ?? []) elements.push(plainDiv(`${field.label}：${field.value}`));
   const buttons = card.buttons ?? [];
   if (buttons.length > 0) {
@@ -51,6 +58,18 @@ function renderButton(button: CardButton, card: Card, options: RenderOptions): R
     type: buttonType[button.style ?? 'default'],
     behaviors: [{ type: 'callback', value: payload }],
   };
+}
+
+/** Two texts in equal columns; on a narrow screen (a phone) Feishu stacks them ('stretch'). */
+function twoColumns(left: string, right: string): Record<string, unknown> {
+  const column = (content: string) => ({
+    tag: 'column',
+    width: 'weighted',
+    weight: 1,
+    vertical_align: 'top',
+    elements: [plainDiv(content)],
+  });
+  return { tag: 'column_set', flex_mode: 'stretch', columns: [column(left), column(right)] };
 }
 
 function plainDiv(content: string): Record<string, unknown> {
