@@ -15,6 +15,7 @@ import type { HandleOptions } from './inline-window.ts';
 import { ActionRegistry, type ActionHandler } from './actions.ts';
 import { Dialogs, type Dialog, type DialogSpec } from './dialogs.ts';
 import { clickedCardAddress } from '../channels/channel.ts';
+import { clickableButtons } from '../channels/registry.ts';
 import { safeError } from './safe-error.ts';
 
 export class Bot {
@@ -103,6 +104,7 @@ export class Bot {
         if (inbound.action) ctx.replacement = card;
       },
       t: (k, vars) => services.texts.t(k, vars),
+      clickable: clickableButtons(inbound.channel),
     };
     // Refused before any handler: no pattern or parser ever sees an unbounded text.
     if (isTooLong(inbound.text)) ctx.say(ctx.t('bot.too_long', { max: MAX_TEXT_LENGTH }));

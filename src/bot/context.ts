@@ -24,5 +24,7 @@ export type Context = {
   replaceCard(card: Card): void;
   /** The replacement set by `replaceCard`, if any. */
   replacement?: Card;
+  /** Whether this channel's cards have buttons to click (not numbered replies or a list). */
+  clickable: boolean;
   t(key: string, vars?: Record<string, string | number>): string;
 };

@@ -79,6 +79,25 @@ export class Dialog<S> {
     return state;
   }
 
+  /**
+   * The state for a card action (actions pass the dialog stage by): like `state`, but a dialog left
+   * open past `expiresAfterMs` is over — closed, undefined — as it is for a message.
+   */
+  liveState(ctx: Context): S | undefined {
+    const stored = session(ctx).dialog;
+    if (stored?.name !== this.name) return undefined;
+    if (this.expired(ctx, stored)) {
+      delete session(ctx).dialog;
+      return undefined;
+    }
+    return this.state(ctx);
+  }
+
+  private expired(ctx: Context, stored: DialogState): boolean {
+    if (this.spec.expiresAfterMs === undefined) return false;
+    return ctx.services.now().getTime() - Date.parse(stored.startedAt) > this.spec.expiresAfterMs;
+  }
+
   /** A question mid-dialog: answered from the corpus, then the dialog says where it picks up. */
   async answerQuestion(ctx: Context, state: S): Promise<void> {
     const result = await (this.spec.answer ? this.spec.answer(ctx) : ctx.services.knowledge.answer(ctx.text));
@@ -89,8 +108,7 @@ export class Dialog<S> {
   /** Runs a message through the open dialog (the dialog stage, via Dialogs). */
   async run(ctx: Context, next: Next): Promise<void> {
     const stored = session(ctx).dialog!;
-    const started = Date.parse(stored.startedAt);
-    if (this.spec.expiresAfterMs !== undefined && ctx.services.now().getTime() - started > this.spec.expiresAfterMs) {
+    if (this.expired(ctx, stored)) {
       delete session(ctx).dialog;
       return next();
     }

@@ -90,6 +90,12 @@ export type ChannelDefinition<
   /** The old per-platform variable listing secretariat ids (deprecated for SECRETARIAT). */
   legacySecretariatVariable?: string;
   answerMode: AnswerMode;
+  /**
+   * Whether people click a card's buttons (default true). False where the buttons become numbered
+   * replies (WeChat, the Official Account) or a list (the console): a module shows a numbered text
+   * there instead of a card whose numbers would clash with its own (the motion dialog's summary).
+   */
+  clickableButtons?: boolean;
   sendsFrom: SendsFrom;
   /** Mounts its webhook / callback routes on the one HTTP server (called once, before it listens). */
   routes?(server: FastifyInstance, context: RouteContext<NonNullable<S>, C>): void;

@@ -26,3 +26,8 @@ export const CHANNEL_NAMES: readonly ChannelName[] = CHANNELS.map((c) => c.name)
 export function channelDefinition(name: string): AnyChannelDefinition | undefined {
   return (CHANNELS as readonly AnyChannelDefinition[]).find((c) => c.name === name);
 }
+
+/** Whether a card's buttons are clicked on this channel (a channel outside the registry: yes). */
+export function clickableButtons(name: string): boolean {
+  return channelDefinition(name)?.clickableButtons ?? true;
+}

@@ -1,10 +1,13 @@
 // 「发起表决」: the secretariat creates a motion in chat, field by field (motion-fields.ts declares
 // them), each answer checked by the same validateMotion the CLI's YAML file goes through and echoed
 // as stored; 「改截止时间」 or a summary number corrects a field, 「取消」 drops the draft, a charter
-// question is answered and the dialog picks up. Confirming creates the motion through Congress.create.
+// question is answered and the dialog picks up. Confirming creates the motion through Congress.create:
+// by 「确认」, or where buttons are clicked by 确认发起 on the summary card (motion-summary.ts).
 import { z } from 'zod';
 import type { Bot } from '../bot/bot.ts';
+import type { ActionContext } from '../bot/actions.ts';
 import type { Context } from '../bot/context.ts';
+import type { Card } from '../bot/outbound.ts';
 import type { Dialog } from '../bot/dialogs.ts';
 import { normalizeInput } from '../bot/normalize-input.ts';
 import { isBlank } from '../application/normalize.ts';
@@ -28,6 +31,16 @@ import {
   type FieldSpec,
   type Raw,
 } from './motion-fields.ts';
+import {
+  CANCEL_ACTION,
+  CONFIRM_ACTION,
+  EDIT_ACTION,
+  draftOf,
+  fieldLabel,
+  fieldValue,
+  summaryCard,
+  summaryText,
+} from './motion-summary.ts';
 
 const rawValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]);
 const motionDialogState = z.object({
@@ -53,13 +66,11 @@ export function registerMotionDialog(
   findArticle: CongressDeps['findArticle'],
 ): MotionDialog {
   const t = (ctx: Context, key: string, vars?: Record<string, string | number>) => ctx.t(`motion-dialog.${key}`, vars);
-  const label = (ctx: Context, key: string) =>
-    ctx.services.texts.has(`motion-dialog.field_${key}`) ? t(ctx, `field_${key}`) : key;
-  const show = (ctx: Context, field: FieldSpec, answers: Answers) =>
-    field.show(answers[field.key] ?? null, answers, ctx.t);
+  const label = fieldLabel;
+  const show = fieldValue;
 
   const prompt = (ctx: Context, state: State): string => {
-    if (state.step === 'summary') return summary(ctx, state.answers);
+    if (state.step === 'summary') return summaryText(ctx, state.answers, findArticle);
     const key = state.asking!;
     const fields = fieldsFor(state.answers);
     const at = `（${fields.findIndex((f) => f.key === key) + 1}/${fields.length}）`;
@@ -76,15 +87,14 @@ export function registerMotionDialog(
     return `${at}${t(ctx, textKey, vars)}`;
   };
 
-  const summary = (ctx: Context, answers: Answers): string => {
-    const lines = fieldsFor(answers).map((f, i) => {
-      if (f.key === 'new_text') {
-        const old = findArticle(String(answers.article ?? ''))?.text ?? '';
-        return `${i + 1}. ${label(ctx, f.key)}：\n   ${t(ctx, 'old_new', { old, new: String(answers.new_text ?? '') })}`;
-      }
-      return `${i + 1}. ${label(ctx, f.key)}：${show(ctx, f, answers)}`;
-    });
-    return t(ctx, 'summary', { lines: lines.join('\n') });
+  /** Says `before`, then the question asked, or the summary (a card where its buttons are clicked). */
+  const ask = (ctx: Context, state: State, before?: string): void => {
+    if (state.step === 'summary' && ctx.clickable) {
+      if (before) ctx.say(before);
+      ctx.reply({ kind: 'card', card: summaryCard(ctx, state.answers, findArticle) });
+      return;
+    }
+    ctx.say(before ? `${before}\n${prompt(ctx, state)}` : prompt(ctx, state));
   };
 
   /** The first field still unanswered, or the summary. */
@@ -108,8 +118,7 @@ export function registerMotionDialog(
   const accept = async (ctx: Context, state: State, field: FieldSpec, input: string): Promise<void> => {
     let value: Raw;
     if (SKIP.test(normalizeInput(input).replace(/(?<![。.!！])[。.!！]+$/, ''))) {
-      if (!field.optional)
-        return ctx.say(`${t(ctx, 'required', { label: label(ctx, field.key) })}\n${prompt(ctx, state)}`);
+      if (!field.optional) return ask(ctx, state, t(ctx, 'required', { label: label(ctx, field.key) }));
       value = null;
     } else {
       const parsed = field.parse(field.free ? input : normalizeInput(input), ctx.services.now());
@@ -126,9 +135,13 @@ export function registerMotionDialog(
     if (field.key === 'article' && typeof value === 'string') value = findArticle(value)?.label ?? value;
     state.answers = keepApplicable({ ...state.answers, [field.key]: value });
     advance(state);
-    ctx.say(
-      `${t(ctx, 'stored', { label: label(ctx, field.key), value: show(ctx, field, state.answers) })}\n${prompt(ctx, state)}`,
-    );
+    ask(ctx, state, t(ctx, 'stored', { label: label(ctx, field.key), value: show(ctx, field, state.answers) }));
+  };
+
+  /** The summary card, its buttons gone, saying how it ended. */
+  const settledCard = (ctx: Context, answers: Answers, line: string): Card => {
+    const card = summaryCard(ctx, answers, findArticle);
+    return { ...card, lines: [...(card.lines ?? []).slice(0, -1), line], buttons: undefined };
   };
 
   const create = async (ctx: Context, state: State): Promise<void> => {
@@ -143,11 +156,11 @@ export function registerMotionDialog(
       const list = result.errors.map((e) => `${label(ctx, e.field)}：${e.message}`).join('；');
       const first = result.errors.map((e) => e.field).find((f) => (FIELD_KEYS as readonly string[]).includes(f));
       if (first) Object.assign(state, { step: 'ask', asking: first });
-      return ctx.say(`${t(ctx, 'problems_at_confirm', { problems: list })}\n${prompt(ctx, state)}`);
+      return ask(ctx, state, t(ctx, 'problems_at_confirm', { problems: list }));
     }
     dialog.leave(ctx);
     const m = result.motion;
-    ctx.say(
+    const done =
       m.status === 'open'
         ? t(ctx, 'created_open', {
             number: m.number,
@@ -160,8 +173,9 @@ export function registerMotionDialog(
             title: m.title,
             opensAt: formatTime(m.opensAt),
             closesAt: formatTime(m.closesAt),
-          }),
-    );
+          });
+    if (ctx.inbound.action) ctx.replaceCard(settledCard(ctx, state.answers, done));
+    ctx.say(done);
   };
 
   const resume = async (ctx: Context, state: State): Promise<void> => {
@@ -174,7 +188,7 @@ export function registerMotionDialog(
     const field = state.step === 'ask' && state.asking ? fieldOf(state.asking) : undefined;
     // 「，，，」 as the options is an empty list (the validation says how many there must be).
     if (ctx.inbound.file || (isBlank(input) && !(field?.key === 'options' && input)))
-      return ctx.say(`${t(ctx, 'empty')}\n${prompt(ctx, state)}`);
+      return ask(ctx, state, t(ctx, 'empty'));
 
     // 「改截止时间」「改截止时间为明天下午5点」「改3」. While a free text is asked, only a named field
     // counts (a title may well begin with 修改).
@@ -193,7 +207,7 @@ export function registerMotionDialog(
         );
       if (named.value !== undefined) return accept(ctx, state, named.field, named.value);
       Object.assign(state, { step: 'ask', asking: named.field.key });
-      return ctx.say(prompt(ctx, state));
+      return ask(ctx, state);
     }
 
     if (state.step === 'summary') {
@@ -202,12 +216,12 @@ export function registerMotionDialog(
       const chosen = n ? fieldsFor(state.answers)[Number(n[1]) - 1] : undefined;
       if (chosen) {
         Object.assign(state, { step: 'ask', asking: chosen.key });
-        return ctx.say(prompt(ctx, state));
+        return ask(ctx, state);
       }
       if (isQuestion(text)) return dialog.answerQuestion(ctx, state);
       return ctx.say(t(ctx, 'summary_again'));
     }
-    if (!field) return ctx.say(prompt(ctx, advanceTo(state)));
+    if (!field) return ask(ctx, advanceTo(state));
 
     // A question mid-way: a loose field (anything could be its value) asks first, a strict one
     // tries the answer first.
@@ -226,14 +240,47 @@ export function registerMotionDialog(
     schema: motionDialogState,
     expiresAfterMs: EXPIRES_MS,
     resume: (ctx, state) => resume(ctx, state),
-    afterQuestion: (ctx, state) => ctx.say(`${t(ctx, 'picks_up')}\n${prompt(ctx, state)}`),
+    afterQuestion: (ctx, state) => ask(ctx, state, t(ctx, 'picks_up')),
   });
+
+  /** A summary card's button: acts on the open draft when the card shows it as it is now. */
+  const onCard =
+    (run: (ctx: ActionContext, state: State) => Promise<void> | void) =>
+    async (ctx: ActionContext): Promise<void> => {
+      const state = dialog.liveState(ctx);
+      const stale = (key: string) => {
+        ctx.replaceCard({ title: t(ctx, 'summary_title'), lines: [t(ctx, key)] });
+        ctx.say(t(ctx, key));
+      };
+      if (!state) return stale('card_gone');
+      if (ctx.action.value.draft !== draftOf(state.answers)) {
+        stale('card_changed');
+        return ask(ctx, state);
+      }
+      return run(ctx, state);
+    };
+  bot.action(
+    CONFIRM_ACTION,
+    onCard((ctx, state) => create(ctx, state)),
+  );
+  bot.action(
+    EDIT_ACTION,
+    onCard((ctx) => ctx.say(t(ctx, 'edit_which'))),
+  );
+  bot.action(
+    CANCEL_ACTION,
+    onCard((ctx, state) => {
+      dialog.leave(ctx);
+      ctx.replaceCard(settledCard(ctx, state.answers, t(ctx, 'cancelled')));
+      ctx.say(t(ctx, 'cancelled'));
+    }),
+  );
 
   return {
     async start(ctx) {
       if (!(await isSecretariat(ctx.services.db.prisma, ctx.user))) return ctx.say(ctx.t('congress.not_secretariat'));
       const state = dialog.enter(ctx, { step: 'ask', asking: 'kind', answers: {} });
-      ctx.say(`${t(ctx, 'start')}\n${prompt(ctx, state)}`);
+      ask(ctx, state, t(ctx, 'start'));
     },
   };
 }

@@ -37,6 +37,7 @@ export function fakeContext(
     say: (value) => replies.push({ kind: 'text', text: value }),
     replaceCard: () => undefined,
     t: (key, vars) => (vars ? `${key} ${JSON.stringify(vars)}` : key),
+    clickable: false,
     said: () => replies.map((r) => (r.kind === 'text' ? r.text : r.kind)),
   };
 }

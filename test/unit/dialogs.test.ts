@@ -138,6 +138,24 @@ describe('dialogs', () => {
     expect(session.dialog).toBeUndefined();
   });
 
+  it('gives a card action the state while the dialog is open and in time; past its time it is over', () => {
+    const dialogs = new Dialogs();
+    const draft = dialogs.define({
+      name: 'draft',
+      version: 1,
+      schema: counter,
+      expiresAfterMs: 60_000,
+      resume: () => {},
+    });
+    const session: SessionState = { v: 1, slots: {} };
+    const at = (time: string) => fakeContext({ session, now: new Date(time), action: { name: 'x', value: {} } });
+    expect(draft.liveState(at('2026-01-01T00:00:00Z'))).toBeUndefined();
+    draft.enter(fakeContext({ session, now: new Date('2026-01-01T00:00:00Z') }), { count: 4 });
+    expect(draft.liveState(at('2026-01-01T00:00:59Z'))).toEqual({ count: 4 });
+    expect(draft.liveState(at('2026-01-01T00:01:01Z'))).toBeUndefined();
+    expect(session.dialog).toBeUndefined();
+  });
+
   it('lets card actions pass by an open dialog', async () => {
     const { count, session } = setUp();
     const dialogs = new Dialogs();

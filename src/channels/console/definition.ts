@@ -12,6 +12,7 @@ export const consoleChannel = defineChannel({
   configured: () => false,
   legacySecretariatVariable: 'SECRETARIAT_CONSOLE_IDS',
   answerMode: 'caller',
+  clickableButtons: false,
   sendsFrom: 'session',
   // Outside `chat` nobody reads a terminal: what arrives is logged.
   create: async ({ log }) =>

@@ -23,6 +23,7 @@ export const wechatMpChannel = defineChannel({
   settings: mpSettings,
   limits: mpLimits,
   answerMode: { inline: { budgetMs: INLINE_BUDGET_MS } },
+  clickableButtons: false,
   sendsFrom: 'any',
   routes(server, { channel, settings, log }: RouteContext<MpSettings, WechatMpChannel>) {
     registerMpRoutes(server, {

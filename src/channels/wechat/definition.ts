@@ -22,6 +22,7 @@ export function defineWechatChannel(options: { wechaty?: Wechaty } = {}) {
     limits: wechatLimits,
     legacySecretariatVariable: 'SECRETARIAT_WECHAT_IDS',
     answerMode: 'outbox',
+    clickableButtons: false,
     sendsFrom: 'session',
     async create(deps): Promise<WechatChannel> {
       const [{ WechatChannel }, { WechatyBuilder, ScanStatus }, { default: qrcode }] = await Promise.all([
