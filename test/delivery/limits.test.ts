@@ -15,14 +15,35 @@ afterAll(async () => {
 });
 
 describe('queueLimiter', () => {
-  it('spreads Feishu’s 1,000 sends/min over 3-second windows and respects the per-second cap', () => {
-    expect(queueLimiter({ sendPerMin: 1000, apiPerSec: 50, perChatPerSec: 5 })).toEqual({ max: 50, duration: 3000 });
+  it('spreads Feishu’s 1,000 sends/min over short windows and respects the per-second cap', () => {
+    expect(queueLimiter({ sendPerMin: 1000, apiPerSec: 50, perChatPerSec: 5 })).toEqual({ max: 5, duration: 302 });
     expect(queueLimiter({ sendPerMin: 600_000, apiPerSec: 50, perChatPerSec: 5 })).toEqual({
-      max: 150,
-      duration: 3000,
+      max: 10,
+      duration: 250,
     });
-    expect(queueLimiter({ sendPerMin: 1, perChatPerSec: 1 })).toEqual({ max: 1, duration: 3000 });
+    expect(queueLimiter({ sendPerMin: 1, perChatPerSec: 1 })).toEqual({ max: 1, duration: 60_000 });
     expect(queueLimiter(undefined)).toBeUndefined();
+  });
+
+  it('never lets a sliding minute or second hold more than the limit, and keeps close to the allowed rate', () => {
+    for (const limits of [
+      { sendPerMin: 1000, apiPerSec: 50, perChatPerSec: 5 },
+      { sendPerMin: 60, perChatPerSec: 1 },
+      { sendPerMin: 1200, perChatPerSec: 1 },
+      { sendPerMin: 600_000, apiPerSec: 50, perChatPerSec: 5 },
+      { sendPerMin: 1_000_000, apiPerSec: 100_000, perChatPerSec: 5 },
+    ]) {
+      const { max, duration } = queueLimiter(limits)!;
+      // Windows start at least `duration` apart, each may send its `max` anywhere inside it: an
+      // interval of T ms touches at most ceil(T / duration) + 1 of them.
+      const worst = (ms: number) => (Math.ceil(ms / duration) + 1) * max;
+      expect(worst(60_000), JSON.stringify(limits)).toBeLessThanOrEqual(limits.sendPerMin);
+      if (limits.apiPerSec) expect(worst(1_000), JSON.stringify(limits)).toBeLessThanOrEqual(limits.apiPerSec);
+      const allowed = Math.min(limits.sendPerMin / 60, limits.apiPerSec ?? Infinity);
+      // Feishu's and the other minute-bound limits: within 2 %; a per-second cap costs more (sub-second windows).
+      const floor = limits.sendPerMin / 60 <= (limits.apiPerSec ?? Infinity) ? 0.98 : 0.75;
+      expect((max / duration) * 1000, JSON.stringify(limits)).toBeGreaterThanOrEqual(floor * allowed);
+    }
   });
 });
 
