@@ -83,7 +83,7 @@ const env: Record<string, string> = {
   DATABASE_URL: database.url,
   REDIS_URL: redisServer.url,
   QUEUE_PREFIX: queuePrefix,
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
   FEISHU_MODE: 'webhook',
   FEISHU_APP_ID: 'cli_bench',
   FEISHU_APP_SECRET: 'secret',
@@ -335,6 +335,12 @@ try {
     let failures = 0;
     const inflight: Promise<void>[] = [];
     const logOffset = countStatements ? fs.statSync(PG_LOG).size : 0;
+    // BENCH_REDIS_MONITOR=file: every Redis command during the clicks (redis-cli monitor), to see the round trips.
+    const monitor = process.env.BENCH_REDIS_MONITOR
+      ? spawn('redis-cli', ['-p', String(redisServer.port), 'monitor'], {
+          stdio: ['ignore', fs.openSync(process.env.BENCH_REDIS_MONITOR, 'w'), 'ignore'],
+        })
+      : undefined;
     const commandsBefore = await redisCommands();
     before = cpu();
     started = performance.now();
@@ -382,6 +388,7 @@ try {
       ),
     );
     const commands = commandDelta(commandsBefore, await redisCommands(), units);
+    monitor?.kill();
     console.log(
       `clicks     ${units} clicks + ${planned.length - units} redelivered callbacks at ${rate}/s: sent in ${sentS.toFixed(1)} s, ` +
         `all answered after ${answeredS.toFixed(1)} s (${(planned.length / answeredS).toFixed(0)} callbacks/s achieved); ` +

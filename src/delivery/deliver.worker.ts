@@ -12,6 +12,7 @@ import type { ChannelLimits } from '../config.ts';
 import { deliverQueueName, type DeliverJob } from './queues.ts';
 import { idempotencyKey, partsOf, type CardUpdate } from './outbox.ts';
 import { ChatLimiter } from './chat-limiter.ts';
+import { SendPacer } from './send-pacer.ts';
 import { delayThroughOutages, isInfrastructureOutage } from './retry-later.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 
@@ -45,42 +46,22 @@ type RowToSend = { id: string; address: unknown; payload: unknown; status: strin
 const firstRun = (job: Job<DeliverJob>): boolean =>
   job.data.payload !== undefined && job.attemptsMade === 0 && !job.stalledCounter;
 
-/** The shortest limiter window: shorter ones would wake the workers for every job or two. */
-const MIN_WINDOW_MS = 250;
-
 /**
- * The queue-wide limiter (BullMQ's, kept in Redis: every process's deliver worker shares it), spread
- * over short windows so a minute's allowance is not sent in one burst. A window starts at least its
- * duration after the one before and its sends may fall anywhere in it, so a sliding minute can
- * touch 60 s ÷ duration + 1 windows, and a second 1 s ÷ duration + 1: of the window sizes for which
- * that many full windows stay within the platform's limits, the one allowing the highest rate
- * (Feishu, 1,000 a minute and 50 a second: 4 sends per 241 ms, 16.6 a second, never more than 1,000
- * in any minute; the earlier 3-second windows of 50 allowed up to 1,050, which Feishu answers with 429s).
+ * BullMQ's limiter only holds the queue after the platform answered "too many requests"
+ * (`worker.rateLimit`, shared by every process through Redis); the pace itself is the SendPacer's
+ * (send-pacer.ts), which fixed windows of BullMQ's could only approach: windows safe against a
+ * sliding minute either lose the gap between windows or allow bursts (3-second windows of 50 put up
+ * to 1,050 sends in a minute: 107 answers 429 in a 5,000-card fan-out).
  */
-export function queueLimiter(limits: ChannelLimits | undefined): { max: number; duration: number } | undefined {
-  if (!limits) return undefined;
-  const perSecond = Math.min(limits.sendPerMin / 60, limits.apiPerSec ?? Infinity);
-  /** How long a window of `max` must be for `windows + 1` full ones to fit `limit` in `ms` (none can: Infinity). */
-  const within = (max: number, limit: number, ms: number) => ms / Math.max(0, Math.floor(limit / max) - 1);
-  // A limit below 2 a minute: one a minute, as close as windows can come.
-  let best = { max: 1, duration: 60_000 };
-  for (let max = 1; max <= Math.min(Math.ceil(perSecond), 10_000); max++) {
-    const duration = Math.ceil(
-      Math.max(
-        MIN_WINDOW_MS,
-        within(max, limits.sendPerMin, 60_000),
-        limits.apiPerSec ? within(max, limits.apiPerSec, 1_000) : 0,
-      ),
-    );
-    if (Number.isFinite(duration) && max / duration > best.max / best.duration) best = { max, duration };
-  }
-  return best;
-}
+export const PAUSE_ONLY_LIMITER = { max: 1_000_000_000, duration: 1_000 };
 
 export function createDeliverWorker(options: DeliverWorkerOptions): Worker<DeliverJob> {
   const { sql, prisma, channel, metrics, log } = options;
   const chatLimiter = options.limits
     ? new ChatLimiter(options.connection, options.prefix, options.limits.perChatPerSec, options.limits.perChatWindows)
+    : undefined;
+  const pacer = options.limits
+    ? new SendPacer(options.connection, `${options.prefix}:send-pace:${channel.name}`, options.limits)
     : undefined;
   const labels = { channel: channel.name };
 
@@ -91,7 +72,7 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency ?? 10,
-      limiter: queueLimiter(options.limits),
+      limiter: options.limits ? PAUSE_ONLY_LIMITER : undefined,
       // A job whose worker died (SIGKILL) is taken back after this and retried.
       lockDuration: options.lockMs,
       stalledInterval: Math.max(500, Math.floor(options.lockMs / 2)),
@@ -129,12 +110,21 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
       await job.moveToDelayed(Date.now() + UPDATE_WAIT_MS, token);
       throw new DelayedError();
     }
+    // The app's pace: a slot for each part, each sent no earlier than its slot.
+    const pace = pacer ? await pacer.take(parts.length) : 0;
+    if (pace < 0) {
+      await job.moveToDelayed(Date.now() - pace, token);
+      throw new DelayedError();
+    }
+    const firstSlot = Date.now() + pace;
     try {
       // In order; after a retry the parts already sent repeat with the same key and the platform drops them.
       // The reference kept is the row's card's (what a later update names), else its last message's.
       let ref = '';
       let cardRef: string | undefined;
       for (const [i, part] of parts.entries()) {
+        const early = firstSlot + i * (pacer?.spacing ?? 0) - Date.now();
+        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
         if (part.kind === 'update') {
           ref = (await applyUpdate(part, address, row, idempotencyKey(row.id, i))) ?? ref;
           continue;
