@@ -31,6 +31,13 @@ export type DeliverWorkerOptions = {
   log: Logger;
 };
 
+/**
+ * Jobs each process works on at once. A job waits for its slot of the app's pace while it holds one
+ * of these, and on a busy machine a send takes long: at Feishu's 16.6 sends a second, 10 of them
+ * capped one process at 10 ÷ (wait + send time), under the pace once a job took over 0.6 s.
+ */
+const DEFAULT_CONCURRENCY = 32;
+
 /** How often a change to a card not sent yet looks again, and after how long it is dropped. */
 const UPDATE_WAIT_MS = 1_000;
 const UPDATE_GIVE_UP_MS = 86_400_000;
@@ -71,7 +78,7 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
     {
       connection: options.connection,
       prefix: options.prefix,
-      concurrency: options.concurrency ?? 10,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       limiter: options.limits ? PAUSE_ONLY_LIMITER : undefined,
       // A job whose worker died (SIGKILL) is taken back after this and retried.
       lockDuration: options.lockMs,
