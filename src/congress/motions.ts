@@ -15,6 +15,7 @@ import { decide, type Rule } from './rules.ts';
 import { validateMotion, type FieldError } from './motion-input.ts';
 import { castVote, type CastResult } from './ballots.ts';
 import { accountsOf, concernedName } from './units.ts';
+import { OpenMotions } from './open-motions.ts';
 import {
   countsText,
   endedCard,
@@ -84,7 +85,12 @@ export type CloseResult =
 const LONG_TX = { timeout: 120_000, maxWait: 30_000 };
 
 export class Congress {
-  constructor(private readonly deps: CongressDeps) {}
+  /** The motions vote buttons name, kept a few seconds while open (open-motions.ts). */
+  private readonly openMotions: OpenMotions;
+
+  constructor(private readonly deps: CongressDeps) {
+    this.openMotions = new OpenMotions(deps.db.sql);
+  }
 
   private get prisma() {
     return this.deps.db.prisma;
@@ -102,6 +108,11 @@ export class Congress {
     if (/^\d{1,9}$/.test(trimmed)) return this.prisma.motion.findUnique({ where: { number: Number(trimmed) } });
     if (!/^[0-9a-f-]{36}$/i.test(trimmed)) return null;
     return this.prisma.motion.findUnique({ where: { id: trimmed } });
+  }
+
+  /** The motion a vote button names (by id): an open one is read once every few seconds, not per click. */
+  findForVote(id: string): Promise<Motion | null> {
+    return this.openMotions.get(id);
   }
 
   /** The one validation of a motion (the CLI's file, the chat dialog's answers): every problem with its field. */
@@ -204,7 +215,7 @@ export class Congress {
   }
 
   cast(actor: string, motion: Motion | null, option: string): Promise<CastResult> {
-    return castVote(this.prisma, { actor, motion, option, now: this.deps.now() });
+    return castVote(this.deps.db, { actor, motion, option, now: this.deps.now() });
   }
 
   /** Closes an open motion: tally, rule, passed or failed, sent to every member and kept. Once only. */
@@ -265,6 +276,8 @@ export class Congress {
       });
       return { kind: 'closed', motion: closed, tally, passed: decision.passed };
     }, LONG_TX);
+    // Another process may still use its copy for a few seconds: the vote's own check under its lock refuses.
+    this.openMotions.forget(id);
     this.deps.delivery?.wake();
     if (result.kind === 'closed') await this.applyConsequence(result.motion);
     return result;
@@ -322,6 +335,7 @@ export class Congress {
       });
       return { kind: 'cancelled' as const, motion: cancelled };
     }, LONG_TX);
+    this.openMotions.forget(id);
     this.deps.delivery?.wake();
     return result;
   }

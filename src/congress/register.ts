@@ -47,7 +47,7 @@ export function registerCongress(
   };
 
   bot.action(VOTE_ACTION, async (ctx) =>
-    vote(ctx, await congress.find(ctx.action.value.motion ?? ''), ctx.action.value.option ?? ''),
+    vote(ctx, await congress.findForVote(ctx.action.value.motion ?? ''), ctx.action.value.option ?? ''),
   );
   bot.action(CLOSE_ACTION, async (ctx) => {
     if (!(await isSecretariat(services.db.prisma, ctx.user))) return ctx.say(ctx.t('congress.not_secretariat'));

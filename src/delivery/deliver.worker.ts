@@ -12,6 +12,7 @@ import type { ChannelLimits } from '../config.ts';
 import { deliverQueueName, type DeliverJob } from './queues.ts';
 import { idempotencyKey, partsOf, type CardUpdate } from './outbox.ts';
 import { ChatLimiter } from './chat-limiter.ts';
+import { SendPacer } from './send-pacer.ts';
 import { delayThroughOutages, isInfrastructureOutage } from './retry-later.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 
@@ -30,6 +31,13 @@ export type DeliverWorkerOptions = {
   log: Logger;
 };
 
+/**
+ * Jobs each process works on at once. A job waits for its slot of the app's pace while it holds one
+ * of these, and on a busy machine a send takes long: at Feishu's 16.6 sends a second, 10 of them
+ * capped one process at 10 ÷ (wait + send time), under the pace once a job took over 0.6 s.
+ */
+const DEFAULT_CONCURRENCY = 32;
+
 /** How often a change to a card not sent yet looks again, and after how long it is dropped. */
 const UPDATE_WAIT_MS = 1_000;
 const UPDATE_GIVE_UP_MS = 86_400_000;
@@ -45,18 +53,22 @@ type RowToSend = { id: string; address: unknown; payload: unknown; status: strin
 const firstRun = (job: Job<DeliverJob>): boolean =>
   job.data.payload !== undefined && job.attemptsMade === 0 && !job.stalledCounter;
 
-/** The queue-wide limiter, spread over short windows so a minute's allowance is not sent in one burst. */
-export function queueLimiter(limits: ChannelLimits | undefined): { max: number; duration: number } | undefined {
-  if (!limits) return undefined;
-  const perSecond = Math.min(limits.sendPerMin / 60, limits.apiPerSec ?? Infinity);
-  const windowMs = 3_000;
-  return { max: Math.max(1, Math.floor((perSecond * windowMs) / 1000)), duration: windowMs };
-}
+/**
+ * BullMQ's limiter only holds the queue after the platform answered "too many requests"
+ * (`worker.rateLimit`, shared by every process through Redis); the pace itself is the SendPacer's
+ * (send-pacer.ts), which fixed windows of BullMQ's could only approach: windows safe against a
+ * sliding minute either lose the gap between windows or allow bursts (3-second windows of 50 put up
+ * to 1,050 sends in a minute: 107 answers 429 in a 5,000-card fan-out).
+ */
+export const PAUSE_ONLY_LIMITER = { max: 1_000_000_000, duration: 1_000 };
 
 export function createDeliverWorker(options: DeliverWorkerOptions): Worker<DeliverJob> {
   const { sql, prisma, channel, metrics, log } = options;
   const chatLimiter = options.limits
     ? new ChatLimiter(options.connection, options.prefix, options.limits.perChatPerSec, options.limits.perChatWindows)
+    : undefined;
+  const pacer = options.limits
+    ? new SendPacer(options.connection, `${options.prefix}:send-pace:${channel.name}`, options.limits)
     : undefined;
   const labels = { channel: channel.name };
 
@@ -66,8 +78,8 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
     {
       connection: options.connection,
       prefix: options.prefix,
-      concurrency: options.concurrency ?? 10,
-      limiter: queueLimiter(options.limits),
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      limiter: options.limits ? PAUSE_ONLY_LIMITER : undefined,
       // A job whose worker died (SIGKILL) is taken back after this and retried.
       lockDuration: options.lockMs,
       stalledInterval: Math.max(500, Math.floor(options.lockMs / 2)),
@@ -105,12 +117,21 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
       await job.moveToDelayed(Date.now() + UPDATE_WAIT_MS, token);
       throw new DelayedError();
     }
+    // The app's pace: a slot for each part, each sent no earlier than its slot.
+    const pace = pacer ? await pacer.take(parts.length) : 0;
+    if (pace < 0) {
+      await job.moveToDelayed(Date.now() - pace, token);
+      throw new DelayedError();
+    }
+    const firstSlot = Date.now() + pace;
     try {
       // In order; after a retry the parts already sent repeat with the same key and the platform drops them.
       // The reference kept is the row's card's (what a later update names), else its last message's.
       let ref = '';
       let cardRef: string | undefined;
       for (const [i, part] of parts.entries()) {
+        const early = firstSlot + i * (pacer?.spacing ?? 0) - Date.now();
+        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
         if (part.kind === 'update') {
           ref = (await applyUpdate(part, address, row, idempotencyKey(row.id, i))) ?? ref;
           continue;

@@ -1,9 +1,9 @@
-// The two limiters: the queue-wide one spreads a per-minute allowance over short windows; the
+// The two limiters: the app-wide pace (evenly spaced slots in Redis, shared by every process); the
 // per-chat one (Redis, shared by all workers) gives a batch its slots or says how long to wait.
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { queueLimiter } from '../../src/delivery/deliver.worker.ts';
+import { LATE_MS, paceSpacingMs, SendPacer } from '../../src/delivery/send-pacer.ts';
 import { ChatLimiter } from '../../src/delivery/chat-limiter.ts';
 
 const redis = new Redis('redis://127.0.0.1:6379');
@@ -14,15 +14,54 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-describe('queueLimiter', () => {
-  it('spreads Feishu’s 1,000 sends/min over 3-second windows and respects the per-second cap', () => {
-    expect(queueLimiter({ sendPerMin: 1000, apiPerSec: 50, perChatPerSec: 5 })).toEqual({ max: 50, duration: 3000 });
-    expect(queueLimiter({ sendPerMin: 600_000, apiPerSec: 50, perChatPerSec: 5 })).toEqual({
-      max: 150,
-      duration: 3000,
-    });
-    expect(queueLimiter({ sendPerMin: 1, perChatPerSec: 1 })).toEqual({ max: 1, duration: 3000 });
-    expect(queueLimiter(undefined)).toBeUndefined();
+describe('SendPacer', () => {
+  it('spaces Feishu’s sends so that no sliding minute or second, each send up to LATE_MS late, passes the limits', () => {
+    for (const limits of [
+      { sendPerMin: 1000, apiPerSec: 50 },
+      { sendPerMin: 60 },
+      { sendPerMin: 1200 },
+      { sendPerMin: 600_000, apiPerSec: 50 },
+    ]) {
+      const spacing = paceSpacingMs(limits);
+      // Sends on evenly spaced slots, each late by up to LATE_MS: an interval of T ms holds at most
+      // floor((T + LATE_MS) / spacing) + 1 of them.
+      const worst = (ms: number) => Math.floor((ms + LATE_MS) / spacing) + 1;
+      expect(worst(60_000), JSON.stringify(limits)).toBeLessThanOrEqual(limits.sendPerMin);
+      if (limits.apiPerSec) expect(worst(1_000), JSON.stringify(limits)).toBeLessThanOrEqual(limits.apiPerSec);
+    }
+    // Feishu: 16.6 sends a second, 0.996 of the 1,000 a minute.
+    expect(1000 / paceSpacingMs({ sendPerMin: 1000, apiPerSec: 50 })).toBeGreaterThan(0.99 * (1000 / 60));
+  });
+
+  it('gives every process the next slot on one schedule in Redis, and takes none too far ahead', async () => {
+    const key = `${prefix}:pace`;
+    const limits = { sendPerMin: 600, apiPerSec: 50 }; // a slot every 100.4 ms
+    const a = new SendPacer(redis, key, limits, 1_000);
+    const other = new Redis('redis://127.0.0.1:6379'); // another process's connection
+    const b = new SendPacer(other, key, limits, 1_000);
+    try {
+      // The slot each got, on this process's clock (the wait is counted from Redis's answer).
+      const slot = async (pacer: SendPacer, n = 1) => {
+        const wait = await pacer.take(n);
+        return performance.now() + wait;
+      };
+      const slots = [await slot(a), await slot(b), await slot(a, 2), await slot(b)];
+      // Back to back: each a slot (two for a batch of two) after the one before, whichever process asks.
+      const gaps = slots.slice(1).map((s, i) => s - slots[i]!);
+      expect(gaps[0]).toBeGreaterThan(100.4 - 40);
+      expect(gaps[0]).toBeLessThan(100.4 + 40);
+      expect(gaps[1]).toBeGreaterThan(100.4 - 40);
+      expect(gaps[2]).toBeGreaterThan(200.8 - 40);
+      expect(gaps[2]).toBeLessThan(200.8 + 40);
+      // Filling the next second: a slot beyond it is refused (negative: how far ahead), nothing taken.
+      let last = 0;
+      while ((last = await a.take()) >= 0);
+      expect(-last).toBeGreaterThan(1_000);
+      expect(await b.take()).toBeLessThan(0);
+    } finally {
+      other.disconnect();
+      await redis.del(key);
+    }
   });
 });
 

@@ -37,7 +37,7 @@ afterAll(async () => {
 
 const vote = async (user: string, id: string, option: string) => {
   const motion = await db.prisma.motion.findUniqueOrThrow({ where: { id } });
-  return castVote(db.prisma, { actor: `console:${user}`, motion, option, now: new Date() });
+  return castVote(db, { actor: `console:${user}`, motion, option, now: new Date() });
 };
 const statusOf = async (id: string) => {
   const r = await runCli(['motions', 'status', id, '--json'], { env });

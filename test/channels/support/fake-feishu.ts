@@ -1,9 +1,11 @@
 // A local fake of the Feishu Open API, spoken to by the real Lark SDK through FEISHU_DOMAIN. It keeps
 // what the bot sent, drops a second send with the same `uuid` (as Feishu does) and answers with the
-// rate-limit error on demand.
+// rate-limit error on demand, or (`limits`) whenever the bot goes beyond Feishu's frequency limits
+// for sends and card updates (feishu-rate-limits.ts).
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { attachLongConnection, type FakeLongConnection } from './fake-feishu-ws.ts';
+import { FeishuRateLimits, type FeishuLimits } from './feishu-rate-limits.ts';
 
 export const BOT_OPEN_ID = 'ou_bot_alliance';
 
@@ -32,6 +34,8 @@ export type FakeFeishu = {
   rateLimited: number;
   /** performance.now() of each call answered with the rate-limit error. */
   rateLimitedAt: number[];
+  /** performance.now() of every send or reply call accepted (a repeated uuid included): what counts against the limits. */
+  sendTimes: number[];
   /** The next `count` send or reply calls get HTTP 429, code 99991400, reset after `resetSeconds`. */
   rateLimitNext(count: number, resetSeconds?: number): void;
   /**
@@ -52,8 +56,9 @@ export type FakeFeishu = {
   close(): Promise<void>;
 };
 
-export async function startFakeFeishu(): Promise<FakeFeishu> {
+export async function startFakeFeishu(options: { limits?: FeishuLimits } = {}): Promise<FakeFeishu> {
   const app: FastifyInstance = Fastify();
+  const enforced = options.limits ? new FeishuRateLimits(options.limits) : undefined;
   const tokens = new Set<string>();
   const byUuid = new Map<string, SentMessage>();
   let limitLeft = 0;
@@ -70,6 +75,7 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
     sendCalls: 0,
     rateLimited: 0,
     rateLimitedAt: [],
+    sendTimes: [],
     tokenDelayMs: 0,
     botInfoDown: false,
   };
@@ -82,15 +88,20 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
     void reply.code(400).send({ code: 99991663, msg: 'Invalid access token for authorization.' });
     return false;
   };
-  const limited = (reply: FastifyReply): boolean => {
-    if (limitLeft <= 0) return false;
-    limitLeft -= 1;
+  /** Answers the rate-limit error when one is due (on demand, or beyond the enforced limits of `api`). */
+  const limited = (reply: FastifyReply, api: 'send' | 'patch', chat?: string): boolean => {
+    let reset: number | undefined;
+    if (limitLeft > 0 && api === 'send') {
+      limitLeft -= 1;
+      reset = resetSeconds;
+    } else reset = enforced?.take(api, Date.now(), chat);
+    if (reset === undefined) return false;
     state.rateLimited += 1;
     state.rateLimitedAt.push(performance.now());
     void reply
       .code(429)
       .header('x-ogw-ratelimit-limit', '50')
-      .header('x-ogw-ratelimit-reset', String(resetSeconds))
+      .header('x-ogw-ratelimit-reset', String(reset))
       .send({ code: 99991400, msg: 'request trigger frequency limit' });
     return true;
   };
@@ -110,6 +121,7 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
   };
   const record = (message: Omit<SentMessage, 'messageId' | 'at'>): SentMessage => {
     state.sendCalls += 1;
+    state.sendTimes.push(performance.now());
     if (message.uuid && byUuid.has(message.uuid)) return byUuid.get(message.uuid)!;
     const sent = { ...message, messageId: `om_${++seq}_${randomBytes(4).toString('hex')}`, at: performance.now() };
     if (message.uuid) byUuid.set(message.uuid, sent);
@@ -135,9 +147,9 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
   });
 
   app.post('/open-apis/im/v1/messages', async (request, reply) => {
-    if (!authorised(request, reply) || limited(reply) || failing(reply)) return reply;
     const query = request.query as { receive_id_type?: string };
     const body = request.body as { receive_id: string; msg_type: string; content: string; uuid?: string };
+    if (!authorised(request, reply) || limited(reply, 'send', body?.receive_id) || failing(reply)) return reply;
     if (query.receive_id_type !== 'chat_id' && query.receive_id_type !== 'open_id')
       return reply.code(400).send({ code: 230001, msg: 'bad receive_id_type' });
     // A message to a user (open_id) lands in the p2p chat with them; the fake names it after the user.
@@ -154,8 +166,9 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
   });
 
   app.post('/open-apis/im/v1/messages/:id/reply', async (request, reply) => {
-    if (!authorised(request, reply) || limited(reply) || failing(reply)) return reply;
     const { id } = request.params as { id: string };
+    // A reply lands in the chat of the message it answers; the fake counts it per message.
+    if (!authorised(request, reply) || limited(reply, 'send', `reply:${id}`) || failing(reply)) return reply;
     const body = request.body as { msg_type: string; content: string; uuid?: string };
     const sent = record({
       via: 'reply',
@@ -176,6 +189,8 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
   app.patch('/open-apis/im/v1/messages/:id', async (request, reply) => {
     if (!authorised(request, reply)) return reply;
     const { id } = request.params as { id: string };
+    // The app-wide limits of the update API (its own bucket); the 5-a-second per message is below.
+    if (limited(reply, 'patch')) return reply;
     const raw = String((request.body as { content?: unknown })?.content ?? '');
     const sent = state.messages.find((m) => m.messageId === id);
     if (!sent || sent.msgType !== 'interactive')
