@@ -15,16 +15,12 @@ const STAMP_LIMIT = 2 ** 30;
 /** One field of one term: the documents holding it (ascending) and the term's BM25 weight in each. */
 type Posting = { docs: Int32Array; weights: Float64Array };
 
-export type Bm25Match = {
-  /** The document's position in the list the index was built from. */
-  doc: number;
-  /** MiniSearch's `score / terms.length` for this document: the plain sum over the matched terms. */
-  score: number;
-  /** Matched query terms for which `isPlain` is true. */
-  plainTerms: number;
-  /** A matched query term for which `isStrong` is true. */
-  strong: boolean;
-};
+/**
+ * One matching document: its position in the list the index was built from; MiniSearch's `score /
+ * terms.length` for it (the plain sum over the matched terms); how many matched query terms `isPlain`
+ * calls plain; whether one of them `isStrong` calls strong.
+ */
+export type Bm25Visit = (doc: number, score: number, plainTerms: number, strong: boolean) => void;
 
 export type Bm25Query = {
   terms: readonly string[];
@@ -49,6 +45,14 @@ export class Bm25Index {
   private readonly strong: Uint8Array;
   private readonly order: Int32Array;
   private readonly termDocs: Int32Array;
+  /** MiniSearch's score (the sum times the number of matched terms): what it sorts by. */
+  private readonly rank: Float64Array;
+  /** Higher rank first; answers -1, 0 or 1 (a small integer: no number is boxed per comparison). */
+  private readonly byRank = (a: number, b: number): number => {
+    const ra = this.rank[a]!;
+    const rb = this.rank[b]!;
+    return rb > ra ? 1 : rb < ra ? -1 : 0;
+  };
   private stamp = 0;
 
   /**
@@ -99,11 +103,15 @@ export class Bm25Index {
     this.strong = new Uint8Array(n);
     this.order = new Int32Array(n);
     this.termDocs = new Int32Array(n);
+    this.rank = new Float64Array(n);
   }
 
-  /** The documents matching any term, best first (ties in the order MiniSearch returns them). */
-  search(query: Bm25Query): Bm25Match[] {
-    const { total, perTerm, termStamp, searchStamp, matched, plain, strong, order, termDocs } = this;
+  /**
+   * Visits the documents matching any term, best first, ties in the order MiniSearch returns them
+   * (documents are not listed in an array of objects: a search leaves no garbage behind).
+   */
+  search(query: Bm25Query, visit: Bm25Visit): void {
+    const { total, perTerm, termStamp, searchStamp, matched, plain, strong, order, termDocs, rank } = this;
     // Stamps tell "first time this term (or this search) meets the document" without clearing arrays.
     if (this.stamp > STAMP_LIMIT) this.resetStamps();
     const search = ++this.stamp;
@@ -149,16 +157,18 @@ export class Bm25Index {
         }
       }
     }
-    const matches: Bm25Match[] = [];
     for (let i = 0; i < found; i++) {
       const d = order[i]!;
-      const n = matched[d]!;
+      rank[d] = total[d]! * matched[d]!;
+    }
+    // MiniSearch sorts by that score, stably (typed arrays sort stably too): ties keep its order.
+    const ranked = order.subarray(0, found).sort(this.byRank);
+    for (let i = 0; i < found; i++) {
+      const d = ranked[i]!;
       // MiniSearch multiplies by the number of matched terms; dividing again gives the plain sum,
       // rounded as `score * n / n` rounds.
-      matches.push({ doc: d, score: (total[d]! * n) / n, plainTerms: plain[d]!, strong: strong[d] === 1 });
+      visit(d, rank[d]! / matched[d]!, plain[d]!, strong[d] === 1);
     }
-    // MiniSearch sorts by `score * n` (stable); ordering by it keeps its order of ties.
-    return matches.sort((a, b) => total[b.doc]! * matched[b.doc]! - total[a.doc]! * matched[a.doc]!);
   }
 
   private resetStamps(): void {

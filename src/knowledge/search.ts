@@ -85,29 +85,31 @@ export class SearchIndex {
     const coverage = words.length === 0 ? 1 : 1 - unknownWords.length / words.length;
     if (terms.length === 0) return { hits: [], coverage, unknownWords, linked: false };
 
-    const matches = this.bm25.search({
-      terms,
-      // A curated synonym's canonical word is the strongest signal of what the question is about.
-      boost: (term) => (term.startsWith('=') ? SYNONYM_BOOST : 1),
-      isPlain: (term) => !pinyinTerms.has(term),
-      isStrong: (term) => term.startsWith('=') && !pinyinTerms.has(term),
-    });
     const best = new Map<Section, SectionHit>();
     let linked = false;
-    for (const m of matches) {
-      if (m.plainTerms >= 2 || m.strong) linked = true;
-      const { kind, sections } = this.docs[m.doc]!;
-      for (let i = 0; i < sections.length; i++) {
-        const section = sections[i]!;
-        const weight = kind === 'faq' ? (i === 0 ? FAQ_WEIGHT : FAQ_SECONDARY_WEIGHT) : 1;
-        // BM25 summed over the matched terms (not multiplied by their number, as MiniSearch does,
-        // which lets long sections win on many common bigrams): a precise FAQ match stays on top.
-        const score = m.score * weight;
-        const prev = best.get(section);
-        if (!prev) best.set(section, { section, score });
-        else if (score > prev.score) prev.score = score;
-      }
-    }
+    this.bm25.search(
+      {
+        terms,
+        // A curated synonym's canonical word is the strongest signal of what the question is about.
+        boost: (term) => (term.startsWith('=') ? SYNONYM_BOOST : 1),
+        isPlain: (term) => !pinyinTerms.has(term),
+        isStrong: (term) => term.startsWith('=') && !pinyinTerms.has(term),
+      },
+      (doc, score, plainTerms, strong) => {
+        if (plainTerms >= 2 || strong) linked = true;
+        const { kind, sections } = this.docs[doc]!;
+        for (let i = 0; i < sections.length; i++) {
+          const section = sections[i]!;
+          const weight = kind === 'faq' ? (i === 0 ? FAQ_WEIGHT : FAQ_SECONDARY_WEIGHT) : 1;
+          // BM25 summed over the matched terms (not multiplied by their number, as MiniSearch does,
+          // which lets long sections win on many common bigrams): a precise FAQ match stays on top.
+          const weighted = score * weight;
+          const prev = best.get(section);
+          if (!prev) best.set(section, { section, score: weighted });
+          else if (weighted > prev.score) prev.score = weighted;
+        }
+      },
+    );
     const hits = [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
     return { hits, coverage, unknownWords, linked };
   }

@@ -107,21 +107,28 @@ describe('BM25 tables', () => {
       const want = mini
         .search(query.join(' '), { boost: { f0: 1, f1: 0.5 }, boostTerm: (t) => (t === 'x' ? 2 : 1) })
         .map((r) => ({ doc: r.id as number, score: r.score / r.terms.length }));
-      const got = bm25
-        .search({ terms: query, boost: (t) => (t === 'x' ? 2 : 1), isPlain: () => true, isStrong: () => false })
-        .map((m) => ({ doc: m.doc, score: m.score }));
+      const got: { doc: number; score: number }[] = [];
+      bm25.search(
+        { terms: query, boost: (t) => (t === 'x' ? 2 : 1), isPlain: () => true, isStrong: () => false },
+        (doc, score) => got.push({ doc, score }),
+      );
       expect(got, query.join(' ')).toEqual(want);
     }
   });
 
   it('counts matched terms the caller calls plain, and notes a strong one', () => {
     const bm25 = new Bm25Index([[['退出', '联盟', '=退出']], [['联盟']]], [1]);
-    const [first, second] = bm25.search({
-      terms: ['退出', '联盟', '=退出', 'tui_chu'],
-      boost: () => 1,
-      isPlain: (t) => !t.includes('_'),
-      isStrong: (t) => t.startsWith('='),
-    });
+    const visited: { doc: number; plainTerms: number; strong: boolean }[] = [];
+    bm25.search(
+      {
+        terms: ['退出', '联盟', '=退出', 'tui_chu'],
+        boost: () => 1,
+        isPlain: (t) => !t.includes('_'),
+        isStrong: (t) => t.startsWith('='),
+      },
+      (doc, _score, plainTerms, strong) => visited.push({ doc, plainTerms, strong }),
+    );
+    const [first, second] = visited;
     expect(first).toMatchObject({ doc: 0, plainTerms: 3, strong: true });
     expect(second).toMatchObject({ doc: 1, plainTerms: 1, strong: false });
   });
