@@ -42,6 +42,9 @@ const core = {
   OPENAI_BASE_URL: optional(z.url('应是完整的网址 (must be a URL)')),
   OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  // The question rewritten into the documents' words before retrieval (knowledge/rewrite.ts).
+  LLM_REWRITE: orDefault(z.enum(['on', 'off'], '应是 on 或 off (must be on or off)').default('on')),
+  LLM_REWRITE_TIMEOUT_MS: whole(100, 60_000, 3_000),
   KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge'),
   PROMPTS_DIR: z.string().trim().min(1).default('prompts'),
   // The one HTTP server: ops endpoints and every channel's routes.
@@ -112,7 +115,16 @@ export type Config = {
   dataDir: string;
   redisUrl: string | undefined;
   logLevel: Env['LOG_LEVEL'];
-  llm: { apiKey: string | undefined; baseUrl: string | undefined; model: string; timeoutMs: number } | undefined;
+  llm:
+    | {
+        apiKey: string | undefined;
+        baseUrl: string | undefined;
+        model: string;
+        timeoutMs: number;
+        /** Rewrite the question into the documents' words before retrieval; undefined: LLM_REWRITE=off. */
+        rewrite: { timeoutMs: number } | undefined;
+      }
+    | undefined;
   knowledgeDir: string;
   promptsDir: string;
   /** Each channel's own settings, read by its definition from the variables it owns. */
@@ -188,7 +200,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     llm: llmConfigured
-      ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.OPENAI_TIMEOUT_MS }
+      ? {
+          apiKey: e.OPENAI_API_KEY,
+          baseUrl: e.OPENAI_BASE_URL,
+          model: e.OPENAI_MODEL,
+          timeoutMs: e.OPENAI_TIMEOUT_MS,
+          rewrite:
+            e.LLM_REWRITE === 'on' ? { timeoutMs: Math.min(e.LLM_REWRITE_TIMEOUT_MS, e.OPENAI_TIMEOUT_MS) } : undefined,
+        }
       : undefined,
     knowledgeDir: path.resolve(projectRoot, e.KNOWLEDGE_DIR),
     promptsDir: path.resolve(projectRoot, e.PROMPTS_DIR),

@@ -60,13 +60,16 @@ export function createAnalyzer(synonyms: string[][], segment: Segment = icuSegme
     return [...found];
   };
 
-  const words = (folded: string): string[] => segment(folded).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  // One question is folded and segmented several times (terms, pinyin, coverage, quoting, fact
+  // checks): the last text's result is kept. Callers get copies or never change what they get.
+  const fold = lastOf(foldBasic);
+  const words = lastOf((folded: string): readonly string[] => segment(folded).filter((w) => /[\p{L}\p{N}]/u.test(w)));
 
   return {
-    fold: foldBasic,
-    canonicals: (text) => canonicals(foldBasic(text)),
+    fold,
+    canonicals: (text) => canonicals(fold(text)),
     terms(text) {
-      const folded = foldBasic(text);
+      const folded = fold(text);
       const out: string[] = [];
       for (const w of words(folded)) if (!STOPWORDS.has(w) && (w.length >= 2 || !CJK.test(w))) out.push(w);
       for (const run of folded.match(CJK_RUN) ?? []) {
@@ -80,17 +83,30 @@ export function createAnalyzer(synonyms: string[][], segment: Segment = icuSegme
     },
     pinyinTerms(text) {
       const out: string[] = [];
-      for (const run of foldBasic(text).match(CJK_RUN) ?? []) {
+      for (const run of fold(text).match(CJK_RUN) ?? []) {
         const syllables = pinyin(run, { toneType: 'none', type: 'array' });
         for (let i = 0; i + 1 < syllables.length; i++) out.push(`${syllables[i]}_${syllables[i + 1]}`);
       }
       return out;
     },
     contentWords(text) {
-      const folded = foldBasic(text);
+      const folded = fold(text);
       // Single characters and Latin words (pinyin, English) are too ambiguous to judge coverage by.
       return words(folded).filter((w) => w.length >= 2 && CJK.test(w) && !STOPWORDS.has(w));
     },
+  };
+}
+
+/** `f` remembering its last argument and result (f must be pure; the result must not be changed). */
+function lastOf<R>(f: (text: string) => R): (text: string) => R {
+  let lastText: string | undefined;
+  let lastResult: R;
+  return (text) => {
+    if (text !== lastText) {
+      lastResult = f(text);
+      lastText = text;
+    }
+    return lastResult;
   };
 }
 

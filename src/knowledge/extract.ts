@@ -17,14 +17,27 @@ export function sentences(text: string): string[] {
 /** Lists (rights, duties, conditions) are answered by the whole list, up to this length. */
 const MAX_LIST_QUOTE = 480;
 
+/** A long section's sentences and the terms of each: the same at every question, so kept. */
+type Sentences = { analyzer: Analyzer; parts: string[]; terms: ReadonlySet<string>[] };
+const sentencesOf = new WeakMap<Section, Sentences>();
+
+function analysed(section: Section, analyzer: Analyzer): Sentences {
+  const kept = sentencesOf.get(section);
+  if (kept?.analyzer === analyzer) return kept;
+  const parts = sentences(section.text);
+  const made = { analyzer, parts, terms: parts.map((sentence) => new Set(analyzer.terms(sentence))) };
+  sentencesOf.set(section, made);
+  return made;
+}
+
 /** `wanted` is the question's terms (analyzer.terms), computed once for all the sections quoted. */
 export function quoteFor(section: Section, wanted: ReadonlySet<string>, analyzer: Analyzer): string {
   if (section.text.length <= MAX_QUOTE) return section.text;
   const isList = section.paragraphs.some((p) => /^[（(][一二三四五六七八九十]+[）)]/.test(p));
   if (isList && section.text.length <= MAX_LIST_QUOTE) return section.text;
-  const parts = sentences(section.text);
+  const { parts, terms: termsOf } = analysed(section, analyzer);
   const scored = parts.map((sentence, index) => {
-    const terms = new Set(analyzer.terms(sentence));
+    const terms = termsOf[index]!;
     let overlap = 0;
     for (const t of terms) if (wanted.has(t)) overlap += t.startsWith('=') ? 2 : 1;
     return { index, sentence, overlap };

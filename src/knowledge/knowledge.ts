@@ -1,4 +1,6 @@
 // The Q&A module's answerer: retrieval → refuse, or quote (extractive), or an LLM-grounded answer.
+// With an LLM configured, the question is also rewritten into the documents' words (rewrite.ts) and
+// what that finds is merged in (merge.ts); the retrieval without it stays the floor.
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Texts } from '../bot/texts.ts';
@@ -10,6 +12,9 @@ import { quoteFor } from './extract.ts';
 import { looksLikeInstruction } from './injection.ts';
 import type { Answer, Answerer } from './answer.ts';
 import { createLlmAnswerer } from './llm.ts';
+import { lazyClient } from './openai-client.ts';
+import { createQueryRewriter } from './rewrite.ts';
+import { mergeHits } from './merge.ts';
 import { createCharterAnswers } from './charter.ts';
 import { createForeignExpander } from './foreign-words.ts';
 import { missingFacts } from './fact-types.ts';
@@ -34,6 +39,25 @@ export type Retrieval = {
   reply?: Answer;
   /** Said before the answer: an article asked for that does not exist, next to ones that do. */
   preface?: string;
+  /**
+   * The question's rewrite into the documents' words may add to this: the question was searched (no
+   * article number, no learned mapping, no instruction), and it was not refused as off topic — a fact
+   * the documents do not hold, a word they never use with nothing else tying it to them, or no word
+   * of theirs at all.
+   */
+  rewritable?: boolean;
+  /** The rewrite whose hits were merged in (its words help pick the sentences quoted). */
+  rewrite?: string;
+  /**
+   * The question's own relevant sections, when the rewrite added to them: whether the documents hold
+   * the kind of fact asked for (fact-types.ts) is judged on these, as without the rewrite.
+   */
+  own?: SectionHit[];
+  /**
+   * The question alone was refused and the rewrite found these: quoted only as the nearest rule
+   * ("文件没有写到…；最接近的规定是…"), never as if the documents answered it.
+   */
+  nearestOnly?: boolean;
 };
 
 export type Knowledge = Answerer & {
@@ -138,14 +162,39 @@ export function createKnowledge(
       const related = asked.topical ? relevant.filter((h) => !named.includes(h.section)) : [];
       relevant = [...named.map((section) => ({ section, score })), ...related].slice(0, 3);
     }
-    return { result, relevant, instruction, note, preface: missing };
+    const rewritable =
+      !instruction && named.length === 0 && note === undefined && !offTopic && result.coverage > 0 && top !== undefined;
+    return { result, relevant, instruction, note, preface: missing, rewritable };
   };
 
-  const extractiveFrom = (raw: string, { relevant, instruction, note, reply, preface }: Retrieval): Answer => {
+  /** The retrieval with what the rewritten question finds merged in (see Retrieval.rewritable). */
+  const withRewrite = (plain: Retrieval, terms: string): Retrieval => {
+    const result = index.search(expandForeign(terms), 5);
+    const top = result.hits[0];
+    const answerable =
+      top !== undefined &&
+      top.score >= THRESHOLDS.minScore &&
+      result.coverage >= THRESHOLDS.minCoverage &&
+      !(result.unknownWords.length > 0 && !result.linked);
+    if (!answerable) return plain;
+    const found = result.hits.filter((h) => h.score >= top.score * THRESHOLDS.relatedRatio).slice(0, 3);
+    if (plain.relevant.length > 0)
+      return { ...plain, relevant: mergeHits(plain.relevant, found), rewrite: terms, own: plain.relevant };
+    // The question alone was refused on its score or coverage. The rewrite may offer the nearest rule,
+    // and only among the sections the question's own words reach too (its candidates): a model that
+    // calls anything a charter matter cannot make an unrelated question answered.
+    const candidates = new Set(plain.result.hits.map((h) => h.section));
+    const relevant = found.filter((h) => candidates.has(h.section));
+    return relevant.length > 0 ? { ...plain, relevant, rewrite: terms, nearestOnly: true } : plain;
+  };
+
+  const extractiveFrom = (raw: string, retrieval: Retrieval): Answer => {
+    const { relevant, instruction, note, reply, preface, rewrite } = retrieval;
     if (reply) return reply;
     if (relevant.length === 0) return refusal(instruction, note);
     const question = raw.slice(0, MAX_QUESTION_CHARS);
     const wanted = new Set(analyzer.terms(question));
+    if (rewrite) for (const t of analyzer.terms(rewrite)) wanted.add(t);
     const quotes = relevant.map((h) => quoteFor(h.section, wanted, analyzer));
     // One citation per document heading: several notice paragraphs are all "通知".
     const citations = relevant
@@ -155,7 +204,9 @@ export function createKnowledge(
     const lines = [texts.t('knowledge.extractive', { source: sourceOf(texts, first!.section), quote: quotes[0]! })];
     // Asked for an amount, a date, a place…, and the nearest rule holds none: said first, not hidden.
     const folded = analyzer.fold(question);
-    const missing = relevant.every((h) => missingFacts(folded, h.section.text).length > 0);
+    const missing =
+      retrieval.nearestOnly === true ||
+      (retrieval.own ?? relevant).every((h) => missingFacts(folded, h.section.text).length > 0);
     if (missing) lines.unshift(texts.t('knowledge.not_covered_nearest'));
     const second = rest[0];
     if (second && second.score >= first!.score * THRESHOLDS.secondQuoteRatio) {
@@ -176,7 +227,21 @@ export function createKnowledge(
   };
   const extractive: Knowledge['extractive'] = (raw) => extractiveFrom(raw, retrieve(raw));
 
-  const llm = config.llm ? createLlmAnswerer(config.llm, texts, log) : undefined;
+  const client = config.llm ? lazyClient(config.llm) : undefined;
+  const llm = config.llm && client ? createLlmAnswerer(config.llm, texts, log, client) : undefined;
+  const rewriter =
+    config.llm?.rewrite && client
+      ? createQueryRewriter({
+          model: config.llm.model,
+          timeoutMs: config.llm.rewrite.timeoutMs,
+          client,
+          texts,
+          log,
+          titles: corpus.sections.map((s) => `${s.label} ${s.title}`).join('；'),
+          // The same question however it is punctuated or spaced.
+          key: (question) => analyzer.fold(question).replace(/[^\p{L}\p{N}]+/gu, ''),
+        })
+      : undefined;
 
   return {
     corpus,
@@ -189,7 +254,11 @@ export function createKnowledge(
       learned = lookup;
     },
     async answer(raw) {
-      const retrieval = retrieve(raw);
+      let retrieval = retrieve(raw);
+      if (rewriter && retrieval.rewritable) {
+        const rewrite = await rewriter.rewrite(raw.slice(0, MAX_QUESTION_CHARS));
+        if (rewrite?.kind === 'terms') retrieval = withRewrite(retrieval, rewrite.terms);
+      }
       const fallback = extractiveFrom(raw, retrieval);
       if (!llm || fallback.refused || retrieval.reply) return fallback;
       const grounded = await llm.answer(raw.slice(0, MAX_QUESTION_CHARS), retrieval.relevant, fallback);

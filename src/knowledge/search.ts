@@ -1,10 +1,11 @@
-// The retrieval index: MiniSearch (BM25) over the corpus sections and the curated FAQ questions,
-// with our analyzer as the tokenizer. A FAQ hit lends its score to the sections it points at.
-import MiniSearch from 'minisearch';
+// The retrieval index: BM25 (bm25.ts, MiniSearch's scoring) over the corpus sections and the curated
+// FAQ questions, with our analyzer as the tokenizer. A FAQ hit lends its score to the sections it
+// points at.
 import type { Corpus, Section } from './corpus.ts';
 import type { Analyzer } from './analyzer.ts';
+import { Bm25Index } from './bm25.ts';
 
-type IndexedDoc = { id: string; kind: 'section' | 'faq'; sections: string[]; text: string; py: string };
+type IndexedDoc = { kind: 'section' | 'faq'; sections: Section[] };
 
 export type SectionHit = {
   section: Section;
@@ -29,42 +30,41 @@ const FAQ_WEIGHT = 1.0;
 const FAQ_SECONDARY_WEIGHT = 0.85;
 const SYNONYM_BOOST = 3;
 
+/** Fields of an indexed text: its terms, and its pinyin bigrams (weighed less). */
+const FIELD_BOOSTS = [1, 0.35];
+
+/** Terms as the index keeps them: one word per space-separated piece, each once. */
+function pieces(terms: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const term of terms) {
+    if (!term.includes(' ')) {
+      if (term) out.add(term);
+    }
+    else for (const piece of term.split(' ')) if (piece) out.add(piece);
+  }
+  return [...out];
+}
+
 export class SearchIndex {
-  private readonly mini: MiniSearch<IndexedDoc>;
+  private readonly bm25: Bm25Index;
+  private readonly docs: IndexedDoc[] = [];
   private readonly vocabulary = new Set<string>();
 
   constructor(
-    private readonly corpus: Corpus,
+    corpus: Corpus,
     private readonly analyzer: Analyzer,
   ) {
-    this.mini = new MiniSearch<IndexedDoc>({
-      fields: ['text', 'py'],
-      storeFields: ['kind', 'sections'],
-      // Documents arrive pre-analysed (space-joined terms), so splitting on spaces is exact.
-      tokenize: (text) => text.split(' ').filter(Boolean),
-      processTerm: (term) => term,
-    });
-    const docs: IndexedDoc[] = [];
-    for (const s of corpus.sections) {
-      const body = `${s.label} ${s.title} ${s.chapter ?? ''} ${s.text}`;
-      docs.push(this.doc(`s:${s.id}`, 'section', [s.id], body));
-    }
-    for (const entry of corpus.faq) {
-      entry.questions.forEach((q, i) => docs.push(this.doc(`f:${entry.id}:${i}`, 'faq', entry.sections, q)));
-    }
-    for (const group of corpus.synonyms) for (const w of group) this.learn(w);
-    this.mini.addAll(docs);
-  }
-
-  private doc(id: string, kind: IndexedDoc['kind'], sections: string[], raw: string): IndexedDoc {
-    this.learn(raw);
-    return {
-      id,
-      kind,
-      sections,
-      text: this.analyzer.terms(raw).join(' '),
-      py: this.analyzer.pinyinTerms(raw).join(' '),
+    const fields: string[][][] = [];
+    const add = (kind: IndexedDoc['kind'], sectionIds: string[], raw: string) => {
+      this.learn(raw);
+      const sections = sectionIds.map((id) => corpus.byId.get(id)).filter((s) => s !== undefined);
+      this.docs.push({ kind, sections });
+      fields.push([this.analyzer.terms(raw), this.analyzer.pinyinTerms(raw)].map((t) => t.join(' ').split(' ').filter(Boolean)));
     };
+    for (const s of corpus.sections) add('section', [s.id], `${s.label} ${s.title} ${s.chapter ?? ''} ${s.text}`);
+    for (const entry of corpus.faq) for (const q of entry.questions) add('faq', entry.sections, q);
+    for (const group of corpus.synonyms) for (const w of group) this.learn(w);
+    this.bm25 = new Bm25Index(fields, FIELD_BOOSTS);
   }
 
   private learn(raw: string): void {
@@ -78,36 +78,38 @@ export class SearchIndex {
 
   search(question: string, limit = 5): SearchResult {
     const pinyinTerms = new Set(this.analyzer.pinyinTerms(question));
-    const terms = [...new Set([...this.analyzer.terms(question), ...pinyinTerms])];
+    const terms = pieces([...this.analyzer.terms(question), ...pinyinTerms]);
     const words = this.analyzer.contentWords(question);
     const unknownWords = words.filter((w) => !this.known(w));
     // No meaningful Han word at all (e.g. only a homophone typo): leave the decision to the score.
     const coverage = words.length === 0 ? 1 : 1 - unknownWords.length / words.length;
     if (terms.length === 0) return { hits: [], coverage, unknownWords, linked: false };
 
-    const results = this.mini.search(terms.join(' '), {
-      combineWith: 'OR',
-      boost: { text: 1, py: 0.35 },
-      // A curated synonym's canonical word is the strongest signal of what the question is about.
-      boostTerm: (term) => (term.startsWith('=') ? SYNONYM_BOOST : 1),
-    });
-    const best = new Map<string, SectionHit>();
+    const best = new Map<Section, SectionHit>();
     let linked = false;
-    for (const r of results) {
-      const shared = r.terms.filter((t) => !pinyinTerms.has(t));
-      if (shared.length >= 2 || shared.some((t) => t.startsWith('='))) linked = true;
-      const sections = r.sections as string[];
-      sections.forEach((id, i) => {
-        const section = this.corpus.byId.get(id);
-        if (!section) return;
-        const weight = r.kind === 'faq' ? (i === 0 ? FAQ_WEIGHT : FAQ_SECONDARY_WEIGHT) : 1;
-        // MiniSearch multiplies the BM25 sum by the number of matched terms, which lets long
-        // sections win on many common bigrams; the plain sum keeps a precise FAQ match on top.
-        const score = (r.score / Math.max(1, r.terms.length)) * weight;
-        const prev = best.get(id);
-        if (!prev || score > prev.score) best.set(id, { section, score });
-      });
-    }
+    this.bm25.search(
+      {
+        terms,
+        // A curated synonym's canonical word is the strongest signal of what the question is about.
+        boost: (term) => (term.startsWith('=') ? SYNONYM_BOOST : 1),
+        isPlain: (term) => !pinyinTerms.has(term),
+        isStrong: (term) => term.startsWith('=') && !pinyinTerms.has(term),
+      },
+      (doc, score, plainTerms, strong) => {
+        if (plainTerms >= 2 || strong) linked = true;
+        const { kind, sections } = this.docs[doc]!;
+        for (let i = 0; i < sections.length; i++) {
+          const section = sections[i]!;
+          const weight = kind === 'faq' ? (i === 0 ? FAQ_WEIGHT : FAQ_SECONDARY_WEIGHT) : 1;
+          // BM25 summed over the matched terms (not multiplied by their number, as MiniSearch does,
+          // which lets long sections win on many common bigrams): a precise FAQ match stays on top.
+          const weighted = score * weight;
+          const prev = best.get(section);
+          if (!prev) best.set(section, { section, score: weighted });
+          else if (weighted > prev.score) prev.score = weighted;
+        }
+      },
+    );
     const hits = [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
     return { hits, coverage, unknownWords, linked };
   }

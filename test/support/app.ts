@@ -6,6 +6,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { consoleInbound } from '../../src/channels/console/console-inbound.ts';
 import type { Outbound } from '../../src/bot/outbound.ts';
 import { createLogger } from '../../src/log.ts';
+import type { Logger } from 'pino';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export type TestUser = {
@@ -29,11 +30,11 @@ export type Harness = {
 
 export async function createHarness(
   env: Record<string, string> = {},
-  options: { now?: () => Date } = {},
+  options: { now?: () => Date; log?: Logger } = {},
 ): Promise<Harness> {
   const database = await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
-  const app = await createApp(config, { log: createLogger('silent'), now: options.now });
+  const app = await createApp(config, { log: options.log ?? createLogger('silent'), now: options.now });
   return {
     app,
     config,

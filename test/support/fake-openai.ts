@@ -1,15 +1,20 @@
 // A local HTTP server speaking the OpenAI chat-completions protocol, for the real `openai` client.
-// Each test sets `reply` to decide what the "model" says (or how it fails).
+// Each test sets `reply` to decide what the "model" says (or how it fails). Query rewrites
+// (src/knowledge/rewrite.ts: the system prompt asks for OUT_OF_SCOPE) are kept apart — in
+// `rewriteRequests`, answered by `rewrite`, by default OUT_OF_SCOPE (the question's own retrieval
+// decides) — so `requests` and `reply` stay the answers a test is about.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type ChatRequest = { model: string; messages: { role: string; content: string }[] };
+export type ChatRequest = { model: string; max_tokens?: number; messages: { role: string; content: string }[] };
 export type FakeReply = { content: string; delayMs?: number } | { status: number; body: unknown } | { hang: true };
 
 export type FakeOpenAI = {
   baseUrl: string;
   requests: ChatRequest[];
   reply: (request: ChatRequest) => FakeReply;
+  rewriteRequests: ChatRequest[];
+  rewrite: (request: ChatRequest) => FakeReply;
   close(): Promise<void>;
 };
 
@@ -18,6 +23,8 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     baseUrl: '',
     requests: [],
     reply: () => ({ content: 'NO_ANSWER' }),
+    rewriteRequests: [],
+    rewrite: () => ({ content: 'OUT_OF_SCOPE' }),
     close: async () => {},
   };
   const server = http.createServer((req, res) => {
@@ -29,8 +36,9 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         return;
       }
       const request = JSON.parse(raw) as ChatRequest;
-      fake.requests.push(request);
-      const answer = fake.reply(request);
+      const isRewrite = request.messages[0]?.role === 'system' && request.messages[0].content.includes('OUT_OF_SCOPE');
+      (isRewrite ? fake.rewriteRequests : fake.requests).push(request);
+      const answer = (isRewrite ? fake.rewrite : fake.reply)(request);
       if ('hang' in answer) return; // never answers: the client must time out
       if ('status' in answer) {
         res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));

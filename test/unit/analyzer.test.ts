@@ -46,4 +46,28 @@ describe('analyzer', () => {
     expect(analyzer.contentWords('how to join 联盟 要走啥 process')).toEqual(['联盟']);
     expect(analyzer.contentWords('😂😂')).toEqual([]);
   });
+
+  it('gives the same results whatever was analysed before, and results a caller changes do not leak', () => {
+    const fresh = () => createAnalyzer([['退出', '退会']]);
+    const questions = [
+      '我们单位退会以后还能重新申请吗',
+      '第19条讲的啥',
+      '我们单位退会以后还能重新申请吗',
+      '秘书处在哪',
+    ];
+    const once = questions.map((q) => {
+      const a = fresh();
+      return [a.fold(q), a.terms(q), a.contentWords(q), a.pinyinTerms(q)];
+    });
+    const shared = fresh();
+    const again = questions.map((q) => {
+      const result = [shared.fold(q), shared.terms(q), shared.contentWords(q), shared.pinyinTerms(q)] as const;
+      const copy = structuredClone(result);
+      result[1].push('改过');
+      result[2].length = 0;
+      return copy;
+    });
+    expect(again).toEqual(once);
+    expect(shared.terms('第19条讲的啥')).not.toContain('改过');
+  });
 });

@@ -40,4 +40,16 @@ describe('config', () => {
     });
     expect(loadConfig({ OPENAI_API_KEY: 'k', OPENAI_MODEL: 'qwen' }).llm).toMatchObject({ apiKey: 'k', model: 'qwen' });
   });
+
+  it('rewrites questions with the LLM unless LLM_REWRITE=off, never waiting longer than for an answer', () => {
+    expect(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }).llm?.rewrite).toEqual({ timeoutMs: 3000 });
+    expect(loadConfig({ OPENAI_API_KEY: 'k', LLM_REWRITE: 'on', LLM_REWRITE_TIMEOUT_MS: '800' }).llm?.rewrite).toEqual({
+      timeoutMs: 800,
+    });
+    expect(loadConfig({ OPENAI_API_KEY: 'k', OPENAI_TIMEOUT_MS: '1000' }).llm?.rewrite).toEqual({ timeoutMs: 1000 });
+    expect(loadConfig({ OPENAI_API_KEY: 'k', LLM_REWRITE: 'off' }).llm?.rewrite).toBeUndefined();
+    expect(loadConfig({ OPENAI_API_KEY: 'k', LLM_REWRITE: ' ' }).llm?.rewrite).toEqual({ timeoutMs: 3000 });
+    expect(() => loadConfig({ LLM_REWRITE: 'no' })).toThrow(/LLM_REWRITE[\s\S]*on 或 off/);
+    expect(() => loadConfig({ LLM_REWRITE_TIMEOUT_MS: '5' })).toThrow(/LLM_REWRITE_TIMEOUT_MS/);
+  });
 });
