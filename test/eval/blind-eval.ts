@@ -124,7 +124,9 @@ export function silentOverwrites(
     if (!old || now === old) return false;
     if (!now) return !/清空|删除|删掉|已清除/.test(replyText);
     const v = fairNormalise(key, now);
-    return !shown.includes(v) && !fairNormalise(key, replyText).includes(v);
+    // A long value is shown shortened ("…认……"): its beginning is enough.
+    const head = v.length > 40 ? v.slice(0, 24) : v;
+    return !shown.includes(head) && !fairNormalise(key, replyText).includes(head);
   });
 }
 
