@@ -200,17 +200,13 @@ export async function runBlindQuestions(verbose: boolean, dir = BLIND_DIR): Prom
   return summary;
 }
 
-export async function runBlindDialogs(
-  verbose: boolean,
-  only?: string,
-  dir = BLIND_DIR,
-): Promise<Record<string, unknown>> {
+/** Plays every dialog of a blind set through the whole bot on a fresh database; one outcome each. */
+export async function playBlindDialogs(items: BlindDialog[]): Promise<DialogOutcome[]> {
   const { createHarness } = await import('../support/app.ts');
   const { outboundText } = await import('../support/app.ts');
   const { readFields } = await import('../../src/application/form.ts');
   // The notice's 2019 deadline has passed; the dialogs are about understanding, not about the date.
   const harness = await createHarness({ APPLICATION_DEADLINE: 'none' });
-  const items = loadJsonl<BlindDialog>(path.join(dir, 'dialogs.jsonl')).filter((d) => !only || d.id === only);
   const outcomes: DialogOutcome[] = [];
   try {
     for (const item of items) {
@@ -241,6 +237,16 @@ export async function runBlindDialogs(
   } finally {
     await harness.close();
   }
+  return outcomes;
+}
+
+export async function runBlindDialogs(
+  verbose: boolean,
+  only?: string,
+  dir = BLIND_DIR,
+): Promise<Record<string, unknown>> {
+  const items = loadJsonl<BlindDialog>(path.join(dir, 'dialogs.jsonl')).filter((d) => !only || d.id === only);
+  const outcomes = await playBlindDialogs(items);
   for (const o of outcomes) {
     if (o.ok && !verbose && !o.silentOverwrites?.length) continue;
     console.log(`${o.ok ? '  ' : '✗ '}${o.item.id} [${o.item.style}]`);
