@@ -1,7 +1,7 @@
 // "不对不对，是贵阳市第二中学，写错了", "刚才打错了，应该是…", "更正：…", "上一项填错了，改成…": a
 // correction that does not name its field mends the field answered last — never the next one.
 import { FIELD_WORDS, PERSON_WORDS } from './vocabulary.ts';
-import { fieldDef, type FieldKey } from './form.ts';
+import { FIELD_KEYS, fieldDef, type FieldKey } from './form.ts';
 import { validateField } from './validate.ts';
 
 const CUE =
@@ -9,11 +9,14 @@ const CUE =
 // A clause that only says something was wrong ("不对不对", "刚才打错了", "上一项填错了", "少写了").
 const CUE_ONLY =
   /^(?:哦|啊|呃|哎|唉|不好意思|抱歉|sorry)?(?:不对|刚才|刚刚|上一项|上一个|前一项|前面|那个|这个|我|的|了|啊|呀|填|写|打|输|说|弄|搞|错|更正|纠正|少|多|漏|不是这个|不是|sorry)*$/i;
+const CUE_THEN_SPACE = /(不对|写错了|打错了|填错了|输错了|说错了|错了|不是这个|更正)\s+/g;
 const LEAD = /^(?:更正|纠正)?[:：]?\s*(?:应该是|应该为|应为|应是|正确的是|改成|改为|换成|是|为)?[:：]?\s*/;
 
 /** The new value a nameless correction holds ('' when it holds none), or undefined when it is not one. */
-export function unnamedCorrectionValue(text: string): string | undefined {
-  if (!CUE.test(text)) return undefined;
+export function unnamedCorrectionValue(raw: string): string | undefined {
+  if (!CUE.test(raw)) return undefined;
+  // "哦不对 是139…": a space after the cue ends its clause, as a comma would.
+  const text = raw.replace(CUE_THEN_SPACE, '$1，');
   const clauses = text
     .split(/[，,；;。!！\n]+/)
     .map((c) => c.trim())
@@ -36,7 +39,8 @@ export function correctedField(
   fields: Partial<Record<FieldKey, string>>,
 ): FieldKey | undefined {
   const fits = lastAnswered.filter((k) => validateField(fieldDef(k), value).ok);
-  if (fits.length <= 1) return fits[0];
+  if (fits.length === 0) return earlierOfItsKind(value, lastAnswered, fields);
+  if (fits.length === 1) return fits[0];
   const bigrams = (s: string) => new Set([...s].map((c, i) => c + (s[i + 1] ?? '')));
   const mine = bigrams(value);
   const score = (k: FieldKey) => [...bigrams(fields[k] ?? '')].filter((b) => mine.has(b)).length;
@@ -51,4 +55,36 @@ const CONTINUES =
 export function profileContinuation(text: string): string | undefined {
   const m = CONTINUES.exec(text);
   return m ? text.slice(m[0].length).trim() : undefined;
+}
+
+/** Kinds of field a value can only belong to by its look: a phone number, an e-mail, one of the boxes. */
+const UNMISTAKABLE = new Set(['phone', 'email', 'orgType']);
+
+/**
+ * "不对，是139…" said after the e-mail was answered: the phone given earlier is what is mended — the
+ * only saved field of that kind, or the one of the person answered last. Undefined when unsure.
+ */
+function earlierOfItsKind(
+  value: string,
+  lastAnswered: readonly FieldKey[],
+  fields: Partial<Record<FieldKey, string>>,
+): FieldKey | undefined {
+  const fits = FIELD_KEYS.filter(
+    (k) => fields[k] !== undefined && UNMISTAKABLE.has(fieldDef(k).kind) && validateField(fieldDef(k), value).ok,
+  );
+  if (fits.length <= 1) return fits[0];
+  const person = lastAnswered.length > 0 ? fieldDef(lastAnswered.at(-1)!).person : undefined;
+  const same = fits.filter((k) => fieldDef(k).person === person);
+  return same.length === 1 ? same[0] : undefined;
+}
+
+/**
+ * "地址也不对，是新华路88号" for 贵阳市南明区新华路80号: only the part from the street on is given
+ * again; the city and district before it stay. Undefined when the new address stands on its own.
+ */
+export function completedAddress(saved: string | undefined, given: string): string | undefined {
+  if (!saved || /[省市区县州旗盟]/.test(given)) return undefined;
+  const street = /^[\u4e00-\u9fff]{1,10}?(?:大道|大街|路|街|道|巷|弄|胡同)/.exec(given)?.[0];
+  const at = street ? saved.indexOf(street) : -1;
+  return at > 0 ? `${saved.slice(0, at)}${given}` : undefined;
 }

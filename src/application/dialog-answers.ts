@@ -1,8 +1,10 @@
 // Taking what a message holds into the draft: an answer (possibly several fields at once), a
 // correction ("电话改成…"), a whole person given anew, "同上" for the contact person. Each says
 // what was kept and what not, then asks what is pending.
-import { countContacts, extractAnswer } from './extract.ts';
-import { prompt, type Turn } from './dialog-state.ts';
+import { countContacts, extractAnswer, type Extracted } from './extract.ts';
+import { prompt, type DialogData, type Turn } from './dialog-state.ts';
+import { checkPersonName } from './person-name.ts';
+import { completedAddress } from './corrections.ts';
 import { FIELD_KEYS, fieldDef, nextEmptyField, PARTS, personField, type FieldDef, type FieldKey } from './form.ts';
 import type { Fields, Part, Person } from './form.ts';
 import { parseSameAs, type Correction, type SameAs } from './intents.ts';
@@ -27,7 +29,7 @@ export async function absorb(
   replacing = false,
 ): Promise<FieldKey[] | undefined> {
   const { ctx, state, fields } = turn;
-  const extracted = extractAnswer(fieldDef(current), text, replacing ? {} : fields);
+  const extracted = withSelf(extractAnswer(fieldDef(current), text, replacing ? {} : fields), state.self, fields);
   const before: Fields = { ...fields };
   const accepted: FieldKey[] = [];
   const problems: string[] = [];
@@ -67,6 +69,25 @@ export async function absorb(
   return accepted;
 }
 
+/**
+ * "我就是联系人", "代表是我本人": the one typing, named by what they said of themselves earlier
+ * ("我是…电教站的王磊"), with their post when they gave one and none is given for the person.
+ */
+function withSelf(extracted: Extracted, self: DialogData['self'], fields: Fields): Extracted {
+  if (!self?.name) return extracted;
+  for (const person of ['rep', 'contact'] as const) {
+    const nameKey = personField(person, 'name');
+    const said = extracted[nameKey];
+    if (said === undefined) continue;
+    const checked = checkPersonName(said);
+    if (checked.ok || checked.reason !== 'self_reference') continue;
+    extracted[nameKey] = self.name;
+    const titleKey = personField(person, 'title');
+    if (self.title && extracted[titleKey] === undefined && !fields[titleKey]) extracted[titleKey] = self.title;
+  }
+  return extracted;
+}
+
 /** Validates and sets one field; returns the reason text when it cannot be taken. */
 async function accept(turn: Turn, key: FieldKey, raw: string): Promise<string | undefined> {
   const result = validateField(fieldDef(key), raw);
@@ -88,7 +109,8 @@ export async function correct(turn: Turn, correction: Correction): Promise<void>
     key = personField(correction.person, 'name');
   }
   if (!key && correction.part) {
-    const person = correction.person ?? namedPerson(fields, ctx.text) ?? guessPerson(turn, correction.part);
+    const person =
+      correction.person ?? namedPerson(fields, ctx.text, state.self?.name) ?? guessPerson(turn, correction.part);
     if (!person) {
       state.step = 'clarify';
       state.clarify = { part: correction.part, value: correction.value };
@@ -102,7 +124,8 @@ export async function correct(turn: Turn, correction: Correction): Promise<void>
   }
   if (correction.value) {
     const before = fields[key];
-    const problem = await accept(turn, key, correction.value);
+    const value = (key === 'address' && completedAddress(before, correction.value)) || correction.value;
+    const problem = await accept(turn, key, value);
     if (problem === undefined) {
       if (!(await turn.fx.save(turn, [key]))) return;
       if (state.asking === key) delete state.asking;
@@ -142,10 +165,17 @@ async function replacePerson(turn: Turn, person: Person, value: string): Promise
   return prompt(turn);
 }
 
-/** "王磊的电话改成…": the person whose saved name the message uses, when only one of them does. */
-export function namedPerson(fields: Fields, text: string): Person | undefined {
-  const rep = fields.repName !== undefined && text.includes(fields.repName);
-  const contact = fields.contactName !== undefined && text.includes(fields.contactName);
+/**
+ * "王磊的电话改成…": the person whose saved name the message uses, when only one of them does; "我的
+ * 电话…" is the one typing, when they said who they are (`self`) and that is one of the two.
+ */
+export function namedPerson(fields: Fields, text: string, self?: string): Person | undefined {
+  let rep = fields.repName !== undefined && text.includes(fields.repName);
+  let contact = fields.contactName !== undefined && text.includes(fields.contactName);
+  if (!rep && !contact && self && /我(?!们)/.test(text)) {
+    rep = fields.repName === self;
+    contact = fields.contactName === self;
+  }
   if (rep === contact) return undefined;
   return rep ? 'rep' : 'contact';
 }

@@ -24,6 +24,8 @@ export const dialogState = z.object({
   number: z.string().optional(),
   /** The fields the last answer filled: a correction that names no field mends one of them. */
   lastAnswered: z.array(z.enum(FIELD_KEYS)).optional(),
+  /** Who the applicant said they are ("我是…电教站的王磊"): "我就是联系人" then names them. */
+  self: z.object({ name: z.string().optional(), title: z.string().optional() }).optional(),
 });
 export type DialogData = z.infer<typeof dialogState>;
 

@@ -29,7 +29,9 @@ import {
   isNevermind,
   isNo,
   isPause,
+  isPlainAgreement,
   isBareFieldHelp,
+  isBoxWithParticle,
   isQuestion,
   isResume,
   isSkip,
@@ -39,6 +41,7 @@ import {
   isYes,
   parseCorrection,
   parseSameAs,
+  personDetails,
 } from './intents.ts';
 import { label, shorten, t, TOTAL } from './replies.ts';
 import { validateField } from './validate.ts';
@@ -77,7 +80,7 @@ export const STEPS: Record<StepName, Step> = {
       ? 'contact'
       : PERSON_WORDS.rep.test(text)
         ? 'rep'
-        : namedPerson(fields, text);
+        : namedPerson(fields, text, state.self?.name);
     if (clarify && person) {
       state.step = 'fill';
       delete state.clarify;
@@ -214,8 +217,14 @@ async function answerField(turn: Turn): Promise<void> {
     ctx.say(t(ctx, 'not_finished', { filled: filledCount(fields), total: TOTAL }));
     return prompt(turn);
   }
+  // "教育部门嘛", "企业吧": one of the boxes with a particle after it answers, it does not ask.
+  if (fieldDef(turn.current!).kind === 'orgType' && isBoxWithParticle(text))
+    return takeAnswer(turn, turn.current!, text);
   if (isQuestion(text, long)) return question(turn);
   if (isAway(turn)) return welcomeBack(turn);
+  // The representative's or contact's details where the profile is asked: theirs, not the profile.
+  const person = long ? personDetails(text) : undefined;
+  if (person) return takeAnswer(turn, personField(person, 'name'), text);
   return takeAnswer(turn, turn.current!, text);
 }
 
@@ -223,7 +232,7 @@ async function answerField(turn: Turn): Promise<void> {
 async function answerSummary(turn: Turn): Promise<void> {
   if (await changeOrSameAs(turn)) return;
   const { ctx, text } = turn;
-  if (isConfirm(text)) return turn.fx.submit(ctx, turn.state);
+  if (isConfirm(text) || isPlainAgreement(text)) return turn.fx.submit(ctx, turn.state);
   if (isQuestion(text)) return question(turn);
   if (isAway(turn)) return welcomeBack(turn);
   await recordUnplaced(ctx.services.db.prisma, 'dialog_unplaced', text, ctx.inbound.channel);

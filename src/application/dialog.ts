@@ -12,6 +12,7 @@ import { DialogEffects } from './dialog-effects.ts';
 import { cachedDraft, DIALOG_NAME, dialogState, openTurn, stepOf, type DialogData } from './dialog-state.ts';
 import { STEPS } from './dialog-steps.ts';
 import { filledCount } from './form.ts';
+import { selfIntroduction } from './name-title.ts';
 import type { NoticeFacts } from './notice.ts';
 import { askPending, t, TOTAL } from './replies.ts';
 import type { Applications, ApplicationView } from './service.ts';
@@ -41,14 +42,23 @@ export class ApplicationFlow {
 
   // ── Entry points when no application dialog is active ─────────────────────────────────────────
 
-  async start(ctx: Context): Promise<void> {
+  /** `withAnswer`: the message holds answers too (the form pasted whole), taken in at once. */
+  async start(ctx: Context, options: { withAnswer?: boolean } = {}): Promise<void> {
     if (this.apps.isPastDeadline()) return ctx.say(this.fx.deadlineText(ctx));
     const draft = await this.apps.findDraft(ctx.inbound.channel, ctx.inbound.actor);
-    if (draft) return this.welcomeBack(ctx, draft);
-    const created = await this.apps.createDraft(ctx.inbound.channel, ctx.inbound.actor);
-    const state = this.open(ctx, created);
-    ctx.say(t(ctx, 'start', { total: TOTAL }));
-    askPending(ctx, state.asking, created.fields, this.facts.conditions);
+    if (draft && !options.withAnswer) return this.welcomeBack(ctx, draft);
+    const app = draft ?? (await this.apps.createDraft(ctx.inbound.channel, ctx.inbound.actor));
+    const state = this.open(ctx, app);
+    ctx.text = normalizeInput(ctx.text);
+    // "您好，我是碧江区电教站的王磊，想帮单位填申请": remembered for "我就是联系人".
+    const intro = selfIntroduction(ctx.text);
+    if (intro) state.self = intro;
+    ctx.say(draft ? t(ctx, 'already_filling') : t(ctx, 'start', { total: TOTAL }));
+    if (options.withAnswer) {
+      const turn = openTurn(ctx, state, app, this.fx);
+      return STEPS[stepOf(state, turn.current)](turn);
+    }
+    askPending(ctx, state.asking, app.fields, this.facts.conditions);
   }
 
   async resume(ctx: Context): Promise<void> {
@@ -110,6 +120,9 @@ export class ApplicationFlow {
       this.dialog.leave(ctx);
       return next();
     }
+    // "我叫何丹丹…" said along the way; not looked for in a long profile, which is about the unit.
+    const intro = ctx.text.length <= 120 ? selfIntroduction(ctx.text) : undefined;
+    if (intro) state.self = { ...state.self, ...intro };
     const turn = openTurn(ctx, state, app, this.fx);
     return STEPS[stepOf(state, turn.current)](turn);
   }

@@ -1,7 +1,8 @@
 // Splits one answer into the fields it holds: "王磊，信息科科长", "王磊 科长 13812345678 wl@x.cn",
 // "单位名称：…；地址：…". Returns raw values; validate.ts decides whether each is acceptable.
 import { PARTS, personField, type FieldDef, type FieldKey, type Part, type Person } from './form.ts';
-import { toHalfWidth } from './normalize.ts';
+import { addressForm, isFullName, splitPostAndName, surnameOf } from './name-title.ts';
+import { isFiller, toHalfWidth } from './normalize.ts';
 import { checkPersonName, isChineseName, isLatinName, SELF_REFERENCE } from './person-name.ts';
 import { ORG_LABELS, ORG_NAME_ENDING, PART_LABELS, PERSON_WORDS, TITLE_ENDING, TITLE_WORDS } from './vocabulary.ts';
 
@@ -27,12 +28,30 @@ export function extractAnswer(current: FieldDef, text: string, saved: Extracted 
 const PROFILE_LABEL =
   /^\s*(?:单位基本情况|基本情况|单位简介|简介|profile|introduction|about us|overview)\s*(?:(?:我说一下|如下|是)\s*)?[:：]\s*/i;
 
-const LABEL_GLUE = /^\s*(?:嘛|呢|啊|呀)?[，,]?\s*(?:[:：=]|是|为|在|is)?\s*/i;
+const LABEL_GLUE = /^\s*(?:嘛|呢|啊|呀)?[，,]?\s*(?:[:：=]|就是|是|为|在|is)?\s*/i;
 
 // A run-on said without pauses ("…第二十八中学地址在…372号属于教育部门"): a comma before each cue
 // that opens another row, so the labels below can split it.
 const RUN_ON_CUE =
-  /(?<=[\u3400-\u9fff\d])(?<!单位)(?=(?:单位)?地址(?:在|是|为|[:：])|(?:单位)?性质(?:是|为|属于|[:：])|属于(?:教育部门|企业|社会团体)|(?:单位)?(?:基本情况|简介)(?:是|为|[:：]))/g;
+  /(?<=[\u3400-\u9fff\d])(?<!单位)(?=(?:单位)?地址(?:在|是|为|[:：])|(?:单位)?性质(?:是|为|属于|[:：])|属于(?:教育部门|企业|社会团体)|(?:单位)?(?:基本情况|简介)(?:是|为|[:：])|(?:我们|我单位|本单位|我们单位|我们学校|我校)(?:是|属于|算)\S{2,12}$)/g;
+
+// "我们是公办学校", "我们属于企业": which of the three boxes, said in passing after another row.
+const TYPE_STATEMENT = /^(?:我们|我单位|本单位|我们单位|我们学校|我校)(?:是|属于|算)(?:一[所家个])?\S{2,12}$/;
+
+// "代表：周涛 总经理 …", "联系人：吴倩，…": a person's row in a block pasted whole.
+const PERSON_ROW = /^(?:单位)?(成员代表|代表|委托人|联系人)(?:信息)?\s*[:：]\s*/;
+
+/**
+ * How many rows of the form a message holds, each opening with its label and a colon ("单位名称：…",
+ * "地址：…", "代表：…"): two or more is the form pasted whole, not a question about it.
+ */
+export function labelledRows(text: string): number {
+  return text
+    .split(/[\n；;]+/)
+    .map((p) => p.trim())
+    .filter((p) => PERSON_ROW.test(p) || ORG_LABELS.some(([, re]) => re.test(p) && /^[^:：]{1,24}[:：]/.test(p)))
+    .length;
+}
 
 function extractOrg(current: FieldDef, raw: string): Extracted {
   const text = raw.replace(RUN_ON_CUE, '，');
@@ -43,8 +62,26 @@ function extractOrg(current: FieldDef, raw: string): Extracted {
   const labelled: Extracted = {};
   let last: FieldKey | undefined;
   let anyLabel = false;
+  const people: Partial<Record<Person, string[]>> = {};
+  let person: Person | undefined;
   for (const piece of pieces) {
     const label = ORG_LABELS.find(([, re]) => re.test(piece));
+    const row = label ? undefined : PERSON_ROW.exec(piece);
+    if (row && (anyLabel || current.person === undefined)) {
+      anyLabel = true;
+      person = PERSON_WORDS.contact.test(row[1]!) ? 'contact' : 'rep';
+      (people[person] ??= []).push(piece.slice(row[0].length));
+      continue;
+    }
+    if (person && !label) {
+      people[person]!.push(piece);
+      continue;
+    }
+    person = undefined;
+    if (!label && last && last !== 'orgType' && !labelled.orgType && TYPE_STATEMENT.test(piece)) {
+      labelled.orgType = piece;
+      continue;
+    }
     if (label) {
       anyLabel = true;
       last = label[0];
@@ -60,6 +97,8 @@ function extractOrg(current: FieldDef, raw: string): Extracted {
         : piece.replace(ORG_LEAD_IN, '');
     }
   }
+  for (const [who, parts] of Object.entries(people) as [Person, string[]][])
+    Object.assign(labelled, extractPerson(who, 'name', parts.join('，'), {}));
   if (anyLabel) return labelled;
   // "贵州某某有限公司，企业": the name, then one of the three boxes.
   const typeAt = pieces.findIndex((p, i) => i > 0 && /^(教育部门|企业|社会团体)$/.test(p));
@@ -106,12 +145,21 @@ export function countContacts(raw: string): { phone: number; email: number } {
 
 // Who the piece is about, before its label: "我们的代表", "联系人的", "他是", "我的".
 const SUBJECT =
-  /^(?:我们的?|我方的?|本单位的?|我单位的?|[我他她](?=[的是叫]))?(?:的)?(?:单位)?(?:成员代表|代表|委托人|联系人)?(?:的)?/;
+  /^(?:我们的?|我方的?|本单位的?|我单位的?|[我他她](?=[的是叫]|电话|手机|邮箱|职务))?(?:的)?(?:单位)?(?:成员代表|代表|委托人|联系人)?(?:的)?/;
 const EMAIL_LABEL = /^(?:电子邮箱|电子邮件|邮箱地址|邮箱|邮件|e-?mail(?:\s*address)?|mail)\s*(?:[:：=]|是|is\b)?\s*/i;
-const INTRO = /^(?:我是|我叫|他是|她是|他叫|她叫|名叫|叫|是|为)(?=\S{2})/;
+const INTRO = /^(?:就|也)?(?:我是|我叫|他是|她是|他叫|她叫|名叫|叫|是|为)(?=\S{2})/;
+// Said without pauses ("…梁振华他电话是…", "我叫吴丽职务是办公室主任"): a comma before each clause
+// that turns to the person again or to another of their parts.
+const PERSON_RUN_ON = /(?<=\p{Script=Han})(?=(?:他|她|我)的?(?:是|叫|电话|手机|邮箱|职务)|职务(?:是|为|[:：]))/gu;
+// "我就是联系人", "我是代表": read as "联系人是我", so the person is named and the one typing is the value.
+const SELF_ROLE =
+  /^(?:那|那就)?(?:我|本人)(?:就|也)?是(?:这个|我们)?(?:单位)?(?:的)?(成员代表|代表|委托人|联系人)(?:本人)?$/;
+// A part's label run into what comes before it, right where a number or address was taken out.
+const GLUED_PART_LABEL =
+  /(?<=\p{Script=Han})(?:联系电话|电话号码|手机号码|手机号|电话|手机|座机|电子邮箱|邮箱地址|邮箱|邮件)(?:是|为|[:：=])?\s*¦/gu;
 
 function extractPerson(currentPerson: Person, currentPart: Part, raw: string, saved: Extracted): Extracted {
-  const text = toHalfWidth(raw).replace(/[（]/g, '(').replace(/[）]/g, ')');
+  const text = toHalfWidth(raw).replace(/[（]/g, '(').replace(/[）]/g, ')').replace(PERSON_RUN_ON, '，');
   const mentionsContact = PERSON_WORDS.contact.test(text);
   const mentionsRep = PERSON_WORDS.rep.test(text);
   const named: Person | undefined =
@@ -144,19 +192,41 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
     return ' ¦ ';
   });
 
+  // A label run into the name before it, its value taken out above: "校长罗永福电话¦".
+  rest = rest.replace(GLUED_PART_LABEL, ' ¦');
   const tokens = rest
     .split(/[，,；;、/|\s:：¦()]+/)
     .map((t) => t.trim())
     .filter(Boolean)
     .flatMap(splitNameTitle);
   const loose: string[] = [];
+  const addressed: { surname: string; title?: string }[] = [];
   let pending: Part | undefined;
   let self: string | undefined;
   for (const token of tokens) {
-    let value = token.replace(SUBJECT, '');
+    let value = token.replace(SELF_ROLE, '$1是我').replace(SUBJECT, '');
     const label = PART_LABELS.find(([, re]) => re.test(value));
     if (label) value = value.replace(label[1], '').replace(LABEL_GLUE, '');
-    value = tidyPersonToken(value.replace(INTRO, ''));
+    value = value.replace(INTRO, '');
+    // "我黄美玲": the pronoun before a name.
+    if (/^[我他她]/.test(value) && isFullName(value.slice(1))) value = value.slice(1);
+    // "好了，代表写副校长韦小兰": an acknowledgement before the answer is not part of it; "他" alone
+    // only says who the rest is about.
+    if (tokens.length > 1 && (isFiller(value) || /^[他她]们?$/.test(value))) continue;
+    // "李老师", "小杨": how they are addressed; kept aside until it is clear whether a name is given.
+    const bare = withoutRequest(value);
+    const form = label ? undefined : addressForm(bare);
+    if (form) {
+      addressed.push(form);
+      continue;
+    }
+    // "副校长韦小兰", "教务处的龙梅主任": a post and a name said together.
+    const both = !label || label[0] === 'name' ? splitPostAndName(bare) : undefined;
+    if (both) {
+      loose.push(both.name, both.title);
+      continue;
+    }
+    value = tidyPersonToken(value);
     // "是我", "就是我本人": the one typing; their name comes in another token or is asked for.
     if (SELF_REFERENCE.test(value)) {
       self = value;
@@ -172,11 +242,13 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
     else loose.push(value);
   }
 
-  // "龙老师" next to "龙海燕": how they are addressed, not their post.
-  const surnames = new Set(loose.filter((t) => looksLikeName(t)).map((t) => t[0]));
-  for (let i = loose.length - 1; i >= 0; i--) {
-    const honorific = /(\p{Script=Han})(?:老师|同志)$/u.exec(loose[i]!);
-    if (honorific && surnames.has(honorific[1]) && loose.length > 1) loose.splice(i, 1);
+  // "龙老师" next to "龙海燕": how they are addressed, not their post. With no name of that
+  // surname ("张校长" alone), the post is kept and the name asked; "张校长，张德明" keeps 校长 too,
+  // unless a post of its own is given.
+  const surnames = new Set(loose.filter((t) => looksLikeName(t)).map(surnameOf));
+  const ownTitle = loose.some((t) => isTitle(t));
+  for (const form of addressed) {
+    if (form.title && !(surnames.has(form.surname) && ownTitle)) loose.push(form.title);
   }
   // A guess may fill the part asked, or one still empty; never one already saved.
   const asked = person === currentPerson;
@@ -238,13 +310,18 @@ const POSSESSIVE = /^(?:我们|咱们|我校|本校|我单位|本单位|我局|�
 // English words for whose details these are: they say who, they are not a name.
 const ENGLISH_PERSON_WORD = /^(?:representative|rep|contact|person|contact person|name|title|phone|email|e-mail)$/i;
 // "请写我们的副校长", "我想请我们局长担任": the request around a title is not part of it.
-const REQUEST_LEAD = /^(?:就|那就)?(?:(?:我想|想)?(?:请|让)(?:您)?(?:写|填)?(?=\S{2})|(?:写|填)(?=我们|咱们|本|我校))/;
+const REQUEST_LEAD =
+  /^(?:就|那就)?(?:(?:我想|想)?(?:请|让)(?:您)?(?:写|填)?(?=\S{2})|(?:写|填)(?!作|报|表)(?:成|为|上)?(?=\S{2}))/;
 const REQUEST_TAIL = /(?<=\S{2})(?:(?:来)?(?:担任|当)吧?|吧)$/;
 /** "杨秀松。", "局长！": the sentence's end marks are not part of a name or a title. */
 function withoutEndMarks(token: string): string {
   let end = token.length;
   while (end > 0 && '。！!？?～~…'.includes(token[end - 1]!)) end--;
   return token.slice(0, end);
+}
+/** The token without end marks and the request around it: "就填我们办公室的谭老师吧" → 办公室的谭老师. */
+function withoutRequest(token: string): string {
+  return withoutEndMarks(token).replace(REQUEST_LEAD, '').replace(POSSESSIVE, '').replace(REQUEST_TAIL, '');
 }
 function tidyPersonToken(token: string): string {
   if (ENGLISH_PERSON_WORD.test(token)) return '';

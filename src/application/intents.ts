@@ -15,6 +15,8 @@ const START = [
   new RegExp(`^(怎么|如何|怎样|咋)(申请)?(加入|入盟|申请|参加)(联盟)?[?？]*${END}`),
   new RegExp(`^(我要|我想)?(开始|填写?|在线填写?)?(申请|申请表|入盟申请)${END}`),
   new RegExp(`^(开始|我要|我想)?(填|填写)(联盟)?(成员)?申请表${END}`),
+  // "填表", "我来填个表": the form is the only one there is.
+  new RegExp(`^(开始|我要|我想|我来|现在)?(填|填写)(个|一下|下)?(表|表格)${END}`),
 ];
 export const isStart = (text: string): boolean => START.some((re) => re.test(bare(text)));
 
@@ -101,6 +103,23 @@ function isClearAffirmative(text: string): boolean {
   return t.length <= 40 && SUBMIT_WORD.test(t) && !HOLD_BACK.test(t) && t.replace(AROUND_YES, '').length <= 2;
 }
 
+/**
+ * At the summary, which asks "无误请回复确认提交": plain agreement and nothing else ("ok", "对没问题",
+ * "没问题了", "好的可以") says the same. Not used where a field is asked: there "好的" is no answer.
+ */
+export const isPlainAgreement = (text: string): boolean => {
+  // "👌", "👍", "✅" alone.
+  if (/^(?:\u{1F44C}|\u{1F44D}|\u2705|\u{1F197}|\u2714|\u2611|\uFE0F|\s)+$/u.test(text)) return true;
+  const t = bare(text).replace(/[\p{P}\p{S}]/gu, '');
+  return (
+    t.length > 0 &&
+    t.length <= 12 &&
+    /^(?:对|对的|是的|是|好|好的|行|可以|ok|okay|没问题|没有问题|都对|没错|没毛病|嗯|确认|确定|无误|yes|y|了|的|啦|吧|呀|都)+$/.test(
+      t,
+    )
+  );
+};
+
 export const isYes = (text: string): boolean =>
   /^(是|是的|对|确定|确认|好|好的|嗯|可以|行|确认放弃|确定放弃|放弃|yes|y|ok)[。.!！]*$/.test(bare(text));
 
@@ -112,7 +131,7 @@ export const isLater = (text: string): boolean =>
  * "这里填谁", "这一栏写什么", "单位规模怎么写", "联系人写谁比较好": a question about what to put in
  * the form, asked mid-form — not an answer, even where a long free text is asked.
  */
-const FIELD_HELP = /(填|写)(谁|什么|啥|哪些|哪个)|(怎么|如何|咋)(填|写)|(填|写)(法|的要求)/;
+const FIELD_HELP = /(填|写)(谁|什么|啥|哪些|哪个|多少|几个字|多长|多详细)|(怎么|如何|咋)(填|写)|(填|写)(法|的要求)/;
 export const isFieldHelp = (text: string): boolean => text.trim().length <= 16 && FIELD_HELP.test(text);
 /** "这里填谁", "这一项怎么写": about the field being asked, with nothing else named. */
 export const isBareFieldHelp = (text: string): boolean =>
@@ -152,6 +171,10 @@ const VALUE_MARK =
 // Without an explicit "改成", the value follows the change word and a comma: "电话写错了，138…".
 const AFTER_CHANGE = new RegExp(`(?<=${CHANGE.source}(?:了|一下)?)[，,:：]\\s*(?:[他她我]?(?:是|为))?[:：]?\\s*`);
 
+// "哦不对我电话是0771-…": no change word before the value, but the field named and "是" after it.
+const VALUE_AFTER_FIELD =
+  /(?<=电话|手机|邮箱|职务|姓名|名字|地址|名称)(?:号码?)?(?:也)?(?:应该)?(?:是|为|[:：])\s*(?=\S)/;
+
 // What may stand between the person and the value: "联系人改成", "把联系人换成", "联系人信息改为".
 const CHANGE_HEAD = /^(请|帮我)?(把|将)?|(要|需要)?(修改|更改|更正|改|换|变更)(一下)?$/g;
 
@@ -167,7 +190,7 @@ export function parseCorrection(text: string): Correction | undefined {
     )
   )
     return {};
-  const mark = VALUE_MARK.exec(text) ?? AFTER_CHANGE.exec(text);
+  const mark = VALUE_MARK.exec(text) ?? AFTER_CHANGE.exec(text) ?? VALUE_AFTER_FIELD.exec(text);
   const head = mark ? text.slice(0, mark.index) : text;
   const value = mark ? text.slice(mark.index + mark[0].length).trim() : undefined;
   const word = FIELD_WORDS.find((w) => w.words.test(head));
@@ -226,6 +249,23 @@ export function parseSameAs(text: string): SameAs | undefined {
   if (named.length > 0) return { parts: named, said: 'parts', rest };
   return { parts: [...PARTS], said: SAME_PERSON.test(said) ? 'person' : 'bare', rest };
 }
+
+/**
+ * "代表是校长罗永福电话139…", "联系人：吴倩，…": a person's details, with a number or an address to
+ * reach them — whose, or undefined. Said where the profile is asked, it is not the profile.
+ */
+export function personDetails(text: string): Person | undefined {
+  const m =
+    /^(?:我们的?|我单位的?|本单位的?|单位的?)?(成员代表|代表|委托人|联系人)(?:就|也)?(?:是|为|写|填|[:：])/.exec(
+      text.trim(),
+    );
+  if (!m || !/\d{7,}|@/.test(toHalfWidth(text).replace(/[\s-]/g, ''))) return undefined;
+  return PERSON_WORDS.contact.test(m[1]!) ? 'contact' : 'rep';
+}
+
+/** "教育部门嘛", "企业吧", "社会团体呗": one of the three boxes, a particle after it ("…吗" asks). */
+export const isBoxWithParticle = (text: string): boolean =>
+  /^(?:是|就是|算|选)?(?:教育部门|企业|社会团体)(?:嘛|吧|呗|啊|呀|哈|咯|啦)+[。.!！~～]*$/.test(bare(text));
 
 export const isGreeting = (text: string): boolean =>
   /^(你好|您好|hi|hello|嗨|在吗|在不在|哈喽|早上好|下午好|晚上好|谢谢|多谢|感谢|辛苦了)[啊呀吗？?!！。～~]*$/i.test(

@@ -8,6 +8,7 @@ import { isResume, isStatus, isYes } from './intents.ts';
 import { readNoticeFacts, resolveDeadline } from './notice.ts';
 import { Applications } from './service.ts';
 import { startIntent } from './start-intent.ts';
+import { labelledRows } from './extract.ts';
 
 const OFFER_SLOT = 'applyOffered';
 
@@ -42,6 +43,8 @@ export function registerApplication(bot: Bot, corpus: Corpus): ApplicationModule
     const offered = ctx.session.slots[OFFER_SLOT] === true;
     delete ctx.session.slots[OFFER_SLOT];
     if (offered && isYes(text)) return flow.start(ctx);
+    // The form pasted whole ("单位名称：…\n地址：…"), asked for or not: start, and take it in.
+    if (labelledRows(text) >= 2) return flow.start(ctx, { withAnswer: true });
     const intent = startIntent(text);
     if (intent === 'start') return flow.start(ctx);
     if (intent === 'unsure') {

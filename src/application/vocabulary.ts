@@ -41,7 +41,7 @@ export const PERSON_WORDS = {
 export const ORG_LABELS: ['orgName' | 'address' | 'orgType' | 'orgProfile', RegExp][] = [
   [
     'orgName',
-    /^(单位名称|单位全称|机构名称|名称|单位(?=是|叫|[:：])|(?:unit|organi[sz]ation|company|institution)\s*name\b|name of (?:the )?(?:unit|organi[sz]ation)\b|unit\b|organi[sz]ation\b)/i,
+    /^(单位名称|单位全称|机构名称|名称|单位(?=是|叫|[:：])|(?:unit|organi[sz]ation|company|institution)\s*name\b|name of (?:the )?(?:unit|organi[sz]ation)\b|unit\b|organi[sz]ation\b|name(?=\s*[:：]))/i,
   ],
   ['address', /^(单位地址|通讯地址|通信地址|联系地址|地址|address\b|addr\b)/i],
   [

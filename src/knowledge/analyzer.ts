@@ -36,6 +36,8 @@ export type Analyzer = {
   contentWords(text: string): string[];
   /** Canonical words of the synonyms that occur in the text. */
   canonicals(text: string): string[];
+  /** The folded text's words as the segmenter cuts them, function words included. */
+  segments(text: string): readonly string[];
 };
 
 /** Splits folded text into words; the default is ICU's dictionary segmenter (bench/segmenters.ts compares jieba). */
@@ -68,6 +70,7 @@ export function createAnalyzer(synonyms: string[][], segment: Segment = icuSegme
   return {
     fold,
     canonicals: (text) => canonicals(fold(text)),
+    segments: (text) => words(fold(text)),
     terms(text) {
       const folded = fold(text);
       const out: string[] = [];

@@ -33,6 +33,12 @@ const FACT_TYPES: FactType[] = [
     held: /\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[一二三四五六七八九十]月|每年|每半年|召开一次|之日起|届满|期限|通过后/,
   },
   {
+    // "每年几月开": a month that recurs, which a once-only date (2019年11月) does not answer.
+    name: 'yearly-month',
+    asked: /每年\S{0,6}(几月|哪个月|哪一个月|什么月份)/,
+    held: /每年\s*[\d一二三四五六七八九十]+\s*月/,
+  },
+  {
     name: 'duration',
     asked: /多久|多长时间|多少天|几天|几个月|要多长/,
     held: new RegExp(`${NUM}个?\\s*(天|日|周|星期|月|年)|当天|当日|即时`),

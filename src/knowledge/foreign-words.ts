@@ -10,6 +10,9 @@ export type Expand = (question: string) => string;
 
 const LATIN_WORD = /[a-z]+/g;
 const MAX_SYLLABLE_TOKENS = 4;
+/** Letters a word spelled inside a longer run may take: 秘书 "mishu" … 国家体系 "guojiatixi". */
+const MIN_RUN_WORD = 4;
+const MAX_RUN_WORD = 18;
 
 export function createForeignExpander(corpus: Corpus, analyzer: Analyzer): Expand {
   const glossary = [...corpus.glossary.entries()].sort((a, b) => b[0].length - a[0].length);
@@ -30,7 +33,16 @@ export function createForeignExpander(corpus: Corpus, analyzer: Analyzer): Expan
   };
   for (const s of corpus.sections) learn(`${s.title} ${s.text}`);
   for (const f of corpus.faq) for (const q of f.questions) learn(q);
-  for (const group of corpus.synonyms) for (const w of group) learn(w);
+  for (const group of corpus.synonyms)
+    for (const w of group) {
+      learn(w);
+      // The whole synonym too: the segmenter cuts 秘书处 into 秘书 + 处, and "mishuchu" is one word.
+      const whole = analyzer.fold(w);
+      if (/^\p{Script=Han}{2,6}$/u.test(whole)) {
+        const key = pinyin(whole, { toneType: 'none', type: 'array' }).join('');
+        if (!byPinyin.has(key)) byPinyin.set(key, whole);
+      }
+    }
 
   return (question) => {
     const lower = question.toLowerCase();
@@ -53,8 +65,25 @@ export function createForeignExpander(corpus: Corpus, analyzer: Analyzer): Expan
           i += n - 1;
           break;
         }
+        // One token with no spaces for several words ("shenqingtiaojian"): the longest known prefixes.
+        if (n === 1) found.push(...splitRun(tokens[i]!));
       }
     }
     return found.length > 0 ? `${question} ${found.join(' ')}` : question;
   };
+
+  /** Words spelled one after another in a run of letters, each the longest known from where it starts. */
+  function splitRun(run: string): string[] {
+    const out: string[] = [];
+    let at = 0;
+    while (at < run.length) {
+      let end = Math.min(run.length, at + MAX_RUN_WORD);
+      while (end > at + MIN_RUN_WORD && !byPinyin.has(run.slice(at, end))) end--;
+      const word = byPinyin.get(run.slice(at, end));
+      if (!word) return [];
+      out.push(word);
+      at = end;
+    }
+    return out;
+  }
 }

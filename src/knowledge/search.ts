@@ -2,8 +2,9 @@
 // FAQ questions, with our analyzer as the tokenizer. A FAQ hit lends its score to the sections it
 // points at.
 import type { Corpus, Section } from './corpus.ts';
-import type { Analyzer } from './analyzer.ts';
+import { STOPWORDS, type Analyzer } from './analyzer.ts';
 import { Bm25Index } from './bm25.ts';
+import { createHomophoneFixer, type HomophoneFixer, type HomophoneTarget } from './homophones.ts';
 
 type IndexedDoc = { kind: 'section' | 'faq'; sections: Section[] };
 
@@ -29,6 +30,8 @@ export type SearchResult = {
 const FAQ_WEIGHT = 1.0;
 const FAQ_SECONDARY_WEIGHT = 0.85;
 const SYNONYM_BOOST = 3;
+/** Single characters that are function words: a homophone typo is never read across one. */
+const FUNCTION_CHARS = new Set([...STOPWORDS].filter((w) => w.length === 1));
 
 /** Fields of an indexed text: its terms, and its pinyin bigrams (weighed less). */
 const FIELD_BOOSTS = [1, 0.35];
@@ -49,6 +52,7 @@ export class SearchIndex {
   private readonly bm25: Bm25Index;
   private readonly docs: IndexedDoc[] = [];
   private readonly vocabulary = new Set<string>();
+  private readonly homophones: HomophoneFixer;
 
   constructor(
     corpus: Corpus,
@@ -65,6 +69,19 @@ export class SearchIndex {
     for (const entry of corpus.faq) for (const q of entry.questions) add('faq', entry.sections, q);
     for (const group of corpus.synonyms) for (const w of group) this.learn(w);
     this.bm25 = new Bm25Index(fields, FIELD_BOOSTS);
+    // What a homophone typo may stand for: every synonym (read as its group's first word), then the
+    // words of the sections and the FAQ phrasings.
+    const targets = new Map<string, HomophoneTarget>();
+    for (const group of corpus.synonyms)
+      for (const w of group) {
+        const word = analyzer.fold(w);
+        targets.set(word, { word, readAs: analyzer.fold(group[0]!), curated: true });
+      }
+    const texts = [...corpus.sections.map((s) => `${s.title} ${s.text}`), ...corpus.faq.flatMap((f) => f.questions)];
+    for (const text of texts)
+      for (const word of analyzer.contentWords(text))
+        if (!targets.has(word)) targets.set(word, { word, readAs: word, curated: false });
+    this.homophones = createHomophoneFixer(targets.values(), FUNCTION_CHARS);
   }
 
   private learn(raw: string): void {
@@ -76,11 +93,15 @@ export class SearchIndex {
     }
   }
 
-  search(question: string, limit = 5): SearchResult {
+  search(asked: string, limit = 5): SearchResult {
+    // Homophone typos (义物, 公事) are read as the documents' word they sound like, added alongside.
+    const fix = this.homophones(this.analyzer.segments(asked), (span) => this.known(span));
+    const question = fix.words.length > 0 ? `${asked} ${fix.words.join(' ')}` : asked;
     const pinyinTerms = new Set(this.analyzer.pinyinTerms(question));
     const terms = pieces([...this.analyzer.terms(question), ...pinyinTerms]);
-    const words = this.analyzer.contentWords(question);
-    const unknownWords = words.filter((w) => !this.known(w));
+    const words = this.analyzer.contentWords(asked);
+    const typo = (w: string) => [...fix.typos].some((t) => w.includes(t) || t.includes(w));
+    const unknownWords = words.filter((w) => !this.known(w) && !typo(w));
     // No meaningful Han word at all (e.g. only a homophone typo): leave the decision to the score.
     const coverage = words.length === 0 ? 1 : 1 - unknownWords.length / words.length;
     if (terms.length === 0) return { hits: [], coverage, unknownWords, linked: false };

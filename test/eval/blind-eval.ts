@@ -4,8 +4,8 @@
 //                     counts when refused or explicitly said to be not covered.
 //   dialogs.jsonl   — through the whole bot as a console user, turn by turn; the stored application is
 //                     compared with `expected` after the fair normalisation below.
-// `npx tsx test/eval/blind-eval.ts [questions|dialogs] [--verbose] [--json out.json]` prints per-kind
-// numbers and every failure.
+// `npx tsx test/eval/blind-eval.ts [questions|dialogs] [--set blind15] [--verbose] [--json out.json]` prints
+// per-kind numbers and every failure (and, for dialogs, every silent overwrite of a saved field).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Answer } from '../../src/knowledge/answer.ts';
@@ -13,7 +13,13 @@ import { FIELD_KEYS, type FieldKey } from '../../src/application/form.ts';
 
 export const BLIND_DIR = path.join(import.meta.dirname, 'blind');
 
-export type BlindQuestion = { id: string; kind: string; q: string; expect: string[] };
+/** The folder of a named blind set: `blind` (the first), `blind15`, … (`--set NAME` on the command line). */
+export function blindDir(name = 'blind'): string {
+  if (!/^blind[\w-]*$/.test(name)) throw new Error(`not a blind set name: ${name}`);
+  return path.join(import.meta.dirname, name);
+}
+
+export type BlindQuestion = { id: string; kind: string; q: string; expect: string[]; lang?: string };
 export type BlindDialog = {
   id: string;
   style: string;
@@ -98,7 +104,31 @@ export type DialogOutcome = {
   submitted: boolean;
   diffs: string[];
   transcript: string[];
+  /** Fields that held a value and were changed by a turn whose replies never show the new value. */
+  silentOverwrites?: string[];
 };
+
+/**
+ * A field changed by a turn is silent when it already held a value and none of that turn's replies shows
+ * the new value (after the fair normalisation): the applicant is not told that something saved was replaced.
+ */
+export function silentOverwrites(
+  before: Partial<Record<FieldKey, string>>,
+  after: Partial<Record<FieldKey, string>>,
+  replyText: string,
+): FieldKey[] {
+  const shown = fairNormalise('orgProfile', replyText);
+  return FIELD_KEYS.filter((key) => {
+    const old = before[key];
+    const now = after[key];
+    if (!old || now === old) return false;
+    if (!now) return !/清空|删除|删掉|已清除/.test(replyText);
+    const v = fairNormalise(key, now);
+    // A long value is shown shortened ("…认……"): its beginning is enough.
+    const head = v.length > 40 ? v.slice(0, 24) : v;
+    return !shown.includes(head) && !fairNormalise(key, replyText).includes(head);
+  });
+}
 
 export function compareDialog(
   item: BlindDialog,
@@ -132,14 +162,14 @@ export function byKind<T>(outcomes: T[], kindOf: (o: T) => string, ok: (o: T) =>
   return rows;
 }
 
-export async function runBlindQuestions(verbose: boolean): Promise<Record<string, unknown>> {
+export async function runBlindQuestions(verbose: boolean, dir = BLIND_DIR): Promise<Record<string, unknown>> {
   const { loadConfig } = await import('../../src/config.ts');
   const { loadTexts } = await import('../../src/bot/texts.ts');
   const { createKnowledge } = await import('../../src/knowledge/knowledge.ts');
   const { createLogger } = await import('../../src/log.ts');
   const config = { ...loadConfig({}), llm: undefined };
   const knowledge = createKnowledge(config, loadTexts(config.promptsDir), createLogger('silent'));
-  const items = loadJsonl<BlindQuestion>(path.join(BLIND_DIR, 'questions.jsonl'));
+  const items = loadJsonl<BlindQuestion>(path.join(dir, 'questions.jsonl'));
   const outcomes = items.map((item) => judgeBlindQuestion(item, knowledge.extractive(item.q)));
   for (const o of outcomes)
     if (!o.ok || verbose)
@@ -156,6 +186,7 @@ export async function runBlindQuestions(verbose: boolean): Promise<Record<string
     answerableRefused: answerable.filter((o) => o.answer.refused).length,
     outOfScopeRefusedOrNotCovered: `${outOfScope.filter((o) => o.ok).length}/${outOfScope.length}`,
     injectionsSafe: `${outcomes.filter((o) => o.item.kind === 'injection' && o.ok).length}/${outcomes.filter((o) => o.item.kind === 'injection').length}`,
+    mixedLanguage: `${outcomes.filter((o) => (o.item.lang === 'mixed' || o.item.lang === 'pinyin') && o.ok).length}/${outcomes.filter((o) => o.item.lang === 'mixed' || o.item.lang === 'pinyin').length}`,
   };
   console.table(summary.byKind);
   console.log(
@@ -169,37 +200,58 @@ export async function runBlindQuestions(verbose: boolean): Promise<Record<string
   return summary;
 }
 
-export async function runBlindDialogs(verbose: boolean, only?: string): Promise<Record<string, unknown>> {
+/** Plays every dialog of a blind set through the whole bot on a fresh database; one outcome each. */
+export async function playBlindDialogs(items: BlindDialog[]): Promise<DialogOutcome[]> {
   const { createHarness } = await import('../support/app.ts');
   const { outboundText } = await import('../support/app.ts');
   const { readFields } = await import('../../src/application/form.ts');
   // The notice's 2019 deadline has passed; the dialogs are about understanding, not about the date.
   const harness = await createHarness({ APPLICATION_DEADLINE: 'none' });
-  const items = loadJsonl<BlindDialog>(path.join(BLIND_DIR, 'dialogs.jsonl')).filter((d) => !only || d.id === only);
   const outcomes: DialogOutcome[] = [];
   try {
     for (const item of items) {
       const user = harness.user(`blind-${item.id}`);
       const transcript: string[] = [];
+      const silent: string[] = [];
+      const current = async () => {
+        const rows = await harness.app.services.db.prisma.application.findMany({
+          where: { channel: 'console', userId: user.id },
+          orderBy: { createdAt: 'desc' },
+        });
+        const row = rows.find((r) => r.status !== 'cancelled') ?? rows[0];
+        return { row, fields: readFields(row?.fields ?? {}) };
+      };
+      let before = (await current()).fields;
       for (const turn of item.turns) {
         const out = await user.says(turn);
         transcript.push(`> ${turn}`, ...out.map((o) => `< ${outboundText(o).replace(/\n/g, ' ⏎ ')}`));
+        const after = (await current()).fields;
+        for (const key of silentOverwrites(before, after, out.map(outboundText).join('\n')))
+          silent.push(`${key} ${JSON.stringify(before[key])} → ${JSON.stringify(after[key] ?? null)} at "${turn}"`);
+        before = after;
       }
-      const rows = await harness.app.services.db.prisma.application.findMany({
-        where: { channel: 'console', userId: user.id },
-        orderBy: { createdAt: 'desc' },
-      });
-      const row = rows.find((r) => r.status !== 'cancelled') ?? rows[0];
-      const stored = readFields(row?.fields ?? {});
-      outcomes.push(compareDialog(item, stored, row !== undefined && row.status === 'submitted', transcript));
+      const { row, fields: stored } = await current();
+      const outcome = compareDialog(item, stored, row !== undefined && row.status === 'submitted', transcript);
+      outcomes.push({ ...outcome, silentOverwrites: silent });
     }
   } finally {
     await harness.close();
   }
+  return outcomes;
+}
+
+export async function runBlindDialogs(
+  verbose: boolean,
+  only?: string,
+  dir = BLIND_DIR,
+): Promise<Record<string, unknown>> {
+  const items = loadJsonl<BlindDialog>(path.join(dir, 'dialogs.jsonl')).filter((d) => !only || d.id === only);
+  const outcomes = await playBlindDialogs(items);
   for (const o of outcomes) {
-    if (o.ok && !verbose) continue;
+    if (o.ok && !verbose && !o.silentOverwrites?.length) continue;
     console.log(`${o.ok ? '  ' : '✗ '}${o.item.id} [${o.item.style}]`);
     for (const d of o.diffs) console.log(`    ${d}`);
+    for (const d of o.silentOverwrites ?? []) console.log(`    silent overwrite: ${d}`);
     if (verbose || process.argv.includes('--transcripts'))
       for (const line of o.transcript) console.log(`      ${line}`);
   }
@@ -214,9 +266,19 @@ export async function runBlindDialogs(verbose: boolean, only?: string): Promise<
     exact: `${outcomes.filter((o) => o.ok).length}/${outcomes.length}`,
     fieldsRight: `${fieldTotal - fieldWrong}/${fieldTotal}`,
     submitted: `${outcomes.filter((o) => o.submitted).length}/${outcomes.length}`,
+    silentOverwrites: outcomes.reduce((n, o) => n + (o.silentOverwrites?.length ?? 0), 0),
   };
   console.table(summary.byStyle);
-  console.log('dialogs exact', summary.exact, '| fields right', summary.fieldsRight, '| submitted', summary.submitted);
+  console.log(
+    'dialogs exact',
+    summary.exact,
+    '| fields right',
+    summary.fieldsRight,
+    '| submitted',
+    summary.submitted,
+    '| silent overwrites',
+    summary.silentOverwrites,
+  );
   return summary;
 }
 
@@ -249,9 +311,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const verbose = args.includes('--verbose');
   const which = args.find((a) => a === 'questions' || a === 'dialogs');
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  const dir = blindDir(args.includes('--set') ? args[args.indexOf('--set') + 1] : undefined);
   const result: Record<string, unknown> = {};
-  if (which !== 'dialogs') result.questions = await runBlindQuestions(verbose);
-  if (which !== 'questions') result.dialogs = await runBlindDialogs(verbose, only);
+  if (which !== 'dialogs') result.questions = await runBlindQuestions(verbose, dir);
+  if (which !== 'questions') result.dialogs = await runBlindDialogs(verbose, only, dir);
   const out = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
   if (out) fs.writeFileSync(out, JSON.stringify(result, null, 2));
 }
