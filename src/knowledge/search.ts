@@ -93,14 +93,18 @@ export class SearchIndex {
     }
   }
 
-  search(asked: string, limit = 5): SearchResult {
-    // Homophone typos (义物, 公事) are read as the documents' word they sound like, added alongside.
+  /** Homophone typos (义物, 公事) read as the documents' word they sound like, added alongside. */
+  readTypos(asked: string): { question: string; typos: ReadonlySet<string> } {
     const fix = this.homophones(this.analyzer.segments(asked), (span) => this.known(span));
-    const question = fix.words.length > 0 ? `${asked} ${fix.words.join(' ')}` : asked;
+    return { question: fix.words.length > 0 ? `${asked} ${fix.words.join(' ')}` : asked, typos: fix.typos };
+  }
+
+  search(asked: string, limit = 5): SearchResult {
+    const { question, typos } = this.readTypos(asked);
     const pinyinTerms = new Set(this.analyzer.pinyinTerms(question));
     const terms = pieces([...this.analyzer.terms(question), ...pinyinTerms]);
     const words = this.analyzer.contentWords(asked);
-    const typo = (w: string) => [...fix.typos].some((t) => w.includes(t) || t.includes(w));
+    const typo = (w: string) => [...typos].some((t) => w.includes(t) || t.includes(w));
     const unknownWords = words.filter((w) => !this.known(w) && !typo(w));
     // No meaningful Han word at all (e.g. only a homophone typo): leave the decision to the score.
     const coverage = words.length === 0 ? 1 : 1 - unknownWords.length / words.length;
