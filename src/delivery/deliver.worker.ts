@@ -12,7 +12,7 @@ import type { ChannelLimits } from '../config.ts';
 import { deliverQueueName, type DeliverJob } from './queues.ts';
 import { idempotencyKey, partsOf, type CardUpdate } from './outbox.ts';
 import { ChatLimiter } from './chat-limiter.ts';
-import { SendPacer } from './send-pacer.ts';
+import { LATE_MS, SendPacer } from './send-pacer.ts';
 import { delayThroughOutages, isInfrastructureOutage } from './retry-later.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 
@@ -117,21 +117,20 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
       await job.moveToDelayed(Date.now() + UPDATE_WAIT_MS, token);
       throw new DelayedError();
     }
-    // The app's pace: a slot for each part, each sent no earlier than its slot.
-    const pace = pacer ? await pacer.take(parts.length) : 0;
-    if (pace < 0) {
-      await job.moveToDelayed(Date.now() - pace, token);
+    // The app's pace: a slot for each part, each sent at its slot (send-pacer.ts).
+    let slot = pacer ? await pacer.take(parts.length) : 0;
+    if (slot < 0) {
+      await job.moveToDelayed(Date.now() - slot, token);
       throw new DelayedError();
     }
-    const firstSlot = Date.now() + pace;
+    slot += Date.now();
     try {
       // In order; after a retry the parts already sent repeat with the same key and the platform drops them.
       // The reference kept is the row's card's (what a later update names), else its last message's.
       let ref = '';
       let cardRef: string | undefined;
       for (const [i, part] of parts.entries()) {
-        const early = firstSlot + i * (pacer?.spacing ?? 0) - Date.now();
-        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+        if (pacer) slot = await onSlot(pacer, slot, parts.length - i, job, token);
         if (part.kind === 'update') {
           ref = (await applyUpdate(part, address, row, idempotencyKey(row.id, i))) ?? ref;
           continue;
@@ -153,8 +152,34 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
     } catch (error) {
       // The database away (e.g. the "delivered" mark failed after the send): retried without
       // counting an attempt; the platform drops the resend by its uuid.
-      if (isInfrastructureOutage(error)) throw error;
+      if (isInfrastructureOutage(error) || error instanceof DelayedError) throw error;
       return await onSendError(error, row.id, job);
+    }
+  }
+
+  /**
+   * Waits for `slot` (ms, this process's clock) and returns the slot after it. Woken too late for it
+   * (a stalled process: a send now could crowd the ones after it past the limit), it takes new slots
+   * for the `left` parts instead; too far ahead, the job waits delayed and the row is sent again
+   * (parts already sent repeat with their keys and the platform drops them).
+   */
+  async function onSlot(
+    pacer: SendPacer,
+    slot: number,
+    left: number,
+    job: Job<DeliverJob>,
+    token: string | undefined,
+  ): Promise<number> {
+    for (;;) {
+      const early = slot - Date.now();
+      if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+      if (Date.now() - slot <= LATE_MS / 2) return slot + pacer.spacing;
+      const wait = await pacer.take(left);
+      if (wait < 0) {
+        await job.moveToDelayed(Date.now() - wait, token);
+        throw new DelayedError();
+      }
+      slot = Date.now() + wait;
     }
   }
 
