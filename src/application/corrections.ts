@@ -1,7 +1,7 @@
 // "不对不对，是贵阳市第二中学，写错了", "刚才打错了，应该是…", "更正：…", "上一项填错了，改成…": a
 // correction that does not name its field mends the field answered last — never the next one.
 import { FIELD_WORDS, PERSON_WORDS } from './vocabulary.ts';
-import { FIELD_KEYS, fieldDef, type FieldKey } from './form.ts';
+import { FIELD_KEYS, fieldDef, ORG_TYPES, type FieldKey } from './form.ts';
 import { validateField } from './validate.ts';
 
 const CUE =
@@ -38,6 +38,8 @@ export function correctedField(
   lastAnswered: readonly FieldKey[],
   fields: Partial<Record<FieldKey, string>>,
 ): FieldKey | undefined {
+  // "不对，是企业": one of the three boxes is 单位性质, whatever was answered last.
+  if ((ORG_TYPES as readonly string[]).includes(value) && fields.orgType !== undefined) return 'orgType';
   const fits = lastAnswered.filter((k) => validateField(fieldDef(k), value).ok);
   if (fits.length === 0) return earlierOfItsKind(value, lastAnswered, fields);
   if (fits.length === 1) return fits[0];

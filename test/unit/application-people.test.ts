@@ -80,6 +80,9 @@ describe('the form, rows and corrections', () => {
     expect(correctedField('13912345679', ['repEmail'], fields)).toBe('repPhone');
     expect(correctedField('13912345679', ['orgType'], fields)).toBeUndefined();
     expect(parseCorrection('哦不对我邮箱是x@y.cn')).toEqual({ part: 'email', value: 'x@y.cn' });
+    // One of the three boxes mends 单位性质, not the name answered last.
+    const contact = { orgType: '教育部门', contactName: '李娜', contactTitle: '主任' };
+    expect(correctedField('企业', ['contactName', 'contactTitle'], contact)).toBe('orgType');
   });
 
   it('completes an address given again from the street on', () => {
