@@ -16,7 +16,12 @@ describe('verifyWebhook', () => {
   it('accepts a signed, encrypted v2 event and returns the decrypted envelope', () => {
     const e = event();
     const { body, headers } = signedRequest(e, secrets.encryptKey);
-    expect(verifyWebhook(body, headers, secrets, now)).toEqual({ ok: true, kind: 'event', envelope: e });
+    expect(verifyWebhook(body, headers, secrets, now)).toEqual({
+      ok: true,
+      kind: 'event',
+      envelope: e,
+      raw: JSON.stringify(e),
+    });
   });
 
   it.each([
