@@ -60,7 +60,8 @@ export function createAnalyzer(synonyms: string[][], segment: Segment = icuSegme
     return [...found];
   };
 
-  const words = (folded: string): string[] => segment(folded).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  // Read only by the functions below (which never change the array).
+  const words = recent((folded: string): string[] => segment(folded).filter((w) => /[\p{L}\p{N}]/u.test(w)));
 
   return {
     fold: foldBasic,
@@ -94,24 +95,42 @@ export function createAnalyzer(synonyms: string[][], segment: Segment = icuSegme
   };
 }
 
+/**
+ * The last few results of a pure text function. One question is folded seven times and segmented
+ * three times on its way through the answerer (the learned mappings, the charter's numbering,
+ * retrieval, coverage, the quote); each is now done once.
+ */
+function recent<T>(fn: (text: string) => T, size = 8): (text: string) => T {
+  const memo = new Map<string, T>();
+  return (text) => {
+    let value = memo.get(text);
+    if (value === undefined) {
+      value = fn(text);
+      if (memo.size >= size) memo.delete(memo.keys().next().value!);
+      memo.set(text, value);
+    }
+    return value;
+  };
+}
+
 const DI_TYPO = new RegExp(`弟(?=\\s*[${NUMERAL_CHARS}]+\\s*[条章])`, 'g');
 
 /**
  * Full-width → half-width, lower case, traditional → simplified, runs of spaces → one, and the
  * homophone typo 弟 → 第 before an article or chapter number (弟20条, 弟二十条); digits stay as written.
  */
-export function foldChars(text: string): string {
-  return hkToSimplified(text.normalize('NFKC').toLowerCase())
+export const foldChars = recent((text: string): string =>
+  hkToSimplified(text.normalize('NFKC').toLowerCase())
     .replace(/\s+/g, ' ')
-    .replace(DI_TYPO, '第');
-}
+    .replace(DI_TYPO, '第'),
+);
 
 /**
  * foldChars, and article and chapter numbers written the way the charter does: 19条, 第19条 → 第十九条,
  * 第4章 → 第四章 (a bare 4章 stays).
  */
-function foldBasic(text: string): string {
-  return foldChars(text)
+const foldBasic = recent((text: string): string =>
+  foldChars(text)
     .replace(/(?<!\d)第?\s{0,4}(\d+)\s*条/g, (_: string, n: string) => ordinal(n, '条'))
-    .replace(/第\s*(\d+)\s*章/g, (_: string, n: string) => ordinal(n, '章'));
-}
+    .replace(/第\s*(\d+)\s*章/g, (_: string, n: string) => ordinal(n, '章')),
+);
