@@ -1,8 +1,9 @@
-// The keep-before-ack life of a callback event (WeCom, which acknowledges at once and handles
-// afterwards; the Official Account, which answers inline when it can): claimed with its payload
-// in Redis before the acknowledgement, handled in the background with bounded concurrency, retried
-// through transient failures, settled when done, and taken over by another process if this one
-// dies holding it (EventDedup's orphans). The same life as Feishu's events, without the card answer.
+// The keep-before-ack life of a callback event (Feishu and WeCom, which acknowledge at once and
+// handle afterwards — a Feishu card click's answer may wait for its replacement card; the Official
+// Account, which answers inline when it can): claimed with its payload in Redis before the
+// acknowledgement, handled in the background with bounded concurrency, retried through transient
+// failures, settled when done, and taken over by another process if this one dies holding it
+// (EventDedup's orphans).
 import { randomUUID } from 'node:crypto';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
@@ -17,12 +18,19 @@ const SETTLE_FOR_MS = 5 * 60_000;
 const MAX_TAKEOVERS = 3;
 const RETRY_FOR_MS = 30 * 60_000;
 
-export type KeptEventsOptions = {
+/**
+ * `L`: what the receiving process already knows of an event besides its payload (its parsed form, a
+ * caller waiting for the answer), handed to `handle` with it; an event taken over has none.
+ */
+export type KeptEventsOptions<L = never> = {
   channel: string;
   dedup: EventDedup;
   log: Logger;
-  /** Handles one event; `giveUp` asks for the apology alone (a poison event, or retried too long). */
-  handle: (payload: string, kept: { giveUp?: boolean }) => Promise<void>;
+  /**
+   * Handles one event; `giveUp` asks for the apology alone (a poison event, or retried too long).
+   * `local` is what `receive` was given with it, undefined for an event taken over.
+   */
+  handle: (payload: string, kept: { giveUp?: boolean }, local: L | undefined) => Promise<void>;
   concurrency?: number;
   /** How long Redis may take to keep an event before it is refused with 503. */
   keepTimeoutMs: number;
@@ -32,7 +40,7 @@ export type KeptEventsOptions = {
   now: () => Date;
 };
 
-export class KeptEvents {
+export class KeptEvents<L = never> {
   private readonly limit: LimitFunction;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly working = new Set<string>();
@@ -41,7 +49,7 @@ export class KeptEvents {
   private sweeping: Promise<void> | undefined;
   stopping = false;
 
-  constructor(private readonly options: KeptEventsOptions) {
+  constructor(private readonly options: KeptEventsOptions<L>) {
     this.limit = pLimit(options.concurrency ?? 16);
   }
 
@@ -66,9 +74,9 @@ export class KeptEvents {
    * Keeps the event and starts handling it, or recognises a redelivery (`duplicate`); throws
    * EventNotKept (HTTP 503) when Redis cannot keep it in time, so the platform sends it again.
    */
-  async receive(eventId: string, payload: string): Promise<KeepOutcome> {
+  async receive(eventId: string, payload: string, local?: L): Promise<KeepOutcome> {
     const { dedup, channel, log } = this.options;
-    const handle = () => this.handleKept(eventId, payload);
+    const handle = () => this.handleKept(eventId, payload, false, local);
     const outcome = await keepBeforeAck(
       eventId,
       () => dedup.claimAndKeep(channel, eventId, payload, this.options.now().getTime(), this.instance),
@@ -125,7 +133,7 @@ export class KeptEvents {
     }
   }
 
-  private handleKept(eventId: string, payload: string, giveUp = false): void {
+  private handleKept(eventId: string, payload: string, giveUp = false, local?: L): void {
     const { log, channel } = this.options;
     if (this.working.has(eventId)) return;
     const retryFor = this.options.retryForMs ?? RETRY_FOR_MS;
@@ -134,7 +142,7 @@ export class KeptEvents {
       const since = Date.now();
       for (let attempt = 0; ; attempt++) {
         try {
-          await this.limit(() => this.options.handle(payload, giveUp ? { giveUp } : {}));
+          await this.limit(() => this.options.handle(payload, giveUp ? { giveUp } : {}, local));
           return true;
         } catch (error) {
           if (!isTransient(error)) {

@@ -62,10 +62,10 @@ export function createAnalyzer(synonyms: string[][], segment: Segment = icuSegme
     return [...found];
   };
 
-  // One question is folded and segmented several times (terms, pinyin, coverage, quoting, fact
-  // checks): the last text's result is kept. Callers get copies or never change what they get.
-  const fold = lastOf(foldBasic);
-  const words = lastOf((folded: string): readonly string[] => segment(folded).filter((w) => /[\p{L}\p{N}]/u.test(w)));
+  // One question is folded (foldBasic remembers its last few) and segmented several times on its way
+  // through the answerer: the last few results are kept. Callers never change what they get.
+  const fold = foldBasic;
+  const words = recent((folded: string): readonly string[] => segment(folded).filter((w) => /[\p{L}\p{N}]/u.test(w)));
 
   return {
     fold,
@@ -100,16 +100,21 @@ export function createAnalyzer(synonyms: string[][], segment: Segment = icuSegme
   };
 }
 
-/** `f` remembering its last argument and result (f must be pure; the result must not be changed). */
-function lastOf<R>(f: (text: string) => R): (text: string) => R {
-  let lastText: string | undefined;
-  let lastResult: R;
+/**
+ * The last few results of a pure text function. One question is folded seven times and segmented
+ * three times on its way through the answerer (the learned mappings, the charter's numbering,
+ * retrieval, coverage, the quote); each is now done once.
+ */
+function recent<T>(fn: (text: string) => T, size = 8): (text: string) => T {
+  const memo = new Map<string, T>();
   return (text) => {
-    if (text !== lastText) {
-      lastResult = f(text);
-      lastText = text;
+    let value = memo.get(text);
+    if (value === undefined) {
+      value = fn(text);
+      if (memo.size >= size) memo.delete(memo.keys().next().value!);
+      memo.set(text, value);
     }
-    return lastResult;
+    return value;
   };
 }
 
@@ -119,18 +124,18 @@ const DI_TYPO = new RegExp(`弟(?=\\s*[${NUMERAL_CHARS}]+\\s*[条章])`, 'g');
  * Full-width → half-width, lower case, traditional → simplified, runs of spaces → one, and the
  * homophone typo 弟 → 第 before an article or chapter number (弟20条, 弟二十条); digits stay as written.
  */
-export function foldChars(text: string): string {
-  return hkToSimplified(text.normalize('NFKC').toLowerCase())
+export const foldChars = recent((text: string): string =>
+  hkToSimplified(text.normalize('NFKC').toLowerCase())
     .replace(/\s+/g, ' ')
-    .replace(DI_TYPO, '第');
-}
+    .replace(DI_TYPO, '第'),
+);
 
 /**
  * foldChars, and article and chapter numbers written the way the charter does: 19条, 第19条 → 第十九条,
  * 第4章 → 第四章 (a bare 4章 stays).
  */
-function foldBasic(text: string): string {
-  return foldChars(text)
+const foldBasic = recent((text: string): string =>
+  foldChars(text)
     .replace(/(?<!\d)第?\s{0,4}(\d+)\s*条/g, (_: string, n: string) => ordinal(n, '条'))
-    .replace(/第\s*(\d+)\s*章/g, (_: string, n: string) => ordinal(n, '章'));
-}
+    .replace(/第\s*(\d+)\s*章/g, (_: string, n: string) => ordinal(n, '章')),
+);

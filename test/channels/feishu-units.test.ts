@@ -1,10 +1,13 @@
 // The tricky parts of the Feishu channel on their own: request verification, card rendering, click
 // translation, error classification, long-text splitting.
+import http from 'node:http';
+import https from 'node:https';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_JSON_DEPTH, verifyWebhook, TIMESTAMP_TOLERANCE_MS } from '../../src/channels/feishu/webhook-verify.ts';
 import { renderCard } from '../../src/channels/feishu/card-render.ts';
 import { cardActionToInbound } from '../../src/channels/feishu/card-action.ts';
 import { toPlatformError } from '../../src/channels/feishu/api-error.ts';
+import { postJson, proxyConfigured } from '../../src/channels/feishu/json-post.ts';
 import { splitText } from '../../src/channels/split-text.ts';
 import { encrypt, messageEvent, signedRequest } from './support/feishu-requests.ts';
 
@@ -16,7 +19,12 @@ describe('verifyWebhook', () => {
   it('accepts a signed, encrypted v2 event and returns the decrypted envelope', () => {
     const e = event();
     const { body, headers } = signedRequest(e, secrets.encryptKey);
-    expect(verifyWebhook(body, headers, secrets, now)).toEqual({ ok: true, kind: 'event', envelope: e });
+    expect(verifyWebhook(body, headers, secrets, now)).toEqual({
+      ok: true,
+      kind: 'event',
+      envelope: e,
+      raw: JSON.stringify(e),
+    });
   });
 
   it.each([
@@ -250,6 +258,66 @@ describe('toPlatformError', () => {
     });
     expect(toPlatformError(http(400, 99991663), 'send')).toMatchObject({ code: 'PLATFORM_TRANSIENT' });
     expect(toPlatformError(http(400, 230002), 'send')).toMatchObject({ code: 'PLATFORM_PERMANENT', permanent: true });
+  });
+});
+
+describe('postJson (the plain path of sends and replies)', () => {
+  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  let server: http.Server | undefined;
+  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+  const serve = async (answer: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void) => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => answer(req, res, body));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server!.address() as { port: number }).port}`;
+  };
+
+  it('sends the JSON body with the headers given, and parses a JSON answer', async () => {
+    const seen: { method?: string; auth?: string; type?: string; body?: string }[] = [];
+    const url = await serve((req, res, body) => {
+      seen.push({ method: req.method, auth: req.headers.authorization, type: req.headers['content-type'], body });
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ code: 0, data: { message_id: 'om_1' } }));
+    });
+    const data = await postJson(new URL(`${url}/open-apis/x?a=1`), { authorization: 'Bearer t' }, { 中: '文' }, agents);
+    expect(data).toEqual({ code: 0, data: { message_id: 'om_1' } });
+    expect(seen).toEqual([{ method: 'POST', auth: 'Bearer t', type: 'application/json', body: '{"中":"文"}' }]);
+  });
+
+  it('throws a non-2xx answer the way api-error.ts reads it: status, parsed body, headers', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(429, { 'x-ogw-ratelimit-reset': '4', 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 99991400, msg: 'too many' }));
+    });
+    const error = await postJson(new URL(url), {}, {}, agents).catch((e: unknown) => e);
+    expect(toPlatformError(error, 'send')).toMatchObject({ code: 'PLATFORM_RATE_LIMITED', retryAfterMs: 4000 });
+  });
+
+  it('keeps a body that is not JSON as text, and a cut connection is a transient failure', async () => {
+    let calls = 0;
+    const url = await serve((req, res) => {
+      if (calls++ === 0) return res.writeHead(502).end('<html>bad gateway</html>');
+      req.socket.destroy();
+    });
+    const bad = await postJson(new URL(url), {}, {}, agents).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ response: { status: 502, data: '<html>bad gateway</html>' } });
+    expect(toPlatformError(bad, 'send')).toMatchObject({ code: 'PLATFORM_TRANSIENT' });
+    const cut = await postJson(new URL(url), {}, {}, agents).catch((e: unknown) => e);
+    expect(cut).toMatchObject({ code: 'ECONNRESET' });
+    expect(toPlatformError(cut, 'send')).toMatchObject({ code: 'PLATFORM_TRANSIENT' });
+  });
+
+  it('leaves requests to the SDK (whose axios honours it) when a proxy is configured', () => {
+    expect(proxyConfigured({})).toBe(false);
+    expect(proxyConfigured({ HTTPS_PROXY: '' })).toBe(false);
+    expect(proxyConfigured({ HTTPS_PROXY: 'http://proxy:3128' })).toBe(true);
+    expect(proxyConfigured({ http_proxy: 'http://proxy:3128' })).toBe(true);
+    expect(proxyConfigured({ ALL_PROXY: 'socks5://proxy' })).toBe(true);
+    expect(proxyConfigured({ npm_config_https_proxy: 'http://proxy:3128' })).toBe(true);
+    expect(proxyConfigured({ NO_PROXY: 'localhost' })).toBe(false);
   });
 });
 

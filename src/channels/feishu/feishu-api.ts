@@ -1,6 +1,7 @@
 // The few Open API calls the bot makes, through the official SDK. Adds what the SDK lacks: one shared
 // token fetch for concurrent callers, a fresh token when Feishu refuses the cached one, and typed
-// errors (api-error.ts) instead of axios errors.
+// errors (api-error.ts) instead of axios errors. The two calls made for every reply (send, reply)
+// are plain JSON POSTs with the SDK's token (json-post.ts) unless a proxy is configured.
 import http from 'node:http';
 import https from 'node:https';
 import * as lark from '@larksuiteoapi/node-sdk';
@@ -8,6 +9,7 @@ import type { Logger } from 'pino';
 import type { FeishuConfig } from './settings.ts';
 import { checkCode, toPlatformError, tokenRefused } from './api-error.ts';
 import { MAX_INCOMING_FILE_BYTES } from '../channel.ts';
+import { postJson, proxyConfigured, type JsonPostAgents } from './json-post.ts';
 
 export type MsgType = 'text' | 'post' | 'interactive' | 'file';
 export type ReceiveIdType = 'chat_id' | 'open_id' | 'union_id';
@@ -18,6 +20,10 @@ export class FeishuApi {
   readonly client: lark.Client;
   private readonly cache = new lark.DefaultCache();
   private botId: Promise<string | undefined> | undefined;
+  private readonly agents = keptAliveAgents();
+  /** Sends and replies as plain POSTs (json-post.ts); through the SDK when a proxy is configured. */
+  private readonly direct = !proxyConfigured();
+  private readonly userAgent: string;
 
   constructor(
     private readonly config: FeishuConfig,
@@ -30,9 +36,11 @@ export class FeishuApi {
       cache: this.cache,
       logger: sdkLogger(log),
       loggerLevel: lark.LoggerLevel.warn,
-      httpInstance: keptAliveHttp(),
+      httpInstance: keptAliveHttp(this.agents),
     });
     shareTokenFetch(this.client);
+    // The SDK's own User-Agent (oapi-node-sdk/<version>), so both paths look alike to Feishu.
+    this.userAgent = (this.client as unknown as { userAgent?: string }).userAgent ?? 'oapi-node-sdk';
   }
 
   /** The bot's own open_id, to recognise @-mentions of it in groups. Fetched once, retried on failure. */
@@ -60,20 +68,39 @@ export class FeishuApi {
     content: string,
     uuid: string,
   ): Promise<string> {
+    const data = { receive_id: receiveId, msg_type: msgType, content, uuid };
     const res = await this.call('send message', () =>
-      this.client.im.v1.message.create({
-        params: { receive_id_type: idType },
-        data: { receive_id: receiveId, msg_type: msgType, content, uuid },
-      }),
+      this.direct
+        ? this.post(`/open-apis/im/v1/messages?receive_id_type=${encodeURIComponent(idType)}`, data)
+        : this.client.im.v1.message.create({ params: { receive_id_type: idType }, data }),
     );
     return res.data?.message_id ?? '';
   }
 
   async replyMessage(messageId: string, msgType: MsgType, content: string, uuid: string): Promise<string> {
+    const data = { msg_type: msgType, content, uuid };
     const res = await this.call('reply message', () =>
-      this.client.im.v1.message.reply({ path: { message_id: messageId }, data: { msg_type: msgType, content, uuid } }),
+      this.direct
+        ? this.post(`/open-apis/im/v1/messages/${messageId}/reply`, data)
+        : this.client.im.v1.message.reply({ path: { message_id: messageId }, data }),
     );
     return res.data?.message_id ?? '';
+  }
+
+  /** A message call as a plain POST with the tenant token (the SDK's, shared with its own calls). */
+  private async post(
+    path: string,
+    data: unknown,
+  ): Promise<{ code?: number; msg?: string; data?: { message_id?: string } }> {
+    const token = await this.client.tokenManager.getTenantAccessToken();
+    const headers: Record<string, string> = { 'user-agent': this.userAgent };
+    if (token) headers.authorization = `Bearer ${token}`;
+    else this.log.warn('feishu token not obtained');
+    return (await postJson(new URL(`${this.config.domain}${path}`), headers, data, this.agents)) as {
+      code?: number;
+      msg?: string;
+      data?: { message_id?: string };
+    };
   }
 
   async patchMessage(messageId: string, content: string): Promise<void> {
@@ -128,18 +155,19 @@ export class FeishuApi {
   }
 }
 
+function keptAliveAgents(): JsonPostAgents {
+  const agent = { keepAlive: true, keepAliveMsecs: 60_000 };
+  return { http: new http.Agent(agent), https: new https.Agent(agent) };
+}
+
 /**
  * The SDK's axios instance, with agents whose keep-alive probe interval is the one axios itself sets
  * on every request socket (60 s). With Node's default agent (1 s) each API call flipped the socket
  * option twice — two system calls per message sent. Same interceptors as the SDK's default: the
  * answer's `data`, or `{ data, headers }` when a call asks for the headers (file downloads).
  */
-function keptAliveHttp(): lark.HttpInstance {
-  const agent = { keepAlive: true, keepAliveMsecs: 60_000 };
-  const instance = lark.defaultHttpInstance.create({
-    httpAgent: new http.Agent(agent),
-    httpsAgent: new https.Agent(agent),
-  });
+function keptAliveHttp(agents: JsonPostAgents): lark.HttpInstance {
+  const instance = lark.defaultHttpInstance.create({ httpAgent: agents.http, httpsAgent: agents.https });
   instance.interceptors.response.use((resp) =>
     (resp.config as { $return_headers?: boolean }).$return_headers
       ? ({ data: resp.data as unknown, headers: resp.headers } as never)
@@ -167,9 +195,12 @@ function shareTokenFetch(client: lark.Client): void {
   const inFlight = new Map<string, Promise<unknown>>();
   manager.getTenantAccessToken = (params) => {
     // The tenant key travels under a symbol the SDK does not export; store apps have one per tenant.
+    // (The SDK's calls pass {[tenant key symbol]: undefined}: the same fetch as no params.)
     const key = params
       ? Object.getOwnPropertySymbols(params)
-          .map((s) => String((params as Record<symbol, unknown>)[s]))
+          .map((s) => (params as Record<symbol, unknown>)[s])
+          .filter((value) => value !== undefined)
+          .map(String)
           .join()
       : '';
     let pending = inFlight.get(key);

@@ -3,7 +3,6 @@
 // and process afterwards, because Feishu wants an answer within 3 s whatever the bot does next.
 import { createHash, randomUUID } from 'node:crypto';
 import * as lark from '@larksuiteoapi/node-sdk';
-import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import type { FeishuConfig } from './settings.ts';
 import type { Inbound } from '../../bot/inbound.ts';
@@ -12,8 +11,7 @@ import type { Texts } from '../../bot/texts.ts';
 import { BotError } from '../../bot/errors.ts';
 import { clickedCardAddress, type Address, type Channel, type OnInbound } from '../channel.ts';
 import type { EventDedup } from '../event-dedup.ts';
-import { keepBeforeAck } from '../keep-before-ack.ts';
-import { backoffMs, isTransient } from '../../bot/transient.ts';
+import { KeptEvents } from '../kept-events.ts';
 import type { ReadStoredFile } from '../stored-file.ts';
 import { splitText } from '../split-text.ts';
 import { FeishuApi, sdkLogger, type MsgType, type ReceiveIdType } from './feishu-api.ts';
@@ -23,36 +21,11 @@ import { messageToInbound } from './message-event.ts';
 import { cardActionToInbound } from './card-action.ts';
 import type { FeishuEnvelope } from './webhook-verify.ts';
 import { InlineAnswer } from '../inline-answer.ts';
-import { safeError } from '../../bot/safe-error.ts';
 
 /** Feishu accepts far longer texts, but a phone screen does not. */
 const TEXT_LIMIT = 3_000;
-/**
- * Events handled at once. Acks never wait for this; under a burst the rest wait here in memory
- * instead of all asking the database at once (which starves its pool and fails every one of them).
- */
-const DEFAULT_CONCURRENCY = 16;
-/**
- * A process renews the events it is working on every SWEEP_EVERY_MS; one not renewed for
- * ORPHAN_AFTER_MS was held by a process that died, and another one takes it over.
- */
-const SWEEP_EVERY_MS = 20_000;
-const ORPHAN_AFTER_MS = 60_000;
-/** How long settling a handled event keeps trying through a Redis outage (it is renewed meanwhile). */
-const SETTLE_FOR_MS = 5 * 60_000;
-/**
- * An event taken over this often kills whoever handles it (a poison event): it is given up, logged
- * and apologised for.
- */
-const MAX_TAKEOVERS = 3;
 /** How long to wait for Redis to keep an event before refusing it (503; Feishu wants its answer in 3 s). */
 const KEEP_TIMEOUT_MS = 1_500;
-/**
- * How long a process keeps trying an event through transient failures (the database or Redis away)
- * before it is given up and apologised for; meanwhile it stays kept, so if this process dies,
- * another takes it over.
- */
-const RETRY_FOR_MS = 30 * 60_000;
 
 export type FeishuChannelOptions = {
   config: FeishuConfig;
@@ -61,6 +34,10 @@ export type FeishuChannelOptions = {
   dedup: EventDedup;
   readFile: ReadStoredFile;
   now?: () => Date;
+  /**
+   * Events handled at once (default 16). Acks never wait for this; under a burst the rest wait here
+   * in memory instead of all asking the database at once (which starves its pool and fails every one).
+   */
   concurrency?: number;
   /** Tests: how long transient failures are retried before the apology (default 30 minutes). */
   retryForMs?: number;
@@ -86,27 +63,28 @@ export class FeishuChannel implements Channel {
   readonly api: FeishuApi;
   private onInbound: OnInbound | undefined;
   private ws: lark.WSClient | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly now: () => Date;
-  private readonly limit: LimitFunction;
-  private sweeper: NodeJS.Timeout | undefined;
-  private sweeping: Promise<void> | undefined;
-  private stopping = false;
-  /** Kept events this process is working on (or still settling): renewed on every sweep. */
-  private readonly working = new Set<string>();
-  /** This process's claims carry it, so it can tell its own claim from another's. */
-  private readonly instance = randomUUID();
+  /** Kept in Redis before the ack, handled in the background, taken over if this process dies. */
+  private readonly events: KeptEvents<Received>;
 
   constructor(private readonly options: FeishuChannelOptions) {
     this.api = new FeishuApi(options.config, options.log);
     this.now = options.now ?? (() => new Date());
-    this.limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.events = new KeptEvents<Received>({
+      channel: 'feishu',
+      dedup: options.dedup,
+      log: options.log,
+      handle: (payload, kept, received) => this.handleKept(payload, kept, received),
+      keepTimeoutMs: KEEP_TIMEOUT_MS,
+      now: this.now,
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...(options.retryForMs ? { retryForMs: options.retryForMs } : {}),
+    });
   }
 
   async start(onInbound: OnInbound): Promise<void> {
     this.onInbound = onInbound;
-    this.stopping = false;
-    this.sweeper = setInterval(() => void this.sweep(), SWEEP_EVERY_MS).unref();
+    this.events.start();
     if (this.options.config.mode !== 'ws') return;
     const { config, log } = this.options;
     this.ws = new lark.WSClient({
@@ -122,14 +100,14 @@ export class FeishuChannel implements Channel {
     });
     // The long connection is authenticated by itself: hand the raw envelope to the same path the
     // webhook uses instead of the SDK's flattened, unchecked dispatch.
-    const dispatcher = new EnvelopeDispatcher((data) => this.receive(data as FeishuEnvelope), sdkLogger(log));
+    const dispatcher = new EnvelopeDispatcher((envelope, raw) => this.receive(envelope, raw), sdkLogger(log));
     await this.ws.start({ eventDispatcher: dispatcher });
     log.info({ domain: config.domain }, 'feishu long connection starting');
   }
 
   /** Readiness: started and not stopping, and in ws mode with its long connection open. */
   ready(): boolean {
-    return this.onInbound !== undefined && !this.stopping && this.longConnectionUp() !== false;
+    return this.onInbound !== undefined && !this.events.stopping && this.longConnectionUp() !== false;
   }
 
   /** In ws mode, whether the long connection is open now (reconnecting or given up: false). */
@@ -138,29 +116,27 @@ export class FeishuChannel implements Channel {
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.sweeper);
+    this.events.stopping = true;
     this.ws?.close({ force: true });
-    await this.sweeping;
-    await this.idle();
+    await this.events.stop();
   }
 
   /** Resolves when every event received so far has been processed (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  idle(): Promise<void> {
+    return this.events.idle();
   }
 
   /**
-   * A verified v2 envelope: keeps it (claimed with its payload in Redis), answers, and processes it
-   * in the background. An event is answered at once, a card click when the bot has its replacement
-   * card or the budget is over, whichever comes first. An event that cannot be kept is not
-   * acknowledged (a card click included): this throws EventNotKept (HTTP 503) and Feishu sends it again.
+   * A verified v2 envelope (`raw`: its JSON text as received, kept as it is): keeps it (claimed
+   * with its payload in Redis), answers, and processes it in the background. An event is answered
+   * at once, a card click when the bot has its replacement card or the budget is over, whichever
+   * comes first. An event that cannot be kept is not acknowledged (a card click included): this
+   * throws EventNotKept (HTTP 503) and Feishu sends it again.
    */
-  async receive(envelope: FeishuEnvelope): Promise<ImmediateAnswer> {
-    const { log, dedup } = this.options;
+  async receive(envelope: FeishuEnvelope, raw?: string): Promise<ImmediateAnswer> {
     const header = envelope?.header;
     if (!header?.event_id) {
-      log.warn('feishu event without header ignored');
+      this.options.log.warn('feishu event without header ignored');
       return {};
     }
     const eventId = header.event_id;
@@ -173,33 +149,10 @@ export class FeishuChannel implements Channel {
       inline?.close();
       return answer;
     }
-    const handle = () => this.handleKept(eventId, envelope, false, inline);
-    const outcome = await keepBeforeAck(
-      eventId,
-      () => dedup.claimAndKeep('feishu', eventId, JSON.stringify(envelope), this.now().getTime(), this.instance),
-      { timeoutMs: KEEP_TIMEOUT_MS, onLateKeep: handle },
-    ).catch((error: unknown) => {
-      log.warn({ err: safeError(error), event: eventId }, 'feishu event not kept; answered 503 for redelivery');
-      throw error;
-    });
-    if (outcome === 'kept' || (await this.ownClaimLeftUnhandled(eventId))) handle();
-    else {
-      log.info({ event: eventId }, 'feishu event redelivered, ignored');
-      // Nobody handles this copy: its answer (the plain toast) goes now.
-      inline?.close();
-    }
+    const payload = raw ?? JSON.stringify(envelope);
+    // Nobody handles a redelivered copy: its answer (the plain toast) goes now.
+    if ((await this.events.receive(eventId, payload, { envelope, inline })) === 'duplicate') inline?.close();
     return answer;
-  }
-
-  /**
-   * A redelivery of an event this process claimed before without hearing back (Redis went away
-   * between running the claim and answering it; that try was answered 503): it is ours to handle.
-   * One it claimed, handled and settled is a plain duplicate: handling it again would cost a whole
-   * turn (and a failed insert of its reply row) for nothing.
-   */
-  private async ownClaimLeftUnhandled(eventId: string): Promise<boolean> {
-    if (this.working.has(eventId)) return false;
-    return this.options.dedup.ownsUnsettled('feishu', eventId, this.instance).catch(() => false);
   }
 
   /**
@@ -207,44 +160,7 @@ export class FeishuChannel implements Channel {
    * acknowledged and died holding (see EventDedup); runs every 20 seconds while started.
    */
   sweep(): Promise<void> {
-    this.sweeping ??= this.sweepOnce().finally(() => (this.sweeping = undefined));
-    return this.sweeping;
-  }
-
-  private async sweepOnce(): Promise<void> {
-    const { log, dedup } = this.options;
-    const now = this.now().getTime();
-    let orphans;
-    try {
-      await dedup.renew('feishu', [...this.working], now);
-      orphans = await dedup.takeOrphans('feishu', ORPHAN_AFTER_MS, now);
-    } catch (error) {
-      return log.warn({ err: (error as Error).message }, 'feishu kept events not renewed or checked');
-    }
-    for (const orphan of orphans) {
-      // Stopping: leave it; having been renewed just now, another process takes it in a minute.
-      if (this.stopping || this.working.has(orphan.id)) continue;
-      if (!orphan.payload) {
-        // Settled meanwhile by the process that had it.
-        await dedup.settle('feishu', orphan.id).catch(() => undefined);
-        continue;
-      }
-      let envelope: FeishuEnvelope | undefined;
-      try {
-        envelope = JSON.parse(orphan.payload) as FeishuEnvelope;
-      } catch {
-        envelope = undefined;
-      }
-      if (!envelope || !this.work(envelope, orphan.id).task) {
-        log.error({ event: orphan.id, tries: orphan.tries }, 'feishu event given up: its payload cannot be handled');
-        await dedup.settle('feishu', orphan.id).catch(() => undefined);
-        continue;
-      }
-      const giveUp = orphan.tries > MAX_TAKEOVERS;
-      if (giveUp) log.error({ event: orphan.id, tries: orphan.tries }, 'feishu event given up after its handlers died');
-      else log.warn({ event: orphan.id, tries: orphan.tries }, 'feishu event taken over from a process that died');
-      this.handleKept(orphan.id, envelope, giveUp);
-    }
+    return this.events.sweep();
   }
 
   /**
@@ -367,77 +283,30 @@ export class FeishuChannel implements Channel {
   }
 
   /**
-   * Handles a kept event in the background, then settles it. A transient failure (the database or
-   * Redis away) leaves it kept and tries again with backoff; after RETRY_FOR_MS, or when `giveUp`
-   * (a poison event), only the apology is written — itself tried until it can be. While stopping,
-   * an unfinished event is left kept for another process to take over.
+   * One kept event, received here (`received`: its parsed envelope and the click's waiting answer)
+   * or taken over from a process that died (parsed from its payload; nobody waits for its answer).
+   * KeptEvents retries it through transient failures and settles it when this returns.
    */
-  private handleKept(eventId: string, envelope: FeishuEnvelope, giveUp = false, inline?: InlineAnswer): void {
-    const { log } = this.options;
-    // Already at work on it (a late keep and its redelivery both lead here).
-    if (this.working.has(eventId)) return;
-    const retryFor = this.options.retryForMs ?? RETRY_FOR_MS;
-    this.working.add(eventId);
-    this.track(eventId, async () => {
-      const since = Date.now();
-      for (let attempt = 0; ; attempt++) {
-        const { task } = this.work(envelope, eventId, giveUp ? { giveUp } : {}, inline);
-        try {
-          if (task) await this.limit(task);
-          return true;
-        } catch (error) {
-          if (!isTransient(error)) {
-            log.error({ err: safeError(error), event: eventId }, 'feishu event processing failed');
-            return true;
-          }
-          if (this.stopping) return false;
-          if (!giveUp && Date.now() - since > retryFor) {
-            log.error({ event: eventId, attempt }, 'feishu event given up after retrying');
-            giveUp = true;
-          }
-          const wait = backoffMs(attempt, 500, 10_000);
-          log.warn(
-            { err: (error as Error).message, event: eventId, attempt, waitMs: wait },
-            'feishu event kept for a retry',
-          );
-          await new Promise((resolve) => setTimeout(resolve, wait));
-          if (this.stopping) return false;
-        }
-      }
-    });
-  }
-
-  /**
-   * Runs `task` in the background; when it says so, settles the event (done either way). Until
-   * settled the event stays in `working`, so sweeps keep renewing it.
-   */
-  private track(eventId: string, task: () => Promise<boolean>): void {
-    const { log } = this.options;
-    const run = task()
-      .catch((error: unknown) => {
-        log.error({ err: safeError(error), event: eventId }, 'feishu event processing failed');
-        return true;
-      })
-      .then((done) => (done ? this.settle(eventId) : undefined))
-      .catch((error: unknown) => log.error({ err: error, event: eventId }, 'feishu event not settled'))
-      .finally(() => {
-        this.working.delete(eventId);
-        this.inFlight.delete(run);
-      });
-    this.inFlight.add(run);
-  }
-
-  /** Settles, retrying through a Redis outage (while stopping, once): an event left kept would be handled twice. */
-  private async settle(eventId: string): Promise<void> {
-    const deadline = Date.now() + SETTLE_FOR_MS;
-    for (let wait = 200; ; wait = Math.min(wait * 2, 5_000)) {
-      try {
-        return await this.options.dedup.settle('feishu', eventId);
-      } catch (error) {
-        if (this.stopping || Date.now() + wait > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, wait).unref());
-      }
+  private async handleKept(payload: string, kept: { giveUp?: boolean }, received?: Received): Promise<void> {
+    const envelope = received?.envelope ?? parseEnvelope(payload);
+    const eventId = envelope?.header?.event_id;
+    const task = envelope && eventId ? this.work(envelope, eventId, kept, received?.inline).task : undefined;
+    if (!task) {
+      this.options.log.error({ event: eventId }, 'feishu event given up: its payload cannot be handled');
+      return;
     }
+    await task();
+  }
+}
+
+/** What the receiving process knows of an event besides its payload. */
+type Received = { envelope: FeishuEnvelope; inline?: InlineAnswer };
+
+function parseEnvelope(payload: string): FeishuEnvelope | undefined {
+  try {
+    return JSON.parse(payload) as FeishuEnvelope;
+  } catch {
+    return undefined;
   }
 }
 
@@ -455,13 +324,15 @@ function sendUuid(key: string, part: number): string {
 
 class EnvelopeDispatcher extends lark.EventDispatcher {
   constructor(
-    private readonly handle: (data: unknown) => unknown,
+    private readonly handle: (envelope: FeishuEnvelope, raw?: string) => unknown,
     logger: lark.Logger,
   ) {
     super({ logger, loggerLevel: lark.LoggerLevel.warn });
   }
 
   override async invoke(data: unknown): Promise<unknown> {
-    return this.handle(typeof data === 'string' ? JSON.parse(data) : data);
+    return typeof data === 'string'
+      ? this.handle(JSON.parse(data) as FeishuEnvelope, data)
+      : this.handle(data as FeishuEnvelope);
   }
 }

@@ -37,7 +37,7 @@ export function registerFeishuRoutes(app: FastifyInstance, options: FeishuRouteO
         return reply.send({});
       }
       // 503 when the event cannot be kept; a card click's answer may wait (briefly) for the replacement card.
-      return ackOrRefuse(reply, channel.receive(verdict.envelope));
+      return ackOrRefuse(reply, channel.receive(verdict.envelope, verdict.raw));
     };
     scope.post('/feishu/events', handler);
     scope.post('/feishu/cards', handler);

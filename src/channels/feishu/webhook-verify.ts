@@ -21,7 +21,7 @@ export type FeishuEnvelope = {
 
 export type WebhookVerdict =
   | { ok: true; kind: 'challenge'; challenge: string }
-  | { ok: true; kind: 'event'; envelope: FeishuEnvelope }
+  | { ok: true; kind: 'event'; envelope: FeishuEnvelope; raw: string }
   | { ok: true; kind: 'ignored'; reason: string }
   | { ok: false; status: 400 | 401; reason: string };
 
@@ -38,6 +38,8 @@ const FLAT_ENCRYPTED = /^\s*\{\s*"encrypt"\s*:\s*"([^"\\]*)"\s*\}\s*$/;
 
 export function verifyWebhook(raw: string, headers: Headers, secrets: WebhookSecrets, nowMs: number): WebhookVerdict {
   let body: Record<string, unknown>;
+  /** The JSON text `body` was parsed from (decrypted, or the plain body). */
+  let text = raw;
   let signed = false;
   const flat = secrets.encryptKey ? FLAT_ENCRYPTED.exec(raw) : undefined;
   if (secrets.encryptKey && flat) {
@@ -53,7 +55,7 @@ export function verifyWebhook(raw: string, headers: Headers, secrets: WebhookSec
     }
     const inner = decrypt(flat[1]!, secrets.encryptKey);
     if (!inner) return reject(400, 'cannot decrypt body');
-    body = inner;
+    ({ body, text } = inner);
   } else {
     const outer = parseObject(raw);
     if (outer === 'too deep') return reject(400, 'body nested too deeply');
@@ -84,7 +86,7 @@ export function verifyWebhook(raw: string, headers: Headers, secrets: WebhookSec
   if (!tokenMatches(head.token, secrets)) return reject(401, 'wrong verification token');
   if (typeof head.event_id !== 'string' || typeof head.event_type !== 'string')
     return reject(400, 'event_id or event_type missing');
-  return { ok: true, kind: 'event', envelope: body as FeishuEnvelope };
+  return { ok: true, kind: 'event', envelope: body as FeishuEnvelope, raw: text };
 }
 
 export function signatureOf(timestamp: string, nonce: string, encryptKey: string, raw: string): string {
@@ -127,10 +129,11 @@ export function nestingWithin(text: string, max: number): boolean {
   return true;
 }
 
-function decrypt(encrypted: string, key: string): Record<string, unknown> | undefined {
+function decrypt(encrypted: string, key: string): { body: Record<string, unknown>; text: string } | undefined {
   try {
-    const inner = parseObject(new AESCipher(key).decrypt(encrypted));
-    return inner === 'too deep' ? undefined : inner;
+    const text = new AESCipher(key).decrypt(encrypted);
+    const body = parseObject(text);
+    return body === 'too deep' || !body ? undefined : { body, text };
   } catch {
     return undefined;
   }
