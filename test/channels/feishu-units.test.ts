@@ -310,6 +310,16 @@ describe('postJson (the plain path of sends and replies)', () => {
     expect(toPlatformError(cut, 'send')).toMatchObject({ code: 'PLATFORM_TRANSIENT' });
   });
 
+  it('gives up on an answer that never comes: ETIMEDOUT, a transient failure', async () => {
+    const url = await serve(() => {
+      // Reads the request and never answers.
+    });
+    const hung = await postJson(new URL(url), {}, {}, agents, 200).catch((e: unknown) => e);
+    expect(hung).toMatchObject({ code: 'ETIMEDOUT' });
+    expect(toPlatformError(hung, 'send')).toMatchObject({ code: 'PLATFORM_TRANSIENT' });
+    server!.closeAllConnections();
+  });
+
   it('leaves requests to the SDK (whose axios honours it) when a proxy is configured', () => {
     expect(proxyConfigured({})).toBe(false);
     expect(proxyConfigured({ HTTPS_PROXY: '' })).toBe(false);

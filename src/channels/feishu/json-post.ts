@@ -19,13 +19,15 @@ export class HttpStatusError extends Error {
 
 /**
  * POSTs `body` as JSON to `url` with `headers`; resolves with the answer's body (parsed when it is
- * JSON, else the text, as axios does) on a 2xx answer, throws HttpStatusError on any other.
+ * JSON, else the text, as axios does) on a 2xx answer, throws HttpStatusError on any other, and an
+ * error with code ETIMEDOUT when no answer has come within `timeoutMs`.
  */
 export function postJson(
   url: URL,
   headers: Record<string, string>,
   body: unknown,
   agents: JsonPostAgents,
+  timeoutMs = 15_000,
 ): Promise<unknown> {
   const payload = JSON.stringify(body);
   const secure = url.protocol === 'https:';
@@ -61,6 +63,11 @@ export function postJson(
       },
     );
     request.on('error', reject);
+    // A request that hangs fails like a cut connection (no response: retried as transient; the
+    // message's uuid keeps a retried send from arriving twice).
+    request.setTimeout(timeoutMs, () =>
+      request.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+    );
     request.end(payload);
   });
 }
