@@ -108,7 +108,8 @@ export class Bm25Index {
 
   /**
    * Visits the documents matching any term, best first, ties in the order MiniSearch returns them
-   * (documents are not listed in an array of objects: a search leaves no garbage behind).
+   * (documents are not listed in an array of objects: a search leaves no garbage behind). `visit`
+   * must not search this index again: the arrays it is read from are reused.
    */
   search(query: Bm25Query, visit: Bm25Visit): void {
     const { total, perTerm, termStamp, searchStamp, matched, plain, strong, order, termDocs, rank } = this;
