@@ -101,11 +101,6 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
     if (!row || row.status === 'delivered' || row.status === 'failed') return row?.status ?? 'missing';
     const address = row.address as Address;
     const parts = partsOf(row.payload);
-    const wait = await chatLimiter?.take(address.chatId, parts.length);
-    if (wait) {
-      await job.moveToDelayed(Date.now() + wait, token);
-      throw new DelayedError();
-    }
     // A change to a card whose message is not out yet waits for it (without using up an attempt).
     for (const part of parts) {
       if (
@@ -123,14 +118,20 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
       await job.moveToDelayed(Date.now() - slot, token);
       throw new DelayedError();
     }
-    slot += Date.now();
+    if (pacer) slot = await onSlot(pacer, slot + Date.now(), parts.length, job, token);
+    // The chat's own limit, counted in the second the sends go out: right before them.
+    const wait = await chatLimiter?.take(address.chatId, parts.length);
+    if (wait) {
+      await job.moveToDelayed(Date.now() + wait, token);
+      throw new DelayedError();
+    }
     try {
       // In order; after a retry the parts already sent repeat with the same key and the platform drops them.
       // The reference kept is the row's card's (what a later update names), else its last message's.
       let ref = '';
       let cardRef: string | undefined;
       for (const [i, part] of parts.entries()) {
-        if (pacer) slot = await onSlot(pacer, slot, parts.length - i, job, token);
+        if (pacer && i > 0) slot = await onSlot(pacer, slot, parts.length - i, job, token);
         if (part.kind === 'update') {
           ref = (await applyUpdate(part, address, row, idempotencyKey(row.id, i))) ?? ref;
           continue;
