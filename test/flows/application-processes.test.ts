@@ -75,5 +75,5 @@ describe('resume across processes', () => {
     expect(csv.stdout).toContain('单位名称');
     expect(csv.stdout).toContain('黔西南州教育局');
     expect(csv.stdout).toContain('填写中');
-  });
+  }, 120_000);
 });
