@@ -100,8 +100,13 @@ export class Bot {
       replies,
       reply: (...out) => replies.push(...out),
       say: (value, citations) => replies.push(text(value, citations)),
-      replaceCard: (card) => {
-        if (inbound.action) ctx.replacement = card;
+      replaceCard: (card, note) => {
+        if (!inbound.action) {
+          if (note) ctx.say(note);
+          return;
+        }
+        ctx.replacement = card;
+        ctx.replacementNote = note;
       },
       t: (k, vars) => services.texts.t(k, vars),
       clickable: clickableButtons(inbound.channel),
@@ -111,7 +116,7 @@ export class Bot {
     else await this.router.run(ctx, fallback);
     // Always saved: lastSeenAt is what "welcome back, continue?" is decided on.
     session.lastSeenAt = services.now().toISOString();
-    await this.commit(inbound, session, replies, options, ctx.replacement);
+    await this.commit(inbound, session, replies, options, ctx.replacement, ctx.replacementNote);
     services.log.debug({ user: key, ms: +(performance.now() - started).toFixed(2) }, 'handled');
     return replies;
   }
@@ -152,11 +157,15 @@ export class Bot {
     replies: Outbound[],
     options: HandleOptions,
     replacement?: Card,
+    note?: string,
   ): Promise<void> {
     const { delivery } = this.services;
-    // The clicked card's new content: inside the platform's answer if it still waits, else first in the batch.
-    const update =
-      replacement && !inbound.action?.inline?.offer(replacement) ? clickedCardUpdate(inbound, replacement) : undefined;
+    // The clicked card's new content: inside the platform's answer if it still waits, else first in
+    // the batch; its note beside it where the answer shows one, else as the last reply.
+    const inline = inbound.action?.inline;
+    const offered = replacement !== undefined && inline?.offer(replacement, note) === true;
+    const update = replacement && !offered ? clickedCardUpdate(inbound, replacement) : undefined;
+    if (note && !(offered && inline?.showsNote)) replies.push(text(note));
     if (options.inline?.take() || !delivery?.repliesViaOutbox(inbound.channel)) {
       await this.store.save(inbound.channel, inbound.actor, session);
       return;

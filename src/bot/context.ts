@@ -20,10 +20,14 @@ export type Context = {
    * Replaces the card that was clicked (a click only): inside the platform's answer when it is
    * still waiting, else as an update of that card through the outbox. Where the clicked card
    * cannot be named (the console), the replies alone say what happened.
+   * `note`: one sentence on what the click did. It goes with the card where the platform shows a
+   * note beside it (Feishu's toast) and is sent as a text reply everywhere else (a typed command,
+   * an update through the outbox, a channel without notes), so it is never lost.
    */
-  replaceCard(card: Card): void;
-  /** The replacement set by `replaceCard`, if any. */
+  replaceCard(card: Card, note?: string): void;
+  /** The replacement set by `replaceCard`, if any, and its note. */
   replacement?: Card;
+  replacementNote?: string;
   /** Whether this channel's cards have buttons to click (not numbered replies or a list). */
   clickable: boolean;
   t(key: string, vars?: Record<string, string | number>): string;

@@ -16,8 +16,13 @@ export type InboundFile = {
  * replacement for the clicked card goes there when it is ready in time.
  */
 export interface InlineCardAnswer {
-  /** Takes the replacement card; false once the platform's answer has gone out without it. */
-  offer(card: Card): boolean;
+  /**
+   * Takes the replacement card, and with it a short note on what the click did where the platform
+   * shows one (`showsNote`); false once the platform's answer has gone out without it.
+   */
+  offer(card: Card, note?: string): boolean;
+  /** Whether the answer shows the note beside the card (Feishu's toast); if not, it is sent as text. */
+  readonly showsNote?: boolean;
 }
 
 export type InboundAction = {

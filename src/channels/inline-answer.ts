@@ -8,6 +8,9 @@ import type { Card } from '../bot/outbound.ts';
 export class InlineAnswer implements InlineCardAnswer {
   /** The replacement card, or undefined when the answer goes without one. */
   readonly card: Promise<Card | undefined>;
+  /** The note offered with the card (Feishu shows it as the click's toast). */
+  note?: string;
+  readonly showsNote = true;
   private resolve!: (card: Card | undefined) => void;
   private settled = false;
   private readonly timer: NodeJS.Timeout;
@@ -17,8 +20,9 @@ export class InlineAnswer implements InlineCardAnswer {
     this.timer = setTimeout(() => this.close(), budgetMs);
   }
 
-  offer(card: Card): boolean {
+  offer(card: Card, note?: string): boolean {
     if (this.settled) return false;
+    this.note = note;
     this.settle(card);
     return true;
   }

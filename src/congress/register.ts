@@ -37,13 +37,17 @@ export function registerCongress(
 
   const vote = async (ctx: Context, motion: Motion | null, option: string) => {
     const result = await congress.cast(ctx.user, motion, option);
-    ctx.say(castText(ctx, motion, option, result));
-    // A click: the clicked card shows the unit's vote at once (inside the callback's answer on Feishu).
+    const sentence = castText(ctx, motion, option, result);
     const voted = motion ? votedChoice(result) : undefined;
-    if (motion && voted)
-      ctx.replaceCard(
-        votedCard(ctx.t, motion, voted.org, voted.choice, await concernedName(services.db.prisma, motion)),
-      );
+    if (!motion || !voted) return ctx.say(sentence);
+    // A click: the clicked card shows the unit's vote at once, and the sentence goes with it (on
+    // Feishu the callback's answer carries both: no message per click). A secret ballot's receipt
+    // code is sent as a message all the same: the card changes at the close, the message stays.
+    const card = votedCard(ctx.t, motion, voted.org, voted.choice, await concernedName(services.db.prisma, motion));
+    if (motion.secret) {
+      ctx.say(sentence);
+      ctx.replaceCard(card);
+    } else ctx.replaceCard(card, sentence);
   };
 
   bot.action(VOTE_ACTION, async (ctx) =>

@@ -183,6 +183,45 @@ describe('review cards that change on Feishu', () => {
     expect(sentText(reply)).toContain('慢处理已完成');
   }, 30_000);
 
+  it('a note offered with the replacement is the answer’s toast; when the answer has gone without it, a text reply', async () => {
+    w.service.app.bot.use('action', async (ctx, next) => {
+      if (ctx.inbound.action?.name !== 'test.noted') return next();
+      if (ctx.inbound.action.value.slow) await sleep(3_000);
+      ctx.replaceCard({ title: '已办理' }, '已办理：第 1 项');
+    });
+    const click = async (chat: string, value: Record<string, string>) => {
+      const card = { title: '待办', buttons: [{ label: '办理', action: 'test.noted', value }] };
+      const before = w.fake.messages.length;
+      await w.service.channel.send({ chatId: chat, userId: chat }, { kind: 'card', card }, `noted-${chat}`);
+      const sent = w.fake.messages[before]!;
+      const event = cardActionEvent(SECRETS.verificationToken, {
+        operatorId: chat,
+        value: cardButtons(sent)[0],
+        messageId: sent.messageId,
+        chatId: chat,
+      });
+      const answer = await w.post('/feishu/cards', signedRequest(event, SECRETS.encryptKey));
+      await w.service.channel.idle();
+      return { sent, answer: answer.json as { toast: { content: string }; card?: { data: unknown } } };
+    };
+
+    const fast = await click('ou_noted_fast', {});
+    expect(fast.answer.toast.content).toBe('已办理：第 1 项');
+    expect(title(fast.answer.card!.data as Record<string, unknown>)).toBe('已办理');
+    await sleep(300);
+    expect(w.fake.messages.filter((m) => m.replyTo === fast.sent.messageId)).toHaveLength(0);
+
+    const slow = await click('ou_noted_slow', { slow: '1' });
+    expect(slow.answer.card).toBeUndefined();
+    expect(slow.answer.toast.content).not.toContain('第 1 项');
+    await eventually(() => (updatesOf(slow.sent).length > 0 ? true : undefined), 'the slow card is updated');
+    const reply = await eventually(
+      () => w.fake.messages.find((m) => m.replyTo === slow.sent.messageId),
+      'the note as a text reply',
+    );
+    expect(sentText([reply])).toBe('已办理：第 1 项');
+  }, 30_000);
+
   it('a module’s update of a card not sent yet waits for it: one card, then one PATCH with the newest content', async () => {
     const { delivery } = w.service.app.services;
     const cardRow = await prisma().$transaction(async (tx) => {

@@ -12,6 +12,7 @@ import {
   SECRETS,
   startFeishuWorld,
   sentText,
+  toastText,
   type FeishuWorld,
 } from '../channels/support/feishu-service.ts';
 import { cardActionEvent } from '../channels/support/feishu-requests.ts';
@@ -166,13 +167,13 @@ describe('a charter amendment on Feishu', () => {
 
     const a = w.user('ou_a');
     const voted = await a.clicks(cards.ou_a!, 0);
-    expect(sentText(voted.sent)).toContain(`已记录 甲单位 对第${n}号表决“修订章程第十九条”的投票：赞成`);
+    expect(toastText(voted.json)).toContain(`已记录 甲单位 对第${n}号表决“修订章程第十九条”的投票：赞成`);
     const shown = replacedBy(voted.json)!;
     expect(JSON.stringify(shown)).toContain('甲单位已投票：赞成');
     expect(columnTexts(shown)).toHaveLength(1);
     expect(cardButtons({ content: shown } as SentMessage)).toHaveLength(3);
-    expect(sentText((await a.clicks(cards.ou_a!, 0)).sent)).toContain('无需重复投票');
-    expect(sentText((await w.user('ou_a2').clicks(cards.ou_a2!, 1)).sent)).toContain('由“赞成”改为“反对”');
+    expect(toastText((await a.clicks(cards.ou_a!, 0)).json)).toContain('无需重复投票');
+    expect(toastText((await w.user('ou_a2').clicks(cards.ou_a2!, 1)).json)).toContain('由“赞成”改为“反对”');
     expect(sentText(await a.says(`投票 ${n} 赞成`))).toContain('由“反对”改为“赞成”');
     expect(sentText(await w.user('ou_b').says('赞成'))).toContain('已记录 乙单位');
     await w.user('ou_c').clicks(cards.ou_c!, 2);

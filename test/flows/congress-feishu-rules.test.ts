@@ -3,7 +3,7 @@
 // the representatives click, the secretariat closes it early with a confirmation, and the result —
 // a simple majority of the votes cast, half of the units taking part — reaches every member.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardButtons, startFeishuWorld, sentText, type FeishuWorld } from '../channels/support/feishu-service.ts';
+import { cardButtons, startFeishuWorld, sentText, toastText, type FeishuWorld } from '../channels/support/feishu-service.ts';
 import type { SentMessage } from '../channels/support/fake-feishu.ts';
 import { importMembers } from '../../src/membership/members.ts';
 
@@ -66,11 +66,11 @@ describe('a 细则 on Feishu', () => {
     // Three of five units vote: 赞成, 赞成, 反对 — quorum met (60 %), more for than against.
     const cards = await Promise.all(MEMBERS.map((id) => cardTo(id, '会费管理细则')));
     expect(cardButtons(cards[0]!)).toHaveLength(3);
-    expect(sentText((await w.user('ou_r1').clicks(cards[0]!, 0)).sent)).toContain('已记录 单位1');
+    expect(toastText((await w.user('ou_r1').clicks(cards[0]!, 0)).json)).toContain('已记录 单位1');
     await w.user('ou_r2').clicks(cards[1]!, 0);
     await w.user('ou_r3').clicks(cards[2]!, 1);
     // No changing this one.
-    expect(sentText((await w.user('ou_r3').clicks(cards[2]!, 0)).sent)).toContain('投出后不能改票');
+    expect(toastText((await w.user('ou_r3').clicks(cards[2]!, 0)).json)).toContain('投出后不能改票');
 
     // Closed early by the secretariat, after confirming on a card.
     const confirm = (await sec.says(`结束表决 ${number}`))[0]!;

@@ -12,6 +12,7 @@ import {
   SECRETS,
   startFeishuWorld,
   sentText,
+  toastText,
   type FeishuWorld,
 } from '../channels/support/feishu-service.ts';
 import { cardActionEvent } from '../channels/support/feishu-requests.ts';
@@ -102,19 +103,21 @@ describe('a general motion on Feishu', () => {
 
     const m1 = w.user('ou_m1');
     const first = await m1.clicks(cards.ou_m1!, 0);
-    expect(sentText(first.sent)).toContain('已记录 甲单位 对第');
+    // What the click did is the answer's toast, beside the replaced card: no message per click.
+    expect(toastText(first.json)).toContain('已记录 甲单位 对第');
+    expect(first.sent).toHaveLength(0);
     // The clicked card shows the unit's vote at once, in the callback's answer; the vote may still be
     // changed, so its buttons stay.
     const replaced = (first.json as { card: { data: Record<string, unknown> } }).card.data;
     expect(JSON.stringify(replaced)).toContain('甲单位已投票：赞成');
     expect(cardButtons({ content: replaced } as SentMessage)).toHaveLength(3);
     // A double click: still one vote, said so.
-    expect(sentText((await m1.clicks(cards.ou_m1!, 0)).sent)).toContain('无需重复投票');
+    expect(toastText((await m1.clicks(cards.ou_m1!, 0)).json)).toContain('无需重复投票');
     // 甲单位's other representative changes the unit's vote.
-    expect(sentText((await w.user('ou_m1b').clicks(cards.ou_m1b!, 2)).sent)).toContain('由“赞成”改为“弃权”');
+    expect(toastText((await w.user('ou_m1b').clicks(cards.ou_m1b!, 2)).json)).toContain('由“赞成”改为“弃权”');
     const m2 = w.user('ou_m2');
     await m2.clicks(cards.ou_m2!, 1);
-    expect(sentText((await m2.clicks(cards.ou_m2!, 0)).sent)).toContain('由“反对”改为“赞成”');
+    expect(toastText((await m2.clicks(cards.ou_m2!, 0)).json)).toContain('由“反对”改为“赞成”');
 
     // 丙单位's card forwarded to someone else: refused by its addressee, nothing recorded.
     const forwarded = await w.user('ou_x').clicks(cards.ou_m3!, 0);

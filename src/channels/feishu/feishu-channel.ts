@@ -206,7 +206,7 @@ export class FeishuChannel implements Channel {
           answer: inline.card.then((card) =>
             card
               ? {
-                  toast: { type: 'success', content: texts.t('channels.card_updated') },
+                  toast: { type: 'success', content: inline.note ?? texts.t('channels.card_updated') },
                   card: { type: 'raw', data: this.renderFor(address, card) },
                 }
               : toast,

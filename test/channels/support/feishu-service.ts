@@ -162,3 +162,8 @@ export function sentText(sent: SentMessage[]): string {
     })
     .join('\n');
 }
+
+/** The toast of a card callback's answer (what the click did, shown beside the replaced card). */
+export function toastText(json: unknown): string {
+  return String((json as { toast?: { content?: unknown } } | undefined)?.toast?.content ?? '');
+}
