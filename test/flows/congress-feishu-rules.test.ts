@@ -3,7 +3,13 @@
 // the representatives click, the secretariat closes it early with a confirmation, and the result —
 // a simple majority of the votes cast, half of the units taking part — reaches every member.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardButtons, startFeishuWorld, sentText, toastText, type FeishuWorld } from '../channels/support/feishu-service.ts';
+import {
+  cardButtons,
+  startFeishuWorld,
+  sentText,
+  toastText,
+  type FeishuWorld,
+} from '../channels/support/feishu-service.ts';
 import type { SentMessage } from '../channels/support/fake-feishu.ts';
 import { importMembers } from '../../src/membership/members.ts';
 
