@@ -2,13 +2,18 @@
 import { expect } from 'vitest';
 import type { TestUser } from './app.ts';
 
+/** The messages, from 「我要申请加入联盟」 on, that fill the form for `org` up to its summary (any channel). */
+export const applicationAnswers = (org: string, contact = '同上'): string[] => [
+  '我要申请加入联盟',
+  org,
+  '贵州省贵阳市云岩区北京路1号',
+  '公司',
+  '本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。',
+  '王磊，信息科科长，13812345678，wanglei@example.com',
+  contact,
+];
+
 export async function fillToSummary(user: TestUser, org: string, contact = '同上'): Promise<void> {
-  await user.says('我要申请加入联盟');
-  await user.says(org);
-  await user.says('贵州省贵阳市云岩区北京路1号');
-  await user.says('公司');
-  await user.says('本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。');
-  await user.says('王磊，信息科科长，13812345678，wanglei@example.com');
-  await user.says(contact);
+  for (const text of applicationAnswers(org, contact)) await user.says(text);
   expect(user.lastText()).toContain('入盟申请汇总');
 }
