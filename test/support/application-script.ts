@@ -1,6 +1,6 @@
 // The applicant's few natural messages that fill 附件2 up to the summary, shared by the flow tests.
 import { expect } from 'vitest';
-import type { TestUser } from './app.ts';
+import type { Harness, TestUser } from './app.ts';
 
 /** The messages, from 「我要申请加入联盟」 on, that fill the form for `org` up to its summary (any channel). */
 export const applicationAnswers = (org: string, contact = '同上'): string[] => [
@@ -16,4 +16,13 @@ export const applicationAnswers = (org: string, contact = '同上'): string[] =>
 export async function fillToSummary(user: TestUser, org: string, contact = '同上'): Promise<void> {
   for (const text of applicationAnswers(org, contact)) await user.says(text);
   expect(user.lastText()).toContain('入盟申请汇总');
+}
+
+/** The fields of the user's newest application as stored ({} before there is one). */
+export async function storedFields(h: Harness, user: TestUser): Promise<Record<string, string>> {
+  const row = await h.app.services.db.prisma.application.findFirst({
+    where: { userId: user.id },
+    orderBy: { createdAt: 'desc' },
+  });
+  return (row?.fields ?? {}) as Record<string, string>;
 }
