@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileBox } from 'file-box';
 import { cardButtons, sentText, startFeishuWorld, type FeishuWorld } from './support/feishu-service.ts';
 import { puppetAttachment, startWechatWorld, type WechatWorld } from './support/wechat-service.ts';
+import { applicationAnswers } from '../support/application-script.ts';
 
 const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n',
@@ -13,16 +14,6 @@ const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
   'base64',
 );
-
-const answers = (org: string) => [
-  '我要申请加入联盟',
-  org,
-  '贵州省贵阳市云岩区北京路1号',
-  '公司',
-  '本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。',
-  '王磊，信息科科长，13812345678，wanglei@example.com',
-  '同上',
-];
 
 describe('the application dialog on Feishu', () => {
   let w: FeishuWorld;
@@ -35,9 +26,9 @@ describe('the application dialog on Feishu', () => {
 
   it('fills the form, submits by clicking the summary card, gets the DOCX, sends the stamped scan', async () => {
     const applicant = w.user('ou_applicant', 'oc_applicant');
-    let last = await applicant.says(answers('')[0]!);
+    let last = await applicant.says(applicationAnswers('')[0]!);
     expect(sentText(last)).toContain('单位名称');
-    for (const answer of answers('贵州飞书测试科技有限公司').slice(1)) last = await applicant.says(answer);
+    for (const answer of applicationAnswers('贵州飞书测试科技有限公司').slice(1)) last = await applicant.says(answer);
     const card = last.find((m) => m.msgType === 'interactive');
     expect(card, sentText(last)).toBeDefined();
     expect(JSON.stringify(card!.content)).toContain('入盟申请汇总');
@@ -74,9 +65,9 @@ describe('the application dialog on WeChat', () => {
 
   it('fills the form, submits by replying with the option number, gets the DOCX, sends the scan as a photo, then as a PDF', async () => {
     const applicant = w.person('王磊');
-    let last = await applicant.says(answers('')[0]!);
+    let last = await applicant.says(applicationAnswers('')[0]!);
     expect(last.map((r) => r.text).join('\n')).toContain('单位名称');
-    for (const answer of answers('贵州微信测试科技有限公司').slice(1)) last = await applicant.says(answer);
+    for (const answer of applicationAnswers('贵州微信测试科技有限公司').slice(1)) last = await applicant.says(answer);
     const summary = last.map((r) => r.text).join('\n');
     expect(summary).toContain('入盟申请汇总');
     expect(summary).toMatch(/回复「1」\S+/);

@@ -4,15 +4,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Sql } from '../../src/db/sql.ts';
 import { sentText, startFeishuWorld, type FeishuWorld } from './support/feishu-service.ts';
+import { applicationAnswers } from '../support/application-script.ts';
 
-const answers = [
-  '贵州故障测试科技有限公司',
-  '贵州省贵阳市云岩区北京路1号',
-  '公司',
-  '本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。',
-  '王磊，信息科科长，13812345678，wanglei@example.com',
-  '同上',
-];
+const answers = applicationAnswers('贵州故障测试科技有限公司').slice(1);
 
 let w: FeishuWorld;
 beforeAll(async () => {

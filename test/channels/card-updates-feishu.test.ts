@@ -10,6 +10,7 @@ import { cardActionEvent, signedRequest } from './support/feishu-requests.ts';
 import type { SentMessage } from './support/fake-feishu.ts';
 import { importMembers } from '../../src/membership/members.ts';
 import { updateCard } from '../../src/delivery/outbox.ts';
+import { applicationAnswers } from '../support/application-script.ts';
 
 const GROUP = 'oc_secretariat_group';
 
@@ -55,16 +56,7 @@ const buttonsIn = (content: Record<string, unknown>) => cardButtons({ content } 
 describe('review cards that change on Feishu', () => {
   it('the clicker’s card is replaced in the answer; every other copy is updated to show who decided', async () => {
     const applicant = w.user('ou_app');
-    for (const text of [
-      '我要申请加入联盟',
-      '贵州卡片测试科技有限公司',
-      '贵州省贵阳市云岩区北京路1号',
-      '公司',
-      '本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。',
-      '王磊，信息科科长，13812345678，wanglei@example.com',
-      '同上',
-    ])
-      await applicant.says(text);
+    for (const text of applicationAnswers('贵州卡片测试科技有限公司')) await applicant.says(text);
     expect(sentText(await applicant.says('确认提交'))).toMatch(/LM-\d{4}-\d{4}/);
 
     const mine = await cardTo('p2p:ou_sec1', '入盟申请待资格审查');

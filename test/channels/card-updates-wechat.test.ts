@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWechatWorld, type WechatPerson, type WechatWorld } from './support/wechat-service.ts';
 import { grantSecretariat } from '../../src/membership/roles.ts';
 import { outboxSettled } from './support/outbox.ts';
+import { applicationAnswers } from '../support/application-script.ts';
 
 let w: WechatWorld;
 beforeAll(async () => {
@@ -32,16 +33,7 @@ describe('review cards that change on WeChat', () => {
     for (const sec of [sec1, sec2]) await grantSecretariat(prisma(), 'test', `wechat:${sec.id}`);
 
     const applicant = w.person('王磊');
-    for (const text of [
-      '我要申请加入联盟',
-      '贵州微信卡片科技有限公司',
-      '贵州省贵阳市云岩区北京路1号',
-      '公司',
-      '本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。',
-      '王磊，信息科科长，13812345678，wanglei@example.com',
-      '同上',
-    ])
-      await applicant.says(text);
+    for (const text of applicationAnswers('贵州微信卡片科技有限公司')) await applicant.says(text);
     const submitted = await applicant.says('1');
     expect(submitted.map((r) => r.text).join('\n')).toMatch(/LM-\d{4}-\d{4}/);
 

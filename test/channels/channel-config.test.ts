@@ -1,15 +1,7 @@
 // The Feishu / WeChat / HTTP settings: defaults, blanks from .env files, and errors that name the variable.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
-
-const problems = (env: Record<string, string>) => {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (error) {
-    return (error as ConfigError).problems.map((p) => p.variable);
-  }
-};
+import { loadConfig } from '../../src/config.ts';
+import { problemVariables as problems } from '../support/config-problems.ts';
 
 describe('channel configuration', () => {
   it('leaves Feishu off without an app id, and reads blanks as defaults', () => {

@@ -2,7 +2,8 @@
 // through the outbox, the reply 「1」 casts the unit's vote, typing 反对 afterwards is refused as a
 // change the motion does not allow, the result arrives at the close.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWechatWorld, type WechatPerson, type WechatWorld } from './support/wechat-service.ts';
+import { startWechatWorld, type WechatWorld } from './support/wechat-service.ts';
+import { says, waitFor } from './support/wechat-congress.ts';
 import { importMembers } from '../../src/membership/members.ts';
 
 let w: WechatWorld;
@@ -10,17 +11,6 @@ beforeAll(async () => {
   w = await startWechatWorld();
 }, 120_000);
 afterAll(async () => w?.close());
-
-const texts = (received: { text: string }[]) => received.map((r) => r.text).join('\n');
-
-async function waitFor(person: WechatPerson, text: string): Promise<string> {
-  for (let i = 0; i < 400; i += 1) {
-    const hit = person.inbox.find((r) => r.text.includes(text));
-    if (hit) return hit.text;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`never received “${text}”: ${texts(person.inbox)}`);
-}
 
 describe('voting on WeChat', () => {
   it('numbered ballot → reply 1 → vote recorded → result', async () => {
@@ -42,10 +32,10 @@ describe('voting on WeChat', () => {
     const ballot = await waitFor(jia, '年度报告');
     expect(ballot).toContain('回复「1」赞成');
     expect(ballot).toContain('回复「2」反对');
-    expect(texts(await jia.says('1'))).toContain('已记录 甲单位');
-    expect(texts(await jia.says('反对'))).toContain('目前没有等待您投票的表决');
+    expect(await says(jia, '1')).toContain('已记录 甲单位');
+    expect(await says(jia, '反对')).toContain('目前没有等待您投票的表决');
     await waitFor(yi, '年度报告');
-    expect(texts(await yi.says('2'))).toContain('投票：反对');
+    expect(await says(yi, '2')).toContain('投票：反对');
     const closed = await w.service.app.congress.close(created.motion.id, 'cli');
     expect(closed).toMatchObject({ kind: 'closed', passed: false, tally: { counts: { 赞成: 1, 反对: 1, 弃权: 0 } } });
     expect(await waitFor(jia, '表决结果')).toContain('未获通过');

@@ -11,6 +11,7 @@ import type { PlaygroundChannel } from '../../src/channels/playground/playground
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { removeKeys } from './support/redis-keys.ts';
 import { capturingLogger, testQueuePrefix } from './support/world-env.ts';
+import { applicationAnswers } from '../support/application-script.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = testQueuePrefix();
@@ -47,16 +48,7 @@ const said = (persona: string) =>
 
 describe('the playground with Redis', () => {
   it('delivers through the outbox and the deliver queue, and replaces a clicked card', async () => {
-    for (const text of [
-      '我要申请加入联盟',
-      '贵州智慧教育科技有限公司',
-      '贵州省贵阳市云岩区北京路1号',
-      '公司',
-      '本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。',
-      '王磊，信息科科长，13812345678，wanglei@example.com',
-      '同上',
-      '确认提交',
-    ])
+    for (const text of [...applicationAnswers('贵州智慧教育科技有限公司'), '确认提交'])
       await channel().fromPersona('applicant', { text });
     await expect.poll(() => said('applicant'), { timeout: 20_000 }).toMatch(/LM-\d{4}-\d{4}[\s\S]*\.docx/);
     const rows = await service.app.services.db.prisma.outboxMessage.findMany({ where: { channel: 'playground' } });

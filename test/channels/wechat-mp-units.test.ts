@@ -1,20 +1,12 @@
 // The Official Account's settings, download links and inbound translation on their own.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config.ts';
+import { problemVariables as problems } from '../support/config-problems.ts';
 import { FileLinks, LINK_LIFETIME_MS } from '../../src/channels/wechat-mp/file-link.ts';
 import { callbackId, toInbound } from '../../src/channels/wechat-mp/message-event.ts';
 import { OutsideWindow, checkAnswer } from '../../src/channels/wechat-mp/api-error.ts';
 import { BotError } from '../../src/bot/errors.ts';
 import { arrivalOf } from '../../src/channels/wechat-mp/routes.ts';
-
-const problems = (env: Record<string, string>) => {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (error) {
-    return (error as ConfigError).problems.map((p) => p.variable);
-  }
-};
 
 describe('settings', () => {
   const base = { WECHAT_MP_APP_ID: 'wx0123456789abcdef', WECHAT_MP_APP_SECRET: 's', WECHAT_MP_TOKEN: 'tok123' };

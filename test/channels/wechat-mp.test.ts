@@ -30,6 +30,7 @@ import {
 import { outboxSettled } from './support/outbox.ts';
 import { removeKeys } from './support/redis-keys.ts';
 import { capturingLogger, testQueuePrefix } from './support/world-env.ts';
+import { applicationAnswers } from '../support/application-script.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const QUESTION = '我们单位退出以后还能重新申请吗？';
@@ -357,15 +358,7 @@ describe('the application dialog on the Official Account', () => {
       const passive = res.body === 'success' ? '' : (readReply(res.body, PLAIN).Content ?? '');
       return [passive, ...fake.textsTo(openId).slice(before)].join('\n');
     };
-    const answers = [
-      '我要申请加入联盟',
-      '贵州公众号测试科技有限公司',
-      '贵州省贵阳市云岩区北京路1号',
-      '公司',
-      '本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。',
-      '王磊，信息科科长，13812345678，wanglei@example.com',
-      '同上',
-    ];
+    const answers = applicationAnswers('贵州公众号测试科技有限公司');
     let last = '';
     for (const answer of answers) last = await says(textXml(openId, answer));
     expect(last).toContain('入盟申请汇总');

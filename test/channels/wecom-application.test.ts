@@ -4,19 +4,13 @@
 // clicked in WeCom: the clicker's card is changed with its response_code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWecomWorld, wecomText, type WecomWorld } from './support/wecom-service.ts';
+import { applicationAnswers } from '../support/application-script.ts';
 
 const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n',
 );
 
-const answers = [
-  '贵州企微测试科技有限公司',
-  '贵州省贵阳市云岩区北京路1号',
-  '公司',
-  '本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。',
-  '王磊，信息科科长，13812345678，wanglei@example.com',
-  '同上',
-];
+const answers = applicationAnswers('贵州企微测试科技有限公司').slice(1);
 
 let w: WecomWorld;
 beforeAll(async () => {

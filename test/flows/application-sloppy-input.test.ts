@@ -3,7 +3,7 @@
 // checks that nothing already saved is overwritten and nothing that is not an answer is stored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, type TestUser } from '../support/app.ts';
-import { fillToSummary } from '../support/application-script.ts';
+import { fillToSummary, storedFields } from '../support/application-script.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -13,13 +13,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const fieldsOf = async (user: TestUser) => {
-  const row = await h.app.services.db.prisma.application.findFirst({
-    where: { userId: user.id },
-    orderBy: { createdAt: 'desc' },
-  });
-  return (row?.fields ?? {}) as Record<string, string>;
-};
+const fieldsOf = (user: TestUser) => storedFields(h, user);
 
 /** Starts the form and answers the organisation rows; the representative's name is asked next. */
 async function upToRepresentative(user: TestUser, org: string): Promise<void> {

@@ -5,83 +5,54 @@
 // a former member and a forwarded card are refused; the 24 h and 1 h reminders and the close are the
 // motion's own timer jobs, run when due; a late click records nothing. Passed, it is published with
 // one click, and Q&A answers from the new wording, saying it was amended and since when.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cardButtons,
-  SECRETS,
   startFeishuWorld,
   sentText,
   toastText,
   type FeishuWorld,
 } from '../channels/support/feishu-service.ts';
-import { cardActionEvent } from '../channels/support/feishu-requests.ts';
+import {
+  addFeishuAccount,
+  cardTo,
+  importFeishuMembers,
+  rawClick,
+  rawVote,
+  replacedBy,
+  sentTo,
+  waitForSent,
+} from '../channels/support/feishu-congress.ts';
 import type { SentMessage } from '../channels/support/fake-feishu.ts';
-import { fireNow, motionTimer } from '../channels/support/congress-timers.ts';
-import { importMembers } from '../../src/membership/members.ts';
+import { DAY, HOUR, fireNow, motionTimer } from '../channels/support/congress-timers.ts';
 import { formatBeijingDate } from '../../src/time/beijing.ts';
 
 let w: FeishuWorld;
 const prisma = () => w.service.app.services.db.prisma;
 const app = () => w.service.app;
 const MEMBERS = ['ou_a', 'ou_a2', 'ou_b', 'ou_c', 'ou_d'];
-const DAY = 86_400_000;
 const NEW_TEXT =
   '联盟成员违反联盟章程及有关协议、规约，或一年以上不履行义务，情节严重的，经秘书处核实，提交成员大会审议决定除名。联盟成员除名后三年内不得申请重新加入联盟。';
 
 beforeAll(async () => {
   w = await startFeishuWorld({ SECRETARIAT: 'feishu:ou_sec' });
-  await importMembers(
-    prisma(),
-    'test',
-    [
-      'orgName,orgType,repName,channel,userId',
-      '甲单位,企业,甲,feishu,ou_a',
-      '乙单位,企业,乙,feishu,ou_b',
-      '丙单位,企业,丙,feishu,ou_c',
-      '丁单位,企业,丁,feishu,ou_d',
-      '戊单位,企业,戊,feishu,ou_e',
-    ].join('\n'),
-  );
-  const jia = await prisma().member.findUniqueOrThrow({ where: { orgName: '甲单位' } });
-  await prisma().memberAccount.create({ data: { memberId: jia.id, channel: 'feishu', userId: 'ou_a2' } });
+  await importFeishuMembers(w, [
+    ['甲单位', '甲', 'ou_a'],
+    ['乙单位', '乙', 'ou_b'],
+    ['丙单位', '丙', 'ou_c'],
+    ['丁单位', '丁', 'ou_d'],
+    ['戊单位', '戊', 'ou_e'],
+  ]);
+  await addFeishuAccount(w, '甲单位', 'ou_a2');
   await prisma().member.update({ where: { orgName: '戊单位' }, data: { status: 'withdrawn', leftAt: new Date() } });
 }, 120_000);
 afterAll(async () => w?.close());
 
-async function waitFor(pred: (m: SentMessage) => boolean, what: string, ms = 60_000): Promise<SentMessage> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const hit = w.fake.messages.find(pred);
-    if (hit) return hit;
-    if (Date.now() > deadline) throw new Error(`never sent: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-const cardTo = (openId: string, contains: string) =>
-  waitFor(
-    (m) => m.chatId === `p2p:${openId}` && m.msgType === 'interactive' && JSON.stringify(m.content).includes(contains),
-    `${contains} → ${openId}`,
-  );
-const sentTo = (openId: string, contains: string) =>
-  w.fake.messages.filter((m) => m.chatId === `p2p:${openId}` && JSON.stringify(m.content).includes(contains));
 const cardIn = (sent: SentMessage[]) => {
   const card = sent.find((m) => m.msgType === 'interactive');
   expect(card, sentText(sent)).toBeDefined();
   return card!;
 };
-/** The card the callback's answer put in place of the clicked one. */
-const replacedBy = (json: unknown) => (json as { card?: { data: Record<string, unknown> } }).card?.data;
-/** A click whose value was made by hand: what a non-member (or a stale client) could send. */
-const rawClick = (openId: string, action: string, value: Record<string, string>) =>
-  w.deliver(
-    cardActionEvent(SECRETS.verificationToken, {
-      operatorId: openId,
-      value: { action, value },
-      messageId: `om_${randomUUID()}`,
-      chatId: `oc_${openId}`,
-    }),
-  );
 /** The texts of a card's two-column rows (the side-by-side wording). */
 const columnTexts = (content: Record<string, unknown>) =>
   (content.body as { elements: { tag: string; flex_mode?: string; columns?: unknown[] }[] }).elements
@@ -155,9 +126,9 @@ describe('a charter amendment on Feishu', () => {
 
     // The vote cards: every representative's account, nobody else; the wording side by side.
     const cards = Object.fromEntries(
-      await Promise.all(MEMBERS.map(async (id) => [id, await cardTo(id, '修订章程第十九条')] as const)),
+      await Promise.all(MEMBERS.map(async (id) => [id, await cardTo(w, id, '修订章程第十九条')] as const)),
     );
-    for (const id of ['ou_e', 'ou_x']) expect(sentTo(id, '修订章程第十九条')).toHaveLength(0);
+    for (const id of ['ou_e', 'ou_x']) expect(sentTo(w, id, '修订章程第十九条')).toHaveLength(0);
     expect(columnTexts(cards.ou_a!.content)).toEqual([
       [
         expect.stringMatching(/^第十九条 现行条文：.*两年内不得申请/),
@@ -178,30 +149,27 @@ describe('a charter amendment on Feishu', () => {
     expect(sentText(await w.user('ou_b').says('赞成'))).toContain('已记录 乙单位');
     await w.user('ou_c').clicks(cards.ou_c!, 2);
     // Refused: an outsider's crafted click, a former member, 丁单位's card clicked by someone else.
-    expect(sentText((await rawClick('ou_x', 'congress.vote', { motion: m.id, option: '赞成' })).sent)).toContain(
-      '不是成员单位代表',
-    );
-    expect(sentText((await rawClick('ou_e', 'congress.vote', { motion: m.id, option: '赞成' })).sent)).toContain(
-      '戊单位 已不是联盟成员（已退出）',
-    );
+    expect(sentText((await rawVote(w, 'ou_x', m.id, '赞成')).sent)).toContain('不是成员单位代表');
+    expect(sentText((await rawVote(w, 'ou_e', m.id, '赞成')).sent)).toContain('戊单位 已不是联盟成员（已退出）');
     expect(JSON.stringify((await w.user('ou_x').clicks(cards.ou_d!, 0)).json)).toContain('不是发给您的');
     expect(await prisma().voterRecord.count({ where: { motionId: m.id } })).toBe(3);
 
     // 丁单位 is reminded a day and an hour before the close; nobody else.
     await fireNow(await motionTimer(app(), m.id, DAY));
-    await cardTo('ou_d', '表决提醒');
-    await fireNow(await motionTimer(app(), m.id, 3_600_000));
-    await waitFor(() => sentTo('ou_d', '表决提醒').length === 2, 'the second reminder');
-    for (const id of ['ou_a', 'ou_a2', 'ou_b', 'ou_c', 'ou_e']) expect(sentTo(id, '表决提醒')).toHaveLength(0);
+    await cardTo(w, 'ou_d', '表决提醒');
+    await fireNow(await motionTimer(app(), m.id, HOUR));
+    await waitForSent(w, () => sentTo(w, 'ou_d', '表决提醒').length === 2, 'the second reminder');
+    for (const id of ['ou_a', 'ou_a2', 'ou_b', 'ou_c', 'ou_e']) expect(sentTo(w, id, '表决提醒')).toHaveLength(0);
 
     // Closed by its timer: passed; the result to every account; every vote card loses its buttons.
     await fireNow(await motionTimer(app(), m.id));
     for (const id of [...MEMBERS, 'ou_sec']) {
-      const result = JSON.stringify((await cardTo(id, `【表决结果】第${n}号`)).content);
+      const result = JSON.stringify((await cardTo(w, id, `【表决结果】第${n}号`)).content);
       expect(result).toContain('获得通过');
       expect(result).toContain('计票：赞成 2，反对 0，弃权 1');
     }
-    await waitFor(
+    await waitForSent(
+      w,
       () =>
         w.fake.updates.some(
           (u) => u.messageId === cards.ou_d!.messageId && JSON.stringify(u.content).includes('表决已结束'),
@@ -213,8 +181,8 @@ describe('a charter amendment on Feishu', () => {
     expect(await prisma().voterRecord.count({ where: { motionId: m.id } })).toBe(3);
 
     // Published with one click by the secretariat (a member's click is refused; a second one says when).
-    const publish = await cardTo('ou_sec', '章程修订待发布');
-    expect(sentText((await rawClick('ou_a', 'congress.publish', { motion: m.id })).sent)).toContain('只有秘书处');
+    const publish = await cardTo(w, 'ou_sec', '章程修订待发布');
+    expect(sentText((await rawClick(w, 'ou_a', 'congress.publish', { motion: m.id })).sent)).toContain('只有秘书处');
     const today = formatBeijingDate(new Date());
     expect(sentText((await sec.clicks(publish, 0)).sent)).toContain(
       `已发布修订后的章程：第十九条 自 ${today} 起按新条文执行`,

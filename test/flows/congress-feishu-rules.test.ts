@@ -10,8 +10,7 @@ import {
   toastText,
   type FeishuWorld,
 } from '../channels/support/feishu-service.ts';
-import type { SentMessage } from '../channels/support/fake-feishu.ts';
-import { importMembers } from '../../src/membership/members.ts';
+import { cardTo, importFeishuMembers } from '../channels/support/feishu-congress.ts';
 
 let w: FeishuWorld;
 const prisma = () => w.service.app.services.db.prisma;
@@ -19,30 +18,12 @@ const MEMBERS = ['ou_r1', 'ou_r2', 'ou_r3', 'ou_r4', 'ou_r5'];
 
 beforeAll(async () => {
   w = await startFeishuWorld({ SECRETARIAT: 'feishu:ou_sec' });
-  await importMembers(
-    prisma(),
-    'test',
-    ['orgName,orgType,repName,channel,userId', ...MEMBERS.map((id, i) => `单位${i + 1},企业,代表,feishu,${id}`)].join(
-      '\n',
-    ),
+  await importFeishuMembers(
+    w,
+    MEMBERS.map((id, i) => [`单位${i + 1}`, '代表', id]),
   );
 }, 120_000);
 afterAll(async () => w?.close());
-
-async function waitFor(pred: (m: SentMessage) => boolean, what: string, ms = 60_000): Promise<SentMessage> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const hit = w.fake.messages.find(pred);
-    if (hit) return hit;
-    if (Date.now() > deadline) throw new Error(`never sent: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-const cardTo = (openId: string, contains: string) =>
-  waitFor(
-    (m) => m.chatId === `p2p:${openId}` && m.msgType === 'interactive' && JSON.stringify(m.content).includes(contains),
-    `${contains} → ${openId}`,
-  );
 
 describe('a 细则 on Feishu', () => {
   it('created in chat by the secretariat, voted by clicks, closed early, result to every member', async () => {
@@ -70,7 +51,7 @@ describe('a 细则 on Feishu', () => {
     expect(motion).toMatchObject({ kind: 'rules', rule: 'majority_cast', quorum: 0.5, createdBy: 'feishu:ou_sec' });
 
     // Three of five units vote: 赞成, 赞成, 反对 — quorum met (60 %), more for than against.
-    const cards = await Promise.all(MEMBERS.map((id) => cardTo(id, '会费管理细则')));
+    const cards = await Promise.all(MEMBERS.map((id) => cardTo(w, id, '会费管理细则')));
     expect(cardButtons(cards[0]!)).toHaveLength(3);
     expect(toastText((await w.user('ou_r1').clicks(cards[0]!, 0)).json)).toContain('已记录 单位1');
     await w.user('ou_r2').clicks(cards[1]!, 0);
@@ -83,8 +64,8 @@ describe('a 细则 on Feishu', () => {
     expect(JSON.stringify(confirm.content)).toContain('确认提前结束');
     expect(JSON.stringify(confirm.content)).toContain('目前已投票 3/5 家');
     expect(sentText((await sec.clicks(confirm, 0)).sent)).toContain(`第${number}号表决已结束：获得通过`);
-    for (const id of MEMBERS) await cardTo(id, '表决结果');
-    const result = JSON.stringify((await cardTo('ou_r5', '表决结果')).content);
+    for (const id of MEMBERS) await cardTo(w, id, '表决结果');
+    const result = JSON.stringify((await cardTo(w, 'ou_r5', '表决结果')).content);
     expect(result).toContain('赞成 2，反对 1，弃权 0');
     expect(await prisma().motion.findUniqueOrThrow({ where: { id: motion.id } })).toMatchObject({
       status: 'closed',

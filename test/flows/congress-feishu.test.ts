@@ -9,15 +9,21 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cardButtons,
-  SECRETS,
   startFeishuWorld,
   sentText,
   toastText,
   type FeishuWorld,
 } from '../channels/support/feishu-service.ts';
-import { cardActionEvent } from '../channels/support/feishu-requests.ts';
+import {
+  addFeishuAccount,
+  cardTo,
+  importFeishuMembers,
+  rawVote,
+  replacedBy,
+  sentTo,
+  waitForSent,
+} from '../channels/support/feishu-congress.ts';
 import type { SentMessage } from '../channels/support/fake-feishu.ts';
-import { importMembers } from '../../src/membership/members.ts';
 
 let w: FeishuWorld;
 const prisma = () => w.service.app.services.db.prisma;
@@ -25,52 +31,16 @@ const congress = () => w.service.app.congress;
 
 beforeAll(async () => {
   w = await startFeishuWorld({ SECRETARIAT_FEISHU_OPEN_IDS: 'ou_sec', VOTE_REMINDERS: '6s' });
-  await importMembers(
-    prisma(),
-    'test',
-    [
-      'orgName,orgType,repName,channel,userId',
-      '甲单位,企业,甲,feishu,ou_m1',
-      '乙单位,企业,乙,feishu,ou_m2',
-      '丙单位,企业,丙,feishu,ou_m3',
-      '丁单位,企业,丁,feishu,ou_m4',
-    ].join('\n'),
-  );
-  const jia = await prisma().member.findUniqueOrThrow({ where: { orgName: '甲单位' } });
+  await importFeishuMembers(w, [
+    ['甲单位', '甲', 'ou_m1'],
+    ['乙单位', '乙', 'ou_m2'],
+    ['丙单位', '丙', 'ou_m3'],
+    ['丁单位', '丁', 'ou_m4'],
+  ]);
   // 甲单位's second representative account.
-  await prisma().memberAccount.create({ data: { memberId: jia.id, channel: 'feishu', userId: 'ou_m1b' } });
+  await addFeishuAccount(w, '甲单位', 'ou_m1b');
 }, 120_000);
 afterAll(async () => w?.close());
-
-async function waitFor(pred: (m: SentMessage) => boolean, what: string, ms = 60_000): Promise<SentMessage> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const hit = w.fake.messages.find(pred);
-    if (hit) return hit;
-    if (Date.now() > deadline) throw new Error(`never sent: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-const cardTo = (openId: string, contains: string) =>
-  waitFor(
-    (m) => m.chatId === `p2p:${openId}` && m.msgType === 'interactive' && JSON.stringify(m.content).includes(contains),
-    `${contains} → ${openId}`,
-  );
-const sentTo = (openId: string, contains: string) =>
-  w.fake.messages.filter((m) => m.chatId === `p2p:${openId}` && JSON.stringify(m.content).includes(contains));
-
-/** A click whose button value was made by hand (no addressee): what a non-member could send. */
-async function rawClick(openId: string, motion: string, option: string, eventId?: string) {
-  return w.deliver(
-    cardActionEvent(SECRETS.verificationToken, {
-      operatorId: openId,
-      value: { action: 'congress.vote', value: { motion, option } },
-      messageId: `om_${randomUUID()}`,
-      chatId: `oc_${openId}`,
-      eventId,
-    }),
-  );
-}
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 
@@ -90,7 +60,7 @@ describe('a general motion on Feishu', () => {
     const cards = Object.fromEntries(
       await Promise.all(
         ['ou_m1', 'ou_m1b', 'ou_m2', 'ou_m3', 'ou_m4'].map(
-          async (id) => [id, await cardTo(id, '2027 年度工作计划')] as const,
+          async (id) => [id, await cardTo(w, id, '2027 年度工作计划')] as const,
         ),
       ),
     );
@@ -108,7 +78,7 @@ describe('a general motion on Feishu', () => {
     expect(first.sent).toHaveLength(0);
     // The clicked card shows the unit's vote at once, in the callback's answer; the vote may still be
     // changed, so its buttons stay.
-    const replaced = (first.json as { card: { data: Record<string, unknown> } }).card.data;
+    const replaced = replacedBy(first.json)!;
     expect(JSON.stringify(replaced)).toContain('甲单位已投票：赞成');
     expect(cardButtons({ content: replaced } as SentMessage)).toHaveLength(3);
     // A double click: still one vote, said so.
@@ -123,25 +93,25 @@ describe('a general motion on Feishu', () => {
     const forwarded = await w.user('ou_x').clicks(cards.ou_m3!, 0);
     expect(JSON.stringify(forwarded.json)).toContain('不是发给您的');
     // A non-member crafting the click: refused with a clear message.
-    expect(sentText((await rawClick('ou_x', motion.id, '赞成')).sent)).toContain('不是成员单位代表');
+    expect(sentText((await rawVote(w, 'ou_x', motion.id, '赞成')).sent)).toContain('不是成员单位代表');
     // A bad option.
-    expect(sentText((await rawClick('ou_m3', motion.id, '同意')).sent)).toContain('没有“同意”这个选项');
+    expect(sentText((await rawVote(w, 'ou_m3', motion.id, '同意')).sent)).toContain('没有“同意”这个选项');
     // The same callback delivered twice counts once (丙单位 votes 赞成).
     const eventId = randomUUID();
-    await rawClick('ou_m3', motion.id, '赞成', eventId);
-    await rawClick('ou_m3', motion.id, '赞成', eventId);
+    await rawVote(w, 'ou_m3', motion.id, '赞成', eventId);
+    await rawVote(w, 'ou_m3', motion.id, '赞成', eventId);
     expect(await prisma().voterRecord.count({ where: { motionId: motion.id } })).toBe(3);
 
     // 丁单位 has not voted: reminded once, 6 s before the close; the others are not.
-    await cardTo('ou_m4', '表决提醒');
-    expect(sentTo('ou_m1', '表决提醒')).toHaveLength(0);
-    expect(sentTo('ou_m3', '表决提醒')).toHaveLength(0);
+    await cardTo(w, 'ou_m4', '表决提醒');
+    expect(sentTo(w, 'ou_m1', '表决提醒')).toHaveLength(0);
+    expect(sentTo(w, 'ou_m3', '表决提醒')).toHaveLength(0);
 
     // Closed by its timer; the result reaches every member's accounts once.
-    await cardTo('ou_m4', '表决结果');
-    for (const id of ['ou_m1', 'ou_m1b', 'ou_m2', 'ou_m3']) await cardTo(id, '表决结果');
-    expect(sentTo('ou_m2', '表决结果')).toHaveLength(1);
-    expect(sentTo('ou_m4', '表决提醒')).toHaveLength(1);
+    await cardTo(w, 'ou_m4', '表决结果');
+    for (const id of ['ou_m1', 'ou_m1b', 'ou_m2', 'ou_m3']) await cardTo(w, id, '表决结果');
+    expect(sentTo(w, 'ou_m2', '表决结果')).toHaveLength(1);
+    expect(sentTo(w, 'ou_m4', '表决提醒')).toHaveLength(1);
     const status = await congress().status((await congress().find(motion.id))!);
     expect(status).toMatchObject({
       status: 'closed',
@@ -150,23 +120,23 @@ describe('a general motion on Feishu', () => {
       counts: { 赞成: 2, 反对: 0, 弃权: 1 },
       result: 'passed',
     });
-    expect(JSON.stringify((await cardTo('ou_m1', '表决结果')).content)).toContain('获得通过');
+    expect(JSON.stringify((await cardTo(w, 'ou_m1', '表决结果')).content)).toContain('获得通过');
     // Every vote card (and 丁单位's reminder) is updated at the close: how it ended, no buttons.
     const ended = (m: SentMessage) => {
       const update = w.fake.updates.find((u) => u.messageId === m.messageId);
       return update && JSON.stringify(update.content).includes('表决已结束，结果：获得通过') ? update : undefined;
     };
     for (const id of ['ou_m1', 'ou_m1b', 'ou_m2', 'ou_m3', 'ou_m4']) {
-      await waitFor(() => ended(cards[id]!) !== undefined, `the vote card of ${id} is closed`);
+      await waitForSent(w, () => ended(cards[id]!) !== undefined, `the vote card of ${id} is closed`);
       expect(cardButtons({ content: ended(cards[id]!)!.content } as SentMessage)).toHaveLength(0);
     }
-    const reminder = (await cardTo('ou_m4', '表决提醒'))!;
-    await waitFor(() => ended(reminder) !== undefined, 'the reminder card is closed');
+    const reminder = (await cardTo(w, 'ou_m4', '表决提醒'))!;
+    await waitForSent(w, () => ended(reminder) !== undefined, 'the reminder card is closed');
 
     // A late click on the card: expired at the close (refused by the channel), and by the bot too.
     const late = await w.user('ou_m4').clicks(cards.ou_m4!, 0);
     expect(JSON.stringify(late.json)).toContain('已过期');
-    expect(sentText((await rawClick('ou_m4', motion.id, '赞成')).sent)).toContain('已结束');
+    expect(sentText((await rawVote(w, 'ou_m4', motion.id, '赞成')).sent)).toContain('已结束');
     expect(await prisma().voterRecord.count({ where: { motionId: motion.id } })).toBe(3);
   }, 180_000);
 });
@@ -184,14 +154,14 @@ describe('an expulsion on Feishu', () => {
     if (!created.ok) throw new Error(JSON.stringify(created.errors));
     const motion = created.motion;
     expect(motion.eligibleCount).toBe(3);
-    const card = await cardTo('ou_m1', '关于除名丁单位的动议');
+    const card = await cardTo(w, 'ou_m1', '关于除名丁单位的动议');
     expect(JSON.stringify(card.content)).toContain('被提请除名的成员单位：丁单位');
     expect(JSON.stringify(card.content)).toContain('秘书处核实情况：秘书处查阅了 2025、2026 年度的活动记录');
-    expect(sentTo('ou_m4', '关于除名丁单位的动议')).toHaveLength(0);
-    expect(sentText((await rawClick('ou_m4', motion.id, '反对')).sent)).toContain('被提请除名的单位不参加本表决');
+    expect(sentTo(w, 'ou_m4', '关于除名丁单位的动议')).toHaveLength(0);
+    expect(sentText((await rawVote(w, 'ou_m4', motion.id, '反对')).sent)).toContain('被提请除名的单位不参加本表决');
 
     await w.user('ou_m1').clicks(card, 0);
-    await w.user('ou_m2').clicks(await cardTo('ou_m2', '关于除名丁单位的动议'), 0);
+    await w.user('ou_m2').clicks(await cardTo(w, 'ou_m2', '关于除名丁单位的动议'), 0);
     // A secret ballot this is not: the choice is kept with the unit.
     expect(await prisma().voterRecord.findMany({ where: { motionId: motion.id }, select: { choice: true } })).toEqual([
       { choice: '赞成' },
@@ -208,7 +178,11 @@ describe('an expulsion on Feishu', () => {
     const expelled = await prisma().member.findUniqueOrThrow({ where: { orgName: '丁单位' } });
     expect(expelled.status).toBe('expelled');
     expect(expelled.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 700 * 86_400_000);
-    await waitFor((m) => m.chatId === 'p2p:ou_m4' && JSON.stringify(m.content).includes('除名'), 'expulsion notice');
+    await waitForSent(
+      w,
+      (m) => m.chatId === 'p2p:ou_m4' && JSON.stringify(m.content).includes('除名'),
+      'expulsion notice',
+    );
     expect(
       await prisma().auditLog.count({ where: { action: 'motion.close', entityId: motion.id, actor: 'feishu:ou_sec' } }),
     ).toBe(1);
@@ -221,6 +195,6 @@ describe('an expulsion on Feishu', () => {
     });
     if (!next.ok) throw new Error('not created');
     expect(next.motion.eligibleCount).toBe(3);
-    expect(sentText((await rawClick('ou_m4', next.motion.id, '赞成')).sent)).toContain('已不是联盟成员');
+    expect(sentText((await rawVote(w, 'ou_m4', next.motion.id, '赞成')).sent)).toContain('已不是联盟成员');
   }, 180_000);
 });

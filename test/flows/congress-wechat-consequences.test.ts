@@ -6,43 +6,31 @@
 // ballot (receipt codes, no change); once passed it is published with one numbered reply, and Q&A
 // then answers from the new wording, saying it was amended and since when.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWechatWorld, type WechatPerson, type WechatWorld } from '../channels/support/wechat-service.ts';
+import { startWechatWorld, type WechatWorld } from '../channels/support/wechat-service.ts';
 import {
+  ballots,
   count,
-  joined,
   latest,
   meetTheCast,
   optionNumber,
+  says,
   waitFor,
+  waitForCount,
   type Cast,
 } from '../channels/support/wechat-congress.ts';
-import { fireNow, motionTimer } from '../channels/support/congress-timers.ts';
+import { DAY, HOUR, fireNow, motionTimer } from '../channels/support/congress-timers.ts';
 import { formatBeijingDate } from '../../src/time/beijing.ts';
 
 let w: WechatWorld;
 let c: Cast;
 const app = () => w.service.app;
 const prisma = () => app().services.db.prisma;
-const says = async (person: WechatPerson, text: string) => joined(await person.says(text));
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 beforeAll(async () => {
   w = await startWechatWorld({ APPLICATION_DEADLINE: '2099-12-31' });
   c = await meetTheCast(w);
 }, 120_000);
 afterAll(async () => w?.close());
-
-async function ballots(
-  title: string,
-  eligible: WechatPerson[],
-  none: WechatPerson[],
-): Promise<Map<WechatPerson, string>> {
-  const got = new Map<WechatPerson, string>();
-  for (const p of eligible) got.set(p, await waitFor(p, `】${title}`));
-  for (const p of none) expect(count(p, `】${title}`)).toBe(0);
-  return got;
-}
 
 const VERIFICATION =
   '秘书处 12 月 1 日函询丁市教育中心，未获答复；查阅会费收据，丁市教育中心 2025、2026 年度会费未交。';
@@ -112,8 +100,7 @@ describe('an expulsion on WeChat', () => {
     await fireNow(await motionTimer(app(), m.id, DAY));
     await waitFor(c.bing, `【表决提醒】第${n}号`);
     await fireNow(await motionTimer(app(), m.id, HOUR));
-    for (let i = 0; i < 200 && count(c.bing, `【表决提醒】第${n}号`) < 2; i += 1)
-      await new Promise((r) => setTimeout(r, 50));
+    await waitForCount(c.bing, `【表决提醒】第${n}号`, 2);
     expect(count(c.bing, `【表决提醒】第${n}号`)).toBe(2);
     for (const p of [c.ding, c.jia, c.jia2, c.yi]) expect(count(p, `【表决提醒】第${n}号`)).toBe(0);
 

@@ -8,40 +8,31 @@
 // by its timer, or early by the secretariat replying to a numbered confirmation — sends the result
 // to every member; a reply after the close records nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWechatWorld, type WechatPerson, type WechatWorld } from '../channels/support/wechat-service.ts';
+import { startWechatWorld, type WechatWorld } from '../channels/support/wechat-service.ts';
 import {
+  ballots,
   count,
-  joined,
   latest,
   meetTheCast,
   optionNumber,
+  says,
   waitFor,
+  waitForCount,
   type Cast,
 } from '../channels/support/wechat-congress.ts';
-import { dueAt, fireNow, motionTimer } from '../channels/support/congress-timers.ts';
+import { DAY, HOUR, dueAt, fireNow, motionTimer } from '../channels/support/congress-timers.ts';
 
 let w: WechatWorld;
 let c: Cast;
 const app = () => w.service.app;
 const prisma = () => app().services.db.prisma;
-const inTwoDays = () => new Date(Date.now() + 2 * 86_400_000).toISOString();
-const says = async (person: WechatPerson, text: string) => joined(await person.says(text));
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
+const inTwoDays = () => new Date(Date.now() + 2 * DAY).toISOString();
 
 beforeAll(async () => {
   w = await startWechatWorld();
   c = await meetTheCast(w);
 }, 120_000);
 afterAll(async () => w?.close());
-
-/** Every eligible account's ballot for the motion titled so; nobody else gets one. */
-async function ballots(title: string, eligible: WechatPerson[]): Promise<Map<WechatPerson, string>> {
-  const got = new Map<WechatPerson, string>();
-  for (const p of eligible) got.set(p, await waitFor(p, `】${title}`));
-  for (const p of [c.former, c.outsider, c.sec]) expect(count(p, `】${title}`)).toBe(0);
-  return got;
-}
 
 describe('a 重大事项 on WeChat (votes may be changed)', () => {
   it('ballots → votes by number and typed, a change, a double reply, refusals → reminders → closed by its timer → result', async () => {
@@ -57,7 +48,7 @@ describe('a 重大事项 on WeChat (votes may be changed)', () => {
     const n = m.number;
     expect(m.eligibleCount).toBe(4);
 
-    const got = await ballots('2027 年度工作计划', c.members);
+    const got = await ballots('2027 年度工作计划', c.members, [c.former, c.outsider, c.sec]);
     const ballot = got.get(c.jia)!;
     // One title (not bracketed twice), the motion, the rule, the numbered options and the deadline.
     expect(ballot.split('\n')[0]).toBe(`【成员大会表决 第${n}号】2027 年度工作计划`);
@@ -110,8 +101,7 @@ describe('a 重大事项 on WeChat (votes may be changed)', () => {
     expect(reminder).toContain('丁市教育中心 尚未对这项表决投票');
     expect(reminder).toMatch(/回复「\d+」赞成/);
     await fireNow(hour);
-    for (let i = 0; i < 200 && count(c.ding, `【表决提醒】第${n}号`) < 2; i += 1)
-      await new Promise((r) => setTimeout(r, 50));
+    await waitForCount(c.ding, `【表决提醒】第${n}号`, 2);
     expect(count(c.ding, `【表决提醒】第${n}号`)).toBe(2);
     for (const p of [c.jia, c.jia2, c.yi, c.bing, c.former, c.outsider]) expect(count(p, '【表决提醒】')).toBe(0);
 
@@ -151,7 +141,7 @@ describe('a 细则 on WeChat (no change once voted)', () => {
     if (!created.ok) throw new Error(JSON.stringify(created.errors));
     const m = created.motion;
     const n = m.number;
-    const got = await ballots('会费管理细则', c.members);
+    const got = await ballots('会费管理细则', c.members, [c.former, c.outsider, c.sec]);
     const ballot = got.get(c.jia)!;
     expect(ballot).toContain('类别：细则');
     expect(ballot).toContain('记名投票，投出后不能改票');
@@ -183,8 +173,7 @@ describe('a 细则 on WeChat (no change once voted)', () => {
       `已记录 丁市教育中心 对第${n}号表决“会费管理细则”的投票：反对`,
     );
     await fireNow(await motionTimer(app(), m.id, HOUR));
-    for (let i = 0; i < 200 && count(c.bing, `【表决提醒】第${n}号`) < 2; i += 1)
-      await new Promise((r) => setTimeout(r, 50));
+    await waitForCount(c.bing, `【表决提醒】第${n}号`, 2);
     expect(count(c.bing, `【表决提醒】第${n}号`)).toBe(2);
     expect(count(c.ding, `【表决提醒】第${n}号`)).toBe(1);
     for (const p of [c.jia, c.jia2, c.yi]) expect(count(p, `【表决提醒】第${n}号`)).toBe(0);

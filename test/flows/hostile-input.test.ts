@@ -4,6 +4,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, type TestUser } from '../support/app.ts';
+import { storedFields } from '../support/application-script.ts';
 import { MAX_TEXT_LENGTH } from '../../src/bot/clean-text.ts';
 import { createLogger } from '../../src/log.ts';
 import { safeError } from '../../src/bot/safe-error.ts';
@@ -16,13 +17,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const fieldsOf = async (user: TestUser) => {
-  const row = await h.app.services.db.prisma.application.findFirst({
-    where: { userId: user.id },
-    orderBy: { createdAt: 'desc' },
-  });
-  return (row?.fields ?? {}) as Record<string, string>;
-};
+const fieldsOf = (user: TestUser) => storedFields(h, user);
 
 describe('a message built to stall the bot', () => {
   it('is refused with a reply before any handler runs, and the draft is kept', async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFeishuWorld, sentText, type FeishuWorld } from '../channels/support/feishu-service.ts';
 import type { SentMessage } from '../channels/support/fake-feishu.ts';
 import { importMembers } from '../../src/membership/members.ts';
+import { applicationAnswers } from '../support/application-script.ts';
 
 let w: FeishuWorld;
 beforeAll(async () => {
@@ -39,15 +40,7 @@ async function waitForMessage(to: string, contains: string): Promise<SentMessage
 describe('membership on Feishu', () => {
   it('submit → review card → approve → 公示 card → timer → member', async () => {
     const applicant = w.user('ou_app');
-    for (const text of [
-      '我要申请加入联盟',
-      '贵州智慧教育科技有限公司',
-      '贵州省贵阳市云岩区北京路1号',
-      '公司',
-      '本公司成立于2010年，员工200人，从事数字教育资源开发，已接入国家体系。',
-      '王磊，信息科科长，13812345678，wanglei@example.com',
-      '同上',
-    ]) {
+    for (const text of applicationAnswers('贵州智慧教育科技有限公司')) {
       await applicant.says(text);
     }
     expect(sentText(await applicant.says('确认提交'))).toMatch(/LM-\d{4}-\d{4}/);

@@ -4,14 +4,19 @@
 // two-year lockout. Cards reach the secretariat and members through the real outbox → BullMQ path;
 // the end of 公示 is a real BullMQ delayed job (a few seconds here).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Outbound } from '../../src/bot/outbound.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileFixtures } from '../support/scan-files.ts';
 import { fillToSummary } from '../support/application-script.ts';
 import { expelMember } from '../../src/membership/withdrawal.ts';
-import { createMembershipHarness, type MailUser, type MembershipHarness } from '../support/membership-harness.ts';
+import {
+  button,
+  click,
+  createMembershipHarness,
+  type MailUser,
+  type MembershipHarness,
+} from '../support/membership-harness.ts';
 
 let h: MembershipHarness;
 const files = fileFixtures(fs.mkdtempSync(path.join(os.tmpdir(), 'ab-membership-')));
@@ -33,18 +38,6 @@ async function submit(user: MailUser, org: string): Promise<void> {
   await user.says('确认提交');
   expect(user.lastText()).toMatch(/LM-\d{4}-\d{4}/);
 }
-
-/** The value of a button on the newest card in the inbox whose title contains `title`. */
-function button(user: MailUser, title: string, label: string): { action: string; value: Record<string, string> } {
-  const card = [...user.inbox]
-    .reverse()
-    .find((o): o is Extract<Outbound, { kind: 'card' }> => o.kind === 'card' && o.card.title.includes(title));
-  const found = card?.card.buttons?.find((b) => b.label.includes(label));
-  if (!found) throw new Error(`no “${label}” button on a “${title}” card for ${user.id}:\n${user.inboxText()}`);
-  return { action: found.action, value: found.value };
-}
-
-const click = (user: MailUser, b: { action: string; value: Record<string, string> }) => user.clicks(b.action, b.value);
 
 describe('membership process', () => {
   it('submit → review → 公示 with an objection dismissed → timer → member, list published', async () => {

@@ -5,38 +5,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFeishuWorld, sentText, type FeishuWorld } from '../channels/support/feishu-service.ts';
 import type { SentMessage } from '../channels/support/fake-feishu.ts';
-import { importMembers } from '../../src/membership/members.ts';
+import { cardTo, importFeishuMembers } from '../channels/support/feishu-congress.ts';
 
 let w: FeishuWorld;
 const prisma = () => w.service.app.services.db.prisma;
 
 beforeAll(async () => {
   w = await startFeishuWorld({ SECRETARIAT_FEISHU_OPEN_IDS: 'ou_sec', APPLICATION_DEADLINE: '2099-12-31' });
-  await importMembers(
-    prisma(),
-    'test',
-    [
-      'orgName,orgType,repName,channel,userId',
-      '甲单位,企业,甲,feishu,ou_m1',
-      '乙单位,企业,乙,feishu,ou_m2',
-      '贵州某某教育科技有限公司,企业,丙,feishu,ou_m3',
-    ].join('\n'),
-  );
+  await importFeishuMembers(w, [
+    ['甲单位', '甲', 'ou_m1'],
+    ['乙单位', '乙', 'ou_m2'],
+    ['贵州某某教育科技有限公司', '丙', 'ou_m3'],
+  ]);
 }, 120_000);
 afterAll(async () => w?.close());
-
-async function cardTo(openId: string, contains: string): Promise<SentMessage> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const hit = w.fake.messages.find(
-      (m) =>
-        m.chatId === `p2p:${openId}` && m.msgType === 'interactive' && JSON.stringify(m.content).includes(contains),
-    );
-    if (hit) return hit;
-    if (Date.now() > deadline) throw new Error(`never sent: ${contains} → ${openId}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The rest of the form after the organisation's name, up to the summary, then 确认提交. */
 async function finishForm(openId: string): Promise<string> {
@@ -66,8 +48,8 @@ describe('re-applying after an expulsion', () => {
     });
     if (!created.ok) throw new Error(JSON.stringify(created.errors));
     const number = created.motion.number;
-    await w.user('ou_m1').clicks(await cardTo('ou_m1', '关于除名'), 0);
-    await w.user('ou_m2').clicks(await cardTo('ou_m2', '关于除名'), 0);
+    await w.user('ou_m1').clicks(await cardTo(w, 'ou_m1', '关于除名'), 0);
+    await w.user('ou_m2').clicks(await cardTo(w, 'ou_m2', '关于除名'), 0);
     const confirm = (await w.user('ou_sec').says(`结束表决 ${number}`))[0]!;
     expect(sentText((await w.user('ou_sec').clicks(confirm, 0)).sent)).toContain('获得通过');
     const expelled = await prisma().member.findUniqueOrThrow({ where: { orgName: '贵州某某教育科技有限公司' } });
@@ -98,6 +80,6 @@ describe('re-applying after an expulsion', () => {
     expect(submitted).not.toContain('第十九条');
     const application = await prisma().application.findFirstOrThrow({ where: { userId: 'ou_m3' } });
     expect(application.status).toBe('submitted');
-    await cardTo('ou_sec', '贵州某某教育科技有限公司');
+    await cardTo(w, 'ou_sec', '贵州某某教育科技有限公司');
   }, 180_000);
 });

@@ -2,9 +2,14 @@
 // nor on objections to it, and does not learn who objected; with nobody else to decide, the case
 // stays open and the reply says so. Through the console, with the real delivery path.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Outbound } from '../../src/bot/outbound.ts';
 import { fillToSummary } from '../support/application-script.ts';
-import { createMembershipHarness, type MailUser, type MembershipHarness } from '../support/membership-harness.ts';
+import {
+  button,
+  click,
+  createMembershipHarness,
+  type MailUser,
+  type MembershipHarness,
+} from '../support/membership-harness.ts';
 
 let h: MembershipHarness;
 beforeAll(async () => {
@@ -17,16 +22,6 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const prisma = () => h.app.services.db.prisma;
-
-function button(user: MailUser, title: string, label: string): { action: string; value: Record<string, string> } {
-  const card = [...user.inbox]
-    .reverse()
-    .find((o): o is Extract<Outbound, { kind: 'card' }> => o.kind === 'card' && o.card.title.includes(title));
-  const found = card?.card.buttons?.find((b) => b.label.includes(label));
-  if (!found) throw new Error(`no “${label}” button on a “${title}” card for ${user.id}:\n${user.inboxText()}`);
-  return { action: found.action, value: found.value };
-}
-const click = (user: MailUser, b: { action: string; value: Record<string, string> }) => user.clicks(b.action, b.value);
 
 describe('recusal', () => {
   it('refuses a decision on one’s own application and on objections to it, hides the objector', async () => {

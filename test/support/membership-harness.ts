@@ -17,6 +17,24 @@ export type MailUser = TestUser & {
   inboxText(): string;
 };
 
+/** The value of a button on the newest card in the inbox whose title contains `title`. */
+export function button(
+  user: MailUser,
+  title: string,
+  label: string,
+): { action: string; value: Record<string, string> } {
+  const card = [...user.inbox]
+    .reverse()
+    .find((o): o is Extract<Outbound, { kind: 'card' }> => o.kind === 'card' && o.card.title.includes(title));
+  const found = card?.card.buttons?.find((b) => b.label.includes(label));
+  if (!found) throw new Error(`no “${label}” button on a “${title}” card for ${user.id}:\n${user.inboxText()}`);
+  return { action: found.action, value: found.value };
+}
+
+/** Clicks a button found by `button`. */
+export const click = (user: MailUser, b: { action: string; value: Record<string, string> }) =>
+  user.clicks(b.action, b.value);
+
 export type MembershipHarness = Omit<Harness, 'user'> & {
   user(id: string): MailUser;
   importMembers(rows: [orgName: string, userId: string][]): Promise<void>;

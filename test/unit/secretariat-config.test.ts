@@ -1,16 +1,8 @@
 // SECRETARIAT lists the secretariat's accounts as user keys of any registered channel; the old
 // per-channel variables still work, each with a deprecation line.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
-
-const problemsOf = (env: Record<string, string>) => {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (error) {
-    return (error as ConfigError).problems;
-  }
-};
+import { loadConfig } from '../../src/config.ts';
+import { configProblems as problemsOf } from '../support/config-problems.ts';
 
 describe('SECRETARIAT', () => {
   it('reads user keys of the registered channels, in any case and with Chinese commas', () => {

@@ -6,6 +6,10 @@ import type { Job } from 'bullmq';
 import type { App } from '../../../src/app.ts';
 import { timerKey } from '../../../src/delivery/timers.ts';
 
+/** The reminders' offsets before the close: a day and an hour. */
+export const DAY = 86_400_000;
+export const HOUR = 3_600_000;
+
 const jobIdOf = (name: string, id: string) => timerKey(name, id).replaceAll(':', '-');
 
 /** The delayed job of a motion's timer: `congress.close`, or `congress.remind` with its offset. */

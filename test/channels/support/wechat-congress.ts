@@ -56,6 +56,9 @@ export async function meetTheCast(w: WechatWorld): Promise<Cast> {
 
 export const joined = (received: { text: string }[]): string => received.map((r) => r.text).join('\n');
 
+/** What the bot said back to this person's message, as one text. */
+export const says = async (person: WechatPerson, text: string): Promise<string> => joined(await person.says(text));
+
 /** The first message from index `from` on that contains `text` (waits up to 30 s). */
 export async function waitFor(person: WechatPerson, text: string, from = 0): Promise<string> {
   for (let i = 0; i < 600; i += 1) {
@@ -69,6 +72,23 @@ export async function waitFor(person: WechatPerson, text: string, from = 0): Pro
 /** How many messages this person received that contain `text`. */
 export const count = (person: WechatPerson, text: string): number =>
   person.inbox.filter((r) => r.text.includes(text)).length;
+
+/** Waits (up to 10 s) until this person has received `n` messages that contain `text`. */
+export async function waitForCount(person: WechatPerson, text: string, n: number): Promise<void> {
+  for (let i = 0; i < 200 && count(person, text) < n; i += 1) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** Every eligible account's ballot for the motion titled so (waits for each); `none` got none. */
+export async function ballots(
+  title: string,
+  eligible: WechatPerson[],
+  none: WechatPerson[],
+): Promise<Map<WechatPerson, string>> {
+  const got = new Map<WechatPerson, string>();
+  for (const p of eligible) got.set(p, await waitFor(p, `】${title}`));
+  for (const p of none) expect(count(p, `】${title}`)).toBe(0);
+  return got;
+}
 
 /** The number to reply for `label` on a numbered text card (numbers run on across a chat's cards). */
 export function optionNumber(card: string, label: string): string {
