@@ -56,6 +56,8 @@ function trimEnd(text: string, chars: string): string {
  * number. The choice is not checked against any motion here (matchOption does).
  */
 export function readVotePhrase(raw: string): VotePhrase | undefined {
+  // Politeness around a vote ("您好，…谢谢") is taken off below; a long message is no vote anyway.
+  if (raw.length > MAX_LENGTH * 4) return undefined;
   let t = normalizeInput(raw.normalize('NFKC'))
     .replace(/\s+/g, '')
     .replace(/[「」『』【】"“”'‘’]/g, '')
