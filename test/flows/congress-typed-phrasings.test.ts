@@ -196,6 +196,25 @@ describe('typed votes, phrased loosely', () => {
     expect(u.lastText()).not.toContain('表决');
     expect(await choiceOf(m.id, 'e')).toBe('弃权');
   }, 120_000);
+
+  it('a vote typed while the bot waits for a withdrawal reason: cast, then the reason is asked for again and taken', async () => {
+    const m = await create('信息化论坛承办');
+    const u = h.user('f');
+    await u.waitFor('信息化论坛承办');
+    await u.says('申请退出联盟');
+    expect(u.lastText()).toContain('请说明退出原因');
+    // A bare 反对 here would be taken as the reason (a dialog keeps what it can use); the motion
+    // named is a vote.
+    await u.says(`${m.number}号 反对`);
+    expect(u.lastText()).toContain(`已记录 ${ORG.f} 对第${m.number}号表决“信息化论坛承办”的投票：反对`);
+    expect(u.lastText()).toContain('刚才要您说明的原因还没有收到');
+    await u.says('单位业务调整，无力继续承担成员义务');
+    expect(u.lastText()).not.toContain('原因还没有收到');
+    expect(u.lastText()).toContain(`已提交 ${ORG.f} 的退出申请`);
+    const withdrawal = await prisma().withdrawalRequest.findFirst({ where: { reason: { contains: '业务调整' } } });
+    expect(withdrawal).not.toBeNull();
+    await congress().close(m.id, 'console:sec1');
+  }, 120_000);
 });
 
 function toFullWidth(n: number): string {
