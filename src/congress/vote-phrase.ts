@@ -7,6 +7,7 @@
 //                    of one of them (同意/支持 → 赞成, 不同意/不赞成 → 反对: not certain, the bot asks).
 // Being whole-phrase, 不同意 and 不赞成 never count as 同意 or 赞成: the choice is compared whole.
 import { normalizeInput } from '../bot/normalize-input.ts';
+import { parseChineseNumber } from '../knowledge/numerals.ts';
 import { ABSTAIN, NO, YES } from './rules.ts';
 
 export type VotePhrase = {
@@ -32,7 +33,8 @@ const LEADS: readonly RegExp[] = [
   /^(?:就|也|还是|决定|坚决)/,
   /^(?:要|想)/,
   /^投票/,
-  /^(?:对|给)?第?(\d{1,9})号?(?:表决|议案|动议|提案)?/,
+  // 「12号」「第12号」「第十二号」 (a Chinese numeral only before 号: 「一」 alone is no number).
+  /^(?:对|给)?第?(\d{1,9}|[零〇一二两三四五六七八九十百]{1,5}(?=号))号?(?:表决|议案|动议|提案)?/,
   /^[:,，、]/,
   /^(?:我们|我单位|本单位|我方|我)/,
   /^(?:就|也|还是|决定|坚决)/,
@@ -75,7 +77,8 @@ export function readVotePhrase(raw: string): VotePhrase | undefined {
     // A bare number is no motion number: 「12赞成」 is, 「3」 alone is an option number, and a
     // number not followed by anything leaves no choice.
     if (m[1] !== undefined) {
-      number = Number(m[1]);
+      number = parseChineseNumber(m[1]);
+      if (number === undefined) return undefined;
       explicit = true;
     }
     if (/[投票选]/.test(m[0])) explicit = true;

@@ -45,6 +45,9 @@ describe('readVotePhrase + matchOption', () => {
     ['第１２号投反对', 12, '反对'],
     ['投票　１２　弃权', 12, '弃权'],
     ['对12号议案投赞成票', 12, '赞成'],
+    ['第十二号投反对', 12, '反对'],
+    ['十二号 赞成', 12, '赞成'],
+    ['第3号表决弃权', 3, '弃权'],
   ])('%s → motion %d, %s', (text, number, option) => {
     expect(vote(text)).toMatchObject({ option, certain: true, number, explicit: true });
   });
@@ -82,6 +85,8 @@ describe('readVotePhrase + matchOption', () => {
     '12',
     '投票12',
     '12号',
+    '第十十号赞成',
+    '一赞成',
     '',
     '   ',
     '谢谢',
