@@ -3,6 +3,9 @@
 // it picks up after a question) and gets back a handle. Only the handle reads or writes that
 // state; the session keeps it as `{ name, v, data, startedAt }`. A state stored by another version
 // or damaged is migrated when the dialog knows how, else dropped with a clear reply — never a crash.
+// A few messages are taken even while a dialog is open (interruptions: a vote typed as `投票 12 赞成`);
+// the dialog then says where it picks up, and decides itself (`takes`) whether a message that is
+// only perhaps meant for another module is an answer it can use.
 import type { ZodType } from 'zod';
 import type { Answer } from '../knowledge/answer.ts';
 import type { Context } from './context.ts';

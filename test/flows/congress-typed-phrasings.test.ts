@@ -195,6 +195,7 @@ describe('typed votes, phrased loosely', () => {
     expect(u.lastText()).toContain('不放弃');
     expect(u.lastText()).not.toContain('表决');
     expect(await choiceOf(m.id, 'e')).toBe('弃权');
+    await congress().close(m.id, 'console:sec1');
   }, 120_000);
 
   it('a vote typed while the bot waits for a withdrawal reason: cast, then the reason is asked for again and taken', async () => {
@@ -213,6 +214,28 @@ describe('typed votes, phrased loosely', () => {
     expect(u.lastText()).toContain(`已提交 ${ORG.f} 的退出申请`);
     const withdrawal = await prisma().withdrawalRequest.findFirst({ where: { reason: { contains: '业务调整' } } });
     expect(withdrawal).not.toBeNull();
+    await congress().close(m.id, 'console:sec1');
+  }, 120_000);
+
+  it('odd input: a clear Chinese reply, nothing recorded, never a crash', async () => {
+    const m = await create('奇怪的输入');
+    const u = h.user('g');
+    await u.waitFor('奇怪的输入');
+    await u.says('投票 999999999 赞成');
+    expect(u.lastText()).toContain('没有找到这项表决，投票未记录');
+    await u.says('投票 0 赞成');
+    expect(u.lastText()).toContain('没有找到这项表决');
+    // Without 投票, a number that names no motion is no vote: answered as what it is.
+    await u.says('999999号 赞成');
+    expect(u.lastText()).not.toContain('已记录');
+    await u.says('赞成赞成赞成');
+    expect(u.lastText()).not.toContain('已记录');
+    await u.says('赞成，反对');
+    expect(u.lastText()).not.toContain('已记录');
+    await u.says(`投票 ${m.number} ${'赞'.repeat(25)}`);
+    expect(u.lastText()).toContain('这个选项，可选：赞成、反对、弃权');
+    await u.says('👍赞成👍');
+    expect(u.lastText()).toContain(`对第${m.number}号表决“奇怪的输入”的投票：赞成`);
     await congress().close(m.id, 'console:sec1');
   }, 120_000);
 });
