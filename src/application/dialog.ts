@@ -11,7 +11,8 @@ import type { Next } from '../bot/router.ts';
 import { DialogEffects } from './dialog-effects.ts';
 import { cachedDraft, DIALOG_NAME, dialogState, openTurn, stepOf, type DialogData } from './dialog-state.ts';
 import { STEPS } from './dialog-steps.ts';
-import { filledCount } from './form.ts';
+import { fieldDef, filledCount, nextEmptyField } from './form.ts';
+import { readsAsAnswer } from './dialog-answers.ts';
 import { selfIntroduction } from './name-title.ts';
 import type { NoticeFacts } from './notice.ts';
 import { askPending, t, TOTAL } from './replies.ts';
@@ -36,6 +37,8 @@ export class ApplicationFlow {
       resume: (ctx, state, next) => this.continue(ctx, state, next),
       // A question mid-form has been answered; the step then says where the form picks up.
       afterQuestion: (ctx) => this.fx.deadlineNote(ctx),
+      takes: (ctx, state) => this.takes(ctx, state),
+      afterInterruption: (ctx, state) => this.pickUp(ctx, state),
     });
     this.fx = new DialogEffects(apps, facts, this.dialog);
   }
@@ -125,6 +128,39 @@ export class ApplicationFlow {
     if (intro) state.self = { ...state.self, ...intro };
     const turn = openTurn(ctx, state, app, this.fx);
     return STEPS[stepOf(state, turn.current)](turn);
+  }
+
+  /**
+   * Whether the step at hand could use the message (asked by an interruption unsure of it, e.g. a
+   * bare 赞成 while a vote awaits the person's unit). 「确定要放弃吗？」 and 「代表的还是联系人的？」 take
+   * any short reply; a field takes only what clearly reads as its answer (赞成 is no name, address
+   * or phone number); the summary and the wait for the scan take no such word.
+   */
+  private takes(ctx: Context, state: DialogData): boolean {
+    if (state.step === 'confirmCancel' || state.step === 'clarify') return true;
+    if (state.step === 'scan') return false;
+    if (!state.fields) return true;
+    const current = state.asking ?? nextEmptyField(state.fields);
+    return current !== undefined && readsAsAnswer(fieldDef(current), normalizeInput(ctx.text));
+  }
+
+  /** After a message another module took mid-form: the question of the step at hand, again. */
+  private async pickUp(ctx: Context, state: DialogData): Promise<void> {
+    switch (state.step) {
+      case 'scan': {
+        const app = await this.apps.get(state.applicationId);
+        return ctx.say(t(ctx, 'scan_reminder', { number: app?.number ?? state.number ?? '' }));
+      }
+      case 'confirmCancel':
+        return ctx.say(t(ctx, 'cancel_confirm', { filled: filledCount(state.fields ?? {}) }));
+      case 'clarify':
+        return ctx.say(t(ctx, 'clarify_person', { part: ctx.t(`application.part_${state.clarify?.part ?? 'phone'}`) }));
+      default: {
+        const fields = state.fields ?? (await this.apps.get(state.applicationId))?.fields ?? {};
+        ctx.say(t(ctx, 'interrupted_then'));
+        askPending(ctx, state.asking, fields, this.facts.conditions);
+      }
+    }
   }
 
   private welcomeBack(ctx: Context, draft: ApplicationView): void {

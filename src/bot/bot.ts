@@ -13,7 +13,7 @@ import { cleanText, isTooLong, MAX_TEXT_LENGTH } from './clean-text.ts';
 import { backoffMs, isTransient, RetryLater } from './transient.ts';
 import type { HandleOptions } from './inline-window.ts';
 import { ActionRegistry, type ActionHandler } from './actions.ts';
-import { Dialogs, type Dialog, type DialogSpec } from './dialogs.ts';
+import { Dialogs, type Dialog, type DialogSpec, type Interruption } from './dialogs.ts';
 import { clickedCardAddress } from '../channels/channel.ts';
 import { clickableButtons } from '../channels/registry.ts';
 import { safeError } from './safe-error.ts';
@@ -34,6 +34,12 @@ export class Bot {
   /** Declares a dialog; the handle returned is the only way to its state. */
   dialog<S>(spec: DialogSpec<S>): Dialog<S> {
     return this.dialogs.define(spec);
+  }
+
+  /** A message taken even while a dialog is open (bot/dialogs.ts, Interruption). */
+  interrupt(interruption: Interruption): this {
+    this.dialogs.interrupt(interruption);
+    return this;
   }
 
   /** Registers the handler of one card action; a name registered twice throws at start-up. */

@@ -3,6 +3,9 @@
 // it picks up after a question) and gets back a handle. Only the handle reads or writes that
 // state; the session keeps it as `{ name, v, data, startedAt }`. A state stored by another version
 // or damaged is migrated when the dialog knows how, else dropped with a clear reply — never a crash.
+// A few messages are taken even while a dialog is open (interruptions: a vote typed as `投票 12 赞成`);
+// the dialog then says where it picks up, and decides itself (`takes`) whether a message that is
+// only perhaps meant for another module is an answer it can use.
 import type { ZodType } from 'zod';
 import type { Answer } from '../knowledge/answer.ts';
 import type { Context } from './context.ts';
@@ -29,7 +32,26 @@ export type DialogSpec<S> = {
   answer?(ctx: Context): Promise<Answer>;
   /** After a question asked mid-dialog was answered (`answerQuestion`): how the dialog picks up. */
   afterQuestion?(ctx: Context, state: S): Promise<void> | void;
+  /**
+   * Whether the current step can use this message as an answer. Asked by an interruption that is
+   * not sure the message is its own (a bare 赞成 while a vote awaits): true keeps the message for
+   * the dialog. Default true: a dialog keeps whatever it might use.
+   */
+  takes?(ctx: Context, state: S): boolean;
+  /**
+   * After another module took a message mid-dialog (an interruption, e.g. `投票 12 赞成`): says where
+   * the dialog picks up. Default: `afterQuestion`.
+   */
+  afterInterruption?(ctx: Context, state: S): Promise<void> | void;
 };
+
+/**
+ * A message another module takes even while a dialog is open — an explicit command that cannot be
+ * an answer (`投票 12 赞成`). `dialogTakes` tells whether the open dialog's current step could use the
+ * message; an interruption unsure of the message leaves it to the dialog then. True: the message
+ * was taken, and the dialog then says where it picks up.
+ */
+export type Interruption = (ctx: Context, dialogTakes: () => boolean) => Promise<boolean>;
 
 /** The one way into a dialog's state: held by the module that declared it. */
 export class Dialog<S> {
@@ -106,7 +128,7 @@ export class Dialog<S> {
   }
 
   /** Runs a message through the open dialog (the dialog stage, via Dialogs). */
-  async run(ctx: Context, next: Next): Promise<void> {
+  async run(ctx: Context, next: Next, interruptions: readonly Interruption[] = []): Promise<void> {
     const stored = session(ctx).dialog!;
     if (this.expired(ctx, stored)) {
       delete session(ctx).dialog;
@@ -114,6 +136,15 @@ export class Dialog<S> {
     }
     const state = this.state(ctx);
     if (state === undefined) return next();
+    if (!ctx.inbound.file && ctx.text) {
+      const takes = () => this.spec.takes?.(ctx, state) ?? true;
+      for (const interruption of interruptions) {
+        if (!(await interruption(ctx, takes))) continue;
+        // The interruption may have closed or replaced the dialog; only one still open picks up.
+        if (this.isOpen(ctx)) await (this.spec.afterInterruption ?? this.spec.afterQuestion)?.(ctx, state);
+        return;
+      }
+    }
     await this.spec.resume(ctx, state, next);
   }
 
@@ -142,6 +173,12 @@ export class Dialog<S> {
 /** The registry of dialogs and the router's dialog stage. */
 export class Dialogs {
   private readonly byName = new Map<string, Dialog<unknown>>();
+  private readonly interruptions: Interruption[] = [];
+
+  /** Registers a message that is taken even mid-dialog (see Interruption). */
+  interrupt(interruption: Interruption): void {
+    this.interruptions.push(interruption);
+  }
 
   define<S>(spec: DialogSpec<S>): Dialog<S> {
     if (this.byName.has(spec.name)) throw new Error(`dialog "${spec.name}" is registered twice`);
@@ -155,7 +192,7 @@ export class Dialogs {
     const stored = session(ctx).dialog;
     if (!stored || ctx.inbound.action) return next();
     const dialog = this.byName.get(stored.name);
-    if (dialog) return dialog.run(ctx, next);
+    if (dialog) return dialog.run(ctx, next, this.interruptions);
     // A dialog this version of the bot no longer has.
     ctx.services.log.warn({ user: ctx.user, dialog: stored.name }, 'unknown dialog dropped');
     delete session(ctx).dialog;

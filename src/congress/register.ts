@@ -86,9 +86,6 @@ export function registerCongress(
 
     if (START_MOTION.test(text)) return motionDialog.start(ctx);
 
-    const typed = VOTE_COMMAND.exec(text);
-    if (typed) return vote(ctx, await congress.find(typed[1]!), typed[2]!);
-
     const status = STATUS_COMMAND.exec(text) ?? CLOSE_COMMAND.exec(text);
     if (status) {
       if (!(await isSecretariat(services.db.prisma, ctx.user))) return ctx.say(ctx.t('congress.not_secretariat'));
@@ -128,10 +125,24 @@ export function registerCongress(
       });
     }
 
-    // A bare 赞成 / 反对 / 弃权 where exactly one motion awaits this unit's vote (a motion with its
-    // own choices is answered by button or `投票 12 方案一`), or a number left over from a ballot.
+    // `投票 12 赞成`, 「12号 赞成」, or 赞成 / 我投赞成票 / 投方案一 where exactly one motion awaiting this
+    // unit's vote has that option; a synonym (同意) is asked about; a number left over from a ballot.
     if (await typedVote(ctx, congress, vote, text)) return;
+    // What the phrase reader leaves (a longer or odd choice after `投票 N`): the cast says what is wrong.
+    const typed = VOTE_COMMAND.exec(text);
+    if (typed) return vote(ctx, await congress.find(typed[1]!), typed[2]!);
     return next();
+  });
+
+  // Mid-dialog (the application form, say), a vote typed clearly is cast all the same, and the
+  // dialog then says where it picks up; see typed-votes.ts (Where) for what stays the dialog's.
+  bot.interrupt(async (ctx, dialogTakes) => {
+    const text = ctx.text.replace(/(?<![。.!！])[。.!！]+$/, '').trim();
+    if (await typedVote(ctx, congress, vote, text, { dialogTakes })) return true;
+    const typed = VOTE_COMMAND.exec(text);
+    if (!typed) return false;
+    await vote(ctx, await congress.find(typed[1]!), typed[2]!);
+    return true;
   });
 
   const timers = services.delivery?.scheduler;

@@ -34,6 +34,8 @@ export function registerBroadcastDialog(bot: Bot): Broadcasts {
     version: 1,
     schema: broadcastState,
     resume: (ctx, data) => continueBroadcast(ctx, data, dialog),
+    // Another module took a message meanwhile (`投票 12 赞成`): the broadcast is still being written.
+    afterInterruption: (ctx) => ctx.say(ctx.t('membership.broadcast_still_open')),
   });
   return {
     async start(ctx) {

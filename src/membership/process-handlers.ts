@@ -52,6 +52,8 @@ export class MembershipProcess {
         if (!isCommand(ctx.text)) return this.reason(ctx, data);
         ctx.say(ctx.t('membership.reason_is_command', { text: ctx.text.trim() }));
       },
+      // Another module took a message meanwhile (a vote typed, `投票 12 赞成`): the reason still waits.
+      afterInterruption: (ctx) => ctx.say(ctx.t('membership.reason_still_waiting')),
     });
     this.registerActions(bot);
   }
