@@ -2,12 +2,13 @@
 // under the seed wording (第十九条: 两年内不得申请); the congress then amends 第十九条 to 三年 and the
 // secretariat publishes it; 丙市教育中心 is expelled after that. 丙市教育中心's re-application is refused with
 // 三年 and the date three years on; 丁市教育中心 keeps the two-year date it was given when it was expelled
-// (stored then, not recomputed), and its refusal still says 两年.
+// (stored then, not recomputed), and its refusal still says 两年. Withdrawals follow 第二十条 the same
+// way: two years while it says 两年, eighteen months once an amendment saying 一年半 is published.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFeishuWorld, sentText, type FeishuWorld } from '../channels/support/feishu-service.ts';
 import type { SentMessage } from '../channels/support/fake-feishu.ts';
 import { importMembers } from '../../src/membership/members.ts';
-import { addBeijingYears, formatBeijingDate } from '../../src/time/beijing.ts';
+import { addBeijingMonths, addBeijingYears, formatBeijingDate } from '../../src/time/beijing.ts';
 
 let w: FeishuWorld;
 const app = () => w.service.app;
@@ -22,8 +23,8 @@ beforeAll(async () => {
     'test',
     [
       'orgName,orgType,repName,channel,userId',
-      '甲单位,企业,甲,feishu,ou_m1',
-      '乙单位,企业,乙,feishu,ou_m2',
+      '甲市教育中心,企业,甲,feishu,ou_m1',
+      '乙市教育中心,企业,乙,feishu,ou_m2',
       '丙市教育中心,企业,丙,feishu,ou_m3',
       '丁市教育中心,企业,丁,feishu,ou_m4',
     ].join('\n'),
@@ -70,6 +71,28 @@ async function reapply(openId: string, org: string): Promise<string> {
   await rep.says('不想申请了');
   await rep.says('确认放弃');
   return refused;
+}
+
+/**
+ * The unit's representative asks to withdraw (the question states the period), the secretariat
+ * approves (so does its answer and the representative's notice); the period said and the stored lock.
+ */
+async function withdraws(openId: string, org: string) {
+  const rep = w.user(openId);
+  const asked = sentText(await rep.says('申请退出联盟'));
+  const period = /一经退出(\S+?)内不得申请重新加入/.exec(asked)?.[1];
+  expect(sentText(await rep.says('单位业务调整。'))).toContain(`已提交 ${org} 的退出申请`);
+  const card = await sentTo('ou_sec', `退出联盟申请：${org}`);
+  expect(sentText([card])).toContain(`批准后该单位${period}内不得申请重新加入（第二十条）`);
+  const member = await prisma().member.findUniqueOrThrow({ where: { orgName: org } });
+  const done = sentText((await w.user('ou_sec').clicks(card, 0)).sent);
+  const after = await prisma().member.findUniqueOrThrow({ where: { id: member.id } });
+  expect(after.status).toBe('withdrawn');
+  const until = formatBeijingDate(after.lockedUntil!);
+  expect(done).toContain(`已批准 ${org} 退出联盟，${period}内（至 ${until}）不得重新申请`);
+  expect(sentText([await sentTo(openId, `秘书处已批准 ${org} 退出联盟`)])).toContain(`${period}内（至 ${until}）`);
+  const years = (after.lockedUntil!.getTime() - after.leftAt!.getTime()) / (365.25 * 86_400_000);
+  return { period, years: Math.round(years), leftAt: after.leftAt!, lockedUntil: after.lockedUntil! };
 }
 
 describe('the lock after an expulsion follows the published charter', () => {
@@ -121,6 +144,33 @@ describe('the lock after an expulsion follows the published charter', () => {
       ding.lockedUntil,
     );
     expect(await prisma().application.count({ where: { status: { notIn: ['draft', 'cancelled'] } } })).toBe(0);
+
+    // A withdrawal (第二十条, not amended): still two years, in the question, the decision and the lock.
+    expect(await withdraws('ou_m1', '甲市教育中心')).toMatchObject({ period: '两年', years: 2 });
+
+    // 第二十条 amended to 一年半 and published: the next withdrawal locks out for eighteen months.
+    const second = await passed(
+      {
+        kind: 'amendment',
+        title: '修订第二十条',
+        text: '将退出后不得重新申请的期限由两年改为一年半。',
+        article: '第二十条',
+        new_text:
+          '成员可自愿退出联盟，退出成员需向秘书处提出申请，经批准后方可退出。一经退出，一年半内不得申请重新加入联盟。',
+        closes_at: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+      },
+      ['ou_m2'],
+    );
+    const publish20 = await sentTo('ou_sec', `【章程修订待发布】第${second.number}号`);
+    expect(sentText((await w.user('ou_sec').clicks(publish20, 0)).sent)).toContain('已发布修订后的章程：第二十条');
+    const yi = await withdraws('ou_m2', '乙市教育中心');
+    expect(yi.period).toBe('一年半');
+    expect(yi.lockedUntil).toEqual(addBeijingMonths(yi.leftAt, 18));
+    const yiRefused = await reapply('ou_m2', '乙市教育中心');
+    expect(yiRefused).toContain('第二十条');
+    expect(yiRefused).toContain(
+      `退出联盟，一年半内不得申请重新加入，${formatBeijingDate(yi.lockedUntil)} 之后才可以再申请`,
+    );
     // The amended wording was read, not the seed fallback.
     expect(JSON.stringify(w.logs)).not.toContain('the seed charter period applies');
   }, 240_000);
