@@ -15,6 +15,10 @@ export type LockPeriod = { months: number };
 export type LeaveReason = 'expelled' | 'withdrawn';
 export const LOCK_ARTICLES: Record<LeaveReason, string> = { expelled: '第十九条', withdrawn: '第二十条' };
 
+/** The reason whose lock an article sets (第十九条 → expelled), undefined for other articles. */
+export const lockReasonOf = (article: string): LeaveReason | undefined =>
+  (Object.keys(LOCK_ARTICLES) as LeaveReason[]).find((r) => LOCK_ARTICLES[r] === article);
+
 /**
  * The seed charter's period (第十九条 and 第二十条: 两年内不得申请), used when the published wording
  * cannot be read. A unit test reads knowledge/charter.md and checks both articles still say this.

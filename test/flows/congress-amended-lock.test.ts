@@ -119,7 +119,9 @@ describe('the lock after an expulsion follows the published charter', () => {
       ['ou_m1', 'ou_m2', 'ou_m3'],
     );
     const publish = await sentTo('ou_sec', `【章程修订待发布】第${amendment.number}号`);
-    expect(sentText((await w.user('ou_sec').clicks(publish, 0)).sent)).toContain('已发布修订后的章程：第十九条');
+    const published = sentText((await w.user('ou_sec').clicks(publish, 0)).sent);
+    expect(published).toContain('已发布修订后的章程：第十九条');
+    expect(published).toContain('自即日起，除名后三年内不得申请重新加入；此前已除名的单位仍按当时确定的日期执行。');
     expect(sentText(await w.user('ou_m1').says('第十九条是怎么规定的？'))).toContain('三年内不得申请');
 
     // 丙市教育中心, expelled after the publication: three years, in the result, the notice and the lock.
@@ -162,7 +164,26 @@ describe('the lock after an expulsion follows the published charter', () => {
       ['ou_m2'],
     );
     const publish20 = await sentTo('ou_sec', `【章程修订待发布】第${second.number}号`);
-    expect(sentText((await w.user('ou_sec').clicks(publish20, 0)).sent)).toContain('已发布修订后的章程：第二十条');
+    expect(sentText((await w.user('ou_sec').clicks(publish20, 0)).sent)).toContain('退出后一年半内不得申请重新加入');
+
+    // 第十九条 amended again to a wording that states no period the bot can read: published, and the
+    // secretariat is told the seed charter's 两年 goes on applying.
+    const vague = await passed(
+      {
+        kind: 'amendment',
+        title: '再次修订第十九条',
+        text: '删去期限。',
+        article: '19',
+        new_text:
+          '联盟成员违反联盟章程，情节严重的，经秘书处核实，提交成员大会审议决定除名。除名后不得随意申请重新加入联盟。',
+        closes_at: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+      },
+      ['ou_m2'],
+    );
+    const publishVague = await sentTo('ou_sec', `【章程修订待发布】第${vague.number}号`);
+    expect(sentText((await w.user('ou_sec').clicks(publishVague, 0)).sent)).toContain(
+      '注意：修订后的第十九条没有写明能识别的重新申请期限（例如“三年内不得申请”），除名后的期限仍按原章程的两年执行。',
+    );
     const yi = await withdraws('ou_m2', '乙市教育中心');
     expect(yi.period).toBe('一年半');
     expect(yi.lockedUntil).toEqual(addBeijingMonths(yi.leftAt, 18));
