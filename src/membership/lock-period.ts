@@ -29,21 +29,22 @@ export const SEED_LOCK: LockPeriod = { months: 24 };
 const MAX_MONTHS = 20 * 12;
 
 const NUM = '[0-9零〇一二两三四五六七八九十]{1,4}';
-/** 两年, 三年半, 半年, 2 年, 十二个月, 18个月, 三周年. */
-const PERIOD = `(?:(${NUM})\\s*周?年(半)?|(${NUM})\\s*个\\s*月|(半)\\s*年)`;
-const INSIDE = '(?:以内|之内|内)';
+/** 两年, 三年半, 两年零六个月, 半年, 2 年, 十二个月, 18个月, 三周年 (five groups). */
+const PERIOD = `(?:(${NUM})\\s*周?年(?:(半)|[零又]?(${NUM})\\s*个\\s*月)?|(${NUM})\\s*个\\s*月|(半)\\s*年)`;
+/** 内, and 內 as a pasted traditional-character text writes it. */
+const INSIDE = '(?:以[内內]|之[内內]|[内內])';
 const NOT = '(?:不得|不能|不可|不予|不再|禁止)';
 const ONLY_THEN = '(?:方可|方能|才可|才能|可以|可)';
 /**
  * A period worded as a lock: 两年内不得申请, 三年以内，不得…, 不得在两年内申请, 满三年后方可重新申请,
- * 两年后方可申请. Not 一年以上不履行义务 (a period, but not of a lock).
+ * 两年后方可申请, 两年后可重新申请. Not 一年以上不履行义务 (a period, but not of a lock).
  */
 const LOCK = new RegExp(
   [
     `${PERIOD}\\s*${INSIDE}[^。；;]{0,12}${NOT}`,
     `${NOT}\\s*在\\s*${PERIOD}\\s*${INSIDE}`,
     `满\\s*${PERIOD}(?:之后|以后|后)?\\s*${ONLY_THEN}`,
-    `${PERIOD}\\s*(?:之后|以后|后)\\s*(?:方可|方能|才可|才能)`,
+    `${PERIOD}\\s*(?:之后|以后|后)\\s*${ONLY_THEN}`,
   ].join('|'),
   'gu',
 );
@@ -51,13 +52,14 @@ const LOCK = new RegExp(
 const toAsciiDigits = (text: string): string =>
   text.replace(/[０１２３４５６７８９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xff10 + 0x30));
 
-/** The months of one PERIOD match's groups (four per alternative), undefined when not a numeral. */
+/** The months of one PERIOD match's groups (five per alternative), undefined when not a numeral. */
 function monthsOf(groups: (string | undefined)[]): number | undefined {
-  for (let i = 0; i + 3 < groups.length; i += 4) {
-    const [years, half, months, halfYear] = groups.slice(i, i + 4);
+  for (let i = 0; i + 4 < groups.length; i += 5) {
+    const [years, half, extra, months, halfYear] = groups.slice(i, i + 5);
     if (years !== undefined) {
       const n = parseChineseNumber(years);
-      return n === undefined ? undefined : n * 12 + (half ? 6 : 0);
+      const more = extra === undefined ? (half ? 6 : 0) : parseChineseNumber(extra);
+      return n === undefined || more === undefined ? undefined : n * 12 + more;
     }
     if (months !== undefined) return parseChineseNumber(months);
     if (halfYear !== undefined) return 6;

@@ -41,6 +41,8 @@ describe('parseLockPeriod', () => {
     ['18个月', 18],
     ['六 个 月', 6],
     ['三周年', 36],
+    ['两年零六个月', 30],
+    ['1年6个月', 18],
   ])('%s内不得申请 → %i months', (period, expected) => {
     expect(months(with19(period))).toBe(expected);
   });
@@ -51,6 +53,8 @@ describe('parseLockPeriod', () => {
     expect(months('除名的成员不得在三年内申请重新加入。')).toBe(36);
     expect(months('除名的成员满三年后方可重新申请加入。')).toBe(36);
     expect(months('除名的成员三年后方可重新申请加入。')).toBe(36);
+    expect(months('退出三年后可重新申请加入。')).toBe(36);
+    expect(months('除名后10年內不得申請重新加入聯盟。')).toBe(120);
     expect(months('退出后两年内不予受理其入盟申请。')).toBe(24);
     // The same period said twice is one period.
     expect(months('两年内不得申请；两年内亦不得以其他单位名义申请。')).toBe(24);
@@ -70,6 +74,7 @@ describe('parseLockPeriod', () => {
     ['零年', with19('零年')],
     ['a misread year (2026年内)', '2026年内不得申请重新加入联盟。'],
     ['a period in days', '除名后九十天内不得申请。'],
+    ['a period without 内 (三年以上)', '除名三年以上的单位不得申请。'],
     ['a lock for ever', '联盟成员除名后不得再申请加入联盟。'],
     ['nothing', ''],
     ['not Chinese at all', 'lorem ipsum 12345'],
