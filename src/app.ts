@@ -19,7 +19,7 @@ import { registerMembership } from './membership/register.ts';
 import type { MembershipProcess } from './membership/process-handlers.ts';
 import { bootstrapSecretariat } from './membership/roles.ts';
 import { registerCongress } from './congress/register.ts';
-import { articleFinder } from './congress/articles.ts';
+import { articleFinder, publishedArticle } from './congress/articles.ts';
 import type { Congress } from './congress/motions.ts';
 import { publishAmendment, publishedAmendments, revisionsStamp } from './congress/publish.ts';
 import type { Answerer } from './knowledge/answer.ts';
@@ -94,7 +94,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const delivery = new Delivery(config, db, log, config.redisUrl);
   const answerer: Answerer = { answer: (question) => knowledge.answer(question) };
   const now = options.now ?? (() => new Date());
-  const services: Services = { config, db, texts, log, knowledge: answerer, delivery, now };
+  const services: Services = {
+    config,
+    db,
+    texts,
+    log,
+    knowledge: answerer,
+    delivery,
+    now,
+    // The lock periods of 第十九条/第二十条 (membership/lock-period.ts) are read through this.
+    currentArticle: (label, tx) => publishedArticle(tx ?? db.prisma, knowledge.corpus.charter, label),
+  };
   await bootstrapSecretariat(db.prisma, config.secretariat);
   const bot = new Bot(services);
   registerCommands(bot);

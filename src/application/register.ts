@@ -7,6 +7,7 @@ import { ApplicationFlow } from './dialog.ts';
 import { isResume, isStatus, isYes } from './intents.ts';
 import { readNoticeFacts, resolveDeadline } from './notice.ts';
 import { Applications } from './service.ts';
+import { lockPeriod } from '../membership/lock-period.ts';
 import { startIntent } from './start-intent.ts';
 import { labelledRows } from './extract.ts';
 
@@ -21,6 +22,7 @@ export function registerApplication(bot: Bot, corpus: Corpus): ApplicationModule
     services.db,
     services.now,
     resolveDeadline(services.config.application.deadline, facts),
+    (reason) => lockPeriod(services, reason),
   );
   const flow = new ApplicationFlow(bot, applications, facts);
 

@@ -4,6 +4,7 @@ import type { Context } from '../bot/context.ts';
 import type { Outbound } from '../bot/outbound.ts';
 import { FORM, nextEmptyField, PARTS, personField, positionOf, type FieldKey, type Fields } from './form.ts';
 import { chineseDate } from './notice.ts';
+import { periodText } from '../membership/lock-period.ts';
 import type { OrgBlock } from './service.ts';
 import type { Validated } from './validate.ts';
 
@@ -111,5 +112,7 @@ export function blockText(ctx: Context, org: string, block: OrgBlock): string {
     org,
     left: chineseDate(block.leftAt),
     until: chineseDate(block.until),
+    // A lock set by hand (not a whole number of months apart): the sentence without a period.
+    lock: block.period ? t(ctx, 'org_locked_period', { period: periodText(block.period) }) : '',
   });
 }

@@ -10,7 +10,8 @@ import { sha256Of } from '../db/files.ts';
 import { FIELD_KEYS, FORM, filledCount, readFields, type FieldKey, type Fields } from './form.ts';
 import { orgKey } from './org-key.ts';
 import type { Deadline } from './notice.ts';
-import { addBeijingYears, beijingYear } from '../time/beijing.ts';
+import { beijingYear } from '../time/beijing.ts';
+import { lockEnd, SEED_LOCK, storedPeriod, type LeaveReason, type LockPeriod } from '../membership/lock-period.ts';
 
 export type ApplicationStatus = 'draft' | 'submitted' | 'cancelled' | (string & {});
 
@@ -45,7 +46,14 @@ export type RenderedFile = { name: string; mime: string; data: Buffer };
 export type OrgBlock =
   | { kind: 'open'; number: string }
   | { kind: 'member' }
-  | { kind: 'locked'; reason: 'withdrawn' | 'expelled'; leftAt: Date; until: Date };
+  | {
+      kind: 'locked';
+      reason: LeaveReason;
+      leftAt: Date;
+      until: Date;
+      /** The period this unit was given (两年 for a unit expelled before a 三年 amendment). */
+      period: LockPeriod | undefined;
+    };
 
 export type SubmitResult =
   | { ok: true; application: ApplicationView }
@@ -54,8 +62,6 @@ export type SubmitResult =
   | { ok: false; kind: 'gone' }
   | { ok: false; kind: 'org'; block: OrgBlock };
 
-/** 第十九条、第二十条: two years after leaving. */
-const LOCK_YEARS = 2;
 const OPEN_STATUSES_EXCLUDED = ['draft', 'cancelled'];
 
 export const view = (row: Application): ApplicationView => ({ ...row, fields: readFields(row.fields) });
@@ -94,6 +100,11 @@ export class Applications {
     db: Pick<Db, 'prisma' | 'sql'>,
     private readonly now: () => Date,
     readonly deadline: Deadline,
+    /**
+     * The period the charter sets now for units that leave this way (membership/lock-period.ts); only
+     * for a former member stored without its lockedUntil. Without it, the seed charter's period.
+     */
+    private readonly lockPeriod: (reason: LeaveReason) => Promise<LockPeriod> = async () => SEED_LOCK,
   ) {
     this.prisma = db.prisma;
     this.sql = db.sql;
@@ -209,9 +220,12 @@ export class Applications {
     for (const m of row!.members.filter((x) => orgKey(x.orgName) === key)) {
       if (m.status === 'active') return { kind: 'member' };
       // Inside JSON the timestamps are ISO text with their offset.
+      const reason = m.status as LeaveReason;
       const leftAt = m.leftAt ? new Date(m.leftAt) : now;
-      const until = m.lockedUntil ? new Date(m.lockedUntil) : addBeijingYears(leftAt, LOCK_YEARS);
-      if (until > now) return { kind: 'locked', reason: m.status as 'withdrawn' | 'expelled', leftAt, until };
+      // The lock a unit was given when it left is stored and kept: an amendment published since
+      // (第十九条 两年 → 三年) changes neither its date nor the period its refusal states.
+      const until = m.lockedUntil ? new Date(m.lockedUntil) : lockEnd(leftAt, await this.lockPeriod(reason));
+      if (until > now) return { kind: 'locked', reason, leftAt, until, period: storedPeriod(leftAt, until) };
     }
     return undefined;
   }

@@ -10,7 +10,7 @@ import { loadTexts, type Texts } from '../bot/texts.ts';
 import { loadCorpus } from '../knowledge/corpus.ts';
 import { Delivery } from '../delivery/delivery.ts';
 import { Congress, type MotionStatus } from '../congress/motions.ts';
-import { articleFinder } from '../congress/articles.ts';
+import { articleFinder, publishedArticle } from '../congress/articles.ts';
 import { publishedAmendments } from '../congress/publish.ts';
 import { formatTime } from '../membership/format.ts';
 import type { Motion } from '../generated/prisma/client.ts';
@@ -34,6 +34,7 @@ async function withCongress<T>(config: Config, run: (congress: Congress, texts: 
       now: () => new Date(),
       delivery,
       findArticle: articleFinder(corpus.charter),
+      currentArticle: (label, tx) => publishedArticle(tx ?? db.prisma, corpus.charter, label),
     });
     return await run(congress, texts);
   } finally {

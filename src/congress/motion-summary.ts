@@ -7,6 +7,7 @@ import type { Context } from '../bot/context.ts';
 import type { Card } from '../bot/outbound.ts';
 import type { CongressDeps } from './motions.ts';
 import { fieldsFor, rawOf, type Answers, type FieldSpec } from './motion-fields.ts';
+import { lockReasonOf, parseLockPeriod, periodText, SEED_LOCK } from '../membership/lock-period.ts';
 
 /** The summary card's buttons (where buttons are clicked; WeChat keeps the numbered text). */
 export const CONFIRM_ACTION = 'congress.create.confirm';
@@ -32,6 +33,28 @@ export const draftOf = (answers: Answers): string =>
     .digest('hex')
     .slice(0, 16);
 
+/**
+ * For an amendment of 第十九条 or 第二十条, what it does to the re-application period (两年 → 三年), or a
+ * warning that its wording states none the bot can read (then the seed charter's period would go on
+ * applying): said before the vote, while the wording can still be corrected.
+ */
+function lockLine(ctx: Context, answers: Answers, findArticle: FindArticle): string | undefined {
+  const article = findArticle(String(answers.article ?? ''));
+  const reason = article && lockReasonOf(article.label);
+  if (!article || !reason || answers.new_text == null) return undefined;
+  const what = ctx.t(`congress.lock_what_${reason}`);
+  const now = parseLockPeriod(article.text);
+  const next = parseLockPeriod(String(answers.new_text));
+  if (!next)
+    return t(ctx, 'summary_lock_unreadable', { article: article.label, what, fallback: periodText(SEED_LOCK) });
+  if (now?.months === next.months) return undefined;
+  return t(ctx, 'summary_lock_change', {
+    what,
+    old: periodText(now ?? SEED_LOCK),
+    new: periodText(next),
+  });
+}
+
 /** The numbered text summary; 「回复“确认”」 creates the motion. */
 export function summaryText(ctx: Context, answers: Answers, findArticle: FindArticle): string {
   const lines = fieldsFor(answers).map((f, i) => {
@@ -41,6 +64,8 @@ export function summaryText(ctx: Context, answers: Answers, findArticle: FindArt
     }
     return `${i + 1}. ${fieldLabel(ctx, f.key)}：${fieldValue(ctx, f, answers)}`;
   });
+  const lock = lockLine(ctx, answers, findArticle);
+  if (lock) lines.push(lock);
   return t(ctx, 'summary', { lines: lines.join('\n') });
 }
 
@@ -58,6 +83,8 @@ export function summaryCard(ctx: Context, answers: Answers, findArticle: FindArt
     sideBySide = lines.length;
     lines.push(t(ctx, 'card_old', { old }), t(ctx, 'card_new', { new: String(answers.new_text ?? '') }));
   });
+  const lock = lockLine(ctx, answers, findArticle);
+  if (lock) lines.push(lock);
   const value = { draft: draftOf(answers) };
   return {
     title: t(ctx, 'summary_title'),

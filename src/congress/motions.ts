@@ -9,6 +9,7 @@ import { addToOutbox, toUser, updateSentCards, type OutboxEntry, type Tx } from 
 import { audit } from '../membership/audit.ts';
 import { toSecretariat } from '../membership/recipients.ts';
 import { expelMember } from '../membership/withdrawal.ts';
+import { lockPeriod, periodText } from '../membership/lock-period.ts';
 import { formatTime } from '../membership/format.ts';
 import { spreadsheetCsv } from '../spreadsheet.ts';
 import { decide, type Rule } from './rules.ts';
@@ -27,7 +28,7 @@ import {
   voteCard,
 } from './cards.ts';
 
-export type CongressDeps = Pick<Services, 'db' | 'texts' | 'config' | 'log' | 'now' | 'delivery'> & {
+export type CongressDeps = Pick<Services, 'db' | 'texts' | 'config' | 'log' | 'now' | 'delivery' | 'currentArticle'> & {
   /** The charter's current wording of an article (`第十九条`, `19`). */
   findArticle(label: string): { label: string; text: string } | undefined;
 };
@@ -568,7 +569,9 @@ export class Congress {
     ];
     if (passed && motion.kind === 'expulsion' && motion.memberId) {
       const member = await tx.member.findUnique({ where: { id: motion.memberId } });
-      lines.push(this.t('congress.result_expelled', { org: member?.orgName ?? '' }));
+      // The period 第十九条 sets now: expelMember (applyConsequence, right after) reads the same.
+      const period = periodText(await lockPeriod(this.deps, 'expelled', tx));
+      lines.push(this.t('congress.result_expelled', { org: member?.orgName ?? '', period }));
     }
     if (passed && motion.kind === 'amendment')
       lines.push(this.t('congress.result_amended', { article: motion.article ?? '' }));

@@ -11,6 +11,7 @@ import { CLOSE_ACTION, PUBLISH_ACTION, VOTE_ACTION, votedCard } from './cards.ts
 import type { PublishResult } from './publish.ts';
 import { Congress, type CongressDeps } from './motions.ts';
 import { concernedName } from './units.ts';
+import { lockReasonOf, parseLockPeriod, periodText, SEED_LOCK } from '../membership/lock-period.ts';
 import { registerMotionDialog, START_MOTION } from './motion-dialog.ts';
 import { castText, votedChoice } from './vote-replies.ts';
 import { typedVote } from './typed-votes.ts';
@@ -155,10 +156,27 @@ export function registerCongress(
   return congress;
 }
 
+/**
+ * For an amendment of 第十九条 or 第二十条: the re-application period it sets from now on (locks
+ * already given keep their dates), or a warning that its wording states none the bot can read and
+ * the seed charter's period goes on applying.
+ */
+function lockNote(ctx: Context, article: string, motion: Motion): string | undefined {
+  const reason = lockReasonOf(article);
+  if (!reason) return undefined;
+  const what = ctx.t(`congress.lock_what_${reason}`);
+  const period = parseLockPeriod(motion.newText ?? '');
+  return period
+    ? ctx.t('congress.published_lock', { what, period: periodText(period) })
+    : ctx.t('congress.published_lock_unreadable', { article, what, fallback: periodText(SEED_LOCK) });
+}
+
 function publishText(ctx: Context, motion: Motion, r: PublishResult): string {
   switch (r.kind) {
     case 'published':
-      return ctx.t('congress.published', { article: r.article, date: r.since });
+      return [ctx.t('congress.published', { article: r.article, date: r.since }), lockNote(ctx, r.article, motion)]
+        .filter(Boolean)
+        .join('\n');
     case 'already':
       return ctx.t('congress.publish_already', { number: motion.number, date: r.since });
     case 'not_passed':

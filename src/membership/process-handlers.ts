@@ -12,6 +12,7 @@ import { Review, REVIEW_REASON_MAX, type DecideResult, type Decision } from './r
 import { Notices } from './notice.ts';
 import { Withdrawals } from './withdrawal.ts';
 import { formatPeriod, formatTime } from './format.ts';
+import { lockPeriod, periodText } from './lock-period.ts';
 import { isBlank } from '../application/normalize.ts';
 
 /** What the one-line reason is for: the decision or request waiting for it. */
@@ -89,7 +90,8 @@ export class MembershipProcess {
     if (check.kind === 'not_member') return ctx.say(ctx.t('membership.not_member'));
     if (check.kind === 'pending') return ctx.say(ctx.t('membership.withdraw_pending', { org: check.org }));
     this.openReason(ctx, { kind: 'withdrawal', id: '', label: check.org });
-    ctx.say(ctx.t('membership.withdraw_ask_reason', { org: check.org }));
+    const period = periodText(await lockPeriod(this.services, 'withdrawn'));
+    ctx.say(ctx.t('membership.withdraw_ask_reason', { org: check.org, period }));
   }
 
   /** The reason dialog: the next message is the reason for the pending decision. */
@@ -201,6 +203,7 @@ export class MembershipProcess {
       ctx.t(decision === 'approved' ? 'membership.withdraw_done_approved' : 'membership.withdraw_done_rejected', {
         org: result.org,
         until: result.until,
+        period: result.period,
       }),
     );
   }

@@ -1,15 +1,16 @@
 // 第二十条: a member's representative asks to withdraw; the secretariat approves; the organisation
-// may not re-apply for two years. 第十九条: expulsion, decided by the congress, has the same lock.
+// may not re-apply for the period the article sets (两年 in the seed charter). 第十九条: expulsion,
+// decided by the congress, locks out for the period that article sets. Both periods are read from the
+// charter as published at the moment of the decision (lock-period.ts) and stored as lockedUntil: a
+// later amendment changes the period of later decisions only, never a lock already given.
 import type { Services } from '../bot/services.ts';
 import type { Outbound } from '../bot/outbound.ts';
 import { addToOutbox, toUser } from '../delivery/outbox.ts';
 import { audit } from './audit.ts';
 import { toSecretariat } from './recipients.ts';
 import { memberOf } from './roles.ts';
-import { addYears, formatDate } from './format.ts';
-
-/** 第十九条, 第二十条 */
-export const LOCK_YEARS = 2;
+import { formatDate } from './format.ts';
+import { lockEnd, lockPeriod, periodText } from './lock-period.ts';
 
 const text = (value: string): Outbound => ({ kind: 'text', text: value });
 
@@ -39,13 +40,14 @@ export class Withdrawals {
     const check = await this.canRequest(actor);
     if (check.kind !== 'ok') return check;
     const member = (await memberOf(this.prisma, actor))!;
+    const period = periodText(await lockPeriod(this.services, 'withdrawn'));
     await this.prisma.$transaction(async (tx) => {
       const request = await tx.withdrawalRequest.create({ data: { memberId: member.id, actor, reason } });
       const card: Outbound = {
         kind: 'card',
         card: {
           title: this.t('membership.withdraw_card_title', { org: member.orgName }),
-          lines: [this.t('membership.withdraw_card_lines', { org: member.orgName, actor, reason })],
+          lines: [this.t('membership.withdraw_card_lines', { org: member.orgName, actor, reason, period })],
           buttons: [
             {
               label: this.t('membership.withdraw_button_approve'),
@@ -79,7 +81,9 @@ export class Withdrawals {
     requestId: string,
     decision: 'approved' | 'rejected',
   ): Promise<
-    { kind: 'done'; org: string; until: string } | { kind: 'decided'; by: string; at: Date } | { kind: 'not_found' }
+    | { kind: 'done'; org: string; until: string; period: string }
+    | { kind: 'decided'; by: string; at: Date }
+    | { kind: 'not_found' }
   > {
     const now = this.services.now();
     const result = await this.prisma.$transaction(async (tx) => {
@@ -94,7 +98,9 @@ export class Withdrawals {
         const latest = await tx.withdrawalRequest.findUniqueOrThrow({ where: { id: requestId } });
         return { kind: 'decided' as const, by: latest.decidedBy ?? '', at: latest.decidedAt ?? now };
       }
-      const until = addYears(now, LOCK_YEARS);
+      // The period as 第二十条 reads now; what is stored stays, whatever a later amendment says.
+      const period = await lockPeriod(this.services, 'withdrawn', tx);
+      const until = lockEnd(now, period);
       if (decision === 'approved') {
         const after = await tx.member.update({
           where: { id: member.id },
@@ -122,11 +128,11 @@ export class Withdrawals {
       await addToOutbox(tx, [
         toUser(
           request.actor,
-          text(this.t(key, { org: member.orgName, until: formatDate(until) })),
+          text(this.t(key, { org: member.orgName, until: formatDate(until), period: periodText(period) })),
           `withdrawal-result:${requestId}`,
         ),
       ]);
-      return { kind: 'done' as const, org: member.orgName, until: formatDate(until) };
+      return { kind: 'done' as const, org: member.orgName, until: formatDate(until), period: periodText(period) };
     });
     this.services.delivery?.wake();
     return result;
@@ -135,17 +141,20 @@ export class Withdrawals {
 
 /**
  * 第十九条: expulsion as decided by the congress (the voting module calls this with the motion as
- * actor). The representative is told; the organisation is locked out for two years.
+ * actor). The representative is told; the organisation is locked out for the period 第十九条 sets as
+ * published at this moment (两年 in the seed charter; 三年 once an amendment saying so is published).
+ * The end of the lock is stored: a unit expelled before an amendment keeps the date it was given.
  */
 export async function expelMember(
-  services: Pick<Services, 'db' | 'texts' | 'now' | 'delivery'>,
+  services: Pick<Services, 'db' | 'texts' | 'now' | 'delivery' | 'currentArticle' | 'log'>,
   input: { actor: string; memberId: string },
 ): Promise<boolean> {
   const now = services.now();
-  const until = addYears(now, LOCK_YEARS);
   const done = await services.db.prisma.$transaction(async (tx) => {
     const member = await tx.member.findUnique({ where: { id: input.memberId } });
     if (!member || member.status !== 'active') return false;
+    const period = await lockPeriod(services, 'expelled', tx);
+    const until = lockEnd(now, period);
     const after = await tx.member.update({
       where: { id: member.id },
       data: { status: 'expelled', leftAt: now, lockedUntil: until },
@@ -159,7 +168,11 @@ export async function expelMember(
       after,
     });
     const notice = text(
-      services.texts.t('membership.expelled_notice', { org: member.orgName, until: formatDate(until) }),
+      services.texts.t('membership.expelled_notice', {
+        org: member.orgName,
+        until: formatDate(until),
+        period: periodText(period),
+      }),
     );
     await addToOutbox(tx, [
       toUser(`${member.channel}:${member.userId}`, notice, `expelled:${member.id}:${now.getTime()}`),

@@ -86,6 +86,16 @@ export function addBeijingYears(date: Date, years: number): Date {
   return new Date(b.getTime() - OFFSET_MS);
 }
 
+/**
+ * The same Beijing wall-clock time `months` later (a lockout of 18 months). As with years, a day the
+ * target month does not have runs over into the next (31 August + 6 months → 3 March).
+ */
+export function addBeijingMonths(date: Date, months: number): Date {
+  const b = wall(date);
+  b.setUTCMonth(b.getUTCMonth() + months);
+  return new Date(b.getTime() - OFFSET_MS);
+}
+
 /** The instant of a Beijing wall-clock time; undefined when the date or time does not exist. */
 export function beijingInstant(year: number, month: number, day: number, hour = 0, minute = 0): Date | undefined {
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return undefined;

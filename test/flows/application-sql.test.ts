@@ -176,14 +176,30 @@ describe.each(BOTH_DATABASES)('application statements on $name', ({ embedded }) 
       reason: 'withdrawn',
       leftAt,
       until,
+      period: { months: 24 },
     });
     expect(await apps.checkOrganisation('被除名的 单位')).toEqual({
       kind: 'locked',
       reason: 'expelled',
       leftAt,
       until: lockedUntil,
+      // Set by hand, not a whole number of months after leftAt: the refusal names no period.
+      period: undefined,
     });
     expect(await apps.checkOrganisation('三年前退出的单位')).toBeUndefined();
+    // A former member stored without its lockedUntil: the period the charter sets now (here 三年).
+    const threeYears = new Applications(
+      db,
+      () => NOW,
+      undefined,
+      async () => ({ months: 36 }),
+    );
+    const later = new Date(leftAt);
+    later.setUTCFullYear(later.getUTCFullYear() + 3);
+    expect(await threeYears.checkOrganisation('一年前退出的单位')).toMatchObject({
+      until: later,
+      period: { months: 36 },
+    });
     expect(await apps.checkOrganisation('从未申请过的单位')).toBeUndefined();
   });
 });

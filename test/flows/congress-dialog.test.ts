@@ -69,6 +69,8 @@ describe('发起表决 in chat', () => {
     expect(summary).toContain('两年内不得申请');
     expect(summary).toContain('修订为：联盟成员违反联盟章程');
     expect(summary).toContain('三年内不得申请');
+    // What the amendment does to the re-application period (第十九条), said before the vote.
+    expect(summary).toContain('按此修订，除名后不得重新申请的期限将由两年改为三年');
 
     // Corrections: by name, with the value inline, by number; the summary comes back each time.
     expect(await says('改截止时间')).toContain('投票截止时间？');
@@ -76,6 +78,11 @@ describe('发起表决 in chat', () => {
     expect(corrected).toMatch(/已记下 截止时间：\d{4}年\d{1,2}月\d{1,2}日 09:30/);
     expect(corrected).toContain('请核对表决内容');
     expect(await says('改标题为修订章程第十九条')).toContain('2. 标题：修订章程第十九条');
+    // A new wording that states no period the bot can read: warned, then put back.
+    const vague = await says('改新条文为联盟成员除名后不得随意申请重新加入联盟。');
+    expect(vague).toContain('注意：修订后的第十九条没有写明能识别的重新申请期限');
+    expect(vague).toContain('仍按原章程的两年执行');
+    expect(await says(`改新条文为${newText}`)).toContain('将由两年改为三年');
     expect(await says('改99')).toContain('没有“99”这一项');
     expect(await says('嗯嗯')).toContain('回复“确认”发起表决');
 

@@ -88,6 +88,7 @@ describe('a charter amendment on Feishu', () => {
     expect(columnTexts(first.content)).toEqual([
       [expect.stringMatching(/^现行条文：.*两年内不得申请/), expect.stringMatching(/^修订为：.*三年内不得申请/)],
     ]);
+    expect(summary).toContain('按此修订，除名后不得重新申请的期限将由两年改为三年');
     for (const label of ['确认发起', '修改', '取消']) expect(summary).toContain(`"content":"${label}"`);
     expect(cardButtons(first).map((b) => (b as { action: string }).action)).toEqual([
       'congress.create.confirm',
