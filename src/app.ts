@@ -78,9 +78,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // The charter as amended by the congress (第二十三条): rebuilt in every process when a revision
   // is published (a poller compares the newest revision), no restart.
   let stamp = await revisionsStamp(db.prisma);
+  // The secretariat's mapped questions (set below) follow the knowledge into every rebuild.
+  let learnedLookup: Parameters<Knowledge['useLearned']>[0] | undefined;
   const rebuild = async () => {
     const amendments = await publishedAmendments(db.prisma, texts);
-    if (amendments.length > 0) knowledge = createKnowledge(config, texts, log, { amendments });
+    if (amendments.length === 0) return;
+    knowledge = createKnowledge(config, texts, log, { amendments });
+    if (learnedLookup) knowledge.useLearned(learnedLookup);
   };
   if (stamp) await rebuild();
   const reloadKnowledge = async () => {
@@ -124,8 +128,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const application = registerApplication(bot, knowledge.corpus);
   const learned = new LearnedQuestions(db.prisma, options.learnedRefreshMs ?? LEARNED_REFRESH_MS);
   await learned.start();
-  knowledge.useLearned((question) => learned.lookup(question));
-  registerKnowledge(bot, { questions: learned, knowledge });
+  learnedLookup = (question) => learned.lookup(question);
+  knowledge.useLearned(learnedLookup);
+  registerKnowledge(bot, { questions: learned, sections: { sectionFor: (to) => knowledge.sectionFor(to) } });
   return {
     bot,
     services,

@@ -15,7 +15,11 @@ const LIST = /^(待答问题|未答问题|待回答问题|没答上的问题)[�
 const MAP = /^(?:归入|映射|指向)\s*(\d{1,3})(?!\d)(?:\s*号)?(?:\s*(?:到|为|→|->))?\s*(\S+)$/;
 const NOT_COVERED = /^(?:不涉及|标记不涉及|文件没写)\s*(\d{1,3})\s*(?:号)?[。.!！]*$/;
 
-export function registerLearnedCommands(bot: Bot, learned: LearnedQuestions, knowledge: Knowledge): void {
+export function registerLearnedCommands(
+  bot: Bot,
+  learned: LearnedQuestions,
+  knowledge: Pick<Knowledge, 'sectionFor'>,
+): void {
   bot.use('command', async (ctx, next) => {
     if (!ctx.text || ctx.inbound.file || ctx.inbound.action) return next();
     const text = ctx.text.trim();
@@ -51,7 +55,7 @@ async function list(ctx: Context): Promise<void> {
 async function map(
   ctx: Context,
   learned: LearnedQuestions,
-  knowledge: Knowledge,
+  knowledge: Pick<Knowledge, 'sectionFor'>,
   index: number,
   to: string | null,
 ): Promise<void> {

@@ -21,8 +21,11 @@ export async function answerAndRecord(ctx: Context, question = ctx.text): Promis
   return result;
 }
 
-export function registerKnowledge(bot: Bot, learned?: { questions: LearnedQuestions; knowledge: Knowledge }): void {
-  if (learned) registerLearnedCommands(bot, learned.questions, learned.knowledge);
+export function registerKnowledge(
+  bot: Bot,
+  learned?: { questions: LearnedQuestions; sections: Pick<Knowledge, 'sectionFor'> },
+): void {
+  if (learned) registerLearnedCommands(bot, learned.questions, learned.sections);
   bot.use('question', async (ctx, next) => {
     if (!ctx.text || ctx.inbound.action || ctx.inbound.file) return next();
     const result = await answerAndRecord(ctx, normalizeInput(ctx.text));

@@ -79,6 +79,15 @@ describe('an amendment', () => {
     });
     if (!created.ok) throw new Error(JSON.stringify(created.errors));
     const motion = created.motion;
+    // A question the secretariat mapped before the amendment (it must survive the index rebuild).
+    const odd = '联盟的吉祥物叫什么名字';
+    await h.user('q').says(odd);
+    expect(h.user('q').lastText()).toContain('没有写到');
+    await h.user('sec1').says('待答问题');
+    const listed = /(\d+)\. 联盟的吉祥物叫什么名字/.exec(h.user('sec1').lastText());
+    expect(listed).not.toBeNull();
+    await h.user('sec1').says(`归入 ${listed![1]} 第二十五条`);
+    expect(h.user('sec1').lastText()).toContain('今后按第二十五条回答');
     const card = await h.user('c').waitFor('修订第十九条');
     // Old and new wording side by side.
     expect(outboundText(card)).toContain('第十九条 现行条文：');
@@ -101,5 +110,8 @@ describe('an amendment', () => {
     expect(h.user('q').lastText()).toContain('三年内不得申请重新加入联盟');
     expect(h.user('q').lastText()).toContain('修订');
     expect(h.user('q').lastText()).not.toContain('两年内不得申请');
+    // The rebuilt index still answers the mapped question.
+    await h.user('q').says(odd);
+    expect(h.user('q').lastText()).toContain('第二十五条');
   }, 180_000);
 });
