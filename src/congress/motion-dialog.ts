@@ -302,10 +302,12 @@ export function registerMotionDialog(
     if (!field) return ask(ctx, advanceTo(state));
 
     // A question mid-way: a loose field (anything could be its value) asks first, a strict one
-    // tries the answer first.
-    const loose = field.free || field.key === 'article' || field.key === 'member' || field.key === 'options';
+    // tries the answer first. A unit's name is told from a question the way a charter question is
+    // (「章程第十九条怎么说」 is no unit; 「某某教育局」 is no question).
+    const unit = field.key === 'member';
+    const loose = (field.free && !unit) || field.key === 'article' || field.key === 'options';
     const asked = input.length <= QUESTION_MAX && isQuestion(text, loose);
-    if (asked && (loose || 'hint' in field.parse(text, ctx.services.now())) && !SKIP.test(text))
+    if (asked && (loose || unit || 'hint' in field.parse(text, ctx.services.now())) && !SKIP.test(text))
       return dialog.answerQuestion(ctx, state);
     return accept(ctx, state, field, input);
   };

@@ -383,6 +383,14 @@ export function namedField(
   const named = wrong?.[1]!.replace(/^(?:刚才|前面|上面|之前)的?/, '').replace(/的$/, '');
   const faulty = named ? applicable.find((f) => new RegExp(`${f.names.source}$`).test(named)) : undefined;
   if (faulty) return { field: faulty };
+  // 「截止时间改成下周五下午5点」: the field's name first, then the new value.
+  for (const field of applicable) {
+    const name = field.names.exec(words.trim());
+    const to = name
+      ? /^(?:改成|改为|换成|改到|延到|延长到|推迟到|提前到)(.+)$/.exec(words.trim().slice(name[0].length))
+      : null;
+    if (to) return { field, value: to[1]!.trim() };
+  }
   const m = /^(?:我要|我想|请)?(?:修改|更改|更正|重填|重新填写?|改一下|改|换)/.exec(words.trim());
   if (!m) return undefined;
   const rest = words.trim().slice(m[0].length).trim();

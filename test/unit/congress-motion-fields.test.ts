@@ -135,6 +135,8 @@ describe('corrections', () => {
     ['标题写错了', 'title', undefined],
     ['刚才的截止时间不对', 'closes_at', undefined],
     ['单位填错了', 'member', undefined],
+    ['截止时间改成下周五下午5点', 'closes_at', '下周五下午5点'],
+    ['截止延长到12月25日', 'closes_at', '12月25日'],
   ])('%s', (text, key, v) => expect(namedField(text, answers)).toEqual({ field: fieldOf(key as 'title'), value: v }));
 
   it('an unknown field or number is said so; other words are not corrections', () => {
