@@ -54,8 +54,10 @@ const motionDialogState = z.object({
 type State = z.infer<typeof motionDialogState>;
 
 export const START_MOTION = /^(?:我要|我想|请)?(?:发起|新建|创建|新增)(?:一[个项])?(?:成员大会)?(?:表决|议题|动议)$/;
-const CANCEL = /^(取消|算了|不发了|不建了|不发起了|退出|放弃|取消发起|取消表决|cancel)$/i;
-const CONFIRM = /^(确认|确定|确认发起|发起|确认无误|没问题|无误|是|好的?|ok)$/i;
+const CANCEL = /^(取消|算了|不发了|不建了|不发起了|不弄了|不搞了|退出|放弃|取消发起|取消表决|cancel)吧?$/i;
+/** 「确认」「没问题，发吧」「可以」 on the summary. */
+const CONFIRM =
+  /^(?:(?:没问题|可以|好的?|ok|行|对)[,， ]?)?(确认|确定|确认发起|确定发起|发起|发吧|提交|确认无误|没问题|无误|没错|是的?|对的?|可以|行|好的?|ok)吧?$/i;
 /** Back one step: the field asked before this one. */
 const BACK = /^(上一步|上一项|上一个|上一题|返回上一步|回到上一步|退回上一步|后退|返回|退回|back)$/i;
 /** Keep what the field already holds (after 「上一步」 or 「改标题」). */
@@ -237,7 +239,8 @@ export function registerMotionDialog(
       dialog.leave(ctx);
       return ctx.say(t(ctx, 'cancelled'));
     }
-    if (CONTINUE.test(text) || START_MOTION.test(text)) return ask(ctx, state, t(ctx, 'picks_up'));
+    if (CONTINUE.test(text)) return ask(ctx, state, t(ctx, 'picks_up'));
+    if (START_MOTION.test(text)) return ask(ctx, state, t(ctx, 'resumed'));
     if (PAUSE.test(text)) return ctx.say(t(ctx, 'paused'));
     const field = state.step === 'ask' && state.asking ? fieldOf(state.asking) : undefined;
     // One of the units offered for a loosely typed name: by number, or 「是」 when one was offered.
@@ -304,10 +307,14 @@ export function registerMotionDialog(
     // A question mid-way: a loose field (anything could be its value) asks first, a strict one
     // tries the answer first. A unit's name is told from a question the way a charter question is
     // (「章程第十九条怎么说」 is no unit; 「某某教育局」 is no question).
-    const unit = field.key === 'member';
-    const loose = (field.free && !unit) || field.key === 'article' || field.key === 'options';
-    const asked = input.length <= QUESTION_MAX && isQuestion(text, loose);
-    if (asked && (loose || unit || 'hint' in field.parse(text, ctx.services.now())) && !SKIP.test(text))
+    // An article's label alone (「第十九条」「章程第19条」「19」, even one the charter lacks) is an answer;
+    // 「第十九条怎么说」 a question.
+    const articleLabel =
+      field.key === 'article' && /^(?:章程|修订|修改)*第?\s*[\d零〇一二两三四五六七八九十百]+\s*条?$/.test(text);
+    const strict = field.key === 'member' || (field.key === 'article' && !articleLabel);
+    const loose = !strict && (field.free || field.key === 'options');
+    const asked = !articleLabel && input.length <= QUESTION_MAX && isQuestion(text, loose);
+    if (asked && (loose || strict || 'hint' in field.parse(text, ctx.services.now())) && !SKIP.test(text))
       return dialog.answerQuestion(ctx, state);
     return accept(ctx, state, field, input);
   };

@@ -61,7 +61,7 @@ const bare = (text: string) =>
 export const SKIP = /^(跳过|默认|略过|不填|用默认的?|按默认|默认的?就?行|默认即可|skip|default)$/i;
 
 const KIND_WORDS: [RegExp, MotionKind][] = [
-  [/^(1|一|amendment|(章程)?修订(章程)?|修改章程|章程修改|修章|改章程|章程修正)$/i, 'amendment'],
+  [/^(1|一|amendment|(章程)?修订(章程)?|修改(章程)?|章程修改|修章|改章程|章程修正)$/i, 'amendment'],
   [/^(2|二|expulsion|除名|开除|除名动议)$/i, 'expulsion'],
   [/^(3|三|rules|细则|实施细则|(制定|修订)?细则)$/i, 'rules'],
   [/^(4|四|general|重大事项|重大|一般|其他|其他事项|一般事项|普通)$/i, 'general'],
@@ -120,7 +120,7 @@ function quorumOf(input: string): Parsed {
     const n = Number(pct[1]);
     if (n > 100) return { hint: '比例不能超过 100%' };
     // "0.6" is a share; "60" and "60%" are percents; a bare "1"–"9" could be either: asked.
-    if (pct[1]!.includes('.') && n <= 1) return { value: n };
+    if (!pct[2] && pct[1]!.includes('.') && n <= 1) return { value: n };
     if (!pct[2] && n >= 1 && n < 10)
       return { hint: `“${pct[1]}”是指 ${n}% 吗？请写成比例，如“${n}%”“一半”“60%”`, ask: true };
     return { value: n / 100 };
@@ -229,7 +229,13 @@ export const FIELDS: readonly FieldSpec[] = [
     applies: (a) => a.kind === 'expulsion',
     optional: false,
     free: true,
-    parse: (input) => text(100)(toHalfWidth(input).replace(/\s+/g, '')),
+    // 「乙 单位。」 is 乙单位.
+    parse: (input) =>
+      text(100)(
+        toHalfWidth(input)
+          .replace(/\s+/g, '')
+          .replace(/(?<![。.!！?？~～])[。.!！?？~～]+$/, ''),
+      ),
     show: (value) => String(value),
   },
   {

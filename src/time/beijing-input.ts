@@ -68,10 +68,11 @@ function dayPart(text: string, now: Date): { day: BeijingDay; rest: string } | u
     if (n === undefined || n > 366) return undefined;
     return { day: shiftDay(now, /天|日/.test(m[2]!) ? n : 7 * n), rest: text.slice(m[0].length) };
   }
-  m = /^(今天|今日|今晚|今早|明天|明日|明晚|明早|明晨|后天|大后天)/.exec(text);
+  m = /^(今天|今日|今晚|今早|明天|明日|明晚|明早|明晨|后天|大后天|昨天|昨晚|前天)/.exec(text);
   if (m) {
     const word = m[1]!;
-    const offset = { 今: 0, 明: 1, 后: 2, 大: 3 }[word[0] as '今']!;
+    // 昨天 and 前天 are read too: the caller says they have passed rather than 「没看懂」.
+    const offset = { 今: 0, 明: 1, 后: 2, 大: 3, 昨: -1, 前: -2 }[word[0] as '今']!;
     // 今晚 / 明早 carry their part of the day.
     const part = word.endsWith('晚') ? '晚上' : /[早晨]$/.test(word) ? '早上' : '';
     return { day: shiftDay(now, offset), rest: part + text.slice(m[0].length) };
@@ -137,6 +138,14 @@ export function readBeijingDateTime(input: string, now: Date): BeijingReading | 
   if (ISO_WITH_OFFSET.test(text)) {
     const d = new Date(text.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
     return Number.isNaN(d.getTime()) ? undefined : { kind: 'time', at: d };
+  }
+  // 2小时后, 半小时后, 30分钟后: from now, to the next whole minute.
+  const later = new RegExp(`^(${NUM}|半)\\s*(?:个\\s*)?(小时|钟头|分钟)(?:之后|以后|后)$`).exec(text);
+  if (later) {
+    const n = later[1] === '半' ? 0.5 : num(later[1]);
+    if (n === undefined || (later[2] === '分钟' && later[1] === '半')) return undefined;
+    const ms = n * (later[2] === '分钟' ? 60_000 : 3_600_000);
+    return { kind: 'time', at: new Date(Math.ceil((now.getTime() + ms) / 60_000) * 60_000) };
   }
   const found = dayPart(text, now);
   if (found && !isDay(found.day)) return undefined;

@@ -61,7 +61,7 @@ describe('发起表决 typed on a phone', () => {
     expect(moved).toMatch(new RegExp(`已记下 截止时间：${echoed('12:00').source}`));
     expect(moved).toContain('请核对表决内容');
 
-    const created = await says('确认');
+    const created = await says('没问题，发吧');
     expect(created).toMatch(/已创建第\d+号表决“2027 年年会地点”：将于 .* 09:00 开始/);
     const motion = await prisma().motion.findFirstOrThrow({ orderBy: { number: 'desc' } });
     expect(motion).toMatchObject({
@@ -100,6 +100,10 @@ describe('发起表决 typed on a phone', () => {
     const back = await says('继续');
     expect(back).toContain('接着发起表决');
     expect(back).toContain('请输入秘书处核实的情况');
+    // 「发起表决」 again while one is open: the open one, nothing lost.
+    const again = await says('发起表决');
+    expect(again).toContain('您有一项未完成的发起表决');
+    expect(again).toContain('请输入秘书处核实的情况');
     await says('秘书处函询未获答复。');
     expect(await says('马上')).toContain('已记下 开始时间：现在');
     expect(await says('下周五')).toMatch(new RegExp(`已记下 截止时间：${echoed('23:59').source}（只写了日期`));
@@ -110,7 +114,22 @@ describe('发起表决 typed on a phone', () => {
     const summary = await says('匿名');
     expect(summary).toContain('已记下 投票方式：无记名投票');
     expect(summary).toContain('4. 被提请除名的单位：上海市实验学校');
-    expect(await says('取消')).toContain('已取消，未创建任何表决');
+    expect(await says('算了吧')).toContain('已取消，未创建任何表决');
     expect(await prisma().motion.count()).toBe(before);
+  }, 120_000);
+
+  it('an amendment: the article however it is written is stored as the charter names it', async () => {
+    await says('发起表决');
+    expect(await says('修改')).toContain('已记下 类别：章程修订');
+    await says('修订第十九条');
+    await says('将除名后不得重新申请的期限由两年改为三年。');
+    expect(await says('第十九条怎么说')).toContain('接着发起表决');
+    for (const typed of ['第19条', '章程第十九条', '十九条', '19'])
+      if (typed === '19') expect(await says(typed)).toContain('已记下 修订条目：第十九条');
+      else {
+        expect(await says(typed)).toContain('已记下 修订条目：第十九条');
+        expect(await says('上一步')).toContain('回到上一项。当前 修订条目：第十九条');
+      }
+    expect(await says('取消吧')).toContain('已取消，未创建任何表决');
   }, 120_000);
 });
