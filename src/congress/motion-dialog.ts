@@ -9,11 +9,13 @@ import type { ActionContext } from '../bot/actions.ts';
 import type { Context } from '../bot/context.ts';
 import type { Card } from '../bot/outbound.ts';
 import type { Dialog } from '../bot/dialogs.ts';
+import type { Next } from '../bot/router.ts';
 import { normalizeInput } from '../bot/normalize-input.ts';
 import { isBlank } from '../application/normalize.ts';
 import { isQuestion } from '../application/intents.ts';
 import { isSecretariat } from '../membership/roles.ts';
 import { unitCandidates } from './unit-names.ts';
+import { isCongressCommand } from './command-words.ts';
 import { formatTime } from '../membership/format.ts';
 import type { Congress, CongressDeps } from './motions.ts';
 import type { FieldError } from './motion-input.ts';
@@ -232,12 +234,17 @@ export function registerMotionDialog(
     ctx.say(done);
   };
 
-  const resume = async (ctx: Context, state: State): Promise<void> => {
+  const resume = async (ctx: Context, state: State, next: Next): Promise<void> => {
     const input = (ctx.text ?? '').trim();
     const text = normalizeInput(input).replace(/(?<![。.!！])[。.!！]+$/, '');
     if (CANCEL.test(text)) {
       dialog.leave(ctx);
       return ctx.say(t(ctx, 'cancelled'));
+    }
+    // 「表决状态 3」「投票 3 赞成」 halfway through: done, and the draft waits (nothing lost).
+    if (isCongressCommand(text)) {
+      await next();
+      return ctx.say(t(ctx, 'still_open'));
     }
     if (CONTINUE.test(text)) return ask(ctx, state, t(ctx, 'picks_up'));
     if (START_MOTION.test(text)) return ask(ctx, state, t(ctx, 'resumed'));
@@ -335,7 +342,7 @@ export function registerMotionDialog(
     version: 1,
     schema: motionDialogState,
     expiresAfterMs: EXPIRES_MS,
-    resume: (ctx, state) => resume(ctx, state),
+    resume: (ctx, state, next) => resume(ctx, state, next),
     afterQuestion: (ctx, state) => ask(ctx, state, t(ctx, 'picks_up')),
   });
 

@@ -97,6 +97,11 @@ describe('发起表决 typed on a phone', () => {
     expect(await says('是')).toContain('已记下 被提请除名的单位：上海市实验学校');
     // Paused, and picked up later where it was.
     expect(await says('稍后再填')).toContain('已填的内容都保留着');
+    // Meanwhile a command about another motion is done, not taken as an answer.
+    const { number } = await prisma().motion.findFirstOrThrow({ orderBy: { number: 'desc' } });
+    const status = await says(`表决状态 ${number}`);
+    expect(status).toContain(`第${number}号表决“2027 年年会地点”：未开始`);
+    expect(status).toContain('您发起表决的内容还没填完，已填的都保留着');
     const back = await says('继续');
     expect(back).toContain('接着发起表决');
     expect(back).toContain('请输入秘书处核实的情况');
