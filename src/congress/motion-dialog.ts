@@ -64,6 +64,8 @@ const CONFIRM =
 const BACK = /^(上一步|上一项|上一个|上一题|返回上一步|回到上一步|退回上一步|后退|返回|退回|back)$/i;
 /** Keep what the field already holds (after 「上一步」 or 「改标题」). */
 const KEEP = /^(不改了?|不用改了?|不变|保持不变|保持|维持原样|还是原来的?|就这样|原样)$/;
+/** 「改一下」 without saying what. */
+const EDIT = /^(?:我要|我想|请)?(?:修改|更改|改一下|改改|要改|我要改)(?:一下)?$/;
 /** Back to the dialog after a pause, or 「发起表决」 again while one is open. */
 const CONTINUE = /^(继续|接着填?|继续填写?|继续发起(表决)?|我回来了|回来了|到哪了|到哪一?步了|刚才到哪了)$/;
 /** A pause: the draft stays (until it expires). */
@@ -185,7 +187,12 @@ export function registerMotionDialog(
     state.choices = undefined;
     // 「19」 is stored as the charter names it: 第十九条.
     if (field.key === 'article' && typeof value === 'string') value = findArticle(value)?.label ?? value;
+    const had = Object.keys(state.answers) as FieldKey[];
     state.answers = keepApplicable({ ...state.answers, [field.key]: value });
+    // 类别 changed: what the new kind does not have is said to be gone (选项 of a general matter …).
+    const gone = had.filter((k) => k !== field.key && !(k in state.answers));
+    if (gone.length > 0)
+      note = `${note ?? ''}${t(ctx, 'dropped', { labels: gone.map((k) => label(ctx, k)).join('、') })}`;
     advance(state);
     ask(
       ctx,
@@ -268,6 +275,8 @@ export function registerMotionDialog(
       Object.assign(state, { step: 'ask', asking: fields[at - 1]!.key });
       return ask(ctx, state, t(ctx, 'back', current(ctx, state)));
     }
+    if (field && !(field.key in state.answers) && KEEP.test(text))
+      return ask(ctx, state, t(ctx, 'nothing_to_keep', { label: label(ctx, field.key) }));
     if (field && field.key in state.answers && KEEP.test(text)) {
       advance(state);
       return ask(ctx, state, t(ctx, 'kept', { label: label(ctx, field.key), value: show(ctx, field, state.answers) }));
@@ -280,6 +289,7 @@ export function registerMotionDialog(
     // counts (a title may well begin with 修改).
     // An answer the asked field understands (「修改章程」 as the kind) is an answer, not a correction.
     const answers = field && !field.free && !('hint' in field.parse(text, ctx.services.now()));
+    if (!answers && EDIT.test(text)) return ask(ctx, state, t(ctx, 'edit_which'));
     const named = input.length <= 200 && !answers ? namedField(text, state.answers) : undefined;
     if (named && !(field?.free && 'unknown' in named)) {
       if ('unknown' in named)

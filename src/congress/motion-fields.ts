@@ -167,8 +167,7 @@ function time(edge: 'start' | 'end') {
     if (read.kind === 'day') {
       const { year, month, day } = read.day;
       at = edge === 'end' ? beijingInstant(year, month, day, 23, 59)! : beijingInstant(year, month, day, 0, 0)!;
-      if (edge === 'start' && at.getTime() <= now.getTime())
-        return { value: null, note: '（今天开始，即确认后立即开始）' };
+      if (edge === 'start' && at.getTime() <= now.getTime()) return { value: null };
       note =
         edge === 'end'
           ? '（只写了日期，按当天 23:59 截止；要别的时间，回复“改截止时间为…”加上几点）'
@@ -398,7 +397,16 @@ export function namedField(
     if (to) return { field, value: to[1]!.trim() };
   }
   const m = /^(?:我要|我想|请)?(?:修改|更改|更正|重填|重新填写?|改一下|改|换)/.exec(words.trim());
-  if (!m) return undefined;
+  if (!m) {
+    // 「截止时间：下周五下午5点」「标题是年会地点」: a field named with its value, in any step.
+    if (words.trim().length > 60) return undefined;
+    for (const field of applicable) {
+      const name = field.names.exec(words.trim());
+      const value = name ? /^\s*(?:[:：]|是|为)\s*(\S.*)$/.exec(words.trim().slice(name[0].length)) : null;
+      if (value) return { field, value: value[1]!.trim() };
+    }
+    return undefined;
+  }
   const rest = words.trim().slice(m[0].length).trim();
   // What follows the field's name: nothing (ask it again) or 「为 / 成 / 是 / ：」 and the new value.
   const valueAfter = (after: string): { value?: string } | undefined => {

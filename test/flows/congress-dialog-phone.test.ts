@@ -22,6 +22,7 @@ beforeAll(async () => {
     ['北京市第一中学', 'a'],
     ['北京市第二中学', 'b'],
     ['上海市实验学校', 'c'],
+    ['甲单位', 'd'],
   ]);
 }, 120_000);
 afterAll(async () => h?.close());
@@ -136,5 +137,23 @@ describe('发起表决 typed on a phone', () => {
         expect(await says('上一步')).toContain('回到上一项。当前 修订条目：第十九条');
       }
     expect(await says('取消吧')).toContain('已取消，未创建任何表决');
+  }, 120_000);
+
+  it('a field named with its value in any step, the kind changed mid-way, vague edits asked back', async () => {
+    await says('发起表决');
+    await says('4');
+    await says('年会地点');
+    await says('说明');
+    await says('A/B/C');
+    expect(await says('开始时间：明天上午9点')).toMatch(new RegExp(`已记下 开始时间：${echoed('09:00').source}`));
+    expect(await says('截止时间是下周五下午5点')).toMatch(new RegExp(`已记下 截止时间：${echoed('17:00').source}`));
+    // The new kind has no options: said, not dropped silently; the rest is kept.
+    const changed = await says('改类别为除名');
+    expect(changed).toContain('已记下 类别：除名（新的类别没有这几项，已去掉：选项）');
+    expect(changed).toContain('请输入被提请除名的成员单位全称');
+    expect(await says('改一下')).toContain('要修改哪一项？');
+    expect(await says('不改')).toContain('“被提请除名的单位”还没有填写，请填写。');
+    expect(await says('甲单位')).toContain('已记下 被提请除名的单位：甲单位');
+    expect(await says('取消')).toContain('已取消');
   }, 120_000);
 });

@@ -67,6 +67,8 @@ describe('answers', () => {
     ['opens_at', '马上', null],
     ['opens_at', '确认后立即开始', null],
     ['opens_at', '明早9点', '2026-12-08T09:00:00+08:00'],
+    // Today, from its start: now (the echo says 现在（确认后立即开始）).
+    ['opens_at', '今天', null],
     ['closes_at', '下周五下午5点', '2026-12-18T17:00:00+08:00'],
     ['closes_at', '12.20 18点', '2026-12-20T18:00:00+08:00'],
     ['closes_at', '明天晚上八点', '2026-12-08T20:00:00+08:00'],
@@ -86,7 +88,6 @@ describe('answers', () => {
     ['closes_at', '三天后截止', '2026-12-10T23:59:00+08:00', '按当天 23:59 截止'],
     ['closes_at', '12月20日', '2026-12-20T23:59:00+08:00', '按当天 23:59 截止'],
     ['opens_at', '后天', '2026-12-09T00:00:00+08:00', '按当天 0:00 开始'],
-    ['opens_at', '今天', null, '即确认后立即开始'],
   ] as const)('%s: %s is taken as %s and said so', (key, text, expected, note) => {
     const parsed = fieldOf(key).parse(text, now);
     expect(parsed).toMatchObject({ value: expected });
@@ -141,6 +142,8 @@ describe('corrections', () => {
     ['单位填错了', 'member', undefined],
     ['截止时间改成下周五下午5点', 'closes_at', '下周五下午5点'],
     ['截止延长到12月25日', 'closes_at', '12月25日'],
+    ['截止时间：下周五下午5点', 'closes_at', '下周五下午5点'],
+    ['标题是年会地点', 'title', '年会地点'],
   ])('%s', (text, key, v) => expect(namedField(text, answers)).toEqual({ field: fieldOf(key as 'title'), value: v }));
 
   it('an unknown field or number is said so; other words are not corrections', () => {
