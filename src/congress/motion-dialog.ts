@@ -73,7 +73,7 @@ const PAUSE =
   /^(暂停|等一下|等等|稍等|稍后再填|晚点再填|回头再填|先这样|一会再填|一会儿再填|待会再填|待会儿再填|先停一下)$/;
 /** Picking one of the offered units. */
 const YES = /^(是|是的|对|对的|就是它|没错|嗯|好|确认)$/;
-/** Kept open a day; after that the message is taken as what it is. */
+/** Kept open a day after the last message; then said to have expired, the message taken as what it is. */
 const EXPIRES_MS = 24 * 3_600_000;
 /** Free text this long is an answer, not a question. */
 const QUESTION_MAX = 60;
@@ -130,9 +130,13 @@ export function registerMotionDialog(
     const before = new Set(errorsOf(await congress.check(rawOf(answers))).map((e) => `${e.field}:${e.message}`));
     const after = keepApplicable({ ...answers, [key]: value });
     const known = new Set(Object.keys(after));
-    return errorsOf(await congress.check(rawOf(after)))
-      .filter((e) => known.has(e.field) && (e.field === key || !before.has(`${e.field}:${e.message}`)))
-      .map((e) => (e.field === key ? e.message : `${label(ctx, e.field)}：${e.message}`));
+    return (
+      errorsOf(await congress.check(rawOf(after)))
+        .filter((e) => known.has(e.field) && (e.field === key || !before.has(`${e.field}:${e.message}`)))
+        .map((e) => (e.field === key ? e.message : `${label(ctx, e.field)}：${e.message}`))
+        // The YAML key means nothing in chat: the opening time as stored instead.
+        .map((m) => m.replace(/ opens_at$/, `（${show(ctx, fieldOf('opens_at'), after)}）`))
+    );
   };
 
   /**
@@ -212,6 +216,13 @@ export function registerMotionDialog(
     if (!(await isSecretariat(ctx.services.db.prisma, ctx.user))) {
       dialog.leave(ctx);
       return ctx.say(ctx.t('congress.not_secretariat'));
+    }
+    // An opening time that has passed while the draft waited: asked, not opened at once unasked.
+    const opens = state.answers.opens_at;
+    if (typeof opens === 'string' && new Date(opens).getTime() <= ctx.services.now().getTime()) {
+      const was = show(ctx, fieldOf('opens_at'), state.answers);
+      Object.assign(state, { step: 'ask', asking: 'opens_at' });
+      return ask(ctx, state, t(ctx, 'opens_passed', { value: was }));
     }
     const result = await congress.create(ctx.user, rawOf(state.answers));
     if (!result.ok) {
@@ -352,7 +363,9 @@ export function registerMotionDialog(
     version: 1,
     schema: motionDialogState,
     expiresAfterMs: EXPIRES_MS,
-    resume: (ctx, state, next) => resume(ctx, state, next),
+    expiredText: 'motion-dialog.expired',
+    // A day from the last answer, not from the start: a draft paused overnight is still there.
+    resume: (ctx, state, next) => resume(ctx, dialog.enter(ctx, state), next),
     afterQuestion: (ctx, state) => ask(ctx, state, t(ctx, 'picks_up')),
   });
 

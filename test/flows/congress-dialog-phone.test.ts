@@ -42,7 +42,8 @@ describe('发起表决 typed on a phone', () => {
     expect(await says('明早9点')).toMatch(new RegExp(`已记下 开始时间：${echoed('09:00').source}`));
     // Closing before the opening: refused, with what it was read as.
     const early = await says('明天早上8点');
-    expect(early).toContain('截止时间应晚于开始时间');
+    expect(early).toMatch(new RegExp(`截止时间应晚于开始时间（${echoed('09:00').source}）`));
+    expect(early).not.toContain('opens_at');
     expect(early).toMatch(new RegExp(`“明天早上8点”理解为 ${echoed('08:00').source}`));
     // A day alone: the end of it, and the echo says so.
     const closes = await says('三天后截止');
