@@ -114,7 +114,7 @@ function timePart(text: string): { hour: number; minute: number } | { part: stri
   const s = stripTail(text.replace(/\s+/g, ''));
   if (s === '中午') return { hour: 12, minute: 0 };
   if (new RegExp(`^(?:${PART})$`).test(s)) return { part: s };
-  const m = new RegExp(`^(${PART})?(${NUM})(?:[:：](\\d{2})|[点时](?:(半)|(${NUM})分?|(整))?)$`).exec(s);
+  const m = new RegExp(`^(${PART})?(${NUM})(?:[:：.](\\d{2})分?|[点时]钟?(?:(半)|(${NUM})分?|(整))?)$`).exec(s);
   if (!m) return undefined;
   let hour = num(m[2]);
   const minute = m[4] ? 30 : m[3] !== undefined ? Number(m[3]) : (num(m[5]) ?? 0);
