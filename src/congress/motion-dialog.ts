@@ -268,6 +268,8 @@ export function registerMotionDialog(
     if (START_MOTION.test(text)) return ask(ctx, state, t(ctx, 'resumed'));
     if (PAUSE.test(text)) return ctx.say(t(ctx, 'paused'));
     const field = state.step === 'ask' && state.asking ? fieldOf(state.asking) : undefined;
+    // Units offered at the member step mean nothing at another (after 上一步 or 改标题).
+    if (field?.key !== 'member') state.choices = undefined;
     // One of the units offered for a loosely typed name: by number, or 「是」 when one was offered.
     if (field?.key === 'member' && state.choices?.length) {
       const n = /^第?\s*(\d{1,2})\s*[个项家]?$/.exec(text);
