@@ -39,7 +39,7 @@ describe('a motion draft over days', () => {
 
     // Confirmed the next morning, after 09:00: not opened unasked.
     clock = new Date(clock.getTime() + 23 * HOUR);
-    const late = await says('确认');
+    const late = await says('就这样吧');
     expect(late).toContain('开始时间 2026年12月8日（周二）09:00（北京时间） 已经过去了，未创建');
     expect(late).toContain('何时开始投票？');
     expect(await h.app.services.db.prisma.motion.count()).toBe(0);
