@@ -23,6 +23,8 @@ export type DialogSpec<S> = {
   droppedText?: string;
   /** Left open this long, the dialog is over: the message is taken as what it is. */
   expiresAfterMs?: number;
+  /** Text key said when a message finds the dialog expired, before the message is taken as what it is. */
+  expiredText?: string;
   /**
    * A message (never a card action: those go to their handlers) while the dialog is open. The state
    * may be changed in place or replaced with `save`. next() passes the message on down the chain.
@@ -132,6 +134,7 @@ export class Dialog<S> {
     const stored = session(ctx).dialog!;
     if (this.expired(ctx, stored)) {
       delete session(ctx).dialog;
+      if (this.spec.expiredText) ctx.say(ctx.t(this.spec.expiredText));
       return next();
     }
     const state = this.state(ctx);

@@ -15,12 +15,10 @@ import { lockReasonOf, parseLockPeriod, periodText, SEED_LOCK } from '../members
 import { registerMotionDialog, START_MOTION } from './motion-dialog.ts';
 import { castText, votedChoice } from './vote-replies.ts';
 import { typedVote } from './typed-votes.ts';
+import { CLOSE_COMMAND, STATUS_COMMAND, VOTE_COMMAND } from './command-words.ts';
 
 // Linear (eslint-plugin-regexp): no two adjacent quantifiers can trade characters; the motion number
 // ends where its digits end.
-const VOTE_COMMAND = /^投票\s*(?:第\s*)?(\d{1,9})(?!\d)\s*(?:号\s*)?(?:[:：,，]\s*)?(\S{1,20})$/;
-const STATUS_COMMAND = /^表决(?:状态|进度)\s*(?:第\s*)?(\d{1,9})\s*号?$/;
-const CLOSE_COMMAND = /^(?:提前)?结束表决\s*(?:第\s*)?(\d{1,9})\s*号?$/;
 
 export type CongressHooks = {
   /** Publishes a passed amendment and reloads the knowledge index. */

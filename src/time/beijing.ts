@@ -117,3 +117,11 @@ export function isoBeijing(date: Date): string {
   const b = wall(date);
   return `${beijingDay(date)}T${pad(b.getUTCHours())}:${pad(b.getUTCMinutes())}:${pad(b.getUTCSeconds())}+08:00`;
 }
+
+const WEEKDAY_NAMES = ['日', '一', '二', '三', '四', '五', '六'];
+
+/** `2026年12月18日（周五）17:00`: a time someone must act by, with its weekday. */
+export function formatBeijingDateTimeWeekday(date: Date): string {
+  const b = wall(date);
+  return `${formatBeijingDate(date)}（周${WEEKDAY_NAMES[b.getUTCDay()]}）${pad(b.getUTCHours())}:${pad(b.getUTCMinutes())}`;
+}

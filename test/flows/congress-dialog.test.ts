@@ -55,9 +55,11 @@ describe('发起表决 in chat', () => {
       '联盟成员违反联盟章程及有关协议、规约，或一年以上不履行义务，情节严重的，经秘书处核实，提交成员大会审议决定除名。联盟成员除名后三年内不得申请重新加入联盟。';
     expect(await says(newText)).toContain('已记下 新条文');
     expect(await says('现在')).toContain('已记下 开始时间：现在');
-    expect(await says('2020-01-01 10:00')).toContain('截止时间已过');
+    expect(await says('2020-01-01 10:00')).toContain(
+      '“2020-01-01 10:00”是 2020年1月1日（周三）10:00（北京时间），已经过去了',
+    );
     expect(await says('后年吧')).toContain('没看懂');
-    expect(await says('明天下午5点')).toMatch(/已记下 截止时间：\d{4}年\d{1,2}月\d{1,2}日 17:00/);
+    expect(await says('明天下午5点')).toMatch(/已记下 截止时间：\d{4}年\d{1,2}月\d{1,2}日（周.）17:00（北京时间）/);
     expect(await says('三分之二')).toContain('已记下 通过规则：赞成票不少于赞成、反对票合计的三分之二');
     expect(await says('默认')).toContain('已记下 法定人数：默认：至少 50% 的成员单位参加表决');
     expect(await says('记名')).toContain('已记下 投票方式：记名投票');
@@ -75,7 +77,7 @@ describe('发起表决 in chat', () => {
     // Corrections: by name, with the value inline, by number; the summary comes back each time.
     expect(await says('改截止时间')).toContain('投票截止时间？');
     const corrected = await says('后天上午九点半');
-    expect(corrected).toMatch(/已记下 截止时间：\d{4}年\d{1,2}月\d{1,2}日 09:30/);
+    expect(corrected).toMatch(/已记下 截止时间：\d{4}年\d{1,2}月\d{1,2}日（周.）09:30（北京时间）/);
     expect(corrected).toContain('请核对表决内容');
     expect(await says('改标题为修订章程第十九条')).toContain('2. 标题：修订章程第十九条');
     // A new wording that states no period the bot can read: warned, then put back.
