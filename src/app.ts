@@ -78,13 +78,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // The charter as amended by the congress (第二十三条): rebuilt in every process when a revision
   // is published (a poller compares the newest revision), no restart.
   let stamp = await revisionsStamp(db.prisma);
-  // The secretariat's mapped questions (set below) follow the knowledge into every rebuild.
-  let learnedLookup: Parameters<Knowledge['useLearned']>[0] | undefined;
+  // The secretariat's mapped questions follow the knowledge into every rebuild.
+  const learned = new LearnedQuestions(db.prisma, options.learnedRefreshMs ?? LEARNED_REFRESH_MS);
+  const learnedLookup: Parameters<Knowledge['useLearned']>[0] = (question) => learned.lookup(question);
   const rebuild = async () => {
     const amendments = await publishedAmendments(db.prisma, texts);
     if (amendments.length === 0) return;
     knowledge = createKnowledge(config, texts, log, { amendments });
-    if (learnedLookup) knowledge.useLearned(learnedLookup);
+    knowledge.useLearned(learnedLookup);
   };
   if (stamp) await rebuild();
   const reloadKnowledge = async () => {
@@ -126,9 +127,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   delivery.addPoller(reloadKnowledge);
   const application = registerApplication(bot, knowledge.corpus);
-  const learned = new LearnedQuestions(db.prisma, options.learnedRefreshMs ?? LEARNED_REFRESH_MS);
   await learned.start();
-  learnedLookup = (question) => learned.lookup(question);
   knowledge.useLearned(learnedLookup);
   registerKnowledge(bot, { questions: learned, sections: { sectionFor: (to) => knowledge.sectionFor(to) } });
   return {
