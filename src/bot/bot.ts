@@ -172,11 +172,15 @@ export class Bot {
     const offered = replacement !== undefined && inline?.offer(replacement, note) === true;
     const update = replacement && !offered ? clickedCardUpdate(inbound, replacement) : undefined;
     if (note && !(offered && inline?.showsNote)) replies.push(text(note));
-    if (options.inline?.take() || !delivery?.repliesViaOutbox(inbound.channel)) {
+    const carried = options.inline?.take() === true;
+    if (!delivery?.repliesViaOutbox(inbound.channel)) {
       await this.store.save(inbound.channel, inbound.actor, session);
       return;
     }
-    const parts: OutboxPart[] = update ? [update, ...replies] : replies;
+    // Replies the platform's answer carries (a passive reply) are not written again; the clicked
+    // card's new content cannot travel with them (an answer is not an edit of the card), so it still
+    // goes through the outbox — else the card would keep its old numbers and never show the change.
+    const parts: OutboxPart[] = carried ? (update ? [update] : []) : update ? [update, ...replies] : replies;
     // One row for the whole batch, so the replies arrive in the order they were written.
     const outbox =
       parts.length > 0

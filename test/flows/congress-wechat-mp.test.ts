@@ -1,0 +1,329 @@
+// A congress vote on the WeChat Official Account (公众号), end to end at the wire: `serve` with the
+// wechat-mp channel alone, against the fake Official Account API, every member's message a signed
+// XML callback. Members are imported with `wechat-mp` accounts (their OpenIDs); the numbered text
+// ballot reaches every representative who wrote to the account within 48 hours as a
+// customer-service message; they vote by replying 「1」 (the vote is confirmed in the HTTP response,
+// a passive reply, well within WeChat's 5 s), change it, reply twice, type 赞成 or 投票 N 反对; an
+// outsider replying with a forwarded ballot's number and a former member are refused; the
+// reminder and the close are the motion's own timers. A representative who has not written for
+// 48 hours cannot get a customer-service message: without a template message configured, the
+// ballot, the reminder and the result to them are recorded as undeliverable (failed outbox rows,
+// with the reason, listed on the admin 消息投递 page) — nothing is silently lost — and once they
+// write again they can vote by typing and get what follows; with a template configured they get a
+// template message naming the motion instead.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../../src/config.ts';
+import { startService, type Service } from '../../src/commands/serve.ts';
+import { importMembers } from '../../src/membership/members.ts';
+import { bootstrapSecretariat } from '../../src/membership/roles.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
+import { startFakeMp, type FakeMp } from '../channels/support/fake-wechat-mp.ts';
+import { callback, readReply, textXml, type MpSecrets } from '../channels/support/wechat-mp-requests.ts';
+import { outboxSettled } from '../channels/support/outbox.ts';
+import { removeKeys } from '../channels/support/redis-keys.ts';
+import { capturingLogger, testQueuePrefix } from '../channels/support/world-env.ts';
+import { DAY, HOUR, fireNow, motionTimer } from '../channels/support/congress-timers.ts';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const TOKEN = 'mpCongress2026';
+const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+const SAFE: MpSecrets = { token: TOKEN, appId: 'wx0123456789abcdef', encodingAesKey: AES_KEY };
+
+/** The cast, by OpenID. */
+const SEC = 'o_mp_secretariat';
+const JIA = 'o_mp_jia';
+const JIA2 = 'o_mp_jia_second';
+const YI = 'o_mp_yi';
+const BING = 'o_mp_bing';
+const DING = 'o_mp_ding';
+const FORMER = 'o_mp_former';
+const OUTSIDER = 'o_mp_outsider';
+
+type World = { service: Service; database: TestDatabase; prefix: string };
+
+let fake: FakeMp;
+let llm: FakeOpenAI;
+const worlds: World[] = [];
+
+beforeAll(async () => {
+  [fake, llm] = await Promise.all([startFakeMp(), startFakeOpenAI()]);
+  llm.reply = () => ({ content: '您好，有什么可以帮您？' });
+});
+afterAll(async () => {
+  for (const w of worlds.splice(0)) {
+    await w.service.close();
+    await removeKeys(REDIS_URL, w.prefix);
+    await w.database.drop();
+  }
+  await Promise.all([fake?.close(), llm?.close()]);
+});
+
+async function startWorld(env: Record<string, string> = {}): Promise<World> {
+  const database = await createTestDatabase();
+  const prefix = testQueuePrefix();
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: path.join(os.tmpdir(), `ab-mpvote-${randomBytes(4).toString('hex')}`),
+    OPENAI_BASE_URL: llm.baseUrl,
+    OPENAI_API_KEY: 'k',
+    WECHAT_MP_APP_ID: fake.appId,
+    WECHAT_MP_APP_SECRET: fake.appSecret,
+    WECHAT_MP_TOKEN: TOKEN,
+    WECHAT_MP_ENCODING_AES_KEY: AES_KEY,
+    WECHAT_MP_API_BASE: fake.url,
+    ...env,
+  });
+  const { log } = capturingLogger();
+  const service = await startService(config, { log });
+  const world = { service, database, prefix };
+  worlds.push(world);
+  const prisma = service.app.services.db.prisma;
+  await importMembers(
+    prisma,
+    'test',
+    [
+      'orgName,orgType,repName,channel,userId',
+      `甲单位,企业,甲,wechat-mp,${JIA}`,
+      `乙单位,企业,乙,wechat-mp,${YI}`,
+      `丙单位,企业,丙,wechat-mp,${BING}`,
+      `丁市教育中心,企业,丁,wechat-mp,${DING}`,
+      `戊单位,企业,戊,wechat-mp,${FORMER}`,
+    ].join('\n'),
+  );
+  const jiaUnit = await prisma.member.findUniqueOrThrow({ where: { orgName: '甲单位' } });
+  await prisma.memberAccount.create({ data: { memberId: jiaUnit.id, channel: 'wechat-mp', userId: JIA2 } });
+  const now = new Date();
+  await prisma.member.update({
+    where: { orgName: '戊单位' },
+    data: { status: 'withdrawn', leftAt: now, lockedUntil: new Date(now.getTime() + 730 * 86_400_000) },
+  });
+  await bootstrapSecretariat(prisma, [`wechat-mp:${SEC}`]);
+  return world;
+}
+
+/** The follower last wrote `hoursAgo` hours ago, as the channel noted it (and WeChat agrees). */
+async function lastWrote(world: World, openId: string, hoursAgo: number): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    await redis.set(`${world.prefix}:wechat-mp:seen:${openId}`, String(Date.now() - hoursAgo * 3_600_000));
+  } finally {
+    redis.disconnect();
+  }
+  if (hoursAgo >= 48) fake.outsideWindow.add(openId);
+  else fake.outsideWindow.delete(openId);
+}
+
+type Said = { passive: string; later: string[]; all: string; ms: number };
+
+/** One message from a follower: the passive reply and whatever customer-service messages followed. */
+async function says(world: World, openId: string, content: string, msgId?: string): Promise<Said> {
+  const { service } = world;
+  const before = fake.textsTo(openId).length;
+  const request = callback(textXml(openId, content, msgId), SAFE);
+  const started = Date.now();
+  const res = await fetch(`${service.url}/wechat-mp/callback?${request.query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml' },
+    body: request.body,
+  });
+  const body = await res.text();
+  const ms = Date.now() - started;
+  expect(res.status).toBe(200);
+  await service.channels.get('wechat-mp')!.idle!();
+  await outboxSettled(service.app);
+  const passive = body === 'success' ? '' : (readReply(body, SAFE).Content ?? '');
+  const later = fake.textsTo(openId).slice(before);
+  return { passive, later, all: [passive, ...later].join('\n'), ms };
+}
+
+/** Every customer-service text this follower received, as one list. */
+const inbox = (openId: string): string[] => fake.textsTo(openId);
+const count = (openId: string, text: string): number => inbox(openId).filter((t) => t.includes(text)).length;
+
+/** The first customer-service text from index `from` on that contains `text` (waits up to 20 s). */
+async function waitFor(world: World, openId: string, text: string, from = 0): Promise<string> {
+  for (let i = 0; i < 400; i += 1) {
+    const hit = inbox(openId)
+      .slice(from)
+      .find((t) => t.includes(text));
+    if (hit) return hit;
+    await outboxSettled(world.service.app);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${openId} never received “${text}”: ${inbox(openId).slice(from).join('\n---\n')}`);
+}
+
+/** The number to reply for `label` on a numbered text card. */
+function optionNumber(card: string, label: string): string {
+  const match = new RegExp(`回复「(\\d+)」${label}(?:\\n|$)`).exec(card);
+  expect(match, `no option “${label}” on:\n${card}`).not.toBeNull();
+  return match![1]!;
+}
+
+/** The outbox rows addressed to this follower. */
+const rowsTo = (world: World, openId: string) =>
+  world.service.app.services.db.prisma.outboxMessage.findMany({
+    where: { channel: 'wechat-mp', address: { path: ['chatId'], equals: openId } },
+    orderBy: { createdAt: 'asc' },
+  });
+
+/** WeChat's limit on a customer-service text (2048 bytes of UTF-8) and on a passive reply's. */
+const MAX_TEXT_BYTES = 2_048;
+
+describe('a 重大事项 voted on the Official Account', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld();
+  }, 120_000);
+
+  it('ballots by customer-service message → votes by 「1」 answered in the passive reply, a change, a double reply, refusals, typed votes → reminder → close → result; a member silent for 48 h is recorded as unreachable', async () => {
+    const prisma = w.service.app.services.db.prisma;
+    // Everyone but 丁 wrote to the account lately (the window is open); 丁 last wrote 49 hours ago.
+    for (const openId of [SEC, JIA, JIA2, YI, BING, FORMER, OUTSIDER]) await lastWrote(w, openId, 1);
+    await lastWrote(w, DING, 49);
+
+    const title = '2027 年度工作计划';
+    // A long motion: the ballot does not fit one message; WeChat's text limits hold for every part.
+    const body =
+      '审议秘书处提交的 2027 年度工作计划。' + '计划包括联盟年度活动、会员服务、标准研制与培训安排等内容。'.repeat(30);
+    const created = await w.service.app.congress.create(`wechat-mp:${SEC}`, {
+      kind: 'general',
+      title,
+      text: body,
+      closes_at: new Date(Date.now() + 2 * DAY).toISOString(),
+      allow_change: true,
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    const m = created.motion;
+    const n = m.number;
+    expect(m.eligibleCount).toBe(4);
+
+    // Every representative in the window gets the ballot as customer-service messages, numbered.
+    const ballots = new Map<string, string>();
+    for (const openId of [JIA, JIA2, YI, BING]) {
+      await waitFor(w, openId, `】${title}`);
+      ballots.set(openId, inbox(openId).join('\n'));
+    }
+    const ballot = ballots.get(JIA)!;
+    expect(ballot).toContain(`【成员大会表决 第${n}号】${title}`);
+    expect(ballot).toContain(`也可直接回复“投票 ${n} 赞成”`);
+    expect(ballot).toMatch(/回复「\d+」赞成\n回复「\d+」反对\n回复「\d+」弃权/);
+    expect(inbox(JIA).length).toBeGreaterThan(1);
+    for (const t of fake.custom.map((c) => c.text?.content ?? ''))
+      expect(Buffer.byteLength(t)).toBeLessThanOrEqual(MAX_TEXT_BYTES);
+    // The options and the deadline stay together in one message (not cut between two).
+    const optionsPart = inbox(JIA).find((t) => t.includes('」赞成'))!;
+    expect(optionsPart).toMatch(/回复「\d+」赞成\n回复「\d+」反对\n回复「\d+」弃权/);
+    for (const openId of [SEC, FORMER, OUTSIDER]) expect(count(openId, `】${title}`)).toBe(0);
+
+    // 丁 is outside the 48-hour window and no template message is configured: nothing reached 丁,
+    // and the ballot's outbox row says why (the admin 消息投递 page lists failed rows).
+    await outboxSettled(w.service.app);
+    expect(count(DING, title)).toBe(0);
+    const dingRows = await rowsTo(w, DING);
+    expect(dingRows.length).toBeGreaterThan(0);
+    for (const row of dingRows) {
+      expect(row.status).toBe('failed');
+      expect(row.attempts).toBe(1);
+      expect(row.lastError).toMatch(/^undeliverable: follower outside the 48-hour customer-service window/);
+    }
+    expect(fake.templates).toEqual([]);
+
+    // 甲单位 replies with its ballot's number: recorded, said in the passive reply at once (nothing
+    // waits for the outbox, and the same words do not come again as a customer-service message).
+    const first = await says(w, JIA, optionNumber(ballot, '赞成'));
+    expect(first.passive).toContain(`已记录 甲单位 对第${n}号表决“${title}”的投票：赞成。截止前可以改票。`);
+    expect(first.ms).toBeLessThan(4_500);
+    expect(Buffer.byteLength(first.passive)).toBeLessThanOrEqual(MAX_TEXT_BYTES);
+    expect(first.later.join('\n')).not.toContain('已记录');
+    // The ballot comes back showing the vote, numbered afresh for a change; the old numbers are retired.
+    const shown = first.later.join('\n');
+    expect(shown).toContain('之前那条消息里的回复编号不再有效');
+    expect(shown).toContain('甲单位已投票：赞成。');
+    expect(shown).toMatch(/回复「\d+」赞成\n回复「\d+」反对\n回复「\d+」弃权/);
+    // The same reply on the updated ballot: one vote, said so.
+    const again = await says(w, JIA, optionNumber(shown, '赞成'));
+    expect(again.passive).toContain(`甲单位 已投过第${n}号表决：赞成，无需重复投票`);
+    // 甲单位's other representative changes the unit's vote on the ballot sent to that account,
+    // typing the number in full-width digits as a Chinese keyboard may.
+    const fullWidth = optionNumber(ballots.get(JIA2)!, '弃权').replace(/\d/g, (d) =>
+      String.fromCharCode(0xff10 + Number(d)),
+    );
+    const changed = await says(w, JIA2, fullWidth);
+    expect(changed.passive).toContain(`已将 甲单位 对第${n}号表决的投票由“赞成”改为“弃权”`);
+    // 乙单位 types 赞成, then changes its mind with 投票 N 反对.
+    expect((await says(w, YI, '赞成')).passive).toContain(`已记录 乙单位 对第${n}号表决`);
+    expect((await says(w, YI, `投票 ${n} 反对`)).passive).toContain(
+      `已将 乙单位 对第${n}号表决的投票由“赞成”改为“反对”`,
+    );
+    // 丙单位 types the vote naming the motion; WeChat, given no answer in time, sends the same
+    // callback again (same MsgId): answered `success`, one vote.
+    const msgId = '7054768590064799001';
+    const bingVote = await says(w, BING, `投票 ${n} 赞成`, msgId);
+    expect(bingVote.passive).toContain('已记录 丙单位');
+    const redelivered = await says(w, BING, `投票 ${n} 赞成`, msgId);
+    expect(redelivered.all).toBe('');
+
+    // An outsider replies with the number of 甲单位's ballot (forwarded to them): refused, nothing recorded.
+    const forwarded = await says(w, OUTSIDER, optionNumber(ballot, '赞成'));
+    expect(forwarded.passive).toContain(`回复的编号“${optionNumber(ballot, '赞成')}”没有对应的选项`);
+    expect(forwarded.passive).toContain('只有联盟成员单位的代表可以参加成员大会表决');
+    expect((await says(w, OUTSIDER, '赞成')).passive).toContain('您的账号不是成员单位代表的账号，投票未记录');
+    expect((await says(w, OUTSIDER, `投票 ${n} 赞成`)).passive).toContain('投票未记录');
+    // A unit that withdrew.
+    expect((await says(w, FORMER, '1')).passive).toContain('戊单位 已不是联盟成员（已退出），不能参加表决');
+    expect((await says(w, FORMER, `投票 ${n} 反对`)).passive).toContain('戊单位 已不是联盟成员');
+    // Bad input: a number with no card, a number past the card's, an empty message, a vague option.
+    expect((await says(w, SEC, '7')).passive).toContain('“7”没有对应的选项');
+    expect((await says(w, BING, '99')).passive).toContain('“99”没有对应的选项');
+    expect((await says(w, BING, '')).passive).toContain('我没有收到文字内容');
+    expect((await says(w, BING, `投票 ${n} 同意吧`)).passive).toContain(
+      `您是要对第${n}号表决“${title}”投“赞成”吗？请回复“赞成”确认`,
+    );
+    const votes = await prisma.voterRecord.findMany({ where: { motionId: m.id }, select: { choice: true } });
+    expect(votes.map((v) => v.choice).sort()).toEqual(['反对', '弃权', '赞成'].sort());
+
+    // The 24 h reminder: 丁 is still outside the window: recorded as undeliverable too.
+    const failedBefore = (await rowsTo(w, DING)).length;
+    await fireNow(await motionTimer(w.service.app, m.id, DAY));
+    await outboxSettled(w.service.app);
+    const dingAfter = await rowsTo(w, DING);
+    expect(dingAfter.length).toBeGreaterThan(failedBefore);
+    expect(dingAfter.every((r) => r.status === 'failed')).toBe(true);
+    for (const openId of [JIA, JIA2, YI, BING, FORMER, OUTSIDER]) expect(count(openId, '【表决提醒】')).toBe(0);
+
+    // 丁 writes again (the window opens): a typed vote is recorded, and the 1 h reminder is not
+    // sent since 丁市教育中心 has voted.
+    await lastWrote(w, DING, 0);
+    const dingVote = await says(w, DING, '赞成');
+    expect(dingVote.passive).toContain(`已记录 丁市教育中心 对第${n}号表决“${title}”的投票：赞成`);
+    await fireNow(await motionTimer(w.service.app, m.id, HOUR));
+    await outboxSettled(w.service.app);
+    expect(count(DING, '【表决提醒】')).toBe(0);
+
+    // Closed by its timer: the result to every member's accounts (丁 included now) and the secretariat.
+    await fireNow(await motionTimer(w.service.app, m.id));
+    for (const openId of [JIA, JIA2, YI, BING, DING, SEC]) {
+      const result = await waitFor(w, openId, `【表决结果】第${n}号`);
+      expect(result).toContain('有表决权单位 4 家，参加表决 4 家');
+      expect(result).toContain('计票：赞成 2，反对 1，弃权 1');
+    }
+    for (const openId of [FORMER, OUTSIDER]) expect(count(openId, '【表决结果】')).toBe(0);
+    expect(count(YI, `【表决结果】第${n}号`)).toBe(1);
+    // After the close: nothing recorded.
+    expect((await says(w, BING, `投票 ${n} 反对`)).all).toContain(`第${n}号表决已结束，投票未记录`);
+    expect(await prisma.voterRecord.count({ where: { motionId: m.id } })).toBe(4);
+    // Every text that went out fits WeChat's limit.
+    for (const t of fake.custom.map((c) => c.text?.content ?? ''))
+      expect(Buffer.byteLength(t)).toBeLessThanOrEqual(MAX_TEXT_BYTES);
+  }, 300_000);
+});
