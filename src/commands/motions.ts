@@ -140,6 +140,8 @@ export function statusText(texts: Texts, s: MotionStatus): string {
     );
   else if (s.status === 'open') lines.push(texts.t('congress.status_hidden'));
   if (s.result) lines.push(texts.t(s.result === 'passed' ? 'congress.result_passed' : 'congress.result_failed'));
+  if (s.unreached.length > 0)
+    lines.push(texts.t('congress.status_unreached', { count: s.unreached.length, units: s.unreached.join('、') }));
   return lines.join('\n');
 }
 

@@ -67,6 +67,12 @@ export type MotionStatus = {
   counts: Record<string, number> | null;
   result: 'passed' | 'failed' | null;
   closesAt: Date;
+  /**
+   * Units that have not voted and whose ballot reached none of their accounts: every send failed for
+   * good (an Official Account follower outside the 48-hour window without a template message, a
+   * blocked account). Their names, sorted; the secretariat tells them another way.
+   */
+  unreached: string[];
 };
 
 export type Tally = {
@@ -358,7 +364,38 @@ export class Congress {
       counts,
       result: motion.status === 'closed' ? (motion.result as 'passed' | 'failed') : null,
       closesAt: motion.closesAt,
+      unreached: motion.status === 'open' ? await this.unreached(motion.id) : [],
     };
+  }
+
+  /** MotionStatus.unreached: read off the ballots' outbox rows (their dedupe key names the unit). */
+  private async unreached(motionId: string): Promise<string[]> {
+    const prefix = `motion:${motionId}:card:`;
+    const rows = await this.prisma.outboxMessage.findMany({
+      where: { dedupeKey: { startsWith: prefix } },
+      select: { dedupeKey: true, status: true },
+    });
+    const failed = new Set<string>();
+    const reached = new Set<string>();
+    for (const row of rows) {
+      const memberId = row.dedupeKey!.slice(prefix.length).split(':')[0]!;
+      (row.status === 'failed' ? failed : reached).add(memberId);
+    }
+    const ids = [...failed].filter((id) => !reached.has(id));
+    if (ids.length === 0) return [];
+    const voted = new Set(
+      (
+        await this.prisma.voterRecord.findMany({
+          where: { motionId, memberId: { in: ids } },
+          select: { memberId: true },
+        })
+      ).map((v) => v.memberId),
+    );
+    const units = await this.prisma.member.findMany({
+      where: { id: { in: ids.filter((id) => !voted.has(id)) } },
+      select: { orgName: true },
+    });
+    return units.map((u) => u.orgName).sort((a, b) => a.localeCompare(b, 'zh-CN'));
   }
 
   /** The minutes: per-unit rows for an open ballot; counts and receipt codes only for a secret one. */

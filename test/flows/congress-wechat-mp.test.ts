@@ -237,6 +237,10 @@ describe('a 重大事项 voted on the Official Account', () => {
       expect(row.lastError).toMatch(/^undeliverable: follower outside the 48-hour customer-service window/);
     }
     expect(fake.templates).toEqual([]);
+    // The secretariat asks for the motion's status on the Official Account: the unit is named.
+    const status = await says(w, SEC, `表决状态 ${n}`);
+    expect(status.passive).toContain(`第${n}号表决“${title}”：进行中，有表决权单位 4 家，已投票 0 家`);
+    expect(status.passive).toContain('表决卡片未能送达 1 家尚未投票的单位：丁市教育中心。');
 
     // 甲单位 replies with its ballot's number: recorded, said in the passive reply at once (nothing
     // waits for the outbox, and the same words do not come again as a customer-service message).
@@ -306,6 +310,7 @@ describe('a 重大事项 voted on the Official Account', () => {
     await lastWrote(w, DING, 0);
     const dingVote = await says(w, DING, '赞成');
     expect(dingVote.passive).toContain(`已记录 丁市教育中心 对第${n}号表决“${title}”的投票：赞成`);
+    expect((await says(w, SEC, `表决状态 ${n}`)).passive).not.toContain('未能送达');
     await fireNow(await motionTimer(w.service.app, m.id, HOUR));
     await outboxSettled(w.service.app);
     expect(count(DING, '【表决提醒】')).toBe(0);
@@ -326,4 +331,52 @@ describe('a 重大事项 voted on the Official Account', () => {
     for (const t of fake.custom.map((c) => c.text?.content ?? ''))
       expect(Buffer.byteLength(t)).toBeLessThanOrEqual(MAX_TEXT_BYTES);
   }, 300_000);
+});
+
+describe('a representative outside the 48-hour window, with a template message configured', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld({ WECHAT_MP_TEMPLATE_ID: 'tmpl_congress_notice' });
+  }, 120_000);
+
+  it('gets the ballot as one template message naming the motion, and votes by typing once back', async () => {
+    for (const openId of [SEC, JIA, JIA2, YI, BING]) await lastWrote(w, openId, 1);
+    await lastWrote(w, DING, 72);
+    const templatesBefore = fake.templates.length;
+    const dingBefore = inbox(DING).length;
+    const created = await w.service.app.congress.create(`wechat-mp:${SEC}`, {
+      kind: 'rules',
+      title: '会费管理细则',
+      text: '依第二十四条，制定《联盟会费管理细则》。',
+      closes_at: new Date(Date.now() + 2 * DAY).toISOString(),
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    const n = created.motion.number;
+    await waitFor(w, BING, '】会费管理细则');
+    await outboxSettled(w.service.app);
+    // One template message (the card is one outbox row), its field within WeChat's 20 characters.
+    const sent = fake.templates.slice(templatesBefore).filter((t) => t.touser === DING);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.template_id).toBe('tmpl_congress_notice');
+    const value = sent[0]!.data.thing1!.value;
+    expect([...value].length).toBeLessThanOrEqual(20);
+    expect(value).toMatch(new RegExp(`^【成员大会表决 第${n}号】`));
+    expect(inbox(DING).slice(dingBefore)).toEqual([]);
+    const [row] = await rowsTo(w, DING);
+    expect(row).toMatchObject({ status: 'delivered' });
+    expect(row!.platformRef).toMatch(/^template:/);
+    // Delivered, so not listed as unreached.
+    expect((await says(w, SEC, `表决状态 ${n}`)).passive).not.toContain('未能送达');
+
+    // The template carried no numbers: 丁 replies 「1」 anyway (the window opens as 丁 writes).
+    await lastWrote(w, DING, 0);
+    const one = await says(w, DING, '1');
+    expect(one.passive).toContain('回复的编号“1”没有对应的选项');
+    expect(one.passive).toContain(`有 1 项表决等待贵单位投票，请回复“投票 编号 选项”，如“投票 ${n} 赞成”`);
+    expect(await w.service.app.services.db.prisma.voterRecord.count({ where: { motionId: created.motion.id } })).toBe(
+      0,
+    );
+    const typed = await says(w, DING, '赞成');
+    expect(typed.passive).toContain(`已记录 丁市教育中心 对第${n}号表决“会费管理细则”的投票：赞成`);
+  }, 120_000);
 });

@@ -57,6 +57,15 @@ export function registerMotionPages(scope: FastifyInstance, deps: PageDeps): voi
       <section>
         <h2>投票进度</h2>
         <p id="turnout" aria-live="polite">应投 ${status.eligible} 家，已投 ${status.voted} 家</p>
+        ${
+          status.unreached.length > 0
+            ? html`<p id="unreached">
+                表决卡片未能送达（尚未投票）：${status.unreached.join('、')}。原因见<a href="/admin/delivery"
+                  >消息投递</a
+                >，请另行通知。
+              </p>`
+            : ''
+        }
         <div class="chart">
           <canvas
             id="turnout-chart"
