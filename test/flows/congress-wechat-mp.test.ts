@@ -1,16 +1,19 @@
 // A congress vote on the WeChat Official Account (公众号), end to end at the wire: `serve` with the
-// wechat-mp channel alone, against the fake Official Account API, every member's message a signed
-// XML callback. Members are imported with `wechat-mp` accounts (their OpenIDs); the numbered text
-// ballot reaches every representative who wrote to the account within 48 hours as a
-// customer-service message; they vote by replying 「1」 (the vote is confirmed in the HTTP response,
-// a passive reply, well within WeChat's 5 s), change it, reply twice, type 赞成 or 投票 N 反对; an
-// outsider replying with a forwarded ballot's number and a former member are refused; the
-// reminder and the close are the motion's own timers. A representative who has not written for
-// 48 hours cannot get a customer-service message: without a template message configured, the
-// ballot, the reminder and the result to them are recorded as undeliverable (failed outbox rows,
-// with the reason, listed on the admin 消息投递 page) — nothing is silently lost — and once they
-// write again they can vote by typing and get what follows; with a template configured they get a
-// template message naming the motion instead.
+// wechat-mp channel alone (安全模式), against the fake Official Account API, every member's message a
+// signed, encrypted XML callback. Members are imported with `wechat-mp` accounts (user key
+// `wechat-mp:<OpenID>`). The numbered text ballot reaches every representative's account that can
+// take a customer-service message (48 hours after their last message); they vote by replying 「1」
+// — the vote is confirmed in the HTTP response (a passive reply, well within WeChat's 5 s) and the
+// ballot comes back as a customer-service message showing the vote, numbered afresh — change it
+// (full-width digits too), reply twice, type 赞成 or 投票 N 反对; WeChat's redelivery of a callback
+// records nothing twice; an outsider replying with a forwarded ballot's number and a former member
+// are refused; the 24 h reminder and the close are the motion's own timers.
+// Outside the 48-hour window (the channel knows the follower last wrote over 48 h ago, or WeChat
+// refuses with 45015): without a template message configured, the ballot and the reminder are
+// recorded as undeliverable (failed outbox rows with the reason, on the admin 消息投递 page), and
+// 表决状态 names the units whose ballot reached none of their accounts; once the member writes
+// again they vote by typing and get the result. With a template configured they get one template
+// message naming the motion (20 characters), and no numbers: a 「1」 is told how to vote by typing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -39,6 +42,8 @@ const SEC = 'o_mp_secretariat';
 const JIA = 'o_mp_jia';
 const JIA2 = 'o_mp_jia_second';
 const YI = 'o_mp_yi';
+/** 乙单位's second account: it never wrote to the account, and WeChat refuses customer-service messages to it. */
+const YI2 = 'o_mp_yi_never_wrote';
 const BING = 'o_mp_bing';
 const DING = 'o_mp_ding';
 const FORMER = 'o_mp_former';
@@ -101,6 +106,9 @@ async function startWorld(env: Record<string, string> = {}): Promise<World> {
   );
   const jiaUnit = await prisma.member.findUniqueOrThrow({ where: { orgName: '甲单位' } });
   await prisma.memberAccount.create({ data: { memberId: jiaUnit.id, channel: 'wechat-mp', userId: JIA2 } });
+  const yiUnit = await prisma.member.findUniqueOrThrow({ where: { orgName: '乙单位' } });
+  await prisma.memberAccount.create({ data: { memberId: yiUnit.id, channel: 'wechat-mp', userId: YI2 } });
+  fake.outsideWindow.add(YI2);
   const now = new Date();
   await prisma.member.update({
     where: { orgName: '戊单位' },
@@ -122,6 +130,9 @@ async function lastWrote(world: World, openId: string, hoursAgo: number): Promis
   else fake.outsideWindow.delete(openId);
 }
 
+/** WeChat's limit on a customer-service text (2048 bytes of UTF-8) and on a passive reply's. */
+const MAX_TEXT_BYTES = 2_048;
+
 type Said = { passive: string; later: string[]; all: string; ms: number };
 
 /** One message from a follower: the passive reply and whatever customer-service messages followed. */
@@ -141,6 +152,9 @@ async function says(world: World, openId: string, content: string, msgId?: strin
   await service.channels.get('wechat-mp')!.idle!();
   await outboxSettled(service.app);
   const passive = body === 'success' ? '' : (readReply(body, SAFE).Content ?? '');
+  // WeChat drops a response after 5 s (network included); a passive reply holds 2048 bytes.
+  expect(ms).toBeLessThan(4_500);
+  expect(Buffer.byteLength(passive)).toBeLessThanOrEqual(MAX_TEXT_BYTES);
   const later = fake.textsTo(openId).slice(before);
   return { passive, later, all: [passive, ...later].join('\n'), ms };
 }
@@ -175,9 +189,6 @@ const rowsTo = (world: World, openId: string) =>
     where: { channel: 'wechat-mp', address: { path: ['chatId'], equals: openId } },
     orderBy: { createdAt: 'asc' },
   });
-
-/** WeChat's limit on a customer-service text (2048 bytes of UTF-8) and on a passive reply's. */
-const MAX_TEXT_BYTES = 2_048;
 
 describe('a 重大事项 voted on the Official Account', () => {
   let w: World;
@@ -236,6 +247,10 @@ describe('a 重大事项 voted on the Official Account', () => {
       expect(row.attempts).toBe(1);
       expect(row.lastError).toMatch(/^undeliverable: follower outside the 48-hour customer-service window/);
     }
+    // 乙单位's second account: the channel did not know (it never wrote), WeChat refused (45015).
+    const [yi2Row] = await rowsTo(w, YI2);
+    expect(yi2Row).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(yi2Row!.lastError).toMatch(/^undeliverable: follower outside the 48-hour customer-service window/);
     expect(fake.templates).toEqual([]);
     // The secretariat asks for the motion's status on the Official Account: the unit is named.
     const status = await says(w, SEC, `表决状态 ${n}`);
@@ -269,6 +284,20 @@ describe('a 重大事项 voted on the Official Account', () => {
     expect((await says(w, YI, `投票 ${n} 反对`)).passive).toContain(
       `已将 乙单位 对第${n}号表决的投票由“赞成”改为“反对”`,
     );
+    // The 24 h reminder goes to the units that have not voted: 丙单位 gets it, numbered; 丁 is
+    // still outside the window, so it is recorded as undeliverable too.
+    const failedBefore = (await rowsTo(w, DING)).length;
+    await fireNow(await motionTimer(w.service.app, m.id, DAY));
+    const reminder = await waitFor(w, BING, `【表决提醒】第${n}号`);
+    expect(reminder).toContain('丙单位 尚未对这项表决投票');
+    expect(reminder).toMatch(/回复「\d+」赞成\n回复「\d+」反对\n回复「\d+」弃权/);
+    await outboxSettled(w.service.app);
+    const dingAfter = await rowsTo(w, DING);
+    expect(dingAfter.length).toBe(failedBefore + 1);
+    expect(dingAfter.every((r) => r.status === 'failed')).toBe(true);
+    for (const openId of [JIA, JIA2, YI, FORMER, OUTSIDER]) expect(count(openId, '【表决提醒】')).toBe(0);
+    expect(count(BING, '【表决提醒】')).toBe(1);
+
     // 丙单位 types the vote naming the motion; WeChat, given no answer in time, sends the same
     // callback again (same MsgId): answered `success`, one vote.
     const msgId = '7054768590064799001';
@@ -295,15 +324,6 @@ describe('a 重大事项 voted on the Official Account', () => {
     );
     const votes = await prisma.voterRecord.findMany({ where: { motionId: m.id }, select: { choice: true } });
     expect(votes.map((v) => v.choice).sort()).toEqual(['反对', '弃权', '赞成'].sort());
-
-    // The 24 h reminder: 丁 is still outside the window: recorded as undeliverable too.
-    const failedBefore = (await rowsTo(w, DING)).length;
-    await fireNow(await motionTimer(w.service.app, m.id, DAY));
-    await outboxSettled(w.service.app);
-    const dingAfter = await rowsTo(w, DING);
-    expect(dingAfter.length).toBeGreaterThan(failedBefore);
-    expect(dingAfter.every((r) => r.status === 'failed')).toBe(true);
-    for (const openId of [JIA, JIA2, YI, BING, FORMER, OUTSIDER]) expect(count(openId, '【表决提醒】')).toBe(0);
 
     // 丁 writes again (the window opens): a typed vote is recorded, and the 1 h reminder is not
     // sent since 丁市教育中心 has voted.
