@@ -79,14 +79,22 @@ function voteButtons(motion: Motion): Card['buttons'] {
 /**
  * The vote card as the voter's unit now sees it (the clicked card, replaced at once): the motion, and
  * what the unit voted — on a secret ballot only that it voted. The buttons stay only while the
- * choice may still be changed.
+ * choice may still be changed; where there are none to click (WeChat, the Official Account) the
+ * hint says to reply with a number instead.
  */
-export function votedCard(t: T, motion: Motion, org: string, choice: string | null, memberName?: string): Card {
+export function votedCard(
+  t: T,
+  motion: Motion,
+  org: string,
+  choice: string | null,
+  memberName?: string,
+  clickable = true,
+): Card {
   const open = !motion.secret && motion.allowChange;
   const lines = [
     ...motionLines(t, motion, memberName),
     choice && !motion.secret ? t('congress.card_voted', { org, choice }) : t('congress.card_voted_secret', { org }),
-    ...(open ? [t('congress.card_change_hint')] : []),
+    ...(open ? [t(clickable ? 'congress.card_change_hint' : 'congress.card_change_hint_numbered')] : []),
   ];
   return {
     title: t('congress.card_title', { number: motion.number, title: motion.title }),

@@ -42,7 +42,8 @@ export function registerCongress(
     // A click: the clicked card shows the unit's vote at once, and the sentence goes with it (on
     // Feishu the callback's answer carries both: no message per click). A secret ballot's receipt
     // code is sent as a message all the same: the card changes at the close, the message stays.
-    const card = votedCard(ctx.t, motion, voted.org, voted.choice, await concernedName(services.db.prisma, motion));
+    const memberName = await concernedName(services.db.prisma, motion);
+    const card = votedCard(ctx.t, motion, voted.org, voted.choice, memberName, ctx.clickable);
     if (motion.secret) {
       ctx.say(sentence);
       ctx.replaceCard(card);

@@ -267,7 +267,8 @@ describe('a 重大事项 voted on the Official Account', () => {
     // The ballot comes back showing the vote, numbered afresh for a change; the old numbers are retired.
     const shown = first.later.join('\n');
     expect(shown).toContain('之前那条消息里的回复编号不再有效');
-    expect(shown).toContain('甲单位已投票：赞成。');
+    expect(shown).toContain('甲单位已投票：赞成。\n截止前可回复下方的编号改投。');
+    expect(shown).not.toContain('按钮');
     expect(shown).toMatch(/回复「\d+」赞成\n回复「\d+」反对\n回复「\d+」弃权/);
     // The same reply on the updated ballot: one vote, said so.
     const again = await says(w, JIA, optionNumber(shown, '赞成'));
