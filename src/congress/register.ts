@@ -39,6 +39,9 @@ export function registerCongress(
     const sentence = castText(ctx, motion, option, result);
     const voted = motion ? votedChoice(result) : undefined;
     if (!motion || !voted) return ctx.say(sentence);
+    // The same choice again: where a card cannot be edited (a changed card is a new message), the
+    // ballot as it was stays valid and is not sent once more; the sentence says it all.
+    if (result.kind === 'same' && !ctx.clickable) return ctx.say(sentence);
     // A click: the clicked card shows the unit's vote at once, and the sentence goes with it (on
     // Feishu the callback's answer carries both: no message per click). A secret ballot's receipt
     // code is sent as a message all the same: the card changes at the close, the message stays.

@@ -273,6 +273,8 @@ describe('a 重大事项 voted on the Official Account', () => {
     // The same reply on the updated ballot: one vote, said so.
     const again = await says(w, JIA, optionNumber(shown, '赞成'));
     expect(again.passive).toContain(`甲单位 已投过第${n}号表决：赞成，无需重复投票`);
+    // … and the (long) ballot is not sent once more: its numbers stay valid for a change.
+    expect(again.later).toEqual([]);
     // 甲单位's other representative changes the unit's vote on the ballot sent to that account,
     // typing the number in full-width digits as a Chinese keyboard may.
     const fullWidth = optionNumber(ballots.get(JIA2)!, '弃权').replace(/\d/g, (d) =>
