@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import net from 'node:net';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config.ts';
 import { startService, type Service } from '../../src/commands/serve.ts';
@@ -31,6 +32,7 @@ import { outboxSettled } from '../channels/support/outbox.ts';
 import { removeKeys } from '../channels/support/redis-keys.ts';
 import { capturingLogger, testQueuePrefix } from '../channels/support/world-env.ts';
 import { DAY, HOUR, fireNow, motionTimer } from '../channels/support/congress-timers.ts';
+import { postForm } from '../admin/support/dashboard.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TOKEN = 'mpCongress2026';
@@ -49,7 +51,15 @@ const DING = 'o_mp_ding';
 const FORMER = 'o_mp_former';
 const OUTSIDER = 'o_mp_outsider';
 
-type World = { service: Service; database: TestDatabase; prefix: string };
+type World = { service: Service; database: TestDatabase; prefix: string; url: string };
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 let fake: FakeMp;
 let llm: FakeOpenAI;
@@ -71,12 +81,15 @@ afterAll(async () => {
 async function startWorld(env: Record<string, string> = {}): Promise<World> {
   const database = await createTestDatabase();
   const prefix = testQueuePrefix();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     DATABASE_URL: database.url,
     REDIS_URL,
     QUEUE_PREFIX: prefix,
-    PORT: '0',
+    PORT: String(port),
     HOST: '127.0.0.1',
+    PUBLIC_URL: url,
     DATA_DIR: path.join(os.tmpdir(), `ab-mpvote-${randomBytes(4).toString('hex')}`),
     OPENAI_BASE_URL: llm.baseUrl,
     OPENAI_API_KEY: 'k',
@@ -89,7 +102,7 @@ async function startWorld(env: Record<string, string> = {}): Promise<World> {
   });
   const { log } = capturingLogger();
   const service = await startService(config, { log });
-  const world = { service, database, prefix };
+  const world = { service, database, prefix, url };
   worlds.push(world);
   const prisma = service.app.services.db.prisma;
   await importMembers(
@@ -157,6 +170,16 @@ async function says(world: World, openId: string, content: string, msgId?: strin
   expect(Buffer.byteLength(passive)).toBeLessThanOrEqual(MAX_TEXT_BYTES);
   const later = fake.textsTo(openId).slice(before);
   return { passive, later, all: [passive, ...later].join('\n'), ms };
+}
+
+/** Logs in to the dashboard with the link the bot sends this secretariat member for 「后台」. */
+async function adminLogin(world: World, openId: string): Promise<string> {
+  const reply = (await says(world, openId, '后台')).all;
+  const link = /https?:\/\/\S+\/admin\/login\?token=[\w-]+/.exec(reply)?.[0];
+  expect(link, reply).toBeDefined();
+  const res = await postForm(world.url, '/admin/login', { token: new URL(link!).searchParams.get('token')! });
+  expect(res.status).toBe(303);
+  return /ab_admin=[^;]+/.exec(res.headers.get('set-cookie') ?? '')![0];
 }
 
 /** Every customer-service text this follower received, as one list. */
@@ -256,6 +279,14 @@ describe('a 重大事项 voted on the Official Account', () => {
     const status = await says(w, SEC, `表决状态 ${n}`);
     expect(status.passive).toContain(`第${n}号表决“${title}”：进行中，有表决权单位 4 家，已投票 0 家`);
     expect(status.passive).toContain('表决卡片未能送达 1 家尚未投票的单位：丁市教育中心。');
+    // … and in the dashboard: the motion's page names the unit, 消息投递 the failed rows, to whom and why.
+    const cookie = await adminLogin(w, SEC);
+    const page = await (await fetch(`${w.url}/admin/motions/${m.id}`, { headers: { cookie } })).text();
+    expect(page).toContain('表决卡片未能送达（尚未投票）：丁市教育中心');
+    const deliveryPage = await (await fetch(`${w.url}/admin/delivery`, { headers: { cookie } })).text();
+    expect(deliveryPage).toContain(`收件人：丁市教育中心 · ${DING}`);
+    expect(deliveryPage).toContain(`收件人：乙单位 · ${YI2}`);
+    expect(deliveryPage).toContain('undeliverable: follower outside the 48-hour customer-service window');
 
     // 甲单位 replies with its ballot's number: recorded, said in the passive reply at once (nothing
     // waits for the outbox, and the same words do not come again as a customer-service message).

@@ -34,6 +34,10 @@ export function registerDeliveryPages(scope: FastifyInstance, deps: PageDeps): v
       take: 50,
       select: { id: true, channel: true, lastError: true, failedAt: true, attempts: true, address: true },
     });
+    const recipients = await recipientNames(
+      prisma,
+      failed.map((f) => ({ channel: f.channel, userId: recipientOf(f.address) })),
+    );
     const csrf = csrfField(deps.context(request));
     const body = html`<section>
         <h2>发件箱</h2>
@@ -94,6 +98,9 @@ export function registerDeliveryPages(scope: FastifyInstance, deps: PageDeps): v
                 <span class="meta"
                   >${f.channel} · ${f.failedAt ? formatTime(f.failedAt) : ''} · 尝试 ${f.attempts} 次</span
                 >
+                <p class="recipient">
+                  收件人：${recipients.get(`${f.channel}:${recipientOf(f.address)}`) ?? ''}${recipientOf(f.address)}
+                </p>
                 <p class="pre">${f.lastError ?? ''}</p>
                 <form method="post" action="/admin/delivery/${f.id}/retry">
                   ${csrf}<button type="submit">重新投递</button>
@@ -111,4 +118,37 @@ export function registerDeliveryPages(scope: FastifyInstance, deps: PageDeps): v
       : 'not_found';
     return back(request, reply, '/admin/delivery', RESULT[result]!);
   });
+}
+
+/** Who a row was for: the address's user (a direct message), else its chat. */
+function recipientOf(address: unknown): string {
+  const a = (address ?? {}) as { userId?: string; chatId?: string };
+  return a.userId ?? a.chatId ?? '';
+}
+
+/** The member units those accounts represent ("丁市教育中心 · "), by `channel:userId`. */
+async function recipientNames(
+  prisma: PageDeps['app']['services']['db']['prisma'],
+  accounts: { channel: string; userId: string }[],
+): Promise<Map<string, string>> {
+  const wanted = accounts.filter((a) => a.userId !== '');
+  if (wanted.length === 0) return new Map();
+  const [members, extra] = await Promise.all([
+    prisma.member.findMany({ where: { OR: wanted }, select: { orgName: true, channel: true, userId: true } }),
+    prisma.memberAccount.findMany({
+      where: { OR: wanted },
+      select: { channel: true, userId: true, memberId: true },
+    }),
+  ]);
+  const names = new Map(members.map((m) => [`${m.channel}:${m.userId}`, `${m.orgName} · `]));
+  if (extra.length > 0) {
+    const units = await prisma.member.findMany({
+      where: { id: { in: extra.map((a) => a.memberId) } },
+      select: { id: true, orgName: true },
+    });
+    const byId = new Map(units.map((u) => [u.id, u.orgName]));
+    for (const a of extra)
+      if (byId.has(a.memberId)) names.set(`${a.channel}:${a.userId}`, `${byId.get(a.memberId)} · `);
+  }
+  return names;
 }
