@@ -10,9 +10,10 @@
 // are refused; the 24 h reminder and the close are the motion's own timers.
 // Outside the 48-hour window (the channel knows the follower last wrote over 48 h ago, or WeChat
 // refuses with 45015): without a template message configured, the ballot and the reminder are
-// recorded as undeliverable (failed outbox rows with the reason, on the admin 消息投递 page), and
-// 表决状态 names the units whose ballot reached none of their accounts; once the member writes
-// again they vote by typing and get the result. With a template configured they get one template
+// recorded as undeliverable (failed outbox rows, on the admin 消息投递 page with the unit and the
+// reason), and 表决状态 and the motion's admin page name the units whose ballot reached none of
+// their accounts; once the member writes again the secretariat sends the ballot again from
+// 消息投递 (重新投递), the member votes on it, and gets the result. With a template configured they get one template
 // message naming the motion (20 characters), and no numbers: a 「1」 is told how to vote by typing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
@@ -359,10 +360,23 @@ describe('a 重大事项 voted on the Official Account', () => {
     const votes = await prisma.voterRecord.findMany({ where: { motionId: m.id }, select: { choice: true } });
     expect(votes.map((v) => v.choice).sort()).toEqual(['反对', '弃权', '赞成'].sort());
 
-    // 丁 writes again (the window opens): a typed vote is recorded, and the 1 h reminder is not
-    // sent since 丁市教育中心 has voted.
+    // 丁 writes again (the window opens), and the secretariat sends the failed ballot again from
+    // 消息投递: it arrives numbered, and 丁 votes on it. The 1 h reminder then skips 丁市教育中心.
     await lastWrote(w, DING, 0);
-    const dingVote = await says(w, DING, '赞成');
+    await says(w, DING, '帮助');
+    const ballotRow = (await rowsTo(w, DING)).find((r) => r.dedupeKey?.startsWith(`motion:${m.id}:card:`));
+    expect(ballotRow?.status).toBe('failed');
+    const delivery = await (await fetch(`${w.url}/admin/delivery`, { headers: { cookie } })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(delivery)![1]!;
+    const retried = await postForm(w.url, `/admin/delivery/${ballotRow!.id}/retry`, { _csrf: csrf }, { cookie });
+    expect(retried.status).toBe(303);
+    const dingBallot = await waitFor(w, DING, '」赞成');
+    await outboxSettled(w.service.app);
+    expect(count(DING, `】${title}`)).toBe(1);
+    expect(
+      (await w.service.app.services.db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: ballotRow!.id } })).status,
+    ).toBe('delivered');
+    const dingVote = await says(w, DING, optionNumber(dingBallot, '赞成'));
     expect(dingVote.passive).toContain(`已记录 丁市教育中心 对第${n}号表决“${title}”的投票：赞成`);
     expect((await says(w, SEC, `表决状态 ${n}`)).passive).not.toContain('未能送达');
     await fireNow(await motionTimer(w.service.app, m.id, HOUR));
