@@ -121,6 +121,8 @@ describe('a 重大事项 on WeChat (votes may be changed)', () => {
     });
     // 丁市教育中心's ballot is replaced by how the vote ended; its numbers, and the reminders', are void.
     await waitFor(c.ding, '表决已结束，结果：获得通过');
+    // The ballot and both reminders are each replaced (three messages); the numbers are replied after all three.
+    await waitForCount(c.ding, '表决已结束，结果：获得通过', 3);
     expect(await says(c.ding, optionNumber(got.get(c.ding)!, '赞成'))).toContain('原来的回复编号不再有效');
     expect(await says(c.ding, optionNumber(reminder, '赞成'))).toContain('原来的回复编号不再有效');
     expect(await says(c.ding, `投票 ${n} 赞成`)).toContain(`第${n}号表决已结束，投票未记录`);
