@@ -89,6 +89,9 @@ describe('WeCom callbacks to Inbound', () => {
     expect(eventIdOf({ FromUserName: 'u', CreateTime: '1', Event: 'enter_agent' })).toBe('event:u:1:enter_agent');
     const click = { FromUserName: 'u', CreateTime: '1', Event: 'template_card_event', TaskId: 't', EventKey: 'k' };
     expect(eventIdOf(click)).toBe('event:u:1:template_card_event:t:k');
+    // A double click in the same second: each click brings its own response_code, so two events.
+    expect(eventIdOf({ ...click, ResponseCode: 'rc1' })).toBe('event:u:1:template_card_event:t:k:rc1');
+    expect(eventIdOf({ ...click, ResponseCode: 'rc2' })).not.toBe(eventIdOf({ ...click, ResponseCode: 'rc1' }));
     expect(eventIdOf({ FromUserName: 'u', Event: 'x' })).toBeUndefined();
   });
 
