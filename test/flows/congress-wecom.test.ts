@@ -300,3 +300,65 @@ describe('a long motion with many long options on WeCom', () => {
     expect(buttonsOf(ended.card)).toEqual([]);
   }, 120_000);
 });
+
+describe('an expulsion on WeCom', () => {
+  it('the unit concerned cannot vote; a redelivered click and a used response_code; closed early; the unit expelled', async () => {
+    const created = await congress().create('wecom:sec', {
+      kind: 'expulsion',
+      title: '关于除名戊单位的动议',
+      text: '戊单位一年以上不履行义务，经秘书处核实，提请除名。',
+      closes_at: inSeconds(3600),
+      member: '戊单位',
+      verification: '秘书处查阅了 2025、2026 年度的活动记录和会费收据，戊单位两年未参加活动、未交会费。',
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    const motion = created.motion;
+    expect(motion.eligibleCount).toBe(4);
+    const cards = Object.fromEntries(
+      await Promise.all(['m1', 'm2', 'm3'].map(async (id) => [id, await cardTo(id, '关于除名戊单位的动议')] as const)),
+    );
+    await cardTo('m4', '关于除名戊单位的动议');
+    expect(cardJson(cards.m1!)).toContain('戊单位');
+    expect(sentTo('m5', '关于除名戊单位的动议')).toHaveLength(0);
+    expect(await rawVote('m5', motion.id, '反对')).toContain('被提请除名的单位不参加本表决');
+
+    // A click whose response_code WeCom no longer takes (used elsewhere): the vote counts, and the
+    // card is changed in place all the same, with the code its send returned.
+    const before = w.fake.updates.length;
+    const stale = await w.deliver(
+      cardClick('m1', {
+        taskId: cards.m1!.taskId!,
+        eventKey: buttonsOf(cards.m1!.body)[0]!.key,
+        responseCode: 'rc-already-used',
+      }),
+    );
+    expect(wecomText(stale.sent)).toContain('已记录 甲单位');
+    const changed = w.fake.updates.slice(before);
+    expect(changed).toHaveLength(1);
+    expect(changed[0]!.responseCode).toBe(cards.m1!.responseCode);
+    expect(JSON.stringify(changed[0]!.card)).toContain('甲单位已投票：赞成');
+    // Not sent anew: the click's answer is the sentence alone.
+    expect(stale.sent.map((m) => m.msgtype)).toEqual(['text']);
+
+    // WeCom sends the same click again (no answer in time): one vote, one answer.
+    const m2click = cardClick('m2', {
+      taskId: cards.m2!.taskId!,
+      eventKey: buttonsOf(cards.m2!.body)[0]!.key,
+      responseCode: w.fake.clickCode(cards.m2!.taskId!),
+    });
+    expect(wecomText((await w.deliver(m2click)).sent)).toContain('已记录 乙单位');
+    expect((await w.deliver(m2click)).sent).toEqual([]);
+    expect(await votes(motion.id)).toBe(2);
+    await click('m3', cards.m3!, 0);
+
+    const confirm = (await w.member('sec').says(`结束表决 ${motion.number}`)).find(
+      (m) => m.msgtype === 'template_card',
+    );
+    expect(wecomText((await click('sec', confirm!, 0)).sent)).toContain('获得通过');
+    const expelled = await prisma().member.findUniqueOrThrow({ where: { orgName: '戊单位' } });
+    expect(expelled.status).toBe('expelled');
+    await eventually(() => sentTo('m5', '除名')[0], 'the expulsion notice reaches 戊单位');
+    // Expelled: no longer votes.
+    expect(await rawVote('m5', motion.id, '赞成')).not.toContain('已记录');
+  }, 120_000);
+});
