@@ -167,6 +167,11 @@ describe('a general motion on WeCom', () => {
     expect(await votes(motion.id)).toBe(2);
     // A non-member forging a click without an addressee: refused with a clear message.
     expect(await rawVote('mallory', motion.id, '赞成')).toContain('不是成员单位代表');
+    // A key that is not the bot's (garbage, or no action): refused with a note, nothing recorded.
+    const garbage = await w.deliver(
+      cardClick('m3', { taskId: cards.m3!.taskId!, eventKey: '{"x":1', responseCode: 'rc-garbage' }),
+    );
+    expect(wecomText(garbage.sent)).toContain('无法识别这个按钮');
     // A bad option in a forged key.
     expect(await rawVote('m3', motion.id, '同意')).toContain('没有“同意”这个选项');
     expect(await votes(motion.id)).toBe(2);
