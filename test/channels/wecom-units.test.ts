@@ -1,7 +1,9 @@
 // The WeCom channel's pure parts: its settings (what is required, what a bad EncodingAESKey says),
 // its per-member limits reaching the deliver queue, card rendering (task ids, button keys, what does
 // not fit), and the dedup ids of messages and events.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadTexts } from '../../src/bot/texts.ts';
 import { loadConfig } from '../../src/config.ts';
 import { ConfigError } from '../../src/config-error.ts';
 import { parseButtonKey, renderCard } from '../../src/channels/wecom/card-render.ts';
@@ -75,6 +77,55 @@ describe('WeCom cards', () => {
     expect(String(templateCard.sub_title_text).length).toBeLessThanOrEqual(112);
   });
 
+  it('move short 「名称：值」 lines to key–value rows when the sub-title overflows, and keep the last line whole', () => {
+    const lines = [
+      '类别：重大事项',
+      '审议秘书处提交的工作计划。'.repeat(12),
+      '截止时间：2026年12月7日 12:07（北京时间）',
+      '这一行的名称太长了所以不算：值',
+      '甲单位已投票：赞成。',
+    ];
+    const { templateCard, overflow } = renderCard({ title: '表决', lines }, 't');
+    expect(templateCard.horizontal_content_list).toEqual([
+      { keyname: '类别', value: '重大事项' },
+      { keyname: '截止时间', value: '2026年12月7日 12:07（北京时间）' },
+    ]);
+    const sub = String(templateCard.sub_title_text);
+    expect([...sub].length).toBeLessThanOrEqual(112);
+    expect(sub.endsWith('\n甲单位已投票：赞成。')).toBe(true);
+    expect(sub).toContain('…');
+    expect(overflow).toContain('这一行的名称太长了所以不算：值');
+    // What fits stays as it was: lines in the sub-title, no rows, no text copy.
+    const small = renderCard({ title: '表决', lines: ['类别：重大事项', '甲单位已投票：赞成。'] }, 't');
+    expect(small.templateCard.sub_title_text).toBe('类别：重大事项\n甲单位已投票：赞成。');
+    expect(small.templateCard.horizontal_content_list).toBeUndefined();
+    expect(small.overflow).toBeUndefined();
+  });
+
+  it('number buttons when more than 6 or longer than 10 characters, and list every option in the text copy', () => {
+    const texts = loadTexts(path.resolve(import.meta.dirname, '../../prompts'));
+    const labels = ['方案一：维持现行会费标准', '方案一：提高会费标准', '三', '四', '五', '六', '七'];
+    const buttons = labels.map((label) => ({ label, action: 'congress.vote', value: { option: label } }));
+    const { templateCard, overflow } = renderCard({ title: '【表决】会费', lines: ['正文'], buttons }, 't', { texts });
+    const shown = templateCard.button_list as { text: string; key: string }[];
+    expect(shown.map((b) => b.text)).toEqual([
+      '1 方案一：维持现…',
+      '2 方案一：提高会…',
+      '3 三',
+      '4 四',
+      '5 五',
+      '6 六',
+    ]);
+    expect(shown.map((b) => parseButtonKey(b.key)!.v.option)).toEqual(labels.slice(0, 6));
+    expect(overflow).toMatch(/^【表决】会费\n正文\n/);
+    for (const [i, label] of labels.entries()) expect(overflow).toContain(`${i + 1}. ${label}`);
+    expect(overflow).toContain('最多只能放 6 个按钮');
+    // Short labels, at most 6: as they are.
+    const plain = renderCard({ title: 'x', buttons: buttons.slice(2, 5) }, 't', { texts });
+    expect((plain.templateCard.button_list as { text: string }[]).map((b) => b.text)).toEqual(['三', '四', '五']);
+    expect(plain.overflow).toBeUndefined();
+  });
+
   it('refuse a button whose key would pass 1,024 bytes, and ignore keys that are not the bot’s', () => {
     const big = { ...card, buttons: [{ label: 'x', action: 'a', value: { blob: '数'.repeat(400) } }] };
     expect(() => renderCard(big, 't')).toThrow(/1024-byte/);
@@ -89,6 +140,9 @@ describe('WeCom callbacks to Inbound', () => {
     expect(eventIdOf({ FromUserName: 'u', CreateTime: '1', Event: 'enter_agent' })).toBe('event:u:1:enter_agent');
     const click = { FromUserName: 'u', CreateTime: '1', Event: 'template_card_event', TaskId: 't', EventKey: 'k' };
     expect(eventIdOf(click)).toBe('event:u:1:template_card_event:t:k');
+    // A double click in the same second: each click brings its own response_code, so two events.
+    expect(eventIdOf({ ...click, ResponseCode: 'rc1' })).toBe('event:u:1:template_card_event:t:k:rc1');
+    expect(eventIdOf({ ...click, ResponseCode: 'rc2' })).not.toBe(eventIdOf({ ...click, ResponseCode: 'rc1' }));
     expect(eventIdOf({ FromUserName: 'u', Event: 'x' })).toBeUndefined();
   });
 

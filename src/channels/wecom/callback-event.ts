@@ -1,7 +1,9 @@
 // A decrypted WeCom callback (XML) → what the bot hears: a member's message or a card click as an
 // Inbound, or a reason to ignore it. The id that makes redeliveries recognisable is the MsgId for
 // messages; events have none, so theirs is built from who, when and what (plus, for a card click,
-// which card and button, so two clicks in one second stay two).
+// which card and button, and the click's fresh single-use ResponseCode, so two clicks on the same
+// button in one second — a double click — stay two, while WeCom's redelivery of one click, which
+// carries the same code, is recognised).
 import type { Inbound } from '../../bot/inbound.ts';
 import { mimeOfName } from '../mime.ts';
 import { parseButtonKey } from './card-render.ts';
@@ -23,7 +25,11 @@ export function eventIdOf(fields: XmlFields): string | undefined {
   const event = textOf(fields, 'Event');
   if (!from || !at || !event) return undefined;
   const parts = [from, at, event];
-  if (event === 'template_card_event') parts.push(textOf(fields, 'TaskId') ?? '', textOf(fields, 'EventKey') ?? '');
+  if (event === 'template_card_event') {
+    parts.push(textOf(fields, 'TaskId') ?? '', textOf(fields, 'EventKey') ?? '');
+    const code = textOf(fields, 'ResponseCode');
+    if (code) parts.push(code);
+  }
   return `event:${parts.join(':')}`;
 }
 

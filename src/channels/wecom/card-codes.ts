@@ -1,26 +1,47 @@
 // A sent WeCom card can be changed only with a `response_code`: one comes back when the card is
-// sent, a fresh one with every click, each usable once within 72 hours. The latest per card
-// (task_id) is kept in Redis, shared by the process that receives the click and the one that sends
-// the update, and taken (GETDEL) when used.
+// sent, a fresh one with every click, each usable once within 72 hours. Every unused code of a card
+// (task_id) is kept in Redis, newest first, shared by the process that receives the click and the
+// one that sends the update; each is taken (LPOP) when used. A card clicked once holds two: the
+// click's, which changes it at once (a vote shown), and the send's, left for a later change (the
+// close) — with a single slot the click's code would have replaced the send's and the close would
+// have had to send the card anew.
 import type { Redis } from 'ioredis';
 
-const TTL_SECONDS = 72 * 3600;
+const TTL_MS = 72 * 3600 * 1000;
+/** More unused codes than this on one card are older clicks' and never needed: the oldest go. */
+const KEEP = 8;
 
 export class CardCodes {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async put(taskId: string, code: string): Promise<void> {
-    await this.redis.set(this.key(taskId), code, 'EX', TTL_SECONDS);
+  /** Keeps a code issued `issuedAt` (now, by default): the next `take` answers it first. */
+  async put(taskId: string, code: string, issuedAt = this.now()): Promise<void> {
+    const key = this.key(taskId);
+    await this.redis
+      .multi()
+      .lpush(key, `${issuedAt.getTime()}:${code}`)
+      .ltrim(key, 0, KEEP - 1)
+      .pexpire(key, TTL_MS)
+      .exec();
   }
 
-  async take(taskId: string): Promise<string | null> {
-    return this.redis.getdel(this.key(taskId));
+  /** The newest code still within its 72 hours, removed; null when there is none. */
+  async take(taskId: string): Promise<{ code: string; issuedAt: Date } | null> {
+    const key = this.key(taskId);
+    for (;;) {
+      const entry = await this.redis.lpop(key);
+      if (entry === null) return null;
+      const at = entry.indexOf(':');
+      const issuedAt = new Date(Number(entry.slice(0, at)));
+      if (at > 0 && this.now().getTime() - issuedAt.getTime() < TTL_MS) return { code: entry.slice(at + 1), issuedAt };
+    }
   }
 
   private key(taskId: string): string {
-    return `${this.prefix}wecom:card-code:${taskId}`;
+    return `${this.prefix}wecom:card-codes:${taskId}`;
   }
 }

@@ -53,7 +53,7 @@ export class WecomChannel implements Channel {
   constructor(private readonly options: WecomChannelOptions) {
     this.now = options.now ?? (() => new Date());
     this.api = new WecomApi(options.settings, options.redis, options.keyPrefix, options.log);
-    this.codes = new CardCodes(options.redis, options.keyPrefix);
+    this.codes = new CardCodes(options.redis, options.keyPrefix, this.now);
     this.events = new KeptEvents({
       channel: 'wecom',
       dedup: options.dedup,
@@ -173,28 +173,34 @@ export class WecomChannel implements Channel {
   }
 
   /**
-   * Changes a sent card (`ref` is its task_id) with its latest response_code. Without one (used
-   * already, or older than 72 hours) the new card is sent as a new message, whose task_id is returned.
+   * Changes a sent card (`ref` is its task_id) with its newest unused response_code; one WeCom
+   * refuses (used after all, say by another process, or expired early) is dropped and the next one
+   * tried. Without any (all used, or older than 72 hours) the new card is sent as a new message,
+   * whose task_id is returned.
    */
   async update(ref: string, outbound: Outbound, address: Address): Promise<string | void> {
     if (outbound.kind !== 'card')
       throw new BotError('PLATFORM_PERMANENT', 'only cards can be updated on WeCom', { permanent: true });
     const touser = address.userId ?? address.chatId;
-    const code = await this.codes.take(ref);
-    if (code) {
-      const { templateCard } = renderCard(outbound.card, ref, address.userId ? { addressee: address.userId } : {});
+    for (let taken = await this.codes.take(ref); taken; taken = await this.codes.take(ref)) {
+      const { templateCard } = renderCard(outbound.card, ref, this.renderOptions(address.userId));
       try {
-        await this.api.updateTemplateCard({ userids: [touser], response_code: code, template_card: templateCard });
+        await this.api.updateTemplateCard({
+          userids: [touser],
+          response_code: taken.code,
+          template_card: templateCard,
+        });
         return ref;
       } catch (error) {
         if (!(error instanceof BotError && error.permanent)) {
           // Not used after all: keep it for the retry.
-          await this.codes.put(ref, code).catch(() => undefined);
+          await this.codes.put(ref, taken.code, taken.issuedAt).catch(() => undefined);
           throw error;
         }
-        this.options.log.info({ ref, reason: error.message }, 'wecom card not updatable; sending it anew');
+        this.options.log.info({ ref, reason: error.message }, 'wecom response_code refused; trying the next');
       }
     }
+    this.options.log.info({ ref }, 'wecom card has no usable response_code; sending it anew');
     return this.sendCard(touser, outbound.card, address.userId);
   }
 
@@ -205,13 +211,17 @@ export class WecomChannel implements Channel {
     once: (send: () => Promise<string>) => Promise<string> = (send) => send(),
   ): Promise<string> {
     const taskId = `c${Date.now().toString(36)}${randomBytes(9).toString('hex')}`;
-    const { templateCard, overflow } = renderCard(card, taskId, addressee ? { addressee } : {});
+    const { templateCard, overflow } = renderCard(card, taskId, this.renderOptions(addressee));
     if (overflow) for (const text of splitText(overflow, TEXT_LIMIT)) await once(() => this.sendText(touser, text));
     return once(async () => {
       const sent = await this.api.sendMessage({ touser, msgtype: 'template_card', template_card: templateCard });
       if (sent.response_code) await this.codes.put(taskId, sent.response_code);
       return taskId;
     });
+  }
+
+  private renderOptions(addressee: string | undefined) {
+    return { texts: this.options.texts, ...(addressee ? { addressee } : {}) };
   }
 
   private async sendText(touser: string, text: string): Promise<string> {
