@@ -141,6 +141,11 @@ export type Config = {
   secretariatChats: { channel: string; chatId: string }[];
   /** Deprecated variables in use: one line each for the log at start-up. */
   deprecations: string[];
+  /**
+   * Whether a proxy is configured in the environment (the variables axios honours): a channel whose
+   * own plain HTTP path does not go through one sends through its SDK instead.
+   */
+  httpProxy: boolean;
   publicNoticeMs: number;
   congressReminderCron: string;
   /** Before a motion's close, when units that have not voted are reminded (ms before, longest first). */
@@ -171,6 +176,11 @@ export type Config = {
   };
 };
 
+/** Whether a proxy is set in `env`, by any of the variables axios honours (any case, npm's too). */
+export function proxyConfigured(env: Record<string, string | undefined>): boolean {
+  return Object.keys(env).some((name) => /^(npm_config_)?(https?|all)_proxy$/i.test(name) && env[name]);
+}
+
 /** Variables whose value is never repeated in an error message. */
 const QUIET = new Set(['SECRETARIAT']);
 
@@ -196,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const llmConfigured = e.OPENAI_API_KEY !== undefined || e.OPENAI_BASE_URL !== undefined;
   return {
     databaseUrl: e.DATABASE_URL,
+    httpProxy: proxyConfigured(env),
     dataDir: path.resolve(projectRoot, e.DATA_DIR),
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,

@@ -50,6 +50,8 @@ export type ChannelDeps<S> = {
   readFile: ReadStoredFile;
   /** Where a channel may keep files of its own (e.g. a saved login). */
   dataDir: string;
+  /** A proxy is configured (Config.httpProxy). */
+  httpProxy: boolean;
   now: () => Date;
   /** Set when `serve` seeded this channel's trial accounts (see `trial`). */
   trial?: { applicationsOpen: boolean; deadline: string | undefined };

@@ -38,6 +38,7 @@ export function channelDeps<S>(services: Services, redis: Redis, keyPrefix: stri
     keyPrefix,
     readFile: (id) => readFile(services.db.prisma, id),
     dataDir: services.config.dataDir,
+    httpProxy: services.config.httpProxy,
     now: services.now,
   };
 }

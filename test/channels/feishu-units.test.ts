@@ -7,7 +7,8 @@ import { MAX_JSON_DEPTH, verifyWebhook, TIMESTAMP_TOLERANCE_MS } from '../../src
 import { renderCard } from '../../src/channels/feishu/card-render.ts';
 import { cardActionToInbound } from '../../src/channels/feishu/card-action.ts';
 import { toPlatformError } from '../../src/channels/feishu/api-error.ts';
-import { postJson, proxyConfigured } from '../../src/channels/feishu/json-post.ts';
+import { postJson } from '../../src/channels/feishu/json-post.ts';
+import { loadConfig, proxyConfigured } from '../../src/config.ts';
 import { splitText } from '../../src/channels/split-text.ts';
 import { encrypt, messageEvent, signedRequest } from './support/feishu-requests.ts';
 
@@ -328,6 +329,9 @@ describe('postJson (the plain path of sends and replies)', () => {
     expect(proxyConfigured({ ALL_PROXY: 'socks5://proxy' })).toBe(true);
     expect(proxyConfigured({ npm_config_https_proxy: 'http://proxy:3128' })).toBe(true);
     expect(proxyConfigured({ NO_PROXY: 'localhost' })).toBe(false);
+    // Read once, in the one typed config, and handed to the channel from there.
+    expect(loadConfig({ HTTPS_PROXY: 'http://proxy:3128' }).httpProxy).toBe(true);
+    expect(loadConfig({}).httpProxy).toBe(false);
   });
 });
 

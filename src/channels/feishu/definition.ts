@@ -47,6 +47,7 @@ export const feishuChannel = defineChannel({
       dedup: new EventDedup(deps.redis, deps.keyPrefix),
       readFile: deps.readFile,
       now: deps.now,
+      httpProxy: deps.httpProxy,
     });
   },
   health(channel: FeishuChannel): Record<string, boolean> {

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { FeishuConfig } from './settings.ts';
 import { checkCode, toPlatformError, tokenRefused } from './api-error.ts';
 import { MAX_INCOMING_FILE_BYTES } from '../channel.ts';
-import { postJson, proxyConfigured, type JsonPostAgents } from './json-post.ts';
+import { postJson, type JsonPostAgents } from './json-post.ts';
 
 export type MsgType = 'text' | 'post' | 'interactive' | 'file';
 export type ReceiveIdType = 'chat_id' | 'open_id' | 'union_id';
@@ -22,13 +22,15 @@ export class FeishuApi {
   private botId: Promise<string | undefined> | undefined;
   private readonly agents = keptAliveAgents();
   /** Sends and replies as plain POSTs (json-post.ts); through the SDK when a proxy is configured. */
-  private readonly direct = !proxyConfigured();
+  private readonly direct: boolean;
   private readonly userAgent: string;
 
   constructor(
     private readonly config: FeishuConfig,
     private readonly log: Logger,
+    httpProxy = false,
   ) {
+    this.direct = !httpProxy;
     this.client = new lark.Client({
       appId: config.appId,
       appSecret: config.appSecret,

@@ -43,6 +43,8 @@ export type FeishuChannelOptions = {
   retryForMs?: number;
   /** How long a click's answer waits for a replacement card (default 2.5 s). */
   inlineBudgetMs?: number;
+  /** A proxy is configured: sends and replies go through the SDK, whose axios uses it (default false). */
+  httpProxy?: boolean;
 };
 
 /**
@@ -68,7 +70,7 @@ export class FeishuChannel implements Channel {
   private readonly events: KeptEvents<Received>;
 
   constructor(private readonly options: FeishuChannelOptions) {
-    this.api = new FeishuApi(options.config, options.log);
+    this.api = new FeishuApi(options.config, options.log, options.httpProxy ?? false);
     this.now = options.now ?? (() => new Date());
     this.events = new KeptEvents<Received>({
       channel: 'feishu',

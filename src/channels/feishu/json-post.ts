@@ -71,11 +71,3 @@ export function postJson(
     request.end(payload);
   });
 }
-
-/**
- * Whether a proxy is configured in the environment (the variables axios honours): then requests
- * go through the SDK, whose axios uses it.
- */
-export function proxyConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Object.keys(env).some((name) => /^(npm_config_)?(https?|all)_proxy$/i.test(name) && env[name]);
-}
