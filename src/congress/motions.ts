@@ -261,13 +261,15 @@ export class Congress {
         where: { id },
         data: { result: decision.passed ? 'passed' : 'failed', tally, consequence },
       });
-      await addToOutbox(tx, await this.resultEntries(tx, closed, tally, decision.passed));
+      const memberName = await concernedName(tx, closed);
+      await addToOutbox(tx, await this.resultEntries(tx, closed, tally, decision.passed, memberName));
       await this.endCards(
         tx,
         closed,
         this.t('congress.card_ended_closed', {
           result: this.t(decision.passed ? 'congress.result_passed' : 'congress.result_failed'),
         }),
+        memberName,
       );
       if (motion.kind === 'amendment' && decision.passed)
         await addToOutbox(
@@ -330,7 +332,12 @@ export class Congress {
           },
         };
         await addToOutbox(tx, await this.eligibleEntries(tx, motion.id, notice, 'cancel'));
-        await this.endCards(tx, cancelled, this.t('congress.card_ended_cancelled', { reason }));
+        await this.endCards(
+          tx,
+          cancelled,
+          this.t('congress.card_ended_cancelled', { reason }),
+          await concernedName(tx, cancelled),
+        );
       }
       await audit(tx, {
         actor,
@@ -491,11 +498,11 @@ export class Congress {
   }
 
   /** Every vote and reminder card of the motion loses its buttons and says how it ended. */
-  private async endCards(tx: Tx, motion: Motion, line: string): Promise<void> {
+  private async endCards(tx: Tx, motion: Motion, line: string, memberName: string | undefined): Promise<void> {
     await updateSentCards(
       tx,
       [`motion:${motion.id}:card:`, `motion:${motion.id}:remind:`],
-      endedCard(this.t, motion, line, await concernedName(tx, motion)),
+      endedCard(this.t, motion, line, memberName),
       {
         dedupe: `motion:${motion.id}:ended`,
       },
@@ -521,32 +528,13 @@ export class Congress {
       await this.applyConsequence(motion);
   }
 
-  /** Open motions this account's unit may still vote on (for typed 赞成/反对/弃权). */
-  async awaiting(memberId: string): Promise<Motion[]> {
-    const now = this.deps.now();
-    const open = await this.prisma.motion.findMany({
-      // (memberId <> x is NULL for motions that concern no unit: spelled out.)
-      where: { status: 'open', closesAt: { gt: now }, OR: [{ memberId: null }, { memberId: { not: memberId } }] },
-      orderBy: { number: 'asc' },
-    });
-    if (open.length === 0) return [];
-    const ids = open.map((m) => m.id);
-    const eligible = new Set(
-      (await this.prisma.motionEligible.findMany({ where: { memberId, motionId: { in: ids } } })).map(
-        (e) => e.motionId,
-      ),
-    );
-    const voted = new Set(
-      (await this.prisma.voterRecord.findMany({ where: { memberId, motionId: { in: ids } } })).map((r) => r.motionId),
-    );
-    return open.filter((m) => eligible.has(m.id) && !voted.has(m.id));
-  }
-
   /**
-   * The open motions that concern this unit, for a reply it typed: those it may vote on with its
-   * vote so far (`choice` null on a secret ballot), and the expulsions of it (it does not vote on them).
+   * Where a unit stands on the open motions, for a reply it typed: those it may still vote on
+   * (`waiting`), those it voted on with its vote so far (`choice` null on a secret ballot), and the
+   * expulsions of it (it does not vote on them). One read of the open motions, one of each table.
    */
-  async openFor(memberId: string): Promise<{
+  async standing(memberId: string): Promise<{
+    waiting: Motion[];
     voted: { motion: Motion; choice: string | null }[];
     concerning: Motion[];
   }> {
@@ -555,16 +543,23 @@ export class Congress {
       where: { status: 'open', closesAt: { gt: now } },
       orderBy: { number: 'asc' },
     });
-    if (open.length === 0) return { voted: [], concerning: [] };
+    if (open.length === 0) return { waiting: [], voted: [], concerning: [] };
+    const ids = open.map((m) => m.id);
+    const eligible = new Set(
+      (await this.prisma.motionEligible.findMany({ where: { memberId, motionId: { in: ids } } })).map(
+        (e) => e.motionId,
+      ),
+    );
     const records = new Map(
       (
         await this.prisma.voterRecord.findMany({
-          where: { memberId, motionId: { in: open.map((m) => m.id) } },
+          where: { memberId, motionId: { in: ids } },
           select: { motionId: true, choice: true },
         })
       ).map((r) => [r.motionId, r.choice]),
     );
     return {
+      waiting: open.filter((m) => m.memberId !== memberId && eligible.has(m.id) && !records.has(m.id)),
       voted: open
         .filter((m) => records.has(m.id))
         .map((motion) => ({ motion, choice: records.get(motion.id) ?? null })),
@@ -586,7 +581,13 @@ export class Congress {
     return counts;
   }
 
-  private async resultEntries(tx: Tx, motion: Motion, tally: Tally, passed: boolean): Promise<OutboxEntry[]> {
+  private async resultEntries(
+    tx: Tx,
+    motion: Motion,
+    tally: Tally,
+    passed: boolean,
+    memberName: string | undefined,
+  ): Promise<OutboxEntry[]> {
     const options = optionsOf(motion);
     const reason =
       tally.reason === 'quorum'
@@ -605,10 +606,9 @@ export class Congress {
       this.t('congress.result_rule', { rule: ruleText(this.t, motion), quorum: this.t(`congress.${reason}`) }),
     ];
     if (passed && motion.kind === 'expulsion' && motion.memberId) {
-      const member = await tx.member.findUnique({ where: { id: motion.memberId } });
       // The period 第十九条 sets now: expelMember (applyConsequence, right after) reads the same.
       const period = periodText(await lockPeriod(this.deps, 'expelled', tx));
-      lines.push(this.t('congress.result_expelled', { org: member?.orgName ?? '', period }));
+      lines.push(this.t('congress.result_expelled', { org: memberName ?? '', period }));
     }
     if (passed && motion.kind === 'amendment')
       lines.push(this.t('congress.result_amended', { article: motion.article ?? '' }));

@@ -85,7 +85,7 @@ export function registerCongress(
 
   bot.use('command', async (ctx, next) => {
     if (!ctx.text || ctx.inbound.file) return next();
-    const text = ctx.text.replace(/(?<![。.!！])[。.!！]+$/, '').trim();
+    const text = withoutFinalStop(ctx.text);
 
     if (START_MOTION.test(text)) return motionDialog.start(ctx);
 
@@ -128,25 +128,26 @@ export function registerCongress(
       });
     }
 
-    // `投票 12 赞成`, 「12号 赞成」, or 赞成 / 我投赞成票 / 投方案一 where exactly one motion awaiting this
-    // unit's vote has that option; a synonym (同意) is asked about; a number left over from a ballot.
-    if (await typedVote(ctx, congress, vote, text)) return;
-    // What the phrase reader leaves (a longer or odd choice after `投票 N`): the cast says what is wrong.
-    const typed = VOTE_COMMAND.exec(text);
-    if (typed) return vote(ctx, await congress.find(typed[1]!), typed[2]!);
+    if (await voteTyped(ctx, text)) return;
     return next();
   });
 
-  // Mid-dialog (the application form, say), a vote typed clearly is cast all the same, and the
-  // dialog then says where it picks up; see typed-votes.ts (Where) for what stays the dialog's.
-  bot.interrupt(async (ctx, dialogTakes) => {
-    const text = ctx.text.replace(/(?<![。.!！])[。.!！]+$/, '').trim();
-    if (await typedVote(ctx, congress, vote, text, { dialogTakes })) return true;
+  /**
+   * `投票 12 赞成`, 「12号 赞成」, or 赞成 / 我投赞成票 / 投方案一 where exactly one motion awaiting this
+   * unit's vote has that option; a synonym (同意) is asked about; a number left over from a ballot.
+   * Then what the phrase reader leaves (a longer or odd choice after `投票 N`): the cast says what is wrong.
+   */
+  const voteTyped = async (ctx: Context, text: string, where?: Parameters<typeof typedVote>[4]): Promise<boolean> => {
+    if (await typedVote(ctx, congress, vote, text, where)) return true;
     const typed = VOTE_COMMAND.exec(text);
     if (!typed) return false;
     await vote(ctx, await congress.find(typed[1]!), typed[2]!);
     return true;
-  });
+  };
+
+  // Mid-dialog (the application form, say), a vote typed clearly is cast all the same, and the
+  // dialog then says where it picks up; see typed-votes.ts (Where) for what stays the dialog's.
+  bot.interrupt((ctx, dialogTakes) => voteTyped(ctx, withoutFinalStop(ctx.text), { dialogTakes }));
 
   const timers = services.delivery?.scheduler;
   if (timers) {
@@ -172,6 +173,9 @@ function lockNote(ctx: Context, article: string, motion: Motion): string | undef
     ? ctx.t('congress.published_lock', { what, period: periodText(period) })
     : ctx.t('congress.published_lock_unreadable', { article, what, fallback: periodText(SEED_LOCK) });
 }
+
+/** The message without the full stops or exclamation marks it ends with (「赞成。」, 「投票 3 反对！」). */
+const withoutFinalStop = (text: string): string => text.replace(/(?<![。.!！])[。.!！]+$/, '').trim();
 
 function publishText(ctx: Context, motion: Motion, r: PublishResult): string {
   switch (r.kind) {

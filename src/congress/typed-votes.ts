@@ -107,8 +107,7 @@ async function choiceVote(ctx: Context, congress: Congress, vote: Vote, phrase: 
   }
 
   const org = unit.orgName;
-  const waiting = await congress.awaiting(unit.id);
-  const { voted, concerning } = await congress.openFor(unit.id);
+  const { waiting, voted, concerning } = await congress.standing(unit.id);
   const matching = matchesIn(waiting, choice, (m) => m);
   // The option's own word wins over a synonym of another motion's option.
   const certain = matching.filter((x) => x.match.certain);
@@ -177,8 +176,7 @@ async function strayNumber(ctx: Context, congress: Congress, text: string): Prom
     return true;
   }
   const org = unit.orgName;
-  const waiting = await congress.awaiting(unit.id);
-  const { voted, concerning } = await congress.openFor(unit.id);
+  const { waiting, voted, concerning } = await congress.standing(unit.id);
   if (waiting.length === 0 && voted.length === 0 && concerning.length === 0) return false;
   const lines = [stray, ...concerning.map((m) => castText(ctx, m, '', { kind: 'concerned', org }))];
   for (const { motion, choice } of voted)

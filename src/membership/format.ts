@@ -1,10 +1,6 @@
 // Times and periods as the secretariat writes them. Dates and clock times are Beijing time, from the
 // one helper (time/beijing.ts), under the names the membership texts use.
-export {
-  formatBeijingDateTime as formatTime,
-  formatBeijingDate as formatDate,
-  addBeijingYears as addYears,
-} from '../time/beijing.ts';
+export { formatBeijingDateTime as formatTime, formatBeijingDate as formatDate } from '../time/beijing.ts';
 
 export function formatPeriod(ms: number): string {
   const units: [number, string][] = [

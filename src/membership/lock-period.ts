@@ -7,6 +7,7 @@ import type { Services } from '../bot/services.ts';
 import type { Tx } from '../delivery/outbox.ts';
 import { addBeijingMonths } from '../time/beijing.ts';
 import { chineseNumber, parseChineseNumber } from '../knowledge/numerals.ts';
+import { toHalfWidth } from '../application/normalize.ts';
 
 /** A lock period in whole months (两年 → 24, 半年 → 6, 十八个月 → 18). */
 export type LockPeriod = { months: number };
@@ -49,9 +50,6 @@ const LOCK = new RegExp(
   'gu',
 );
 
-const toAsciiDigits = (text: string): string =>
-  text.replace(/[０１２３４５６７８９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xff10 + 0x30));
-
 /** The months of one PERIOD match's groups (five per alternative), undefined when not a numeral. */
 function monthsOf(groups: (string | undefined)[]): number | undefined {
   for (let i = 0; i + 4 < groups.length; i += 5) {
@@ -73,7 +71,7 @@ function monthsOf(groups: (string | undefined)[]): number | undefined {
  */
 export function parseLockPeriod(text: string): LockPeriod | undefined {
   const found = new Set<number | undefined>();
-  for (const m of toAsciiDigits(text).matchAll(LOCK)) found.add(monthsOf(m.slice(1)));
+  for (const m of toHalfWidth(text).matchAll(LOCK)) found.add(monthsOf(m.slice(1)));
   if (found.size !== 1) return undefined;
   const [months] = [...found];
   return months !== undefined && months >= 1 && months <= MAX_MONTHS ? { months } : undefined;
