@@ -37,5 +37,12 @@ describe('WeCom card codes', () => {
     expect(left).toEqual(['c11', 'c10', 'c9', 'c8', 'c7', 'c6', 'c5', 'c4']);
     // Other cards are their own.
     expect(await codes.take('card3')).toBeNull();
+    // A click handled again (a retry) keeps its code once, where it was.
+    await codes.put('card4', 'sent');
+    await codes.put('card4', 'click');
+    await codes.put('card4', 'sent');
+    expect((await codes.take('card4'))?.code).toBe('click');
+    expect((await codes.take('card4'))?.code).toBe('sent');
+    expect(await codes.take('card4')).toBeNull();
   });
 });

@@ -11,22 +11,39 @@ const TTL_MS = 72 * 3600 * 1000;
 /** More unused codes than this on one card are older clicks' and never needed: the oldest go. */
 const KEEP = 8;
 
+/**
+ * KEYS[1] the card's list; ARGV: entry (`issuedAt:code`), code, KEEP, TTL. One round trip; a code
+ * already kept (a click handled again after a retry) is not kept twice — WeCom would refuse the copy.
+ */
+const PUT = `
+for _, e in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  local at = string.find(e, ':', 1, true)
+  if at and string.sub(e, at + 1) == ARGV[2] then return 0 end
+end
+redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[3]) - 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1`;
+
+type WithPut = Redis & {
+  wecomCardCodePut(key: string, entry: string, code: string, keep: number, ttlMs: number): Promise<number>;
+};
+
 export class CardCodes {
+  private readonly redis: WithPut;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix: string,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    if (!('wecomCardCodePut' in redis)) redis.defineCommand('wecomCardCodePut', { numberOfKeys: 1, lua: PUT });
+    this.redis = redis as WithPut;
+  }
 
-  /** Keeps a code issued `issuedAt` (now, by default): the next `take` answers it first. */
+  /** Keeps a code issued `issuedAt` (now, by default): the next `take` answers it first (once). */
   async put(taskId: string, code: string, issuedAt = this.now()): Promise<void> {
-    const key = this.key(taskId);
-    await this.redis
-      .multi()
-      .lpush(key, `${issuedAt.getTime()}:${code}`)
-      .ltrim(key, 0, KEEP - 1)
-      .pexpire(key, TTL_MS)
-      .exec();
+    await this.redis.wecomCardCodePut(this.key(taskId), `${issuedAt.getTime()}:${code}`, code, KEEP, TTL_MS);
   }
 
   /** The newest code still within its 72 hours, removed; null when there is none. */
