@@ -10,7 +10,7 @@ import { Bot } from './bot/bot.ts';
 import { registerCommands } from './bot/commands.ts';
 import { createLogger } from './log.ts';
 import type { Services } from './bot/services.ts';
-import { createKnowledge, type Knowledge } from './knowledge/knowledge.ts';
+import { createKnowledge, type Knowledge, type LearnedLookup } from './knowledge/knowledge.ts';
 import { registerKnowledge } from './knowledge/register.ts';
 import { LearnedQuestions } from './knowledge/learned.ts';
 import { registerApplication, type ApplicationModule } from './application/register.ts';
@@ -80,7 +80,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let stamp = await revisionsStamp(db.prisma);
   // The secretariat's mapped questions follow the knowledge into every rebuild.
   const learned = new LearnedQuestions(db.prisma, options.learnedRefreshMs ?? LEARNED_REFRESH_MS);
-  const learnedLookup: Parameters<Knowledge['useLearned']>[0] = (question) => learned.lookup(question);
+  const learnedLookup: LearnedLookup = (question) => learned.lookup(question);
+  knowledge.useLearned(learnedLookup);
   const rebuild = async () => {
     const amendments = await publishedAmendments(db.prisma, texts);
     if (amendments.length === 0) return;
@@ -128,7 +129,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   delivery.addPoller(reloadKnowledge);
   const application = registerApplication(bot, knowledge.corpus);
   await learned.start();
-  knowledge.useLearned(learnedLookup);
   registerKnowledge(bot, { questions: learned, sections: { sectionFor: (to) => knowledge.sectionFor(to) } });
   return {
     bot,

@@ -180,7 +180,7 @@ export class Bot {
     // Replies the platform's answer carries (a passive reply) are not written again; the clicked
     // card's new content cannot travel with them (an answer is not an edit of the card), so it still
     // goes through the outbox — else the card would keep its old numbers and never show the change.
-    const parts: OutboxPart[] = carried ? (update ? [update] : []) : update ? [update, ...replies] : replies;
+    const parts: OutboxPart[] = [...(update ? [update] : []), ...(carried ? [] : replies)];
     // One row for the whole batch, so the replies arrive in the order they were written.
     const outbox =
       parts.length > 0

@@ -182,8 +182,8 @@ export class WecomChannel implements Channel {
     if (outbound.kind !== 'card')
       throw new BotError('PLATFORM_PERMANENT', 'only cards can be updated on WeCom', { permanent: true });
     const touser = address.userId ?? address.chatId;
+    const { templateCard } = renderCard(outbound.card, ref, this.renderOptions(address.userId));
     for (let taken = await this.codes.take(ref); taken; taken = await this.codes.take(ref)) {
-      const { templateCard } = renderCard(outbound.card, ref, this.renderOptions(address.userId));
       try {
         await this.api.updateTemplateCard({
           userids: [touser],
