@@ -226,7 +226,7 @@ function extractPerson(currentPerson: Person, currentPart: Part, raw: string, sa
       loose.push(both.name, both.title);
       continue;
     }
-    value = tidyPersonToken(value);
+    value = tidyPersonToken(value, bare);
     // "是我", "就是我本人": the one typing; their name comes in another token or is asked for.
     if (SELF_REFERENCE.test(value)) {
       self = value;
@@ -323,9 +323,10 @@ function withoutEndMarks(token: string): string {
 function withoutRequest(token: string): string {
   return withoutEndMarks(token).replace(REQUEST_LEAD, '').replace(POSSESSIVE, '').replace(REQUEST_TAIL, '');
 }
-function tidyPersonToken(token: string): string {
+/** `stripped`: the token already without its request (withoutRequest), when the caller has it. */
+function tidyPersonToken(token: string, stripped = withoutRequest(token)): string {
   if (ENGLISH_PERSON_WORD.test(token)) return '';
-  const value = withoutEndMarks(token).replace(REQUEST_LEAD, '').replace(POSSESSIVE, '').replace(REQUEST_TAIL, '');
+  const value = stripped;
   const honorific = HONORIFIC.exec(value);
   if (honorific) return honorific[1]!;
   const m = /^(\S{2,})的([^\s的]{1,6})$/.exec(value);

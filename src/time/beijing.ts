@@ -81,9 +81,7 @@ export function formatBeijingShort(date: Date): string {
  * 1 March in a year without one.
  */
 export function addBeijingYears(date: Date, years: number): Date {
-  const b = wall(date);
-  b.setUTCFullYear(b.getUTCFullYear() + years);
-  return new Date(b.getTime() - OFFSET_MS);
+  return addBeijingMonths(date, 12 * years);
 }
 
 /**
