@@ -149,23 +149,34 @@ export async function importMembers(
  * of its MemberAccount rows) are reported (naming that unit) and left out; the database's unique
  * (channel, userId) and the one-unit-per-account trigger are the last word.
  */
-async function withoutTakenAccounts(
-  tx: Tx,
-  rows: (Row & { line: number })[],
-  problems: ImportProblem[],
-): Promise<(Row & { line: number })[]> {
-  // The unit holding each of the batch's accounts, as its Member account or one of its further
-  // representative accounts (MemberAccount), matched on the (channel, userId) unique indexes.
-  const holders = await tx.$queryRawUnsafe<{ channel: string; userId: string; orgName: string }[]>(
+/**
+ * The unit holding each of these accounts, as its Member account or one of its further
+ * representative accounts (MemberAccount), matched on the (channel, userId) unique indexes:
+ * orgName by `channel:userId`; accounts no unit holds are absent.
+ */
+export async function unitNamesByAccount(
+  db: Pick<Tx, '$queryRawUnsafe'>,
+  accounts: { channel: string; userId: string }[],
+): Promise<Map<string, string>> {
+  if (accounts.length === 0) return new Map();
+  const holders = await db.$queryRawUnsafe<{ channel: string; userId: string; orgName: string }[]>(
     `WITH x(channel, "userId") AS (SELECT * FROM unnest($1::text[], $2::text[]))
      SELECT m.channel, m."userId", m."orgName" FROM "Member" m JOIN x USING (channel, "userId")
      UNION ALL
      SELECT a.channel, a."userId", m."orgName" FROM "MemberAccount" a JOIN x USING (channel, "userId")
        JOIN "Member" m ON m.id = a."memberId"`,
-    rows.map((r) => r.channel),
-    rows.map((r) => r.userId),
+    accounts.map((a) => a.channel),
+    accounts.map((a) => a.userId),
   );
-  const holder = new Map(holders.map((m) => [userKey(m.channel, m.userId), m.orgName]));
+  return new Map(holders.map((m) => [userKey(m.channel, m.userId), m.orgName]));
+}
+
+async function withoutTakenAccounts(
+  tx: Tx,
+  rows: (Row & { line: number })[],
+  problems: ImportProblem[],
+): Promise<(Row & { line: number })[]> {
+  const holder = await unitNamesByAccount(tx, rows);
   return rows.filter((row) => {
     const org = holder.get(userKey(row.channel, row.userId));
     if (org === undefined || org === row.orgName) return true;

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { retryDeadDelivery } from '../../delivery/retry-dead.ts';
 import { DASHBOARD_PATH } from '../../http/ops.ts';
 import { formatTime } from '../../membership/format.ts';
+import { unitNamesByAccount } from '../../membership/members.ts';
 import { csrfField, html } from '../html.ts';
 import { back, UUID, type PageDeps } from '../routes.ts';
 
@@ -131,24 +132,9 @@ async function recipientNames(
   prisma: PageDeps['app']['services']['db']['prisma'],
   accounts: { channel: string; userId: string }[],
 ): Promise<Map<string, string>> {
-  const wanted = accounts.filter((a) => a.userId !== '');
-  if (wanted.length === 0) return new Map();
-  const [members, extra] = await Promise.all([
-    prisma.member.findMany({ where: { OR: wanted }, select: { orgName: true, channel: true, userId: true } }),
-    prisma.memberAccount.findMany({
-      where: { OR: wanted },
-      select: { channel: true, userId: true, memberId: true },
-    }),
-  ]);
-  const names = new Map(members.map((m) => [`${m.channel}:${m.userId}`, `${m.orgName} · `]));
-  if (extra.length > 0) {
-    const units = await prisma.member.findMany({
-      where: { id: { in: extra.map((a) => a.memberId) } },
-      select: { id: true, orgName: true },
-    });
-    const byId = new Map(units.map((u) => [u.id, u.orgName]));
-    for (const a of extra)
-      if (byId.has(a.memberId)) names.set(`${a.channel}:${a.userId}`, `${byId.get(a.memberId)} · `);
-  }
-  return names;
+  const names = await unitNamesByAccount(
+    prisma,
+    accounts.filter((a) => a.userId !== ''),
+  );
+  return new Map([...names].map(([key, org]) => [key, `${org} · `]));
 }
