@@ -60,7 +60,7 @@ const firstRun = (job: Job<DeliverJob>): boolean =>
  * sliding minute either lose the gap between windows or allow bursts (3-second windows of 50 put up
  * to 1,050 sends in a minute: 107 answers 429 in a 5,000-card fan-out).
  */
-export const PAUSE_ONLY_LIMITER = { max: 1_000_000_000, duration: 1_000 };
+const PAUSE_ONLY_LIMITER = { max: 1_000_000_000, duration: 1_000 };
 
 export function createDeliverWorker(options: DeliverWorkerOptions): Worker<DeliverJob> {
   const { sql, prisma, channel, metrics, log } = options;
@@ -112,13 +112,9 @@ export function createDeliverWorker(options: DeliverWorkerOptions): Worker<Deliv
       await job.moveToDelayed(Date.now() + UPDATE_WAIT_MS, token);
       throw new DelayedError();
     }
-    // The app's pace: a slot for each part, each sent at its slot (send-pacer.ts).
-    let slot = pacer ? await pacer.take(parts.length) : 0;
-    if (slot < 0) {
-      await job.moveToDelayed(Date.now() - slot, token);
-      throw new DelayedError();
-    }
-    if (pacer) slot = await onSlot(pacer, slot + Date.now(), parts.length, job, token);
+    // The app's pace: a slot for each part, each sent at its slot (send-pacer.ts). No slot yet
+    // counts as one missed: onSlot takes the first ones (or delays the job) and waits for them.
+    let slot = pacer ? await onSlot(pacer, Number.NEGATIVE_INFINITY, parts.length, job, token) : 0;
     // The chat's own limit, counted in the second the sends go out: right before them.
     const wait = await chatLimiter?.take(address.chatId, parts.length);
     if (wait) {

@@ -10,7 +10,7 @@ import https from 'node:https';
 export type JsonPostAgents = { http: http.Agent; https: https.Agent };
 
 /** What a non-2xx answer throws: axios's shape, as api-error.ts reads it. */
-export class HttpStatusError extends Error {
+class HttpStatusError extends Error {
   constructor(readonly response: { status: number; data: unknown; headers: http.IncomingHttpHeaders }) {
     super(`Request failed with status code ${response.status}`);
     this.name = 'HttpStatusError';
